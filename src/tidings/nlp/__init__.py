@@ -1,0 +1,1 @@
+"""The NLP layer: a spaCy pipeline with tidings components."""

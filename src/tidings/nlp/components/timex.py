@@ -1,0 +1,13 @@
+"""The tidings_times stage (to be filled in by its own issue)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@Language.component("tidings_times", assigns=["doc._.tidings_times"])
+def timex(doc: Doc) -> Doc:
+    """Placeholder: sets an empty list until the stage is implemented."""
+    doc._.tidings_times = []
+    return doc
