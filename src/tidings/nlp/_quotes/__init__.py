@@ -1,0 +1,1 @@
+"""Internals of the tidings_quotes stage: cue lexicon, quotation marks, attribution."""

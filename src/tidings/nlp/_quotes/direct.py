@@ -1,0 +1,193 @@
+"""Attribute quotations in marks: speaker before, after, in the middle, or inherited.
+
+A quotation is *introduced* when the words before it end with a colon or a
+comma ("He said: “...”"), *initial* when it starts a sentence, and *embedded*
+when it sits inside a sentence ("the plan was “dead”"). The words after a
+quotation attribute it when they follow a comma, question or exclamation mark
+inside the quote (“...,” Mr X said / said Mr X). An initial quotation with no
+cue of its own continues the previous speaker's quote when it is in the same or
+the next paragraph (“X,” he said. “Y.”). Embedded fragments with no cue are left
+for reported speech to take in (mixed quotes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from tidings.nlp._quotes.index import DocIndex
+from tidings.nlp._quotes.lexicon import CueLexicon
+from tidings.nlp._quotes.marks import CLOSERS, OPENERS, STRAIGHT, Quoted
+from tidings.nlp._quotes.record import Attribution, Quote
+from tidings.nlp._quotes.speakers import SpeakerResolver, attribute, subject_of
+
+_MARKS = set(OPENERS) | set(CLOSERS) | {STRAIGHT}
+_ATTACHING_END = set(",?!—–-…:;")
+_SENTENCE_END = {".", "!", "?"}
+AFTER_WINDOW = 25
+
+
+@dataclass(slots=True)
+class DirectResult:
+    """What the direct pass found.
+
+    Attributes:
+        quotes: attributed or continuing quotations (and long unattributed ones).
+        fragments: embedded quotations with no cue, for the reported-speech pass.
+        claimed: token indices of cues used here.
+    """
+
+    quotes: list[Quote] = field(default_factory=list)
+    fragments: list[Quoted] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)
+
+
+def is_cue(token: Token, lemmas: frozenset[str]) -> bool:
+    """Whether a token is a cue verb of the given lemmas."""
+    return token.lemma_.lower() in lemmas and (token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"))
+
+
+def _position(text: str, pstart: int, q: Quoted) -> tuple[str, int]:
+    """Classify a quotation by the words before it in its paragraph.
+
+    Returns:
+        (``initial`` | ``introduced`` | ``embedded``, start character of the lead-in).
+    """
+    prefix = text[pstart : q.open].rstrip()
+    if not prefix:
+        return "initial", q.open
+    last = prefix[-1]
+    boundary = max(prefix.rfind(c) for c in ".!?”\"") + 1
+    if last in _SENTENCE_END or last in CLOSERS or last == STRAIGHT:
+        return "initial", q.open
+    lead = pstart + boundary
+    while lead < q.open and text[lead].isspace():
+        lead += 1
+    if last in ":,—–":
+        return "introduced", lead
+    return "embedded", lead
+
+
+def _after_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str) -> tuple[Token, Token | None] | None:
+    """Find a cue in the words just after a quotation's closing mark."""
+    if q.close is None:
+        return None
+    doc = ix.doc
+    pend = ix.paras[q.last_paragraph][1]
+    first = ix.token_from(q.close + 1)
+    stop = min(first + AFTER_WINDOW, len(doc))
+    inside_end = text[q.start : q.end].rstrip()[-1:] or ""
+    attaching = inside_end in _ATTACHING_END or text[q.close + 1 : q.close + 2] == ","
+    for i in range(first, stop):
+        token = doc[i]
+        if token.idx >= pend or token.text in _MARKS or (token.text in _SENTENCE_END and i > first):
+            break
+        if is_cue(token, lexicon.direct):
+            speaker = subject_of(token)
+            if speaker is not None and not (q.open <= speaker.idx < q.outer_end) and speaker.i >= first:
+                if attaching or i - first <= 6:
+                    return token, speaker
+            elif attaching and speaker is None:
+                return token, None
+    return None
+
+
+def _before_cue(ix: DocIndex, q: Quoted, lead: int, lexicon: CueLexicon) -> tuple[Token, Token | None, int | None] | None:
+    """Find a cue in the words that introduce a quotation ("He said:")."""
+    doc = ix.doc
+    lo, hi = ix.token_from(lead), ix.token_at(q.open)
+    for i in range(hi - 1, lo - 1, -1):
+        token = doc[i]
+        if token.lower_ == "according" and i + 1 < hi and doc[i + 1].lower_ == "to":
+            pobj = next((c for c in doc[i + 1].children if c.dep_ == "pobj"), None)
+            return token, pobj, i + 2
+        if is_cue(token, lexicon.direct):
+            speaker = subject_of(token)
+            if speaker is not None and speaker.i >= hi:
+                speaker = None
+            return token, speaker, None
+    return None
+
+
+def _previous_paragraph_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tuple[Token, Token | None, int | None] | None:
+    """Find a cue in a paragraph that ends with a colon just before the quotation."""
+    if q.paragraph == 0:
+        return None
+    pstart, pend = ix.paras[q.paragraph - 1]
+    text = ix.doc.text
+    if not text[pstart:pend].rstrip().endswith(":"):
+        return None
+    last = ix.token_at(pend - 1)
+    sstart, _ = ix.sentence_of(last)
+    fake = Quoted(pend, pend, pend, pend, q.paragraph, q.paragraph)
+    return _before_cue(ix, fake, max(ix.starts[sstart], pstart), lexicon)
+
+
+def find_direct(
+    doc: Doc,
+    ix: DocIndex,
+    quoted: list[Quoted],
+    lexicon: CueLexicon,
+    resolver: SpeakerResolver,
+    *,
+    min_unattributed_words: int,
+) -> DirectResult:
+    """Attribute each quotation in marks.
+
+    Args:
+        doc: the parsed Doc.
+        ix: its index.
+        quoted: its quotations, in text order.
+        lexicon: the cue lexicon.
+        resolver: the speaker resolver of the Doc.
+        min_unattributed_words: keep a sentence-initial quotation with no speaker
+            only when it has at least this many words.
+
+    Returns:
+        The attributed quotations, the unattributed embedded fragments and the cues used.
+    """
+    text = doc.text
+    result = DirectResult()
+    previous: Quote | None = None
+    previous_para = -10
+    for q in quoted:
+        pstart = ix.paras[q.paragraph][0]
+        where, lead = _position(text, pstart, q)
+        found_after = _after_cue(ix, q, lexicon, text)
+        found_before = None
+        if where == "introduced":
+            found_before = _before_cue(ix, q, lead, lexicon)
+        elif where == "initial" and q.open == pstart:
+            found_before = _previous_paragraph_cue(ix, q, lexicon)
+        content_start = q.start
+        kind = "direct"
+        attribution: Attribution | None = None
+        first_tok, last_tok = ix.token_from(q.open), ix.token_at(q.outer_end - 1) + 1
+        if found_after is not None and where != "introduced" or (found_after is not None and found_before is None):
+            cue, speaker = found_after
+            if where == "embedded":
+                kind, content_start = "mixed", lead
+                first_tok = ix.token_from(lead)
+            attribution = attribute(cue, resolver, lexicon, speaker=speaker, bounds=(last_tok, len(doc)))
+        elif found_before is not None:
+            cue, speaker, cue_end = found_before
+            attribution = attribute(
+                cue, resolver, lexicon, speaker=speaker, bounds=(0, first_tok), cue_end=cue_end
+            )
+        if attribution is not None:
+            result.claimed.add(attribution.cue_token)
+            quote = Quote(content_start, q.end, kind, attribution)
+        elif where == "embedded":
+            result.fragments.append(q)
+            continue
+        elif previous is not None and q.paragraph - previous_para <= 1:
+            quote = Quote(q.start, q.end, "direct", previous.attribution, inherited=True)
+        elif len(text[q.start : q.end].split()) >= min_unattributed_words:
+            quote = Quote(q.start, q.end, "direct")
+        else:
+            continue
+        result.quotes.append(quote)
+        if quote.attribution.cue is not None:
+            previous, previous_para = quote, q.last_paragraph
+    return result

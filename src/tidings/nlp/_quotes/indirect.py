@@ -1,0 +1,180 @@
+"""Reported speech: a cue verb with a content clause, "according to X", mixed quotes.
+
+The content of ``X said (that) Y`` is the clause ``Y`` (the cue's ``ccomp``);
+in ``Y, X said`` it is the clause before the cue, whether the parser makes it
+the cue's ``ccomp`` or makes the cue a ``parataxis`` of it; when the parser
+attaches a sentence-final "..., NP said (in a statement)." elsewhere, a surface
+reading of that tail recovers it. A content clause that holds a quotation in
+marks makes a mixed quote.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from tidings.nlp._quotes.direct import is_cue
+from tidings.nlp._quotes.index import DocIndex
+from tidings.nlp._quotes.lexicon import CueLexicon
+from tidings.nlp._quotes.marks import Quoted
+from tidings.nlp._quotes.record import Quote
+from tidings.nlp._quotes.speakers import SpeakerResolver, attribute, subject_of
+
+_COMPLEMENTISERS = frozenset({"that", "whether", "if"})
+_TAIL_VERB_DEPS = frozenset({"acl", "relcl", "amod", "pcomp"})
+MAX_TAIL_SPEAKER = 10
+MAX_TAIL_REST = 8
+MIN_CONTENT_TOKENS = 3
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop punctuation, spaces and a leading complementiser from a token span."""
+    while start < end and (doc[start].is_punct or doc[start].is_space or (
+        doc[start].lower_ in _COMPLEMENTISERS and doc[start].dep_ == "mark"
+    )):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _subtree_range(token: Token, minus: Token | None = None) -> tuple[int, int]:
+    """Token range of a subtree, leaving out the side where ``minus`` hangs."""
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    if minus is not None:
+        m_start, m_end = minus.left_edge.i, minus.right_edge.i + 1
+        if m_start > token.i:
+            end = min(end, m_start)
+        elif m_end <= token.i:
+            start = max(start, m_end)
+    return start, end
+
+
+def _has_verb(doc: Doc, start: int, end: int) -> bool:
+    return any(doc[i].pos_ in {"VERB", "AUX"} for i in range(start, end))
+
+
+def _clause_of(cue: Token) -> tuple[int, int, Token | None] | None:
+    """Return the content clause of a cue (token range) and the speaker found, if any."""
+    for child in cue.children:
+        if child.dep_ == "ccomp":
+            start, end = _subtree_range(child)
+            return start, end, None
+    if cue.dep_ in {"parataxis", "advcl", "conj"} and cue.i > cue.head.i:
+        head = cue.head
+        if cue.dep_ != "parataxis":
+            # "Y, he said" read as a coordinated or adverbial verb: needs its own subject
+            # and a comma before it.
+            subject = next((c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subject is None or subject.i > cue.i or cue.doc[subject.left_edge.i - 1].text != ",":
+                return None
+        start, end = _subtree_range(head, minus=cue)
+        return start, end, None
+    return None
+
+
+def _tail(ix: DocIndex, cue: Token) -> tuple[int, int, Token | None] | None:
+    """Read "CONTENT, NP CUE [short phrase]." at the end of a sentence."""
+    doc = ix.doc
+    s, e = ix.sentence_of(cue.i)
+    rest = [t for t in doc[cue.i + 1 : e] if not (t.is_punct or t.is_space)]
+    if len(rest) > MAX_TAIL_REST or any(t.pos_ in {"VERB", "AUX"} and t.dep_ not in _TAIL_VERB_DEPS for t in rest):
+        return None
+    k = cue.i - 1
+    while k > s and doc[k].text != "," and cue.i - k <= MAX_TAIL_SPEAKER + 1:
+        k -= 1
+    if k <= s or doc[k].text != ",":
+        return None
+    subject = doc[k + 1 : cue.i]
+    if not subject or any(t.pos_ in {"VERB", "AUX"} and t.dep_ not in _TAIL_VERB_DEPS for t in subject):
+        return None
+    nominal = [t for t in subject if t.pos_ in {"NOUN", "PROPN", "PRON"}]
+    if not nominal:
+        return None
+    head = next((t for t in subject if t.head.i < subject.start or t.head.i >= subject.end or t.head is t), nominal[-1])
+    if head.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        head = nominal[-1]
+    return s, k, head
+
+
+def _according(cue: Token, ix: DocIndex) -> tuple[int, int, Token | None] | None:
+    """Read "according to X": content is the rest of the sentence."""
+    doc = ix.doc
+    if cue.i + 1 >= len(doc):
+        return None
+    to = doc[cue.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    s, e = ix.sentence_of(cue.i)
+    phrase_end = pobj.right_edge.i + 1 if pobj is not None else cue.i + 2
+    before = (s, cue.i)
+    after = (phrase_end, e)
+    start, end = max(before, after, key=lambda r: r[1] - r[0])
+    return start, end, pobj
+
+
+def find_indirect(
+    doc: Doc,
+    ix: DocIndex,
+    cues: list[tuple[int, int]],
+    lexicon: CueLexicon,
+    resolver: SpeakerResolver,
+    *,
+    taken: list[Quote],
+    claimed: set[int],
+    fragments: list[Quoted],
+) -> tuple[list[Quote], list[Quoted]]:
+    """Find reported speech around cue tokens.
+
+    Args:
+        doc: the parsed Doc.
+        ix: its index.
+        cues: ``(start, end)`` token spans of cue candidates (verbs and "according to").
+        lexicon: the cue lexicon.
+        resolver: the speaker resolver of the Doc.
+        taken: quotes already found in marks (cues inside them are quoted words).
+        claimed: cue tokens already used by quotes in marks.
+        fragments: quotations embedded in sentences with no cue of their own.
+
+    Returns:
+        The reported-speech quotes and the fragments they did not take in.
+    """
+    found: list[Quote] = []
+    spans = sorted((q.start, q.end) for q in taken)
+    left = list(fragments)
+    for start_tok, end_tok in cues:
+        cue = doc[start_tok]
+        if start_tok in claimed or any(a <= cue.idx < b for a, b in spans):
+            continue
+        multiword = end_tok - start_tok > 1
+        speaker: Token | None
+        if multiword:
+            got = _according(cue, ix)
+        else:
+            if not is_cue(cue, lexicon.clause):
+                continue
+            got = _clause_of(cue) or _tail(ix, cue)
+        if got is None:
+            continue
+        start, end, speaker = got
+        start, end = _trim(doc, start, end)
+        words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
+        if len(words) < MIN_CONTENT_TOKENS or not _has_verb(doc, start, end):
+            continue
+        if speaker is None and not multiword:
+            speaker = subject_of(cue)
+            if speaker is None and cue.dep_ == "advcl" and cue.tag_ == "VBG":
+                speaker = subject_of(cue.head)
+        if speaker is not None and start <= speaker.i < end:
+            speaker = None
+        cstart, cend = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if any(a < cend and cstart < b and (a >= cstart and b <= cend) for a, b in spans):
+            continue  # the clause is a quotation already attributed
+        inner = [f for f in left if cstart <= f.open and f.outer_end <= cend + 1]
+        kind = "mixed" if inner else "indirect"
+        left = [f for f in left if f not in inner]
+        bounds = (0, start) if speaker is not None and speaker.i < start else (end, len(doc))
+        attribution = attribute(
+            cue, resolver, lexicon, speaker=speaker, bounds=bounds,
+            cue_end=end_tok if multiword else None,
+        )
+        found.append(Quote(cstart, cend, kind, attribution))
+    return found, left

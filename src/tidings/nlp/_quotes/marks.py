@@ -1,0 +1,160 @@
+"""Find spans of text enclosed in quotation marks, bounded by paragraphs.
+
+Straight and curly double marks (and guillemets) are read with one pass over
+the marks only (a regular expression finds them), so a long article costs
+little. A quotation opened and not closed ends at the end of its paragraph,
+unless the next paragraph opens with a mark: the news convention for a quote
+that runs over several paragraphs. A stray closing mark is ignored. Nothing
+here can make a quotation run over the rest of an article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPENERS = "“„«"
+CLOSERS = "”»"
+STRAIGHT = '"'
+_MARK = re.compile(r'["“”„«»]')
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+# Characters after which a straight mark is more likely to open than to close.
+_OPEN_CONTEXT = set(" \t\n\r\u00a0([{—–-/") | set(OPENERS)
+_CLOSE_AFTER = set(" \t\n\r\u00a0.,;:!?)]}—–-…'’") | set(CLOSERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Quoted:
+    """A stretch of text between quotation marks.
+
+    Attributes:
+        start: first character of the content (whitespace after the mark skipped).
+        end: end of the content (before the closing mark, whitespace trimmed).
+        open: index of the opening mark.
+        close: index of the closing mark, or ``None`` when the paragraph ended first.
+        paragraph: index of the paragraph the quotation opens in.
+        last_paragraph: index of the paragraph it ends in.
+        depth_marks: whether quotation marks were nested inside it.
+    """
+
+    start: int
+    end: int
+    open: int
+    close: int | None
+    paragraph: int
+    last_paragraph: int
+    nested: bool = False
+
+    @property
+    def outer_end(self) -> int:
+        """End of the quotation including its closing mark."""
+        return self.close + 1 if self.close is not None else self.end
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Split text into paragraphs: on blank lines when it has any, else on line breaks.
+
+    Args:
+        text: the article text.
+
+    Returns:
+        ``(start, end)`` of each non-empty paragraph, in order.
+    """
+    breaker = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(text) else _LINE_BREAK
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in breaker.finditer(text):
+        if text[pos : m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    return spans
+
+
+def _straight_role(text: str, i: int) -> tuple[bool, bool]:
+    """Return (may open, may close) for a straight mark at ``i``."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    may_open = before in _OPEN_CONTEXT and not after.isspace()
+    may_close = not before.isspace() and (after in _CLOSE_AFTER or after.isspace())
+    return may_open, may_close
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def find_quoted(text: str, paras: list[tuple[int, int]] | None = None) -> list[Quoted]:
+    """Find the top-level quotations of a text.
+
+    Args:
+        text: the article text.
+        paras: its paragraphs (as from :func:`paragraphs`); computed when omitted.
+
+    Returns:
+        Quotations in text order; nested quotations are part of their outer one.
+    """
+    if paras is None:
+        paras = paragraphs(text)
+    marks = [m.start() for m in _MARK.finditer(text)]
+    if not marks:
+        return []
+    found: list[Quoted] = []
+    k = 0
+    open_at: int | None = None
+    open_para = 0
+    depth = 0
+    nested = False
+    for p, (pstart, pend) in enumerate(paras):
+        while k < len(marks) and marks[k] < pstart:
+            k += 1
+        while k < len(marks) and marks[k] < pend:
+            i = marks[k]
+            k += 1
+            ch = text[i]
+            if ch == STRAIGHT:
+                may_open, may_close = _straight_role(text, i)
+                if open_at is None:
+                    if may_open or not may_close:
+                        open_at, open_para, depth, nested = i, p, 0, False
+                elif depth > 0 and may_close:
+                    depth -= 1
+                elif may_open and not may_close:
+                    depth += 1
+                    nested = True
+                else:
+                    start, end = _trim(text, open_at + 1, i)
+                    found.append(Quoted(start, end, open_at, i, open_para, p, nested))
+                    open_at = None
+            elif ch in OPENERS:
+                if open_at is None:
+                    open_at, open_para, depth, nested = i, p, 0, False
+                else:
+                    depth += 1
+                    nested = True
+            elif open_at is not None:  # a closing curly mark
+                if depth > 0:
+                    depth -= 1
+                else:
+                    start, end = _trim(text, open_at + 1, i)
+                    found.append(Quoted(start, end, open_at, i, open_para, p, nested))
+                    open_at = None
+        if open_at is None:
+            continue
+        following = paras[p + 1][0] if p + 1 < len(paras) else None
+        if following is not None and (text[following] in OPENERS or text[following] == STRAIGHT):
+            # The quotation runs on: the next paragraph re-opens it. Skip that mark.
+            if k < len(marks) and marks[k] == following:
+                k += 1
+            depth = 0
+            continue
+        start, end = _trim(text, open_at + 1, pend)
+        found.append(Quoted(start, end, open_at, None, open_para, p, nested))
+        open_at = None
+    return [q for q in found if q.end > q.start]
