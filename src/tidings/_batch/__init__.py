@@ -1,0 +1,1 @@
+"""Internals of :mod:`tidings.batch`: the work unit, executors, sinks and progress."""
