@@ -1,0 +1,141 @@
+"""Event clustering: reports of one real-world event fold into one cluster.
+
+A new event report joins an existing cluster when all of these hold:
+
+- the same PLOVER type;
+- dates within a day of each other (the event's own date, else the article's
+  publication date);
+- at least one global actor in common, and at least one target in common
+  (or neither has a target);
+- a compatible place: either is unknown, or they are the same place, or both
+  lie in the same country;
+- compatible modality: a negated report never joins an affirmed one.
+
+Among several candidates the one sharing the most actors and targets wins
+(then the oldest). A cluster counts its reports as the distinct articles that
+tell of it; a list of every event row is kept through ``events.cluster_id``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from tidings.store import _schema as s
+
+logger = logging.getLogger(__name__)
+
+_NEGATIVE = frozenset({"negated"})
+
+
+def _day_window(day: str) -> tuple[str, str] | None:
+    try:
+        d = date.fromisoformat(day[:10])
+    except ValueError:
+        return None
+    if len(day) < 10:
+        return None
+    return (d - timedelta(days=1)).isoformat(), (d + timedelta(days=1)).isoformat()
+
+
+def _roles(conn: Connection, *, event_ids: list[int]) -> tuple[set[int], set[int]]:
+    ea = s.event_actors
+    actors: set[int] = set()
+    targets: set[int] = set()
+    for role, gid in conn.execute(select(ea.c.role, ea.c.global_id).where(ea.c.event_id.in_(event_ids))):
+        (actors if role == "actor" else targets).add(int(gid))
+    return actors, targets
+
+
+def _place_ok(a_gid: int | None, a_country: str | None, b_gid: int | None, b_country: str | None) -> bool:
+    if a_gid is None and a_country is None or b_gid is None and b_country is None:
+        return True
+    if a_gid is not None and a_gid == b_gid:
+        return True
+    return a_country is not None and a_country == b_country
+
+
+def assign(conn: Connection, event_id: int) -> int:
+    """Put one stored event into a cluster (an existing one or a new one) and return its id."""
+    ev = s.events
+    row = conn.execute(
+        select(ev.c.type, ev.c.date, ev.c.place_global_id, ev.c.country, ev.c.modality)
+        .where(ev.c.id == event_id)
+    ).one()
+    actors, targets = _roles(conn, event_ids=[event_id])
+    window = _day_window(row.date)
+    best: tuple[int, int] | None = None
+    if window is not None and actors:
+        c = s.event_clusters
+        candidates = conn.execute(
+            select(c.c.id, c.c.place_global_id, c.c.country)
+            .where(c.c.type == row.type, c.c.date >= window[0], c.c.date <= window[1])
+            .order_by(c.c.id)
+        ).all()
+        for cand in candidates:
+            members = conn.execute(
+                select(ev.c.id, ev.c.modality, ev.c.place_global_id, ev.c.country)
+                .where(ev.c.cluster_id == cand.id)
+            ).all()
+            if not members:
+                continue
+            negs = {(m.modality in _NEGATIVE) for m in members}
+            if negs != {row.modality in _NEGATIVE}:
+                continue
+            if not all(_place_ok(row.place_global_id, row.country, m.place_global_id, m.country)
+                       for m in members):
+                continue
+            c_actors, c_targets = _roles(conn, event_ids=[m.id for m in members])
+            shared_actors = len(actors & c_actors)
+            if not shared_actors:
+                continue
+            shared_targets = len(targets & c_targets)
+            if (targets or c_targets) and not shared_targets:
+                continue
+            score = shared_actors + shared_targets
+            if best is None or score > best[1]:
+                best = (int(cand.id), score)
+    if best is None:
+        result = conn.execute(
+            insert(s.event_clusters).values(
+                type=row.type, date=row.date, place_global_id=row.place_global_id,
+                country=row.country, reports=0,
+            )
+        )
+        cluster_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    else:
+        cluster_id = best[0]
+    conn.execute(update(ev).where(ev.c.id == event_id).values(cluster_id=cluster_id))
+    refresh(conn, {cluster_id})
+    return cluster_id
+
+
+def refresh(conn: Connection, cluster_ids: Iterable[int]) -> None:
+    """Recount clusters' reports; drop clusters left without any."""
+    ev = s.events
+    c = s.event_clusters
+    for cid in cluster_ids:
+        n = conn.execute(
+            select(func.count(func.distinct(ev.c.article_id))).where(ev.c.cluster_id == cid)
+        ).scalar_one()
+        if n:
+            conn.execute(update(c).where(c.c.id == cid).values(reports=n))
+        else:
+            conn.execute(delete(c).where(c.c.id == cid))
+
+
+def recluster(conn: Connection) -> int:
+    """Rebuild every cluster from the stored events (after a merge or split).
+
+    Returns:
+        The number of clusters.
+    """
+    ev = s.events
+    conn.execute(update(ev).values(cluster_id=None))
+    conn.execute(delete(s.event_clusters))
+    for (event_id,) in conn.execute(select(ev.c.id).order_by(ev.c.id)).all():
+        assign(conn, int(event_id))
+    return int(conn.execute(select(func.count()).select_from(s.event_clusters)).scalar_one())

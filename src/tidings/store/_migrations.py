@@ -1,0 +1,122 @@
+"""Named schema migrations, applied in order and recorded in a table.
+
+A store opened by a newer tidings is upgraded in place: every migration whose
+name is not yet in ``tidings_migrations`` runs, in its own transaction, and is
+recorded. Migrations are never edited once released; a change to the schema is
+a new migration appended to :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, inspect, select, text
+
+from tidings.errors import StoreError
+from tidings.store import _schema as s
+
+logger = logging.getLogger(__name__)
+
+# The tables of the first migration, in creation order.
+_INITIAL = (
+    s.articles,
+    s.sections,
+    s.global_entities,
+    s.entity_keys,
+    s.entities,
+    s.mentions,
+    s.times,
+    s.quotes,
+    s.event_clusters,
+    s.events,
+    s.event_actors,
+)
+
+
+def _initial(conn: Connection) -> None:
+    s.metadata.create_all(conn, tables=list(_INITIAL))
+
+
+def _fulltext(conn: Connection) -> None:
+    """Full-text search over articles: FTS5 on SQLite, a tsvector on PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+                "headline, text, content='articles', content_rowid='rowid', "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
+        )
+        # Keep the index in step with the articles table.
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS articles_fts_ai AFTER INSERT ON articles BEGIN "
+                "INSERT INTO articles_fts(rowid, headline, text) "
+                "VALUES (new.rowid, new.headline, new.text); END"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER IF NOT EXISTS articles_fts_ad AFTER DELETE ON articles BEGIN "
+                "INSERT INTO articles_fts(articles_fts, rowid, headline, text) "
+                "VALUES ('delete', old.rowid, old.headline, old.text); END"
+            )
+        )
+        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "ALTER TABLE articles ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('english', coalesce(headline, '') || ' ' || text)) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_tsv ON articles USING gin (tsv)"))
+    else:  # pragma: no cover - only the two dialects are supported
+        raise StoreError(f"[T503] full-text search is not available on {conn.dialect.name!r}")
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
+    ("0001_initial", _initial),
+    ("0002_fulltext", _fulltext),
+)
+
+
+def applied(engine: Engine) -> list[str]:
+    """Names of the migrations recorded in the store, in the order applied."""
+    if not inspect(engine).has_table(s.migrations.name):
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(select(s.migrations.c.name).order_by(s.migrations.c.applied_at, s.migrations.c.name))
+        return [r[0] for r in rows]
+
+
+def migrate(engine: Engine, *, upto: str | None = None) -> list[str]:
+    """Apply the migrations the store lacks, each in one transaction.
+
+    Args:
+        engine: the store's engine.
+        upto: stop after the migration of this name (for tests of upgrades).
+
+    Returns:
+        The names of the migrations applied now.
+    """
+    s.metadata.create_all(engine, tables=[s.migrations])
+    done = set(applied(engine))
+    names = [name for name, _ in MIGRATIONS]
+    if upto is not None and upto not in names:
+        raise StoreError(f"[T504] unknown migration {upto!r}; expected one of {names}")
+    ran: list[str] = []
+    for name, step in MIGRATIONS:
+        if name not in done:
+            logger.info("applying migration %s", name)
+            with engine.begin() as conn:
+                step(conn)
+                conn.execute(
+                    s.migrations.insert().values(name=name, applied_at=datetime.now(UTC).isoformat())
+                )
+            ran.append(name)
+        if name == upto:
+            break
+    return ran

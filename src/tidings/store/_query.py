@@ -1,0 +1,519 @@
+"""Read queries over the store: events, clusters, entities, quotes, search.
+
+Lists are paged by keyset: a page carries an opaque cursor that names the last
+row's sort key, so the next page is one index range scan however deep it is.
+Every value reaches the database as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, func, literal, or_, select, text, tuple_
+
+from tidings.errors import StoreError
+from tidings.store import _schema as s
+from tidings.store._ingest import date_of
+from tidings.store._resolve import normalise_name
+
+MAX_LIMIT = 1000
+
+# Event modes that put an actor somewhere: the itinerary is read from them.
+TRAVEL_MODES = frozenset({"visit", "arrive", "travel", "trip"})
+_NOT_HAPPENING = frozenset({"negated", "hypothetical"})
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list and the cursor of the next page (``None`` at the end)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"items": self.items, "next_cursor": self.next_cursor}
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Filters of an event query; each given one must hold."""
+
+    actor: str | None = None
+    target: str | None = None
+    entity: str | None = None
+    type: str | None = None
+    modality: str | None = None
+    since: str | None = None
+    until: str | None = None
+    place: str | None = None
+    country: str | None = None
+    article: str | None = None
+    cluster: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        pad = "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(cursor + pad))
+    except (ValueError, TypeError) as exc:
+        raise StoreError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given") from exc
+    if not isinstance(key, list) or len(key) != arity or not all(
+        isinstance(k, str | int) and not isinstance(k, bool) for k in key
+    ):
+        raise StoreError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
+    return key
+
+
+def _limit(limit: int) -> int:
+    if limit < 1 or limit > MAX_LIMIT:
+        raise StoreError(f"[T531] limit {limit} is out of range; expected 1 to {MAX_LIMIT}")
+    return limit
+
+
+def _check_date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    found = date_of(value)
+    if found is None:
+        raise StoreError(f"[T532] --{name} {value!r} is not a date; expected YYYY-MM-DD")
+    return found
+
+
+_ID = re.compile(r"^[Gg]?(\d{1,18})$")
+
+
+def entity_ids(conn: Connection, ref: str) -> list[int]:
+    """Global entity ids a user's reference names: an id (``12``, ``G12``) or a name.
+
+    A name matches an entity whose name, or one of whose per-article names,
+    equals it or contains it as whole words ("Stoltenberg" finds "Jens
+    Stoltenberg"). Exact matches win over partial ones.
+    """
+    m = _ID.match(ref.strip())
+    if m:
+        return [int(m.group(1))]
+    norm = normalise_name(ref)
+    if not norm:
+        return []
+    g, e = s.global_entities, s.entities
+    exact = set(conn.execute(select(g.c.id).where(g.c.name_norm == norm)).scalars())
+    exact |= set(conn.execute(select(e.c.global_id).where(e.c.name_norm == norm)).scalars())
+    if exact:
+        return sorted(int(x) for x in exact)
+    esc = norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    def words(col: Any) -> Any:
+        return or_(col.like(f"{esc} %", escape="\\"), col.like(f"% {esc}", escape="\\"),
+                   col.like(f"% {esc} %", escape="\\"))
+
+    found = set(conn.execute(select(g.c.id).where(words(g.c.name_norm))).scalars())
+    found |= set(conn.execute(select(e.c.global_id).where(words(e.c.name_norm))).scalars())
+    return sorted(int(x) for x in found)
+
+
+def _role_filter(conn: Connection, stmt: Select[Any], ref: str, role: str | None) -> Select[Any]:
+    ids = entity_ids(conn, ref)
+    ea = s.event_actors
+    cond = [ea.c.event_id == s.events.c.id, ea.c.global_id.in_(ids or [-1])]
+    if role is not None:
+        cond.append(ea.c.role == role)
+    return stmt.where(select(ea.c.event_id).where(*cond).exists())
+
+
+def _names(conn: Connection, ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    g = s.global_entities
+    rows = conn.execute(select(g.c.id, g.c.name, g.c.type, g.c.code).where(g.c.id.in_(ids))).all()
+    return {int(r.id): {"id": int(r.id), "name": r.name, "type": r.type, "code": r.code} for r in rows}
+
+
+def event_rows(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Turn event rows (joined with their article) into output dicts."""
+    ids = [int(r.id) for r in rows]
+    roles: dict[int, dict[str, list[int]]] = {i: {"actor": [], "target": []} for i in ids}
+    if ids:
+        ea = s.event_actors
+        for eid, role, gid in conn.execute(
+            select(ea.c.event_id, ea.c.role, ea.c.global_id).where(ea.c.event_id.in_(ids))
+            .order_by(ea.c.event_id, ea.c.role, ea.c.global_id)
+        ):
+            roles[int(eid)][role].append(int(gid))
+    names = _names(conn, {g for r in roles.values() for gs in r.values() for g in gs})
+    out = []
+    for r in rows:
+        data = json.loads(r.data)
+        out.append({
+            "id": int(r.id), "cluster": r.cluster_id, "article_id": r.article_id,
+            "local_id": r.local_id, "type": r.type, "mode": r.mode, "context": r.context,
+            "modality": r.modality, "date": r.date or None, "date_from": r.date_from,
+            "actors": [names[g] for g in roles[int(r.id)]["actor"] if g in names],
+            "targets": [names[g] for g in roles[int(r.id)]["target"] if g in names],
+            "place": r.place, "place_id": r.place_global_id, "country": r.country,
+            "cameo": r.cameo, "source_id": r.source_global_id,
+            "trigger": data.get("trigger"),
+            "evidence": {"start": r.evidence_start, "end": r.evidence_end, "text": r.evidence},
+            "url": r.url, "headline": r.headline, "publisher": r.publisher,
+            "published": r.published or None,
+        })
+    return out
+
+
+def _event_select() -> Select[Any]:
+    ev, a = s.events, s.articles
+    return select(ev, a.c.url, a.c.headline, a.c.publisher, a.c.published).join(
+        a, a.c.id == ev.c.article_id
+    )
+
+
+def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str | None = None) -> Page:
+    """Event reports matching the filter, in date order."""
+    limit = _limit(limit)
+    ev = s.events
+    stmt = _event_select()
+    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
+    if flt.actor:
+        stmt = _role_filter(conn, stmt, flt.actor, "actor")
+    if flt.target:
+        stmt = _role_filter(conn, stmt, flt.target, "target")
+    if flt.entity:
+        stmt = _role_filter(conn, stmt, flt.entity, None)
+    if flt.type:
+        stmt = stmt.where(ev.c.type == flt.type.upper())
+    if flt.modality:
+        stmt = stmt.where(ev.c.modality == flt.modality.lower())
+    if since:
+        stmt = stmt.where(ev.c.date >= since)
+    if until:
+        # A date-only bound includes the whole day (and coarser dates in it).
+        stmt = stmt.where(ev.c.date <= until + "\uffff")
+    if flt.place:
+        ids = entity_ids(conn, flt.place)
+        norm = normalise_name(flt.place)
+        stmt = stmt.where(or_(ev.c.place_global_id.in_(ids or [-1]), func.lower(ev.c.place) == norm))
+    if flt.country:
+        stmt = stmt.where(ev.c.country == flt.country.upper())
+    if flt.article:
+        stmt = stmt.where(ev.c.article_id == flt.article)
+    if flt.cluster is not None:
+        stmt = stmt.where(ev.c.cluster_id == flt.cluster)
+    if cursor:
+        day, last = decode_cursor(cursor, 2)
+        stmt = stmt.where(tuple_(ev.c.date, ev.c.id) > tuple_(literal(str(day)), literal(int(last))))
+    rows = conn.execute(stmt.order_by(ev.c.date, ev.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = encode_cursor([rows[-1].date, int(rows[-1].id)]) if more and rows else None
+    return Page(event_rows(conn, rows), nxt)
+
+
+def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str | None = None,
+             min_reports: int = 1) -> Page:
+    """Event clusters (real-world events) whose reports match the filter, in date order."""
+    limit = _limit(limit)
+    c, ev = s.event_clusters, s.events
+    member = _event_select().with_only_columns(ev.c.cluster_id)
+    if flt.actor:
+        member = _role_filter(conn, member, flt.actor, "actor")
+    if flt.target:
+        member = _role_filter(conn, member, flt.target, "target")
+    if flt.entity:
+        member = _role_filter(conn, member, flt.entity, None)
+    if flt.modality:
+        member = member.where(ev.c.modality == flt.modality.lower())
+    stmt = select(c).where(c.c.reports >= min_reports)
+    if flt.actor or flt.target or flt.entity or flt.modality:
+        stmt = stmt.where(c.c.id.in_(member.scalar_subquery()))
+    if flt.type:
+        stmt = stmt.where(c.c.type == flt.type.upper())
+    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
+    if since:
+        stmt = stmt.where(c.c.date >= since)
+    if until:
+        stmt = stmt.where(c.c.date <= until + "\uffff")
+    if flt.country:
+        stmt = stmt.where(c.c.country == flt.country.upper())
+    if flt.cluster is not None:
+        stmt = stmt.where(c.c.id == flt.cluster)
+    if cursor:
+        day, last = decode_cursor(cursor, 2)
+        stmt = stmt.where(tuple_(c.c.date, c.c.id) > tuple_(literal(str(day)), literal(int(last))))
+    rows = conn.execute(stmt.order_by(c.c.date, c.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [cluster_dict(conn, r) for r in rows]
+    nxt = encode_cursor([rows[-1].date, int(rows[-1].id)]) if more and rows else None
+    return Page(items, nxt)
+
+
+def cluster_dict(conn: Connection, row: Any) -> dict[str, Any]:
+    """A cluster with every report and its source."""
+    ev = s.events
+    reports = event_rows(conn, conn.execute(
+        _event_select().where(ev.c.cluster_id == row.id).order_by(ev.c.date, ev.c.id)
+    ).all())
+    actors: dict[int, dict[str, Any]] = {}
+    targets: dict[int, dict[str, Any]] = {}
+    modalities: list[str] = []
+    places: list[str] = []
+    for rep in reports:
+        actors.update({a["id"]: a for a in rep["actors"]})
+        targets.update({t["id"]: t for t in rep["targets"]})
+        if rep["modality"] and rep["modality"] not in modalities:
+            modalities.append(rep["modality"])
+        if rep["place"] and rep["place"] not in places:
+            places.append(rep["place"])
+    return {
+        "id": int(row.id), "type": row.type, "date": row.date or None, "country": row.country,
+        "places": places, "modalities": modalities, "actors": list(actors.values()),
+        "targets": list(targets.values()), "reports": int(row.reports),
+        "events": len(reports),
+        "sources": sorted({r["publisher"] or r["url"] or r["article_id"] for r in reports}),
+        "items": reports,
+    }
+
+
+def entities(conn: Connection, *, name: str | None = None, type: str | None = None,
+             limit: int = 50, cursor: str | None = None) -> Page:
+    """Global entities with their counts of articles and mentions, by id."""
+    limit = _limit(limit)
+    g, e, m = s.global_entities, s.entities, s.mentions
+    n_articles = select(func.count(func.distinct(e.c.article_id))).where(
+        e.c.global_id == g.c.id).scalar_subquery()
+    n_mentions = select(func.count()).select_from(m).where(m.c.global_id == g.c.id).scalar_subquery()
+    stmt = select(g, n_articles.label("articles"), n_mentions.label("mentions"))
+    if name:
+        stmt = stmt.where(g.c.id.in_(entity_ids(conn, name) or [-1]))
+    if type:
+        stmt = stmt.where(g.c.type == type.upper())
+    if cursor:
+        (last,) = decode_cursor(cursor, 1)
+        stmt = stmt.where(g.c.id > int(last))
+    rows = conn.execute(stmt.order_by(g.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [entity_dict(conn, r) for r in rows]
+    return Page(items, encode_cursor([int(rows[-1].id)]) if more and rows else None)
+
+
+def entity_dict(conn: Connection, row: Any) -> dict[str, Any]:
+    e = s.entities
+    variants = sorted(set(conn.execute(select(e.c.name).where(e.c.global_id == row.id)).scalars()))
+    return {
+        "id": int(row.id), "name": row.name, "type": row.type, "code": row.code,
+        "country": row.country, "kb": row.kb, "variants": variants,
+        "articles": int(row.articles), "mentions": int(row.mentions),
+    }
+
+
+def entity(conn: Connection, gid: int) -> dict[str, Any] | None:
+    page = entities(conn, name=str(gid), limit=1)
+    return page.items[0] if page.items else None
+
+
+def quotes(conn: Connection, *, speaker: str | None = None, text_: str | None = None,
+           article: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
+    """Quotes by speaker and words they contain, in store order."""
+    limit = _limit(limit)
+    q, g, a = s.quotes, s.global_entities, s.articles
+    stmt = select(q, g.c.name.label("speaker_name"), a.c.url, a.c.headline, a.c.published).join(
+        a, a.c.id == q.c.article_id).outerjoin(g, g.c.id == q.c.speaker_global_id)
+    if speaker:
+        stmt = stmt.where(q.c.speaker_global_id.in_(entity_ids(conn, speaker) or [-1]))
+    if text_:
+        esc = text_.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(func.lower(q.c.text).like(f"%{esc}%", escape="\\"))
+    if article:
+        stmt = stmt.where(q.c.article_id == article)
+    if cursor:
+        (last,) = decode_cursor(cursor, 1)
+        stmt = stmt.where(q.c.id > int(last))
+    rows = conn.execute(stmt.order_by(q.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = []
+    for r in rows:
+        data = json.loads(r.data)
+        items.append({
+            "id": int(r.id), "article_id": r.article_id, "start": r.start, "end": r.end,
+            "text": r.text, "kind": r.kind, "speaker_id": r.speaker_global_id,
+            "speaker": r.speaker_name, "speaker_text": r.speaker_text, "cue": r.cue,
+            "addressee": data.get("addressee"), "url": r.url, "headline": r.headline,
+            "published": r.published or None,
+        })
+    return Page(items, encode_cursor([int(rows[-1].id)]) if more and rows else None)
+
+
+def _article_summary(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id, "url": r.url, "headline": r.headline, "published": r.published or None,
+        "dateline": r.dateline, "publisher": r.publisher, "language": r.language,
+        "source_path": r.source_path,
+    }
+
+
+def articles(conn: Connection, *, limit: int = 50, cursor: str | None = None,
+             since: str | None = None, until: str | None = None) -> Page:
+    """Stored articles (without their text) by publication date."""
+    limit = _limit(limit)
+    a = s.articles
+    stmt = select(a.c.id, a.c.url, a.c.headline, a.c.published, a.c.dateline, a.c.publisher,
+                  a.c.language, a.c.source_path)
+    since, until = _check_date(since, "since"), _check_date(until, "until")
+    if since:
+        stmt = stmt.where(a.c.published >= since)
+    if until:
+        stmt = stmt.where(a.c.published <= until + "\uffff")
+    if cursor:
+        pub, last = decode_cursor(cursor, 2)
+        stmt = stmt.where(tuple_(a.c.published, a.c.id) > tuple_(literal(str(pub)), literal(str(last))))
+    rows = conn.execute(stmt.order_by(a.c.published, a.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = encode_cursor([rows[-1].published, rows[-1].id]) if more and rows else None
+    return Page([_article_summary(r) for r in rows], nxt)
+
+
+def article_record(conn: Connection, article_id: str) -> dict[str, Any] | None:
+    """The stored reading of an article, as the record it was ingested from."""
+    a = s.articles
+    row = conn.execute(select(a.c.data, a.c.text).where(a.c.id == article_id)).first()
+    if row is None:
+        return None
+    record: dict[str, Any] = json.loads(row.data)
+    record["text"] = row.text
+
+    def rows(table: Any) -> list[Any]:
+        return list(conn.execute(
+            select(table).where(table.c.article_id == article_id).order_by(table.c.idx)
+        ).all())
+
+    record["sections"] = [{"kind": r.kind, "start": r.start, "end": r.end} for r in rows(s.sections)]
+    record["entities"] = [json.loads(r.data) for r in rows(s.entities)]
+    record["times"] = [json.loads(r.data) for r in rows(s.times)]
+    record["quotes"] = [json.loads(r.data) for r in rows(s.quotes)]
+    record["events"] = [json.loads(r.data) for r in rows(s.events)]
+    return record
+
+
+def search(conn: Connection, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
+    """Full-text search over article headlines and texts, best match first."""
+    limit = _limit(limit)
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    if not words:
+        return Page([])
+    offset = int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    a = s.articles
+    if conn.dialect.name == "sqlite":
+        # Each word quoted: the user's text is data, never FTS5 syntax.
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        stmt = text(
+            "SELECT a.id, a.url, a.headline, a.published, a.dateline, a.publisher, a.language, "
+            "a.source_path, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH :match ORDER BY bm25(articles_fts), a.id "
+            "LIMIT :limit OFFSET :offset"
+        )
+        rows = conn.execute(stmt, {"match": match, "limit": limit + 1, "offset": offset}).all()
+    else:
+        tsq = func.plainto_tsquery("english", " ".join(words))
+        tsv = text("articles.tsv")
+        stmt2 = (
+            select(a.c.id, a.c.url, a.c.headline, a.c.published, a.c.dateline, a.c.publisher,
+                   a.c.language, a.c.source_path,
+                   func.ts_headline("english", a.c.text, tsq,
+                                    "StartSel=[,StopSel=],MaxWords=20,MinWords=8").label("snippet"))
+            .where(and_(tsv.op("@@")(tsq)))
+            .order_by(func.ts_rank(tsv, tsq).desc(), a.c.id)
+            .limit(limit + 1).offset(offset)
+        )
+        rows = conn.execute(stmt2).all()
+    more = len(rows) > limit
+    items = [{**_article_summary(r), "snippet": r.snippet} for r in rows[:limit]]
+    return Page(items, encode_cursor([offset + limit]) if more else None)
+
+
+def _resolve_one(conn: Connection, ref: str) -> list[int]:
+    ids = entity_ids(conn, ref)
+    if not ids:
+        raise StoreError(f"[T533] no entity matches {ref!r}; list them with 'tidings entities --name'")
+    return ids
+
+
+def timeline(conn: Connection, ref: str) -> list[dict[str, Any]]:
+    """The real-world events an entity takes part in, in date order (one row per cluster)."""
+    ids = _resolve_one(conn, ref)
+    ea, ev = s.event_actors, s.events
+    rows = conn.execute(
+        _event_select()
+        .where(select(ea.c.event_id).where(ea.c.event_id == ev.c.id, ea.c.global_id.in_(ids)).exists())
+        .order_by(ev.c.date, ev.c.id)
+    ).all()
+    out: list[dict[str, Any]] = []
+    seen: dict[Any, dict[str, Any]] = {}
+    for item in event_rows(conn, rows):
+        key = item["cluster"] if item["cluster"] is not None else ("event", item["id"])
+        if key in seen:
+            seen[key]["reports"] += 1
+            continue
+        role = "actor" if any(a["id"] in ids for a in item["actors"]) else "target"
+        row = {**item, "role": role, "reports": 1}
+        seen[key] = row
+        out.append(row)
+    return out
+
+
+def itinerary(conn: Connection, ref: str) -> list[dict[str, Any]]:
+    """Where a person was (or was due to be) on which day, from visit and arrival events."""
+    ids = _resolve_one(conn, ref)
+    ea, ev = s.event_actors, s.events
+    rows = conn.execute(
+        _event_select()
+        .where(
+            select(ea.c.event_id).where(ea.c.event_id == ev.c.id, ea.c.global_id.in_(ids),
+                                        ea.c.role == "actor").exists(),
+            func.lower(ev.c.mode).in_(sorted(TRAVEL_MODES)),
+            or_(ev.c.place.is_not(None), ev.c.place_global_id.is_not(None)),
+        )
+        .order_by(ev.c.date, ev.c.id)
+    ).all()
+    stops: list[dict[str, Any]] = []
+    for r in rows:
+        if (r.modality or "") in _NOT_HAPPENING:
+            continue
+        place = r.place
+        if r.place_global_id is not None:
+            named = _names(conn, {int(r.place_global_id)})
+            place = named.get(int(r.place_global_id), {}).get("name", place)
+        stop = {"date": r.date or None, "place": place, "place_id": r.place_global_id,
+                "country": r.country, "modality": r.modality, "event_id": int(r.id),
+                "cluster": r.cluster_id, "evidence": r.evidence, "article_id": r.article_id}
+        prev = stops[-1] if stops else None
+        if prev and prev["date"] == stop["date"] and (prev["place_id"], prev["place"]) == (
+                stop["place_id"], stop["place"]):
+            continue
+        stops.append(stop)
+    return stops
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """How much the store holds; events (clusters) and reports are counted apart."""
+    def n(table: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    return {
+        "articles": n(s.articles), "entities": n(s.global_entities), "mentions": n(s.mentions),
+        "quotes": n(s.quotes), "times": n(s.times), "reports": n(s.events),
+        "events": n(s.event_clusters),
+    }

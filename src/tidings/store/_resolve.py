@@ -1,0 +1,253 @@
+"""Cross-document entity resolution: one global entity per real-world entity.
+
+The pipeline already groups an article's mentions under one entity with a
+canonical name ("Mr Stoltenberg", "he" and "Jens Stoltenberg" are one entity
+``E1`` named "Jens Stoltenberg"). Across articles, a local entity is matched to
+a global one, in this order:
+
+1. its knowledge-base id (Wikidata QID), when known;
+2. its ISO country code, for countries (GPE or LOC);
+3. its normalised name with the same type;
+4. for a person known only by a surname (one word after titles are dropped),
+   the one global person whose name ends with that surname; when there are
+   two such people the surname stays a global entity of its own.
+
+When a new full name arrives and surname-only people with that surname are
+already stored, and the full name is the only one carrying that surname, they
+are folded into it. A user can correct any of this with :func:`merge` and
+:func:`split`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from tidings.errors import StoreError
+from tidings.store import _schema as s
+
+logger = logging.getLogger(__name__)
+
+# fmt: off
+# Honorifics that prefix a name in news copy; a closed list, not knowledge an
+# analyst tunes, so a constant.
+_HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof",
+    "professor", "rev", "the",
+})
+# fmt: on
+
+# Types whose ISO country code identifies them (a country is its code); an
+# organisation's ``IGO`` code is a class, not an identity, so it is no key.
+_CODE_TYPES = {"GPE": "place", "LOC": "place"}
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+
+
+def normalise_name(name: str) -> str:
+    """Fold case, accents, punctuation and honorifics out of a name.
+
+    >>> normalise_name("Mr  Stoltenberg")
+    'stoltenberg'
+    """
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    words = [w.replace("’", "'") for w in _WORD.findall(folded)]
+    while len(words) > 1 and words[0].rstrip(".") in _HONORIFICS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _type_family(etype: str) -> str:
+    return _CODE_TYPES.get(etype, etype)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEntity:
+    """What resolution needs to know of one article's entity."""
+
+    name: str
+    type: str
+    code: str | None = None
+    country: str | None = None
+    kb: str | None = None
+
+    @property
+    def norm(self) -> str:
+        return normalise_name(self.name) or self.name.casefold()
+
+    def keys(self) -> list[str]:
+        """Lookup keys, most specific first."""
+        out = []
+        if self.kb:
+            out.append(f"kb:{self.kb}")
+        if self.code and self.type in _CODE_TYPES:
+            out.append(f"code:{_type_family(self.type)}:{self.code}")
+        out.append(f"name:{self.type}:{self.norm}")
+        return out
+
+
+def _new_global(conn: Connection, ent: LocalEntity) -> int:
+    result = conn.execute(
+        insert(s.global_entities).values(
+            name=ent.name, name_norm=ent.norm, type=ent.type, code=ent.code,
+            country=ent.country, kb=ent.kb,
+        )
+    )
+    gid = result.inserted_primary_key[0] if result.inserted_primary_key else None
+    if gid is None:  # pragma: no cover - both dialects return the key
+        raise StoreError("[T510] the store did not return the id of a new global entity")
+    return int(gid)
+
+
+def _add_keys(conn: Connection, gid: int, keys: list[str]) -> None:
+    known = set(conn.execute(select(s.entity_keys.c.key).where(s.entity_keys.c.key.in_(keys))).scalars())
+    rows = [{"key": k, "global_id": gid} for k in keys if k not in known]
+    if rows:
+        conn.execute(insert(s.entity_keys), rows)
+
+
+def _surname_match(conn: Connection, ent: LocalEntity) -> int | None:
+    """The one stored full-name person whose last name is ``ent``'s single word."""
+    g = s.global_entities
+    rows = conn.execute(
+        select(g.c.id).where(
+            g.c.type == ent.type, g.c.name_norm.like("% " + _escape_like(ent.norm), escape="\\")
+        )
+    ).scalars().all()
+    return int(rows[0]) if len(rows) == 1 else None
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fold_surnames(conn: Connection, gid: int, ent: LocalEntity) -> None:
+    """Fold stored surname-only people into a new full name that alone carries it."""
+    surname = ent.norm.rsplit(" ", 1)[-1]
+    g = s.global_entities
+    others = conn.execute(
+        select(g.c.id).where(
+            g.c.type == ent.type, g.c.id != gid,
+            g.c.name_norm.like("% " + _escape_like(surname), escape="\\"),
+        )
+    ).scalars().all()
+    if others:
+        return
+    singles = conn.execute(
+        select(g.c.id).where(g.c.type == ent.type, g.c.name_norm == surname, g.c.id != gid)
+    ).scalars().all()
+    for single in singles:
+        logger.debug("folding surname-only entity %s into %s", single, gid)
+        merge(conn, gid, int(single))
+
+
+def resolve(conn: Connection, ent: LocalEntity) -> int:
+    """Return the global entity id for a local entity, creating it when new."""
+    keys = ent.keys()
+    found = conn.execute(
+        select(s.entity_keys.c.key, s.entity_keys.c.global_id).where(s.entity_keys.c.key.in_(keys))
+    ).all()
+    by_key = {k: int(gid) for k, gid in found}
+    for key in keys:
+        if key in by_key:
+            gid = by_key[key]
+            _add_keys(conn, gid, keys)
+            return gid
+    if ent.type == "PERSON" and " " not in ent.norm:
+        gid_or_none = _surname_match(conn, ent)
+        if gid_or_none is not None:
+            _add_keys(conn, gid_or_none, keys)
+            return gid_or_none
+    gid = _new_global(conn, ent)
+    _add_keys(conn, gid, keys)
+    if ent.type == "PERSON" and " " in ent.norm:
+        _fold_surnames(conn, gid, ent)
+    return gid
+
+
+_GLOBAL_REFS = (
+    (s.entities, s.entities.c.global_id),
+    (s.mentions, s.mentions.c.global_id),
+    (s.entity_keys, s.entity_keys.c.global_id),
+    (s.quotes, s.quotes.c.speaker_global_id),
+    (s.events, s.events.c.place_global_id),
+    (s.events, s.events.c.source_global_id),
+    (s.event_clusters, s.event_clusters.c.place_global_id),
+)
+
+
+def merge(conn: Connection, into: int, other: int) -> None:
+    """Fold global entity ``other`` into ``into``: every mention, key and role moves."""
+    if into == other:
+        raise StoreError(f"[T511] cannot merge entity {into} into itself")
+    g = s.global_entities
+    present = set(conn.execute(select(g.c.id).where(g.c.id.in_([into, other]))).scalars())
+    for gid in (into, other):
+        if gid not in present:
+            raise StoreError(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
+    for table, col in _GLOBAL_REFS:
+        conn.execute(update(table).where(col == other).values({col.name: into}))
+    ea = s.event_actors
+    both = ea.alias("both")
+    # An event may already name both entities in one role: keep one row.
+    conn.execute(
+        delete(ea).where(
+            ea.c.global_id == other,
+            select(both.c.event_id)
+            .where(both.c.event_id == ea.c.event_id, both.c.role == ea.c.role,
+                   both.c.global_id == into)
+            .exists(),
+        )
+    )
+    conn.execute(update(ea).where(ea.c.global_id == other).values(global_id=into))
+    conn.execute(delete(g).where(g.c.id == other))
+
+
+def split(
+    conn: Connection, gid: int, *, article_id: str | None = None, name: str | None = None
+) -> tuple[int, list[str]]:
+    """Move part of a global entity into a new one.
+
+    The caller relinks the events and quotes of the articles returned.
+
+    Args:
+        conn: an open transaction.
+        gid: the global entity to split.
+        article_id: move this article's local entities.
+        name: move the local entities with this (normalised) name, in any article.
+
+    Returns:
+        The new entity's id and the ids of the articles whose entities moved.
+    """
+    if article_id is None and name is None:
+        raise StoreError("[T513] split needs --article or --name to say which mentions move")
+    e = s.entities
+    cond = [e.c.global_id == gid]
+    if article_id is not None:
+        cond.append(e.c.article_id == article_id)
+    if name is not None:
+        cond.append(e.c.name_norm == normalise_name(name))
+    locals_ = conn.execute(select(e.c.article_id, e.c.local_id, e.c.name, e.c.type, e.c.code,
+                                  e.c.country, e.c.kb).where(*cond)).all()
+    if not locals_:
+        raise StoreError(f"[T514] entity {gid} has no mentions matching the split; nothing moved")
+    total = conn.execute(select(func.count()).select_from(e).where(e.c.global_id == gid)).scalar_one()
+    if total == len(locals_):
+        raise StoreError(f"[T515] the split would move all of entity {gid}; nothing to split off")
+    first = locals_[0]
+    new = _new_global(conn, LocalEntity(first.name, first.type, first.code, first.country, first.kb))
+    pairs = [(r.article_id, r.local_id) for r in locals_]
+    for art, loc in pairs:
+        conn.execute(update(e).where(e.c.article_id == art, e.c.local_id == loc).values(global_id=new))
+        conn.execute(update(s.mentions).where(s.mentions.c.article_id == art,
+                                              s.mentions.c.local_id == loc).values(global_id=new))
+    # The name keys of the moved variant now lead to the new entity.
+    if name is not None:
+        key = f"name:{first.type}:{normalise_name(name)}"
+        conn.execute(update(s.entity_keys).where(s.entity_keys.c.key == key).values(global_id=new))
+    return new, sorted({art for art, _ in pairs})

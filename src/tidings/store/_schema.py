@@ -1,0 +1,204 @@
+"""Tables of the store (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Every row that comes from an article keeps the offsets it rests on and its
+whole contract dict in a ``data`` column (JSON text), so a reading can be
+given back exactly as it was stored; the other columns are what queries
+filter and sort on.
+
+Dates are ISO strings (``YYYY-MM-DD``), ``""`` when unknown, so keyset
+pagination and range queries need no NULL handling.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+migrations = Table(
+    "tidings_migrations",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("url", Text),
+    Column("headline", Text),
+    Column("published", String(40), nullable=False, default=""),
+    Column("dateline", Text),
+    Column("publisher", Text),
+    Column("language", String(16)),
+    Column("source_path", Text),
+    Column("text", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("ingested_at", String(40), nullable=False),
+    Index("ix_articles_url", "url"),
+    Index("ix_articles_published", "published", "id"),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+global_entities = Table(
+    "global_entities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("name_norm", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("code", String(20)),
+    Column("country", String(20)),
+    Column("kb", String(40)),
+    Index("ix_global_entities_name", "name_norm", "type"),
+    Index("ix_global_entities_code", "code", "type"),
+    Index("ix_global_entities_kb", "kb"),
+)
+
+# How names map to global entities: written at resolution, rewritten by merge.
+entity_keys = Table(
+    "entity_keys",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("global_id", Integer, ForeignKey("global_entities.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_entity_keys_global", "global_id"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_id", String(40), primary_key=True),
+    Column("idx", Integer, nullable=False),
+    Column("global_id", Integer, ForeignKey("global_entities.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("name_norm", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("code", String(20)),
+    Column("country", String(20)),
+    Column("sector", String(20)),
+    Column("kb", String(40)),
+    Column("data", Text, nullable=False),
+    Index("ix_entities_global", "global_id"),
+    Index("ix_entities_name", "name_norm"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_id", String(40), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("global_id", Integer, ForeignKey("global_entities.id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_mentions_global", "global_id"),
+)
+
+times = Table(
+    "times",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(20)),
+    Column("value", String(80)),
+    Column("data", Text, nullable=False),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(20)),
+    Column("speaker_global_id", Integer, ForeignKey("global_entities.id")),
+    Column("speaker_text", Text),
+    Column("cue", Text),
+    Column("data", Text, nullable=False),
+    Index("ix_quotes_article", "article_id", "idx"),
+    Index("ix_quotes_speaker", "speaker_global_id", "id"),
+)
+
+event_clusters = Table(
+    "event_clusters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("type", String(20), nullable=False),
+    Column("date", String(40), nullable=False),
+    Column("place_global_id", Integer),
+    Column("country", String(20)),
+    Column("reports", Integer, nullable=False, default=0),
+    Index("ix_event_clusters_type_date", "type", "date"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(64), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("local_id", String(40), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("mode", String(40)),
+    Column("context", Text),
+    Column("modality", String(20)),
+    # The event's own date when the text gives one, else the publication date.
+    Column("date", String(40), nullable=False),
+    Column("date_from", String(20), nullable=False),
+    Column("place", Text),
+    Column("place_global_id", Integer, ForeignKey("global_entities.id")),
+    Column("country", String(20)),
+    Column("cameo", String(20)),
+    Column("evidence_start", Integer),
+    Column("evidence_end", Integer),
+    Column("evidence", Text),
+    Column("source_global_id", Integer, ForeignKey("global_entities.id")),
+    Column("cluster_id", Integer, ForeignKey("event_clusters.id", ondelete="SET NULL")),
+    Column("data", Text, nullable=False),
+    Index("ix_events_article", "article_id", "idx"),
+    Index("ix_events_date", "date", "id"),
+    Index("ix_events_type_date", "type", "date", "id"),
+    Index("ix_events_cluster", "cluster_id"),
+    Index("ix_events_place", "place_global_id"),
+)
+
+# Actors and targets of events, with the event's date copied in so that
+# "events of X in date order" is one index range scan.
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(10), primary_key=True),
+    Column("global_id", Integer, ForeignKey("global_entities.id"), primary_key=True),
+    Column("date", String(40), nullable=False),
+    Index("ix_event_actors_entity", "global_id", "role", "date", "event_id"),
+)
+
+ARTICLE_TABLES = (sections, mentions, entities, times, quotes, event_actors, events)

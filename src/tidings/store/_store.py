@@ -1,0 +1,266 @@
+"""The :class:`Store`: the one door to the database, SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from tidings.errors import StoreError
+from tidings.store import _cluster, _ingest, _migrations, _query, _resolve
+from tidings.store import _schema as s
+from tidings.store._query import EventFilter, Page
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FILE = "tidings.db"
+
+
+def default_url() -> str:
+    """The store to use when none is given: ``$TIDINGS_DB`` or ``tidings.db`` here."""
+    return os.environ.get("TIDINGS_DB") or DEFAULT_FILE
+
+
+def normalise_url(url: str | None) -> str:
+    """Turn a file path or URL into a SQLAlchemy URL (a bare path is a SQLite file)."""
+    url = url or default_url()
+    if "://" not in url:
+        return "sqlite://" if url == ":memory:" else "sqlite:///" + url
+    if url.startswith("postgres://") or url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did, article by article."""
+
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    ids: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged}
+
+
+class Store:
+    """A tidings store: articles, their readings and what is known across them.
+
+    Args:
+        url: a SQLAlchemy URL (``sqlite:///path``, ``postgresql+psycopg://...``)
+            or a file path; ``None`` for :func:`default_url`.
+        migrate: apply missing schema migrations on open.
+        connect_args: passed to the database driver.
+
+    Example:
+        >>> store = Store(":memory:")
+        >>> store.counts()["articles"]
+        0
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True,
+                 connect_args: Mapping[str, Any] | None = None) -> None:
+        self.url = normalise_url(url)
+        try:
+            parsed = make_url(self.url)
+            kwargs: dict[str, Any] = {"future": True}
+            if parsed.get_backend_name() == "sqlite":
+                kwargs["connect_args"] = {"check_same_thread": False, **(connect_args or {})}
+                if parsed.database in (None, "", ":memory:"):
+                    # One connection shared by every thread, or each would see its own empty DB.
+                    kwargs["poolclass"] = StaticPool
+            elif connect_args:
+                kwargs["connect_args"] = dict(connect_args)
+            if parsed.get_backend_name() == "postgresql":
+                kwargs["pool_pre_ping"] = True
+            self.engine: Engine = create_engine(parsed, **kwargs)
+        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+            raise StoreError(
+                f"[T500] cannot open the store {url!r}: {exc}; give a file path, "
+                "sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+            ) from exc
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
+            raise StoreError(
+                f"[T501] the store does not support {self.engine.dialect.name!r}; use SQLite or PostgreSQL"
+            )
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        if migrate:
+            with self._errors("migrate"):
+                _migrations.migrate(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except DBAPIError as exc:
+            raise StoreError(
+                f"[T502] the store {self.engine.url.render_as_string(hide_password=True)} "
+                f"failed to {what}: {exc.orig}"
+            ) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"[T502] the store failed to {what}: {exc}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self._errors("read"), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._errors("write"), self.engine.begin() as conn:
+            yield conn
+
+    # -- writing -----------------------------------------------------------
+
+    def add(self, record: Mapping[str, Any]) -> str:
+        """Store one article's record in one transaction; see :func:`ingest`."""
+        with self.write() as conn:
+            return _ingest.write_record(conn, record)
+
+    def ingest(self, records: Iterable[Mapping[str, Any]], *,
+               on_article: Callable[[str, str], None] | None = None) -> IngestSummary:
+        """Store records, one transaction per article.
+
+        An article whose id is stored already is left as it is; one with a
+        new id but the URL of a stored article replaces that reading. When the
+        process dies, the articles committed so far stay and no article is
+        half-written; running the same ingest again stores the rest.
+
+        Args:
+            records: output records of ``tidings read`` (the contract dicts).
+            on_article: called with the article id and its status after each commit.
+        """
+        summary = IngestSummary()
+        for record in records:
+            status = self.add(record)
+            setattr(summary, status, getattr(summary, status) + 1)
+            summary.ids.append(str(record.get("id")))
+            if on_article is not None:
+                on_article(str(record.get("id")), status)
+        return summary
+
+    def has_article(self, article_id: str) -> bool:
+        with self.read() as conn:
+            a = s.articles
+            return conn.execute(select(a.c.id).where(a.c.id == article_id)).first() is not None
+
+    def article_ids(self) -> set[str]:
+        with self.read() as conn:
+            return set(conn.execute(select(s.articles.c.id)).scalars())
+
+    def delete_article(self, article_id: str) -> bool:
+        with self.write() as conn:
+            if conn.execute(select(s.articles.c.id).where(s.articles.c.id == article_id)).first() is None:
+                return False
+            _ingest.delete_article(conn, article_id)
+            return True
+
+    def merge_entities(self, into: int, other: int) -> dict[str, Any]:
+        """Fold entity ``other`` into ``into`` and re-cluster events; return the result."""
+        with self.write() as conn:
+            _resolve.merge(conn, into, other)
+            _cluster.recluster(conn)
+            found = _query.entity(conn, into)
+        assert found is not None
+        return found
+
+    def split_entity(self, gid: int, *, article_id: str | None = None,
+                     name: str | None = None) -> dict[str, Any]:
+        """Move an article's or a name variant's mentions of an entity to a new entity."""
+        with self.write() as conn:
+            new, articles = _resolve.split(conn, gid, article_id=article_id, name=name)
+            _ingest.relink(conn, articles)
+            _cluster.recluster(conn)
+            found = _query.entity(conn, new)
+        assert found is not None
+        return found
+
+    def recluster(self) -> int:
+        with self.write() as conn:
+            return _cluster.recluster(conn)
+
+    # -- reading -----------------------------------------------------------
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        with self.read() as conn:
+            return _query.article_record(conn, article_id)
+
+    def articles(self, **kw: Any) -> Page:
+        with self.read() as conn:
+            return _query.articles(conn, **kw)
+
+    def events(self, flt: EventFilter | None = None, **kw: Any) -> Page:
+        with self.read() as conn:
+            return _query.events(conn, flt or EventFilter(), **kw)
+
+    def clusters(self, flt: EventFilter | None = None, **kw: Any) -> Page:
+        with self.read() as conn:
+            return _query.clusters(conn, flt or EventFilter(), **kw)
+
+    def cluster(self, cluster_id: int) -> dict[str, Any] | None:
+        page = self.clusters(EventFilter(cluster=cluster_id), limit=1)
+        return page.items[0] if page.items else None
+
+    def entities(self, **kw: Any) -> Page:
+        with self.read() as conn:
+            return _query.entities(conn, **kw)
+
+    def entity(self, gid: int) -> dict[str, Any] | None:
+        with self.read() as conn:
+            return _query.entity(conn, gid)
+
+    def quotes(self, **kw: Any) -> Page:
+        with self.read() as conn:
+            return _query.quotes(conn, **kw)
+
+    def search(self, query: str, **kw: Any) -> Page:
+        with self.read() as conn:
+            return _query.search(conn, query, **kw)
+
+    def timeline(self, ref: str) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            return _query.timeline(conn, ref)
+
+    def itinerary(self, ref: str) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            return _query.itinerary(conn, ref)
+
+    def counts(self) -> dict[str, int]:
+        with self.read() as conn:
+            return _query.counts(conn)
+
+    def migrations(self) -> list[str]:
+        return _migrations.applied(self.engine)
