@@ -1,0 +1,236 @@
+"""The event ontology, CAMEO crosswalk, trigger lexicon and cue lists, loaded from data files.
+
+Every file is read with :func:`tidings.knowledge.files.load_data_file` and so
+carries a provenance header and is validated on load. A user can add files to
+the shipped ones or replace them (see :class:`EventKnowledge.load`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tidings.errors import LexiconError
+from tidings.knowledge.files import Field, load_data_file
+
+logger = logging.getLogger(__name__)
+
+ONTOLOGY = "tidings:events/plover.yaml"
+CROSSWALK = "tidings:events/cameo_plover.tsv"
+TRIGGERS = "tidings:events/triggers.tsv"
+CUES = "tidings:events/cues.tsv"
+SECTORS = "tidings:events/sectors.tsv"
+
+MODALITIES = ("occurred", "planned", "possible", "hypothetical", "negated")
+# Strength order: a stronger cue overrides a weaker one.
+MODALITY_RANK = {"occurred": 0, "planned": 1, "possible": 2, "hypothetical": 3, "negated": 4}
+CUE_KINDS = frozenset({"negated", "hypothetical", "possible", "planned", "speech"})
+CUE_RELATIONS = frozenset({"aux", "advmod", "neg", "mark", "governor", "acl", "amod"})
+TARGET_SOURCES = frozenset(
+    {"dobj", "dative", "place", "compound", "poss", "agent", "with", "against", "to", "on", "for",
+     "at", "in", "of", "from", "into", "over", "toward", "towards", "about", "between", "near"}
+)
+TRIGGER_FLAGS = frozenset({"intent", "reported", "needs_target"})
+
+
+def _code_check(value: str) -> str | None:
+    return None if value.isalnum() else "a CAMEO code is letters and digits only"
+
+
+ONTOLOGY_FIELDS = (
+    Field("type", required=True, check=lambda v: None if v.isupper() else "type names are upper case"),
+    Field("description"),
+    Field("modes", kind="list"),
+    Field("contexts", kind="list"),
+)
+CROSSWALK_FIELDS = (
+    Field("cameo", required=True, check=_code_check),
+    Field("type"),
+    Field("mode"),
+    Field("context", kind="list"),
+    Field("label"),
+)
+TRIGGER_FIELDS = (
+    Field("phrase", required=True),
+    Field("pos", required=True, choices=frozenset({"VERB", "NOUN"})),
+    Field("type"),
+    Field("mode"),
+    Field("context"),
+    Field("cameo", check=_code_check),
+    Field("target", kind="list", check=lambda v: None if set(v) <= TARGET_SOURCES
+          else f"unknown target source(s) {sorted(set(v) - TARGET_SOURCES)}; use {sorted(TARGET_SOURCES)}"),
+    Field("flags", kind="list", check=lambda v: None if set(v) <= TRIGGER_FLAGS
+          else f"unknown flag(s) {sorted(set(v) - TRIGGER_FLAGS)}; use {sorted(TRIGGER_FLAGS)}"),
+)
+CUE_FIELDS = (
+    Field("cue", required=True),
+    Field("kind", required=True, choices=CUE_KINDS),
+    Field("relation", required=True, choices=CUE_RELATIONS),
+)
+SECTOR_FIELDS = (Field("word", required=True), Field("sector", required=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One trigger of the lexicon.
+
+    Attributes:
+        lemma: the head word's lemma (lower case).
+        pos: ``VERB`` or ``NOUN``.
+        objects: lemmas one of which the head's object or particle must have
+            (empty: no constraint).
+        type, mode, context, cameo: what the event is.
+        target: where the target is found, in order of preference.
+        flags: ``intent``, ``reported``, ``needs_target``.
+        source: ``file:line`` it came from.
+    """
+
+    lemma: str
+    pos: str
+    objects: frozenset[str]
+    type: str
+    mode: str | None
+    context: str | None
+    cameo: str
+    target: tuple[str, ...]
+    flags: frozenset[str] = frozenset()
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EventKnowledge:
+    """Everything the event stage knows, loaded once per component."""
+
+    types: dict[str, dict[str, object]]
+    crosswalk: dict[str, dict[str, object]]
+    triggers: dict[tuple[str, str], tuple[Trigger, ...]]
+    cues: dict[tuple[str, str], str]
+    sectors: dict[str, str]
+    sha256: str = ""
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        ontology: str | Path | None = None,
+        crosswalk: str | Path | None = None,
+        triggers: Sequence[str | Path] | str | Path | None = None,
+        extra_types: str | Path | None = None,
+        replace_triggers: bool = False,
+        cues: str | Path | None = None,
+        sectors: str | Path | None = None,
+    ) -> EventKnowledge:
+        """Load the shipped knowledge, extended or replaced by a user's files.
+
+        Args:
+            ontology: a file of event types replacing the shipped PLOVER types.
+            crosswalk: a CAMEO crosswalk file replacing the shipped one.
+            triggers: trigger files added to the shipped lexicon (or replacing it
+                when ``replace_triggers`` is true).
+            extra_types: a file of event types added to the ontology.
+            replace_triggers: whether ``triggers`` replace the shipped lexicon.
+            cues: a cue file replacing the shipped modality and speech cues.
+            sectors: a sector-word file replacing the shipped one.
+
+        Raises:
+            LexiconError: naming the file, line and field of a problem, for
+                instance a trigger whose type is not in the ontology.
+        """
+        digest = hashlib.sha256()
+        used: list[str] = []
+
+        def read(path: str | Path, fields: tuple[Field, ...]) -> list[dict[str, object]]:
+            data = load_data_file(path, fields)
+            digest.update(data.sha256.encode())
+            used.append(data.path)
+            return [dict(e, _file=data.path) for e in data.entries]
+
+        types: dict[str, dict[str, object]] = {}
+        for path in [ontology or ONTOLOGY] + ([extra_types] if extra_types else []):
+            for e in read(path, ONTOLOGY_FIELDS):
+                types[str(e["type"])] = e
+        walk: dict[str, dict[str, object]] = {}
+        for e in read(crosswalk or CROSSWALK, CROSSWALK_FIELDS):
+            if e["type"] and e["type"] not in types:
+                raise LexiconError(f"[T231] the type {e['type']!r} is not in the ontology",
+                                   path=str(e["_file"]), line=int(e["_line"]), field="type")  # type: ignore[call-overload]
+            # The table lists some two-digit headings twice (08 is CONCEDE and
+            # RETREAT); the first, the CAMEO heading's own type, wins.
+            walk.setdefault(str(e["cameo"]), e)
+        if triggers is None:
+            trigger_files: list[str | Path] = []
+        elif isinstance(triggers, (str, Path)):
+            trigger_files = [triggers]
+        else:
+            trigger_files = list(triggers)
+        if not replace_triggers:
+            trigger_files = [TRIGGERS, *trigger_files]
+        index: dict[tuple[str, str], list[Trigger]] = {}
+        for path in trigger_files:
+            for e in read(path, TRIGGER_FIELDS):
+                trig = _trigger(e, types, walk)
+                index.setdefault((trig.lemma, trig.pos), []).append(trig)
+        cue_map: dict[tuple[str, str], str] = {}
+        for e in read(cues or CUES, CUE_FIELDS):
+            cue_map[(str(e["cue"]).lower(), str(e["relation"]))] = str(e["kind"])
+        sector_map = {str(e["word"]).lower(): str(e["sector"]).upper() for e in read(sectors or SECTORS, SECTOR_FIELDS)}
+        # Most specific first: triggers with an object constraint before bare ones.
+        ordered = {k: tuple(sorted(v, key=lambda t: not t.objects)) for k, v in index.items()}
+        return cls(types=types, crosswalk=walk, triggers=ordered, cues=cue_map, sectors=sector_map,
+                   sha256=digest.hexdigest(), files=tuple(used))
+
+    def plover_of(self, cameo: str | None) -> dict[str, object] | None:
+        """The crosswalk row of a CAMEO code, trying shorter prefixes (``0841`` -> ``084`` -> ``08``)."""
+        if not cameo:
+            return None
+        code = cameo.strip().upper()
+        while code:
+            row = self.crosswalk.get(code)
+            if row is not None:
+                return row if row.get("type") else None
+            code = code[:-1] if len(code) > 2 else ""
+        return None
+
+
+def _trigger(e: dict[str, object], types: dict[str, dict[str, object]],
+             walk: dict[str, dict[str, object]]) -> Trigger:
+    path, line = str(e["_file"]), int(e["_line"])  # type: ignore[call-overload]
+    words = str(e["phrase"]).lower().split()
+    lemma = words[0]
+    objects = frozenset(o for w in words[1:] for o in w.split("/") if o)
+    cameo = str(e["cameo"] or "")
+    row = None
+    if cameo:
+        code = cameo.upper()
+        while code and row is None:
+            row = walk.get(code)
+            code = code[:-1] if len(code) > 2 else ""
+    typ = str(e["type"] or (row or {}).get("type") or "")
+    if not typ:
+        raise LexiconError("[T232] no event type: give one or a CAMEO code the crosswalk maps",
+                           path=path, line=line, field="type")
+    if typ not in types:
+        raise LexiconError(f"[T231] the type {typ!r} is not in the ontology; add it with an extra types file",
+                           path=path, line=line, field="type")
+    same = row is not None and row.get("type") == typ
+    if row is not None and row.get("type") and row["type"] != typ:
+        raise LexiconError(
+            f"[T234] the type {typ!r} disagrees with the crosswalk, which maps CAMEO {cameo} to {row['type']!r}",
+            path=path, line=line, field="type",
+        )
+    mode = str(e["mode"]) if e.get("mode") else (str(row["mode"]) if same and row and row.get("mode") else None)
+    modes = types[typ].get("modes") or []
+    if mode and modes and mode not in modes:
+        raise LexiconError(f"[T233] mode {mode!r} is not a mode of {typ}; expected one of {modes}",
+                           path=path, line=line, field="mode")
+    context = str(e["context"]) if e.get("context") else None
+    if context is None and same and row and row.get("context"):
+        context = str(row["context"][0])  # type: ignore[index]
+    target = tuple(e["target"] or ()) or ("dobj", "dative", "with", "against", "on")  # type: ignore[arg-type]
+    return Trigger(lemma=lemma, pos=str(e["pos"]), objects=objects, type=typ, mode=mode, context=context,
+                   cameo=cameo, target=target, flags=frozenset(e["flags"] or ()),  # type: ignore[arg-type]
+                   source=f"{path}:{line}")
