@@ -5,6 +5,30 @@ No NLP model is loaded here.
 
 from __future__ import annotations
 
-from tidings.ingest.core import Failure, ReadOptions, read_bytes, read_paths, read_text
+from tidings.errors import Skipped
+from tidings.ingest.core import (
+    DEFAULT_MAX_BYTES,
+    Failure,
+    ReadOptions,
+    iter_inputs,
+    read_bytes,
+    read_path,
+    read_paths,
+    read_text,
+)
+from tidings.ingest.structure import Structure, find_structure, structure_article
 
-__all__ = ["Failure", "ReadOptions", "read_bytes", "read_paths", "read_text"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Failure",
+    "ReadOptions",
+    "Skipped",
+    "Structure",
+    "find_structure",
+    "iter_inputs",
+    "read_bytes",
+    "read_path",
+    "read_paths",
+    "read_text",
+    "structure_article",
+]

@@ -1,99 +1,377 @@
-"""Dispatch inputs to format readers and report bad items without stopping."""
+"""Dispatch inputs to format readers, stream the articles, report bad items without stopping.
+
+Everything is a generator: inputs are opened one at a time and dumps (JSONL)
+and archives (WARC) are read record by record, so a batch can start work on
+the first article of a large input at once.
+"""
 
 from __future__ import annotations
 
+import gzip
+import io
 import logging
 import os
+import re
+import sys
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO
 
-from tidings.errors import FetchError, IngestError
-from tidings.records import Article
+from tidings.errors import ConfigError, FetchError, IngestError, ParseError, Skipped
+from tidings.ingest._common import Draft
+from tidings.ingest._dates import url_date
+from tidings.ingest._decode import decode
+from tidings.ingest._language import settle_language
+from tidings.ingest._patterns import ReadingPatterns, load_patterns
+from tidings.ingest._sniff import FORMATS, sniff
+from tidings.ingest.structure import find_structure
+from tidings.records import NON_STORY_KINDS, Article
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_HEAD = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+# Stable short reasons for failures, by error code.
+REASONS = {
+    "T100": "unreadable", "T101": "empty", "T102": "too-large", "T103": "undecodable",
+    "T104": "binary", "T105": "malformed-html", "T106": "malformed-xml", "T107": "truncated",
+    "T108": "truncated", "T109": "invalid-json", "T110": "no-text", "T112": "missing-field",
+}
+_CODE = re.compile(r"^\[(T\d{3})\]")
 
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """How to read inputs."""
+    """How to read inputs.
+
+    Attributes:
+        format: ``auto`` (sniff the content) or one of ``text``, ``html``,
+            ``feed``, ``jsonl``, ``warc``.
+        published: the publication date (ISO) to use when the source states none.
+        max_bytes: the largest input (a record, for JSONL and WARC) accepted.
+        allow_languages: the languages to read; others are skipped. None reads any.
+        fields: ``name=key`` pairs telling where JSONL records keep each field.
+        data_dir: a directory of reading data files replacing the shipped ones.
+
+    Raises:
+        ConfigError: ``[T120]`` for an invalid value.
+    """
 
     format: str = "auto"
     published: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    allow_languages: tuple[str, ...] = ("en",)
+    allow_languages: tuple[str, ...] | None = ("en",)
+    fields: tuple[str, ...] = ()
+    data_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.format != "auto" and self.format not in FORMATS:
+            raise ConfigError(f"[T120] unknown format {self.format!r}; expected auto or one of {list(FORMATS)}")
+        if self.max_bytes <= 0:
+            raise ConfigError(f"[T120] the size limit must be positive, got {self.max_bytes}")
+        if self.published is not None and not _is_iso(self.published):
+            raise ConfigError(f"[T120] invalid publication date {self.published!r}; expected YYYY-MM-DD")
+        if self.data_dir is not None and not os.path.isdir(self.data_dir):
+            raise ConfigError(f"[T120] the reading data directory {self.data_dir!r} does not exist")
+        from tidings.ingest._jsonl import field_map
+
+        field_map(self.fields)  # validates the pairs
+
+
+def _is_iso(value: str) -> bool:
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """An input (or an item within it) that could not be read."""
+    """An input (or an item within it) that could not be read.
+
+    Attributes:
+        source: the input, and the entry within it when only that entry failed.
+        reason: a short stable reason (``empty``, ``binary``, ``truncated``...).
+        message: one line for people, starting with the error code.
+    """
 
     source: str
     reason: str
     message: str
 
 
+def _failure(source: str, exc: IngestError) -> Failure:
+    message = str(exc)
+    match = _CODE.match(message)
+    reason = REASONS.get(match.group(1), "invalid") if match else "invalid"
+    return Failure(source=source, reason=reason, message=message)
+
+
 def read_text(text: str, *, source_path: str = "-", options: ReadOptions | None = None) -> Article:
-    """Read one plain-text article (the structure is recognised, the text kept exactly)."""
-    from tidings.ingest.structure import structure_article
+    """Read one plain-text article; the text is kept exactly.
 
+    The language is detected and recorded but never causes a skip here.
+
+    Args:
+        text: the article text.
+        source_path: where it came from.
+        options: reading options (``published`` and ``data_dir`` apply).
+
+    Returns:
+        The article with its structure.
+    """
     options = options or ReadOptions()
-    article = Article(text=text, source_path=source_path, format="text")
-    article = structure_article(article)
-    if article.published is None and options.published:
-        article = replace(article, published=options.published, published_from="option")
-    return article
+    item = _finish(Draft(text=text, format="text"), source_path, options, load_patterns(options.data_dir),
+                   allowed=None)
+    if isinstance(item, Skipped):  # pragma: no cover - allowed=None never skips
+        raise ParseError(f"[T111] {source_path}: {item.detail}")
+    return item
 
 
-def read_bytes(data: bytes, *, source_path: str = "-", options: ReadOptions | None = None) -> Iterator[Article | Failure]:
-    """Read articles from the bytes of one input."""
-    options = options or ReadOptions()
-    if not data.strip():
-        raise IngestError(f"[T101] {source_path}: the input is empty")
-    if len(data) > options.max_bytes:
-        raise IngestError(
-            f"[T102] {source_path}: the input is {len(data)} bytes, over the limit of "
-            f"{options.max_bytes}; raise it with --max-bytes"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"[T103] {source_path}: the bytes are not UTF-8 text") from exc
-    yield read_text(text, source_path=source_path, options=options)
+def read_bytes(data: bytes, *, source_path: str = "-",
+               options: ReadOptions | None = None) -> Iterator[Article | Failure | Skipped]:
+    """Read the articles in the bytes of one input.
+
+    Args:
+        data: the raw input (possibly gzipped).
+        source_path: where it came from (its extension is a format hint).
+        options: reading options.
+
+    Yields:
+        Articles, and a :class:`Failure` or :class:`~tidings.errors.Skipped` for
+        each item that yields none.
+    """
+    yield from _read_stream(io.BufferedReader(io.BytesIO(data)), source_path, options or ReadOptions())
 
 
-def _iter_files(paths: Iterable[str]) -> Iterator[str]:
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
+def iter_inputs(paths: Iterable[str]) -> Iterator[str]:
+    """Expand directories (recursively, sorted, hidden files left out); ``-`` is stdin."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield os.path.join(root, name)
         else:
-            yield p
+            yield path
 
 
-def read_paths(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Article | Failure]:
-    """Read every input (files, directories recursively, ``-`` for stdin).
+def read_paths(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Article | Failure | Skipped]:
+    """Read every input: files, directories (recursively), ``-`` for stdin.
 
-    A bad input is yielded as a :class:`Failure` and reading goes on.
+    Inputs are opened one at a time; a bad input or record is yielded as a
+    :class:`Failure` and reading goes on.
+
+    Args:
+        paths: files, directories or ``-``.
+        options: reading options.
+
+    Yields:
+        Articles, failures and skips, in input order.
     """
-    import sys
-
     options = options or ReadOptions()
-    for path in _iter_files(paths):
+    for path in iter_inputs(paths):
+        yield from read_path(path, options)
+
+
+def read_path(path: str, options: ReadOptions | None = None) -> Iterator[Article | Failure | Skipped]:
+    """Read one file (or ``-`` for stdin)."""
+    options = options or ReadOptions()
+    try:
+        if path == "-":
+            yield from _read_stream(sys.stdin.buffer, "-", options)
+            return
         try:
-            if path == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                try:
-                    data = Path(path).read_bytes()
-                except OSError as exc:
-                    raise FetchError(f"[T100] {path}: cannot read: {exc.strerror or exc}") from exc
-            yield from read_bytes(data, source_path=path, options=options)
-        except IngestError as exc:
-            logger.debug("failed to read %s: %s", path, exc)
-            yield Failure(source=path, reason=type(exc).__name__, message=str(exc))
+            handle = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+        except OSError as exc:
+            raise FetchError(f"[T100] {path}: cannot open the input: {exc.strerror or exc}") from exc
+        with handle:
+            yield from _read_stream(handle, path, options)
+    except IngestError as exc:
+        logger.debug("failed to read %s: %s", path, exc)
+        yield _failure(path, exc)
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that returns some bytes already read, then the rest of another stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head.nbytes:
+            n = min(len(buffer), self._head.nbytes)
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _read_head(stream: IO[bytes], size: int) -> bytes:
+    chunks: list[bytes] = []
+    got = 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+_GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+
+
+def _read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Article | Failure | Skipped]:
+    patterns = load_patterns(options.data_dir)
+    name = source
+    magic = _read_head(stream, 2)
+    stream = io.BufferedReader(_Prefixed(magic, stream), buffer_size=_HEAD)
+    compressed = magic == _GZIP_MAGIC
+    if compressed:
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+        name = source[:-3] if source.lower().endswith(".gz") else source
+    try:
+        head = _read_head(stream, _HEAD)
+    except _GZIP_ERRORS as exc:
+        raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({exc}); "
+                         "the file was cut short or is not gzip") from exc
+    if not head.strip():
+        raise ParseError(f"[T101] {source}: the input is empty; give a file with an article in it")
+    fmt = options.format if options.format != "auto" else sniff(head, name)
+    logger.debug("%s: reading as %s", source, fmt)
+    full = io.BufferedReader(_Prefixed(head, stream), buffer_size=_HEAD)
+    allowed = frozenset(options.allow_languages) if options.allow_languages is not None else None
+    if fmt in {"jsonl", "warc"}:
+        items = _stream_records(full, source, fmt, options)
+    else:
+        items = _single(full, source, fmt, options, compressed)
+    for item in items:
+        if isinstance(item, Draft):
+            yield _finish(item, source, options, patterns, allowed=allowed)
+        elif isinstance(item, Skipped):
+            yield item
+        else:
+            yield _failure(source, item)
+
+
+def _single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions,
+            compressed: bool) -> Iterator[Draft | IngestError]:
+    """Read an input that holds one document (text, HTML page, feed)."""
+    try:
+        data = _read_head(stream, options.max_bytes + 1)
+    except _GZIP_ERRORS as exc:
+        raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({exc}); "
+                         "the file was cut short") from exc
+    if len(data) > options.max_bytes:
+        raise ParseError(
+            f"[T102] {source}: the input is over the limit of {options.max_bytes} bytes"
+            f"{' (decompressed)' if compressed else ''}; raise it with --max-bytes"
+        )
+    if fmt == "text":
+        yield Draft(text=decode(data, source=source, declared=False), format="text")
+    elif fmt == "html":
+        from tidings.ingest._html import read_html
+
+        yield read_html(decode(data, source=source), source=source)
+    else:
+        from tidings.ingest._feed import read_feed
+
+        yield from read_feed(decode(data, source=source), source=source)
+
+
+def _stream_records(stream: IO[bytes], source: str, fmt: str,
+                    options: ReadOptions) -> Iterator[Draft | IngestError | Skipped]:
+    """Read a dump or archive record by record; a cut in the data ends it with an error."""
+    count = 0
+    try:
+        if fmt == "jsonl":
+            from tidings.ingest._jsonl import field_map, read_jsonl
+
+            records = read_jsonl(stream, source=source, fields=field_map(options.fields),
+                                 max_bytes=options.max_bytes)
+        else:
+            from tidings.ingest._warc import read_warc
+
+            records = read_warc(stream, source=source, max_bytes=options.max_bytes)
+        for item in records:
+            count += 1
+            yield item
+    except _GZIP_ERRORS as exc:
+        yield ParseError(f"[T107] {source}: the gzip data is truncated or corrupt after {count} records "
+                         f"({exc}); the records before it were read")
+
+
+def _publisher(sitename: str | None, url: str | None, hinted: str | None, patterns: ReadingPatterns) -> str | None:
+    if sitename:
+        known = patterns.publisher_names.get(sitename.lower()) or patterns.publisher_for_domain(
+            sitename if "." in sitename and " " not in sitename else None
+        )
+        return known or sitename
+    return patterns.publisher_for_domain(url) or hinted
+
+
+def _finish(draft: Draft, source: str, options: ReadOptions, patterns: ReadingPatterns,
+            *, allowed: frozenset[str] | None) -> Article | Skipped:
+    """Settle structure, publisher, publication date and language of one draft."""
+    where = f"{source} {draft.source_entry}" if draft.source_entry else source
+    text = draft.text
+    found = find_structure(text, headline=draft.headline, patterns=patterns)
+    published, published_from = _published(draft, found.published, found.updated, found.caption_date, options)
+    story = "\n".join(text[s.start:s.end] for s in found.sections
+                      if s.kind not in NON_STORY_KINDS and s.kind != "headline") or text
+    language, confident = settle_language(story, draft.language, allowed)
+    if allowed is not None and confident and language not in allowed:
+        return Skipped(
+            source=where,
+            reason="language",
+            detail=f"the article is in {language!r}, not in {sorted(allowed)}; "
+                   f"read it with --allow-language {language} or --any-language",
+        )
+    return Article(
+        text=text,
+        source_path=source,
+        source_entry=draft.source_entry,
+        headline=draft.headline or found.headline,
+        published=published,
+        published_from=published_from,
+        dateline=found.dateline,
+        publisher=_publisher(draft.sitename, draft.url, found.publisher, patterns),
+        wire=found.wire,
+        url=draft.url,
+        author=draft.author or found.author,
+        language=language,
+        format=draft.format,
+        sections=found.sections,
+        captions=found.captions,
+    )
+
+
+def _published(draft: Draft, stated: str | None, updated: str | None, caption: str | None,
+               options: ReadOptions) -> tuple[str | None, str | None]:
+    """The publication date and where it came from, in order of trust."""
+    for value, origin in (
+        (draft.published, "metadata"),
+        (stated, "text"),
+        (updated, "text"),
+        (caption, "caption"),
+        (url_date(draft.url), "url"),
+        (options.published, "option"),
+    ):
+        if value:
+            return value, origin
+    return None, None

@@ -1,22 +1,410 @@
-"""Wire-story structure: headline, caption, dateline, byline, wire credit, boilerplate."""
+"""Wire-story structure: headline, caption and credit, dateline, byline, wire credit, boilerplate.
+
+The text is read line by line (a line is a paragraph in most news text; a
+hard-wrapped paragraph keeps its lines together as body). Each line gets a
+kind; runs of body lines become one ``body`` section. Offsets are indices into
+the text, which is never changed: boilerplate stays in the text and is only
+marked, so later stages can leave it out while every offset stays exact.
+
+The phrases an analyst may want to edit (agencies, publishers, boilerplate)
+are data files, see :mod:`tidings.ingest._patterns`; the shapes of datelines,
+bylines and captions are general and live here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, field, replace
 
-from tidings.records import Article, Section
+from tidings.ingest._dates import DATE_RE, MONTH, match_to_iso, published_line
+from tidings.ingest._patterns import ReadingPatterns, load_patterns
+from tidings.records import Article, Caption, Section
+
+_LINE = re.compile(r"[^\n]*\n?")
+_MAX_HEADLINE = 300
+_MAX_BOILERPLATE = 400
+_MAX_CAPTION = 600
+_MAX_LIST_ITEM = 200
+
+# fmt: off
+# Capitalised words that open a paragraph like a dateline but name no place.
+NOT_PLACES = frozenset({
+    "BREAKING", "UPDATE", "UPDATED", "WATCH", "EXCLUSIVE", "ANALYSIS", "OPINION", "EDITORIAL",
+    "LIVE", "VIDEO", "PHOTOS", "PHOTO", "FACTBOX", "EXPLAINER", "COMMENT", "REVIEW", "NOTE",
+    "CORRECTION", "WARNING", "URGENT", "FLASH", "NEWSLETTER", "PODCAST", "READ", "RELATED",
+    "ADVERTISEMENT", "SPONSORED", "Q", "A",
+})
+# Lower-case words allowed inside a byline name ("Ana de la Cruz", "Omar bin Ali").
+NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "al", "el", "bin", "binti", "da",
+                            "del", "la", "le", "di", "du", "dos", "and", "&"})
+# fmt: on
+
+_CAPS_WORD = r"[A-Z][A-Z'’.\-]*[A-Z.]"
+_MIXED_WORD = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_DATELINE = re.compile(
+    rf"""^(?P<lead>\W{{0,2}})
+    (?P<place>{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,3}}|(?P<mixed>{_MIXED_WORD}(?:\s+{_MIXED_WORD}){{0,2}}))
+    (?P<region>,\s*(?!{MONTH}\b)[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){{0,2}})?
+    (?P<date>,?\s*(?:{MONTH}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?))?
+    (?P<wire>\s*\((?P<agency>[^()\n]{{1,40}})\))?
+    (?P<sep>\s*(?:[-–—]{{1,2}}|:)\s+|\s+(?=[-–—]))
+    (?=[\"“‘'A-Z0-9])""",
+    re.VERBOSE,
+)
+_BYLINE = re.compile(r"^\W{0,2}(?:By|BY|by)\s+(?P<rest>\S.*?)\s*$")
+_BYLINE_CUT = re.compile(r"\s*(?:,|\||•|·|\s[-–—]\s|\sin\s|\sfor\s|\son\s|\bPublished\b|\bUpdated\b)")
+_REPORTING = re.compile(
+    r"^\W{0,2}\(?\s*(?:(?:additional|further)\s+)?(?:reporting|writing|editing|compiled|research|"
+    r"graphics|produced|translated|edited|written|compiled)\s+by\b.*\)?\s*$",
+    re.IGNORECASE,
+)
+_CAPTION_LABEL = re.compile(
+    r"(?P<credit_part>(?<![\w])(?:[A-Z]{2,6}\s+)?(?:FILE\s+)?(?:PHOTO|PHOTOS|PHOTOGRAPH|PICTURE|IMAGE|VIDEO|GRAPHIC|"
+    r"Photo|Photos|Photograph|Picture|Image|Video|Graphic|File photo)(?:\s+credit)?\s*(?::|\s+by\b|\s+courtesy\s+of\b)\s*"
+    r"(?P<credit>[^\n:]{1,80}?))[\s.]*$"
+)
+_CAPTION_PAREN = re.compile(r"(?P<credit_part>\((?P<credit>[^()\n]{2,60})\))[\s.]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"”’'»)]\s*$")
 
 
-def structure_article(article: Article) -> Article:
-    """Mark the sections of a plain-text article (minimal: headline and body)."""
-    text = article.text
-    first_nl = text.find("\n")
-    sections: list[Section] = []
-    headline = None
-    if first_nl > 0 and text[first_nl:first_nl + 2] == "\n\n":
-        headline = text[:first_nl].strip() or None
-        sections.append(Section("headline", 0, first_nl))
-        sections.append(Section("body", first_nl, len(text)))
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """What the structure of one text says.
+
+    Attributes:
+        sections: typed stretches, sorted by start.
+        headline: the headline text, if one was found.
+        dateline: the dateline place ("SEOUL"), if any.
+        wire: canonical names of the agencies credited, in order of appearance.
+        captions: photo captions with their credits.
+        author: the names in a byline, if any.
+        publisher: a publisher named in the publisher's own lines (boilerplate), if any.
+        published: a date stated in a "Published ..." line, if any.
+        updated: a date stated in an "Updated ..." line, if any.
+        caption_date: the first full date in a caption, if any.
+    """
+
+    sections: tuple[Section, ...] = ()
+    headline: str | None = None
+    dateline: str | None = None
+    wire: tuple[str, ...] = ()
+    captions: tuple[Caption, ...] = ()
+    author: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    caption_date: str | None = None
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int  # without the line break and trailing spaces
+    text: str
+    kind: str = "body"
+    parts: list[Section] = field(default_factory=list)  # sub-line sections (dateline, credit...)
+
+
+def _lines(text: str) -> list[_Line]:
+    """Non-blank lines with their offsets (leading and trailing spaces left out)."""
+    lines: list[_Line] = []
+    for match in _LINE.finditer(text):
+        raw = match.group()
+        if not raw:
+            break
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        lines.append(_Line(start, start + len(stripped), stripped))
+    return lines
+
+
+def find_structure(text: str, *, headline: str | None = None,
+                   patterns: ReadingPatterns | None = None) -> Structure:
+    """Recognise the wire-story structure of a text.
+
+    Args:
+        text: the article text.
+        headline: the headline the source's metadata gives; when the text starts
+            with it, that line is the headline.
+        patterns: the reading knowledge; the shipped files when None.
+
+    Returns:
+        The sections and what they say.
+    """
+    patterns = patterns or load_patterns()
+    lines = _lines(text)
+    if not lines:
+        return Structure()
+    state = _State()
+    first = 0
+    if _is_headline(lines, text, headline, patterns):
+        lines[0].kind = "headline"
+        state.headline = lines[0].text
+        first = 1
+    in_list = False
+    for line in lines[first:]:
+        in_list = _classify(line, state, patterns, in_list)
+    body = [ln for ln in lines if ln.kind == "body"]
+    if body:
+        _dateline(body[0], state, patterns)
+        _closing_credit(body[-1], state, patterns)
+    return Structure(
+        sections=_sections(lines),
+        headline=state.headline,
+        dateline=state.dateline,
+        wire=tuple(dict.fromkeys(state.wire)),
+        captions=tuple(state.captions),
+        author=state.author,
+        publisher=state.publisher,
+        published=state.published,
+        updated=state.updated,
+        caption_date=state.caption_date,
+    )
+
+
+@dataclass(slots=True)
+class _State:
+    headline: str | None = None
+    dateline: str | None = None
+    wire: list[str] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    author: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    caption_date: str | None = None
+
+
+def _is_headline(lines: list[_Line], text: str, hint: str | None, patterns: ReadingPatterns) -> bool:
+    line = lines[0]
+    if hint:
+        return " ".join(line.text.split()) == " ".join(hint.split())
+    if len(lines) < 2 or len(line.text) > _MAX_HEADLINE:
+        return False
+    # A headline stands alone: a blank line follows it (or every line is a paragraph).
+    after = text[line.end:lines[1].start]
+    if after.count("\n") < 2 and "\n\n" in text:
+        return False
+    if line.text.endswith(".") and not line.text.endswith("..."):
+        return False
+    return not (_BYLINE.match(line.text) or _DATELINE.match(line.text) or _boilerplate(line.text, patterns)
+                or published_line(line.text))
+
+
+def _boilerplate(text: str, patterns: ReadingPatterns) -> str | None:
+    if len(text) > _MAX_BOILERPLATE:
+        return None
+    for regex, kind in patterns.boilerplate:
+        if regex.search(text):
+            return kind
+    return None
+
+
+def _classify(line: _Line, state: _State, patterns: ReadingPatterns, in_list: bool) -> bool:
+    """Give one line its kind; return whether a related-article list goes on after it."""
+    text = line.text
+    kind = _boilerplate(text, patterns)
+    if kind:
+        line.kind = "boilerplate"
+        _publisher_hint(text, state, patterns)
+        return kind == "list"
+    if in_list and len(text) <= _MAX_LIST_ITEM and (not _ENDS_SENTENCE.search(text) or text[:2] in {"- ", "• ", "* "}):
+        line.kind = "boilerplate"
+        return True
+    stated = published_line(text)
+    if stated and len(text) <= _MAX_BOILERPLATE:
+        line.kind = "byline"
+        iso, is_update = stated
+        if is_update:
+            state.updated = state.updated or iso
+        else:
+            state.published = state.published or iso
+        return False
+    if _byline(line, state, patterns):
+        return False
+    if len(text) <= _MAX_BOILERPLATE and (_REPORTING.match(text) or patterns.wire_line_re.match(text)):
+        line.kind = "wire"
+        match = patterns.wire_line_re.match(text)
+        if match:
+            state.wire.extend(_agencies(match.group("ag"), patterns))
+        return False
+    if len(text) <= _MAX_CAPTION and not _DATELINE.match(text):
+        _caption(line, state, patterns)
+    return False
+
+
+def _byline(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
+    match = _BYLINE.match(line.text)
+    if not match or len(line.text) > 150:
+        return False
+    rest = match.group("rest")
+    names = _BYLINE_CUT.split(rest, maxsplit=1)[0].strip()
+    words = names.split()
+    if not words or len(words) > 12:
+        return False
+    if not all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in words):
+        return False
+    line.kind = "byline"
+    state.wire.extend(patterns.agency(a.group()) or a.group()
+                      for a in patterns.agency_re.finditer(rest) if a.group() in patterns.wire_agencies)
+    if state.author is None and patterns.agency(names) is None:
+        state.author = names
+    return True
+
+
+def _agencies(credit: str, patterns: ReadingPatterns) -> list[str]:
+    return [patterns.agency(m.group()) or m.group() for m in patterns.agency_re.finditer(credit)]
+
+
+def _caption(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
+    text = line.text
+    match = _CAPTION_LABEL.search(text)
+    if match is None:
+        paren = _CAPTION_PAREN.search(text)
+        if paren and _is_photo_credit(paren.group("credit"), patterns):
+            match = paren
+    if match is None:
+        slash = re.search(rf"(?P<credit_part>(?P<credit>(?:{patterns.agency_re.pattern})/[^\n/]{{2,60}}(?:/[^\n/]{{2,40}})?))[\s.]*$", text)
+        if slash and (slash.start() == 0 or text[slash.start() - 1] in " \t"):
+            match = slash
+    if match is None:
+        return
+    credit = match.group("credit").strip().rstrip(".").strip()
+    credit_start = line.start + match.start("credit_part")
+    credit_end = line.start + match.end("credit_part")
+    caption_text = text[:match.start("credit_part")].rstrip()
+    line.kind = "caption"
+    line.parts.append(Section("credit", credit_start, credit_end))
+    if caption_text:
+        line.parts.insert(0, Section("caption", line.start, line.start + len(caption_text)))
+        state.captions.append(Caption(caption_text, credit or None, line.start, line.start + len(caption_text)))
+        if state.caption_date is None:
+            for found in DATE_RE.finditer(caption_text):
+                iso = match_to_iso(found)
+                if iso:
+                    state.caption_date = iso
+                    break
+
+
+def _is_photo_credit(credit: str, patterns: ReadingPatterns) -> bool:
+    if patterns.agency(credit) is not None:
+        return True
+    return bool(re.search(r"\b(?:Photo|Photograph|Getty|Images?|Pool|Handout)\b", credit, re.IGNORECASE)
+                or ("/" in credit and patterns.agency_re.search(credit)))
+
+
+def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
+    match = _DATELINE.match(line.text)
+    if not match:
+        return
+    place = match.group("place")
+    agency = match.group("agency")
+    if place.upper() in NOT_PLACES or patterns.agency(place) is not None:
+        return
+    if match.group("mixed") and not (agency or match.group("date")):
+        return  # "Washington - ..." is too common a sentence start to be a dateline on its own
+    if agency and not (patterns.agency(agency) or agency.strip().istitle() or agency.strip().isupper()):
+        return
+    base = line.start
+    place_start = base + match.start("place")
+    date_end = match.end("date") if match.group("date") else match.end("region") if match.group("region") else match.end("place")
+    line.parts.append(Section("dateline", place_start, base + date_end))
+    if agency:
+        line.parts.append(Section("wire", base + match.start("wire") + (len(match.group("wire")) - len(match.group("wire").lstrip())),
+                                  base + match.end("wire")))
+        state.wire[:0] = [patterns.agency(agency) or agency.strip()]
+    body_start = base + match.end("sep")
+    line.parts.append(Section("body", body_start, line.end))
+    state.dateline = place
+    line.kind = "split"
+
+
+def _closing_credit(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
+    segment_start = line.start
+    segment_end = line.end
+    if line.kind == "split":
+        body = next(p for p in line.parts if p.kind == "body")
+        segment_start = body.start
+    text = line.text[segment_start - line.start:segment_end - line.start]
+    match = patterns.wire_tail_re.search(text)
+    if not match:
+        return
+    credit = match.group("ag")
+    bare = not (match.group("dash") or match.group("paren"))
+    if bare and not all(p.isupper() for p in re.findall(r"[A-Za-z]+", credit) if p.lower() != "and"):
+        return
+    credit_start = segment_start + match.start("credit") + (len(match.group("credit")) - len(match.group("credit").lstrip()))
+    body_end = segment_start + match.start("credit")
+    if line.kind == "split":
+        line.parts = [p if p.kind != "body" else Section("body", p.start, body_end) for p in line.parts]
     else:
-        sections.append(Section("body", 0, len(text)))
-    return replace(article, headline=headline, sections=tuple(sections))
+        line.parts = [Section("body", line.start, body_end)]
+        line.kind = "split"
+    line.parts.append(Section("wire", credit_start, segment_end))
+    state.wire.extend(_agencies(credit, patterns))
+
+
+def _publisher_hint(text: str, state: _State, patterns: ReadingPatterns) -> None:
+    if state.publisher is not None:
+        return
+    found = []
+    if patterns.abbr_re is not None:
+        found += [(m.start(), patterns.publisher_abbr[m.group()]) for m in patterns.abbr_re.finditer(text)]
+    if patterns.name_re is not None:
+        found += [(m.start(), patterns.publisher_names[m.group().lower()]) for m in patterns.name_re.finditer(text)]
+    if found:
+        state.publisher = min(found)[1]
+
+
+def _sections(lines: list[_Line]) -> tuple[Section, ...]:
+    """Turn classified lines into sections, merging runs of body lines."""
+    sections: list[Section] = []
+    run: tuple[int, int] | None = None
+
+    def flush() -> None:
+        nonlocal run
+        if run is not None:
+            sections.append(Section("body", run[0], run[1]))
+            run = None
+
+    for line in lines:
+        pieces = line.parts if line.kind in {"split", "caption"} else [Section(line.kind, line.start, line.end)]
+        for piece in sorted(pieces, key=lambda s: s.start):
+            if piece.kind == "body":
+                if piece.end <= piece.start:
+                    continue
+                run = (run[0], piece.end) if run is not None else (piece.start, piece.end)
+            else:
+                flush()
+                sections.append(piece)
+    flush()
+    return tuple(sections)
+
+
+def structure_article(article: Article, *, patterns: ReadingPatterns | None = None) -> Article:
+    """Mark the sections of an article and fill the fields they give.
+
+    Fields the article already has (from metadata) are kept; the structure
+    fills the ones that are empty.
+
+    Args:
+        article: an article whose ``text`` is set.
+        patterns: the reading knowledge; the shipped files when None.
+
+    Returns:
+        The article with ``sections``, ``captions``, ``headline``, ``dateline``,
+        ``wire``, ``author`` and ``publisher`` filled where the text shows them.
+    """
+    found = find_structure(article.text, headline=article.headline, patterns=patterns)
+    return replace(
+        article,
+        headline=article.headline or found.headline,
+        dateline=article.dateline or found.dateline,
+        wire=tuple(dict.fromkeys(article.wire + found.wire)),
+        author=article.author or found.author,
+        publisher=article.publisher or found.publisher,
+        sections=found.sections,
+        captions=found.captions,
+    )

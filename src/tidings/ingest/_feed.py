@@ -1,0 +1,108 @@
+"""Read RSS and Atom feeds: each entry one article, its full content when the feed has it."""
+
+from __future__ import annotations
+
+import calendar
+import email.utils
+import logging
+import xml.sax
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from tidings.errors import ParseError
+from tidings.ingest._common import Draft, with_headline
+from tidings.ingest._htmltext import fragment_to_text
+
+logger = logging.getLogger(__name__)
+
+
+def read_feed(text: str, *, source: str) -> Iterator[Draft | ParseError]:
+    """Yield one draft per feed entry.
+
+    Args:
+        text: the decoded feed document.
+        source: where it came from, for error messages.
+
+    Yields:
+        A :class:`Draft` per entry that has a title or some text, and, last, a
+        ``ParseError`` (``[T106]``) when the XML is malformed after some entries
+        were read.
+
+    Raises:
+        ParseError: ``[T106]`` when the XML is malformed and no entry can be read.
+    """
+    import feedparser
+
+    parsed = feedparser.parse(text)
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    malformed = isinstance(problem, xml.sax.SAXException)
+    if malformed and not parsed.entries:
+        raise ParseError(f"[T106] {source}: malformed XML in the feed: {problem}; check that the file is complete")
+    if not parsed.entries and not parsed.get("version"):
+        raise ParseError(f"[T106] {source}: not an RSS or Atom feed (no channel or feed element)")
+    channel = parsed.get("feed", {})
+    sitename = _clean(channel.get("title"), channel.get("title_detail")) or None
+    language = (channel.get("language") or "").split("-")[0].lower() or None
+    for index, entry in enumerate(parsed.entries, start=1):
+        title = _clean(entry.get("title"), entry.get("title_detail"))
+        body = _content(entry)
+        if not title and not body:
+            logger.info("%s: feed entry %d has neither title nor text", source, index)
+            continue
+        headline, text = with_headline(title, body) if body else (title, title)
+        yield Draft(
+            text=text,
+            format="feed",
+            source_entry=entry.get("id") or entry.get("link") or f"entry {index}",
+            headline=headline,
+            published=_entry_date(entry),
+            url=entry.get("link") or None,
+            author=entry.get("author") or None,
+            sitename=sitename,
+            language=language,
+        )
+    if malformed:
+        yield ParseError(f"[T106] {source}: malformed XML in the feed after {len(parsed.entries)} "
+                         f"entries: {problem}; the entries before it were read")
+
+
+def _clean(value: str | None, detail: dict[str, Any] | None) -> str:
+    if not value:
+        return ""
+    kind = (detail or {}).get("type", "")
+    if "html" in kind:
+        return fragment_to_text(value)
+    return value.strip()
+
+
+def _content(entry: dict[str, Any]) -> str:
+    """The longest full content of an entry, else its summary, as plain text."""
+    best = ""
+    for item in entry.get("content") or []:
+        text = _clean(item.get("value"), item)
+        if len(text) > len(best):
+            best = text
+    if not best:
+        best = _clean(entry.get("summary"), entry.get("summary_detail"))
+    return best
+
+
+def _entry_date(entry: dict[str, Any]) -> str | None:
+    """The entry's publication (else update) time as ISO 8601, keeping the feed's offset."""
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        if not raw:
+            continue
+        try:
+            return email.utils.parsedate_to_datetime(raw).isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+        try:
+            return datetime.fromisoformat(raw.strip()).isoformat()
+        except ValueError:
+            pass
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat()
+    return None

@@ -1,0 +1,77 @@
+"""Read WARC archives (such as Common Crawl's CC-NEWS): each HTML response one article."""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from typing import IO
+
+from tidings.errors import ParseError, Skipped
+from tidings.ingest._common import Draft
+from tidings.ingest._decode import decode
+from tidings.ingest._html import read_html
+
+logger = logging.getLogger(__name__)
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+
+
+def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Draft | ParseError | Skipped]:
+    """Yield one draft per HTML response record of a WARC archive.
+
+    Records that are not HTML responses (requests, metadata, images) are passed
+    over. A record that cannot be read is yielded as an error and reading goes on;
+    a truncated archive ends with an error after the records read before the cut.
+
+    Args:
+        stream: the archive's bytes (compressed or not: warcio reads both).
+        source: where it came from, for messages.
+        max_bytes: the largest record payload accepted.
+
+    Yields:
+        Drafts, and errors or skips for records that hold no article.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    count = 0
+    try:
+        for record in ArchiveIterator(stream, check_digests=False):
+            if record.rec_type not in {"response", "resource"}:
+                continue
+            count += 1
+            headers = record.rec_headers
+            record_id = headers.get_header("WARC-Record-ID") or f"record {count}"
+            uri = headers.get_header("WARC-Target-URI")
+            where = f"{source} {record_id}"
+            if record.http_headers is not None:
+                content_type = record.http_headers.get_header("Content-Type") or ""
+                status = record.http_headers.get_statuscode() or "200"
+                if not status.startswith("2"):
+                    continue
+            else:
+                content_type = headers.get_header("Content-Type") or ""
+            if content_type and "html" not in content_type.lower():
+                continue
+            payload = record.content_stream().read(max_bytes + 1)
+            if len(payload) > max_bytes:
+                yield ParseError(f"[T102] {where}: the record is over the limit of {max_bytes} bytes; "
+                                 "raise it with --max-bytes")
+                continue
+            if not payload.strip():
+                yield Skipped(source=where, reason="no-text", detail="the record is empty")
+                continue
+            match = _CHARSET.search(content_type)
+            try:
+                markup = decode(payload, source=where, charset=match.group(1) if match else None)
+                yield read_html(markup, source=where, url=uri, entry=record_id, fmt="warc")
+            except ParseError as exc:
+                if str(exc).startswith("[T110]"):
+                    yield Skipped(source=where, reason="no-text", detail="no article text in the page")
+                else:
+                    yield exc
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+        yield ParseError(f"[T108] {source}: the WARC archive is truncated or malformed after "
+                         f"{count} records ({type(exc).__name__}: {exc}); the records before it were read")
