@@ -1,13 +1,175 @@
-"""The tidings_times stage (to be filled in by its own issue)."""
+"""The tidings_times stage: find time expressions, normalise them, link them to their clause.
+
+Each expression becomes a dict of the output contract, ``{start, end, text, type,
+value}``, with extras: ``anchor`` (how the value was resolved, see
+:class:`tidings.nlp._time.normalizer.Value`), ``head`` (the token index of the
+word it modifies, or ``None``) and ``mod`` (a TIMEX3 modifier, or ``None``).
+They are stored in ``doc._.tidings_times`` and as spans in
+``doc.spans["tidings_times"]`` (label = TIMEX3 type).
+
+Values are counted from ``doc._.tidings_published``; without it, relative
+expressions stay underspecified (``XXXX-WXX-1``).
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from tidings.nlp._time import anchoring
+from tidings.nlp._time.lexicon import DEFAULT_PATHS, load_lexicon
+from tidings.nlp._time.normalizer import Value
+from tidings.nlp._time.tagger import Found, TimeTagger, normalize, parse_anchor
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["TimeTagger", "TimexComponent", "make_timex", "normalize", "time_for_token"]
+
+SPAN_KEY = "tidings_times"
+
+# Nouns a bare four-digit number may count without being a year ("2000 troops").
+_TIME_NOUNS = {"year", "season", "election", "elections", "census", "budget", "summer", "winter", "spring",
+               "autumn", "fall", "model", "edition", "games", "olympics", "cup", "campaign", "war", "crisis",
+               "level", "levels", "figure", "figures", "film", "law", "act", "vote", "poll", "race", "plan"}
 
 
-@Language.component("tidings_times", assigns=["doc._.tidings_times"])
-def timex(doc: Doc) -> Doc:
-    """Placeholder: sets an empty list until the stage is implemented."""
-    doc._.tidings_times = []
-    return doc
+class TimexComponent:
+    """Find, normalise and anchor time expressions in a Doc."""
+
+    def __init__(self, nlp: Language, name: str = "tidings_times", *, months: str = DEFAULT_PATHS["months"],
+                 weekdays: str = DEFAULT_PATHS["weekdays"], holidays: str = DEFAULT_PATHS["holidays"],
+                 cues: str = DEFAULT_PATHS["cues"], settings: str = DEFAULT_PATHS["settings"]) -> None:
+        """Compile the grammar over the vocabulary files.
+
+        Args:
+            nlp: the pipeline.
+            name: the component name.
+            months, weekdays, holidays, cues, settings: vocabulary files
+                (``"tidings:time/<file>"`` or a path to a user's file).
+        """
+        self.name = name
+        self.lex = load_lexicon(months, weekdays, holidays, cues, settings)
+        self.tagger = TimeTagger(self.lex)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[Span, Value, Token | None]]:
+        """Return (span, value, head) for every time expression of the Doc."""
+        anchor = parse_anchor(doc._.tidings_published)
+        text = doc.text
+        out: list[tuple[Span, Value, Token | None]] = []
+        for found in self.tagger.scan(text):
+            span = doc.char_span(found.start, found.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            if not self._plausible(found, span):
+                continue
+            head = anchoring.head_of(span)
+            tense = anchoring.tense_of(anchoring.clause_verb(head), self.lex.cues) if head is not None else None
+            value = self.tagger.value(found, text, anchor, tense)
+            if value is None:
+                continue
+            out.append((span, value, head))
+        return _attach_clock_dates(out)
+
+    @staticmethod
+    def _plausible(found: Found, span: Span) -> bool:
+        """Reject a bare number read as a year when the parse says it counts something."""
+        if found.rule != "year" or found.match.group("mod") or found.match.group("part"):
+            return True
+        root = span.root
+        if root.dep_ == "nummod" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i > root.i:
+            return root.head.lower_ in _TIME_NOUNS
+        return True
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[Span, Value, Token | None]]) -> None:
+        """Store the expressions on the Doc."""
+        times: list[dict[str, Any]] = []
+        spans: list[Span] = []
+        for span, v, head in matches:
+            times.append({
+                "start": span.start_char, "end": span.end_char, "text": span.text,
+                "type": v.type, "value": v.value, "anchor": v.anchor,
+                "head": head.i if head is not None else None, "mod": v.mod,
+            })
+            spans.append(Span(doc, span.start, span.end, label=v.type))
+        doc._.tidings_times = times
+        doc.spans[SPAN_KEY] = spans
+
+
+def _attach_clock_dates(
+    found: list[tuple[Span, Value, Token | None]]
+) -> list[tuple[Span, Value, Token | None]]:
+    """Give a clock time ("10 a.m.") the date of a day named right next to it ("10 a.m. Friday")."""
+    out = list(found)
+    for i, (span, v, head) in enumerate(out):
+        if v.type != "TIME" or "T" not in v.value or not v.value[11:12] == "T" or v.value[12:13] in "MAENI":
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(out):
+                continue
+            other, ov, _ = out[j]
+            gap = span.doc.text[min(span.end_char, other.end_char) : max(span.start_char, other.start_char)]
+            if len(gap) > 4 or gap.strip(" ,") not in ("", "on"):
+                continue
+            day = ov.value[:10]
+            if ov.type in ("DATE", "TIME") and len(day) == 10 and day[4] == "-" and day[7] == "-":
+                out[i] = (span, Value(v.type, day + v.value[10:], ov.anchor, v.mod), head)
+                break
+    return out
+
+
+def time_for_token(doc: Doc, token: Token) -> dict[str, Any] | None:
+    """Return the time expression linked to the clause of ``token``, if any.
+
+    A time expression belongs to a clause when the word it modifies is the
+    token itself or has the same governing verb. Nothing is inherited from
+    other sentences.
+
+    Args:
+        doc: a Doc processed by ``tidings_times``.
+        token: e.g. an event trigger.
+
+    Returns:
+        The time dict (as in ``doc._.tidings_times``), or ``None``.
+    """
+    times = doc._.tidings_times or []
+    if not times:
+        return None
+    verb = anchoring.clause_verb(token)
+    sent = token.sent
+    best: dict[str, Any] | None = None
+    for t in times:
+        h = t.get("head")
+        if h is None or not (sent.start <= h < sent.end):
+            continue
+        head = doc[h]
+        if head.i == token.i:
+            return t
+        if verb is not None and anchoring.clause_verb(head) == verb and best is None:
+            best = t
+    return best
+
+
+@Language.factory(
+    "tidings_times",
+    assigns=["doc._.tidings_times", "doc.spans"],
+    requires=["token.dep", "token.tag", "token.lemma"],
+    default_config={
+        "months": DEFAULT_PATHS["months"],
+        "weekdays": DEFAULT_PATHS["weekdays"],
+        "holidays": DEFAULT_PATHS["holidays"],
+        "cues": DEFAULT_PATHS["cues"],
+        "settings": DEFAULT_PATHS["settings"],
+    },
+)
+def make_timex(nlp: Language, name: str, months: str, weekdays: str, holidays: str, cues: str,
+               settings: str) -> TimexComponent:
+    """Build the tidings_times component (spaCy factory)."""
+    return TimexComponent(nlp, name, months=months, weekdays=weekdays, holidays=holidays, cues=cues,
+                          settings=settings)

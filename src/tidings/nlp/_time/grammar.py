@@ -1,0 +1,163 @@
+"""The surface grammar of English time expressions, compiled once into one regex.
+
+Each rule is a regular expression with named groups; the rules are joined into
+one alternation (names stripped) so a document is scanned once, left to right.
+A match is then re-read by its own rule's pattern to get the groups. A group
+named ``t`` marks the span to report when the rule needs context around it
+(e.g. "earlier in [the day]"). Spaces in a pattern stand for any whitespace.
+
+Number words, units, parts of the day and modifiers are closed lists and live
+here; month, weekday and holiday names come from the data files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tidings.nlp._time.lexicon import TimeLexicon
+
+# fmt: off
+NUMBER_WORDS: dict[str, float] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100, "dozen": 12, "a dozen": 12,
+    "a": 1, "an": 1, "single": 1, "half a": 0.5, "half an": 0.5,
+}
+VAGUE_NUMBERS = ("several", "a few", "few", "a couple of", "couple of", "a couple", "many", "some",
+                 "dozens of", "a number of", "hundreds of", "numerous", "countless", "more")
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9,
+    "10th": 10, "11th": 11, "12th": 12, "13th": 13, "14th": 14, "15th": 15, "16th": 16,
+    "17th": 17, "18th": 18, "19th": 19, "20th": 20, "21st": 21,
+}
+# unit word -> (TIMEX3 duration letter(s), whether it needs the T time designator)
+UNITS: dict[str, tuple[str, bool]] = {
+    "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
+    "night": ("D", False), "week": ("W", False), "weekend": ("WE", False), "fortnight": ("W2", False),
+    "month": ("M", False), "quarter": ("Q", False), "year": ("Y", False), "decade": ("DE", False),
+    "century": ("CE", False), "millennium": ("ML", False),
+}
+DAYPARTS: dict[str, str] = {
+    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI",
+    "midday": "MI", "noon": "MI",
+}
+SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+DECADE_WORDS: dict[str, int] = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}
+# fmt: on
+
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_NUMWORD = (
+    rf"(?:(?:{_TENS})(?:[- ](?:{_ONES}))?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    rf"seventeen|eighteen|nineteen|ten|{_ONES}|a hundred|hundred|a dozen|dozen|half an?|single)"
+)
+_VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE_NUMBERS), key=len, reverse=True))
+NUM = rf"(?:\d+(?:[.,]\d+)?|{_NUMWORD}|an?)"
+_UNIT_SG = "second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|century|millennium"
+_UNIT_PL = "seconds|minutes|hours|days|nights|weeks|weekends|fortnights|months|quarters|years|decades|centuries|millennia"
+UNIT = rf"(?:{_UNIT_PL}|{_UNIT_SG})"
+YEAR = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
+DAYPART = "morning|afternoon|evening|night|overnight"
+SEASON = "spring|summer|fall|autumn|winter"
+EDGE_MOD = r"(?:(?:very )?early|late|mid|earlier|later)"
+PART_OF = r"(?:the )?(?:end|beginning|start|middle|rest|remainder|course|balance|close|turn|first half|second half|first part|latter part|early part|last part|dawn) of"
+REL = r"(?:this past|this coming|the coming|the past|the previous|the last|the next|last|next|this|coming|past|previous|current|the current|that|the same)"
+ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+QORD = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+TZ = r"(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|CEST|KST|JST|Z)"
+
+
+def _names(names: list[str]) -> str:
+    """A case-sensitive alternation of names written with a capital initial or in capitals."""
+    forms: set[str] = set()
+    for n in names:
+        forms.add(re.escape(n[0].upper() + n[1:]))
+        forms.add(re.escape(n.upper()))
+    # a name ending in "." must not need a word boundary after it
+    return "(?-i:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule: its name and compiled pattern."""
+
+    name: str
+    regex: re.Pattern[str]
+
+
+def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
+    """Return the ordered (name, pattern) rules for a vocabulary."""
+    months_all = _names(list(lex.months))
+    months_full = _names([n for n, (_, k) in lex.months.items() if k == "full"])
+    wd_all = _names(list(lex.weekdays))
+    wd_full = _names([n for n, (_, k) in lex.weekdays.items() if k == "full"])
+    holidays = "|".join(sorted((re.escape(h.name) for h in lex.holidays.values()), key=len, reverse=True))
+    b = r"(?<![\w-])"  # a start boundary that also refuses hyphenated tails
+    e = r"(?![\w])"
+    wd_pre = rf"(?:(?P<wd>{wd_all}),? )?"
+    rules = [
+        ("iso", rf"{b}(?P<y>\d{{4}})-(?P<m>\d\d)-(?P<d>\d\d)(?:T(?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d)?)?{e}"),
+        ("slash", rf"{b}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d\d){e}"),
+        ("mdy", rf"{b}{wd_pre}(?P<mon>{months_all}) ?(?P<d>{DAY})(?:,? (?P<y>{YEAR}))?{e}"),
+        ("dmy", rf"{b}{wd_pre}(?:the )?(?P<d>{DAY}) (?:of )?(?P<mon>{months_all})(?:,? (?P<y>{YEAR}))?{e}"),
+        ("month_year", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_all}),? (?:of )?(?P<y>{YEAR})"),
+        ("clock", rf"{b}(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))? ?(?P<ap>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])(?: (?P<tz>{TZ}){e})?"
+                  rf"|{b}(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?: (?P<tz2>{TZ}){e})?(?![\d])"),
+        ("noon", rf"{b}(?P<w>noon|midday|midnight){e}"),
+        ("decade", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?:(?P<dd>1\d\d|20\d)0'?s|'(?P<d2>\d)0'?s|(?:nineteen[- ])?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){e}"),
+        ("century", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?P<ord>{ORD})[- ]century{e}"),
+        ("fiscal", rf"{b}(?:(?P<rel>{REL}) )?(?:fiscal|FY) ?(?:year )?(?:(?P<y>{YEAR})|'?(?P<y2>\d\d)(?!\d))(?:[-/](?:\d\d){{1,2}})?{e}"
+                   rf"|{b}(?:the )?(?:(?P<rel2>{REL}|new) )?fiscal year{e}"),
+        ("quarter", rf"{b}(?:(?P<the>the) )?(?:(?P<mods>(?:(?:current|latest|recent|previous|past|last|next|coming|same|comparable|year-ago|year-earlier|fiscal|calendar|\d{{4}}|this year's|last year's|next year's) )+))?(?:(?P<qord>{QORD})[- ](?P<qh>quarter|half)|(?P<q>quarter))(?: (?:of|in) (?:(?:the )?fiscal )?(?P<qy>{YEAR}|this year|last year|next year|the year))?{e}"
+                    rf"|{b}(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)(?:[ -]?(?P<qy2>{YEAR}))?{e}"),
+        ("season", rf"{b}(?:(?P<mod>early|late|mid)[- ])?(?:(?P<rel>{REL}|the) )(?P<s>{SEASON})(?:,? (?:of )?(?P<y>{YEAR}))?{e}"
+                   rf"|{b}(?:(?P<mod2>early|late|mid)[- ])?(?P<s2>{SEASON}),? (?:of )?(?P<y2>{YEAR})"
+                   rf"|(?:(?<=in\x20)|(?<=since\x20)|(?<=during\x20)|(?<=until\x20)|(?<=by\x20))(?P<s3>spring|summer|winter|autumn){e}"),
+        ("holiday", rf"{b}(?:(?P<rel>last|next|this) )?(?P<h>(?-i:{holidays}))(?:,? (?P<y>{YEAR}))?{e}"),
+        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)? (?P<dir>ago|earlier|before|later|from now|hence|back){e}"
+                ),
+        ("year_ago", rf"{b}(?P<w>year|month|week|day)-(?:ago|earlier){e}"),
+        ("rel_named", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<rel>this past|this coming|last|next|this|coming|past|previous) (?:(?P<wd>{wd_full})|(?P<mon>{months_full}))(?: (?P<dp>{DAYPART}))?{e}"),
+        ("rel_unit", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in)? |(?P<part>{PART_OF}) )?(?P<rel>{REL}) (?P<u>week|weekend|month|quarter|year|decade|century|night|morning|afternoon|evening|{SEASON})(?:'s)?{e}"
+                     rf"|{b}(?:{EDGE_MOD}|by|at|until) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"
+                     rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"),
+        ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
+        ("weekday", rf"{b}(?P<wd>{wd_full})(?:'s)?(?: (?P<dp>{DAYPART}))?(?![\w]|s\b)"),
+        ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}"),
+        ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{DAYPART}){e}"
+                rf"|{b}(?P<adv>daily|weekly|monthly|quarterly|annually|yearly|nightly|hourly|biweekly|bimonthly|semiannually|semi-annually|biannually|fortnightly){e}"
+                rf"|{b}(?P<times>once|twice|three times|\d+ times|{_NUMWORD} times) (?:a|an|per|each|every) (?P<u2>{UNIT}){e}"),
+        ("month", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_full})(?!\w)(?!-)"),
+        ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|%| percent| per cent)"),
+        ("duration", rf"{b}(?:(?P<pre>about|around|nearly|almost|roughly|approximately|some|more than|less than|fewer than|over|under|at least|up to|just|only|another|an additional|the (?:first|last|past|next|previous|final|coming|remaining|ensuing|following|latest) |the ) ?)?"
+                     rf"(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)?(?P<adj>-(?:long|old))?{e}"
+                     rf"|{b}(?P<pre2>the (?:past|last|next|previous|coming|first|final|remaining) )(?P<u2>{UNIT}){e}"
+                     rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=over\x20)|(?<=within\x20)|(?<=took\x20)|(?<=lasted\x20))(?P<bare>years|months|weeks|days|decades|hours|minutes|centuries){e}"
+                     rf"|{b}(?P<recent>recent|coming|next|past) (?P<u3>years|months|weeks|days|decades|hours){e}"),
+        ("ref", rf"{b}(?P<w>right now|just now|now|currently|nowadays|presently|at present|the present|these days|recently|more recently|lately|in recent times|the past|previously|formerly|the future|future|soon|shortly|the near future|the near term|the long term|the short term|the long run|the short run|recent|current){e}"),
+    ]
+    return rules
+
+
+def compile_rules(lex: TimeLexicon) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """Compile the master scanner and each rule's own pattern."""
+    flags = re.IGNORECASE
+    own: dict[str, re.Pattern[str]] = {}
+    parts: list[str] = []
+    for name, pat in build_rules(lex):
+        pat = pat.replace(" ", r"\s+")
+        own[name] = re.compile(pat, flags)
+        stripped = re.sub(r"\(\?P<\w+>", "(?:", pat)
+        parts.append(f"(?P<{name}>{stripped})")
+    return re.compile("|".join(parts), flags), own

@@ -1,0 +1,704 @@
+"""Turn a recognised time expression into a TIMEX3 type and value.
+
+Each grammar rule has a handler. A handler reads the rule's groups, the
+reference date (the publication date, or ``None``) and the tense of the clause
+the expression modifies, and returns a :class:`Value` or ``None`` to reject the
+match. Without a reference date, relative expressions keep an underspecified
+value (``XXXX-WXX-1``, ``XXXX-01``...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tidings.nlp._time import calendar as cal
+from tidings.nlp._time.grammar import DAYPARTS, DECADE_WORDS, NUMBER_WORDS, ORDINALS, SEASONS, UNITS, VAGUE_NUMBERS
+from tidings.nlp._time.lexicon import TimeLexicon
+
+PAST, FUTURE, PRESENT = "past", "future", "present"
+
+# The months whose names are also common words: alone, they need a preceding cue.
+_AMBIGUOUS_MONTHS = {"may", "march"}
+_MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", "from", "to", "last",
+               "next", "this", "early", "late", "mid", "before", "after", "between", "and", "or",
+               "around", "on", "for", "each", "every", "that", "the", "until", "until", "as"}
+_PER_CUES = re.compile(r"(?:\d|%|million|billion|trillion|percent|cents?|dollars?|pounds?|euros?|yen|times|tons?|barrels?)\W*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A normalised time expression.
+
+    Attributes:
+        type: DATE, TIME, DURATION or SET.
+        value: the TIMEX3 value.
+        anchor: how it was resolved: ``absolute`` (needs no reference),
+            ``publication`` (counted from the publication date), ``tense-past``,
+            ``tense-future`` or ``tense-present`` (a calendar name placed by the
+            tense of its clause), ``none`` (durations, sets, vague references) or
+            ``unanchored`` (relative, but no publication date was known).
+        mod: a TIMEX3 ``mod`` (START, END, MID, APPROX...) or ``None``.
+    """
+
+    type: str
+    value: str
+    anchor: str
+    mod: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler may read besides the match."""
+
+    anchor: date | None
+    tense: str | None
+    lex: TimeLexicon
+    text: str
+
+
+Handler = Callable[[re.Match[str], Context], Value | None]
+
+_MODS = {"early": "START", "very early": "START", "late": "END", "mid": "MID", "earlier": None, "later": None,
+         "end": "END", "beginning": "START", "start": "START", "middle": "MID", "close": "END", "dawn": "START",
+         "turn": "START", "first half": "START", "second half": "END", "first part": "START",
+         "latter part": "END", "early part": "START", "last part": "END"}
+
+
+def _mod(m: re.Match[str], *names: str) -> str | None:
+    for n in names:
+        g = _group(m, n)
+        if g:
+            key = re.sub(r"^(?:the )|(?: of| in)$", "", re.sub(r"\s+", " ", g.lower())).strip()
+            return _MODS.get(key)
+    return None
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _lower(s: str | None) -> str:
+    return re.sub(r"\s+", " ", s or "").strip().lower()
+
+
+def _how(ctx: Context, kind: str = "publication") -> str:
+    return kind if ctx.anchor is not None else "unanchored"
+
+
+def _direction(tense: str | None, *, default: str) -> str:
+    if tense == PAST:
+        return cal.PAST
+    if tense == FUTURE:
+        return cal.FUTURE
+    if tense == PRESENT:
+        return default
+    return default
+
+
+def _month_number(name: str, lex: TimeLexicon) -> int | None:
+    key = name.strip()
+    for form in (key, key.title(), key.capitalize()):
+        if form in lex.months:
+            return lex.months[form][0]
+    low = key.lower().rstrip(".")
+    for n, (num, _) in lex.months.items():
+        if n.lower().rstrip(".") == low:
+            return num
+    return None
+
+
+def _weekday_number(name: str, lex: TimeLexicon) -> int | None:
+    low = name.lower().rstrip(".")
+    for n, (num, _) in lex.weekdays.items():
+        if n.lower().rstrip(".") == low:
+            return num
+    return None
+
+
+def parse_number(word: str) -> float | None:
+    """Read a cardinal written in digits or words; ``None`` for vague amounts ("several")."""
+    w = _lower(word).replace("-", " ")
+    if not w:
+        return None
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", w):
+        return float(w.replace(",", "")) if "," in w and len(w.split(",")[-1]) == 3 else float(w.replace(",", "."))
+    if w in NUMBER_WORDS:
+        return NUMBER_WORDS[w]
+    parts = w.split()
+    if len(parts) == 2 and parts[0] in NUMBER_WORDS and parts[1] in NUMBER_WORDS:
+        return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
+    return None
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+
+
+def duration_value(n: float | None, unit: str) -> str:
+    """Return the TIMEX3 duration for ``n`` units (``None``: an unknown number, ``X``)."""
+    u = unit.lower()
+    u = {"centuries": "century", "millennia": "millennium"}.get(u, u.rstrip("s") if u != "hours" else "hour")
+    letter, is_time = UNITS.get(u, ("D", False))
+    mult = {"Q": (3, "M"), "W2": (2, "W"), "WE": (2, "D")}.get(letter)
+    if mult:
+        n = None if n is None else n * mult[0]
+        letter = mult[1]
+    if letter == "CE":
+        return "PXCE" if n is None else f"P{_fmt(n * 100)}Y"
+    if letter == "ML":
+        return "PXML" if n is None else f"P{_fmt(n * 1000)}Y"
+    if letter == "DE":
+        return "PXDE" if n is None else f"P{_fmt(n * 10)}Y"
+    amount = "X" if n is None else _fmt(n)
+    return f"PT{amount}{letter}" if is_time else f"P{amount}{letter}"
+
+
+def _unit_key(unit: str) -> str:
+    u = unit.lower()
+    return {"centuries": "century", "millennia": "millennium"}.get(u, u[:-1] if u.endswith("s") else u)
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def _iso(m: re.Match[str], ctx: Context) -> Value | None:
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not cal.valid_date(y, mo, d):
+        return None
+    if m["hh"]:
+        return Value("TIME", f"{y:04d}-{mo:02d}-{d:02d}T{m['hh']}:{m['mm']}", "absolute")
+    return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "absolute")
+
+
+def _slash(m: re.Match[str], ctx: Context) -> Value | None:
+    mo, d, ys = int(m["m"]), int(m["d"]), m["y"]
+    y = int(ys) if len(ys) == 4 else (2000 + int(ys) if int(ys) < 50 else 1900 + int(ys))
+    if not cal.valid_date(y, mo, d):
+        if cal.valid_date(y, d, mo):  # day/month order
+            mo, d = d, mo
+        else:
+            return None
+    return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "absolute")
+
+
+def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
+    mo = _month_number(m["mon"], ctx.lex)
+    d = int(re.match(r"\d+", m["d"]).group())  # type: ignore[union-attr]
+    if mo is None or not 1 <= d <= 31:
+        return None
+    if m["y"]:
+        y = int(m["y"])
+        if not cal.valid_date(y, mo, d):
+            return None
+        return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "absolute")
+    if ctx.anchor is None:
+        return Value("DATE", f"XXXX-{mo:02d}-{d:02d}", "unanchored")
+    wd = _group(m, "wd")
+    if wd:  # a weekday fixes the year: take the nearest year where the date falls on it
+        want = _weekday_number(wd, ctx.lex)
+        for y in (ctx.anchor.year, ctx.anchor.year - 1, ctx.anchor.year + 1):
+            if cal.valid_date(y, mo, d) and date(y, mo, d).isoweekday() == want:
+                return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "publication")
+    direction = _direction(ctx.tense, default=cal.NEAREST)
+    y = cal.year_for(ctx.anchor, mo, d, direction)
+    if not cal.valid_date(y, mo, min(d, 28)):
+        return None
+    return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", f"tense-{ctx.tense}" if ctx.tense else "publication")
+
+
+def _month_year(m: re.Match[str], ctx: Context) -> Value | None:
+    mo = _month_number(m["mon"], ctx.lex)
+    if mo is None:
+        return None
+    return Value("DATE", cal.ym(int(m["y"]), mo), "absolute", _mod(m, "mod", "part"))
+
+
+def _month(m: re.Match[str], ctx: Context) -> Value | None:
+    name = m["mon"]
+    mo = _month_number(name, ctx.lex)
+    if mo is None:
+        return None
+    mod = _mod(m, "mod", "part")
+    if name.lower() in _AMBIGUOUS_MONTHS and not (m["mod"] or m["part"]):
+        before = ctx.text[max(0, m.start() - 12) : m.start()].split()
+        if not before or before[-1].lower().strip("-") not in _MONTH_CUES or name.isupper():
+            return None
+    if ctx.anchor is None:
+        return Value("DATE", f"XXXX-{mo:02d}", "unanchored", mod)
+    a = ctx.anchor
+    if ctx.tense == PAST:
+        y = a.year if mo <= a.month else a.year - 1
+    elif ctx.tense == FUTURE:
+        y = a.year if mo >= a.month else a.year + 1
+    else:
+        y = a.year
+    return Value("DATE", cal.ym(y, mo), f"tense-{ctx.tense}" if ctx.tense else "publication", mod)
+
+
+def _year(m: re.Match[str], ctx: Context) -> Value | None:
+    before = ctx.text[max(0, m.start() - 3) : m.start()]
+    if re.search(r"[$#£€¥]\s*$|\d[.,]?$|No\.\s*$", before):
+        return None
+    return Value("DATE", m["y"], "absolute", _mod(m, "mod", "part"))
+
+
+def _decade(m: re.Match[str], ctx: Context) -> Value | None:
+    if m["dd"]:
+        v = m["dd"]
+    elif m["d2"]:
+        d = int(m["d2"])
+        century = 19
+        if ctx.anchor is not None and d * 10 <= ctx.anchor.year % 100 and ctx.anchor.year >= 2000:
+            century = ctx.anchor.year // 100
+        v = f"{century}{d}"
+    else:
+        v = f"19{DECADE_WORDS[_lower(m['dw'])]}"
+    return Value("DATE", v, "absolute", _mod(m, "mod"))
+
+
+def _century(m: re.Match[str], ctx: Context) -> Value | None:
+    n = ORDINALS.get(_lower(m["ord"]))
+    if n is None:
+        return None
+    return Value("DATE", f"{n - 1:02d}", "absolute", _mod(m, "mod"))
+
+
+def _fiscal_year_of(d: date, start: int) -> int:
+    return d.year + 1 if start != 1 and d.month >= start else d.year
+
+
+def _fiscal(m: re.Match[str], ctx: Context) -> Value | None:
+    if m["y"]:
+        return Value("DATE", m["y"], "absolute")
+    if m["y2"]:
+        yy = int(m["y2"])
+        return Value("DATE", str(2000 + yy if yy < 50 else 1900 + yy), "absolute")
+    rel = _lower(m["rel"] or m["rel2"])
+    if not rel:
+        return Value("DURATION", "P1Y", "none")
+    if ctx.anchor is None:
+        return Value("DATE", "XXXX", "unanchored")
+    fy = _fiscal_year_of(ctx.anchor, ctx.lex.fiscal_year_start_month)
+    shift = _rel_shift(rel)
+    if shift is None:
+        return None
+    return Value("DATE", str(fy + shift), "publication")
+
+
+def _rel_shift(rel: str) -> int | None:
+    rel = rel.removeprefix("the ").strip()
+    if rel in {"last", "past", "previous", "this past"}:
+        return -1
+    if rel in {"next", "coming", "this coming", "new"}:
+        return 1
+    if rel in {"this", "current"}:
+        return 0
+    return None
+
+
+def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
+    mods = _lower(m["mods"])
+    qy = _lower(m["qy"] or m["qy2"])
+    half = _lower(m["qh"]) == "half"
+    qord = _lower(m["qord"])
+    n: int | None
+    if m["qn"] or m["qn2"]:
+        n = int(m["qn"] or m["qn2"])
+    elif qord:
+        n = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+             "final": 4, "last": 4}[qord]
+        if half and n > 2:
+            n = 2
+    else:
+        n = None
+        if not (m["the"] or mods):
+            return None
+    letter = "H" if half else "Q"
+    year_m = re.search(r"\d{4}", mods)
+    explicit_year: int | None = None
+    if re.fullmatch(r"\d{4}", qy):
+        explicit_year = int(qy)
+    elif year_m:
+        explicit_year = int(year_m.group())
+    if explicit_year is not None and n is not None:
+        return Value("DATE", f"{explicit_year}-{letter}{n}", "absolute")
+    if ctx.anchor is None:
+        return Value("DATE", f"XXXX-{letter}{n}" if n else "XXXX-QX", "unanchored")
+    a = ctx.anchor
+    aq = cal.quarter_of(a) if not half else (1 if a.month <= 6 else 2)
+    span = 4 if not half else 2
+    back = 1 if re.search(r"year-ago|year-earlier|last year's|comparable|same", mods) or qy == "last year" else 0
+    fwd = 1 if "next year's" in mods or qy == "next year" else 0
+    if n is None:
+        # "the quarter", "the latest quarter": the last quarter reported on
+        if re.search(r"current|this", mods):
+            idx = a.year * span + aq - 1
+        elif re.search(r"next|coming", mods):
+            idx = a.year * span + aq
+        else:
+            idx = a.year * span + aq - 2
+        y, q = divmod(idx, span)
+        return Value("DATE", f"{y - back + fwd}-{letter}{q + 1}", "publication")
+    if back or fwd or qy in {"this year", "the year"}:
+        y = a.year - back + fwd
+    elif ctx.tense == PAST and n > aq:
+        y = a.year - 1
+    elif ctx.tense == FUTURE and n < aq:
+        y = a.year + 1
+    else:
+        y = a.year
+    return Value("DATE", f"{y}-{letter}{n}", "publication")
+
+
+def _season(m: re.Match[str], ctx: Context) -> Value | None:
+    word = _lower(m["s"] or m["s2"] or m["s3"])
+    code = SEASONS[word]
+    mod = _mod(m, "mod", "mod2")
+    y = m["y"] or m["y2"]
+    if y:
+        return Value("DATE", f"{y}-{code}", "absolute", mod)
+    if ctx.anchor is None:
+        return Value("DATE", f"XXXX-{code}", "unanchored", mod)
+    rel = _lower(m["rel"])
+    cur_y, cur = cal.season_of(ctx.anchor)
+    shift = _rel_shift(rel) if rel and rel != "the" else None
+    if shift == -1:
+        yy = cur_y - 1 if code == cur else cal.season_year(ctx.anchor, code, cal.PAST)
+    elif shift == 1:
+        yy = cur_y + 1 if code == cur else cal.season_year(ctx.anchor, code, cal.FUTURE)
+    elif shift == 0:
+        yy = cal.season_year(ctx.anchor, code, cal.NEAREST)
+    else:
+        yy = cal.season_year(ctx.anchor, code, _direction(ctx.tense, default=cal.NEAREST))
+    return Value("DATE", f"{yy}-{code}", "publication", mod)
+
+
+def _holiday(m: re.Match[str], ctx: Context) -> Value | None:
+    h = ctx.lex.holidays.get(_lower(m["h"]))
+    if h is None:
+        return None
+    if m["y"]:
+        d = cal.holiday_date(h, int(m["y"]))
+        return Value("DATE", d.isoformat(), "absolute") if d else None
+    if ctx.anchor is None:
+        if h.month is not None and h.day is not None:
+            return Value("DATE", f"XXXX-{h.month:02d}-{h.day:02d}", "unanchored")
+        return Value("DATE", "XXXX-XX-XX", "unanchored")
+    a = ctx.anchor
+    rel = _lower(m["rel"])
+    cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := cal.holiday_date(h, y)) is not None]
+    if rel == "last" or (not rel and ctx.tense == PAST):
+        pick = [d for d in cands if d <= a][-1:] if rel != "last" else [d for d in cands if d < a][-1:]
+    elif rel == "next" or (not rel and ctx.tense == FUTURE):
+        pick = [d for d in cands if d >= a][:1] if rel != "next" else [d for d in cands if d > a][:1]
+    else:
+        pick = sorted(cands, key=lambda d: abs((d - a).days))[:1]
+    if not pick:
+        return None
+    return Value("DATE", pick[0].isoformat(), f"tense-{ctx.tense}" if ctx.tense and not rel else "publication")
+
+
+# ----------------------------------------------------------------------------- relative
+
+
+def _shift_unit(a: date, unit: str, k: int) -> str:
+    """The value of the unit containing ``a`` moved by ``k`` units."""
+    if unit in {"day", "night"}:
+        return (a + timedelta(days=k)).isoformat()
+    if unit == "week":
+        return cal.week(a + timedelta(weeks=k))
+    if unit == "weekend":
+        return cal.week(a + timedelta(weeks=k)) + "-WE"
+    if unit == "fortnight":
+        return cal.week(a + timedelta(weeks=2 * k))
+    if unit == "month":
+        y, mo = cal.shift_month(a.year, a.month, k)
+        return cal.ym(y, mo)
+    if unit == "quarter":
+        idx = a.year * 4 + cal.quarter_of(a) - 1 + k
+        return f"{idx // 4}-Q{idx % 4 + 1}"
+    if unit == "year":
+        return str(a.year + k)
+    if unit == "decade":
+        return str(a.year // 10 + k)
+    if unit == "century":
+        return f"{a.year // 100 + k:02d}"
+    if unit == "millennium":
+        return str(a.year // 1000 + k)
+    return a.isoformat()
+
+
+_UNDERSPEC = {"day": "XXXX-XX-XX", "night": "XXXX-XX-XX", "week": "XXXX-WXX", "weekend": "XXXX-WXX-WE",
+              "fortnight": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX", "year": "XXXX",
+              "decade": "XXX", "century": "XX", "millennium": "X"}
+
+
+def _ago(m: re.Match[str], ctx: Context) -> Value | None:
+    unit = _unit_key(m["u"])
+    raw = _lower(m["n"])
+    n = parse_number(raw)
+    direction = _lower(m["dir"])
+    sign = 1 if direction in {"later", "from now", "hence"} else -1
+    if n is None:
+        if raw in VAGUE_NUMBERS or raw:
+            return Value("DATE", "FUTURE_REF" if sign > 0 else "PAST_REF", "none")
+        return None
+    if "and a half" in _lower(m.group()):
+        n += 0.5
+    if ctx.anchor is None:
+        return Value("DATE", _UNDERSPEC.get(unit, "XXXX-XX-XX"), "unanchored")
+    a = ctx.anchor
+    k = int(round(n)) * sign
+    if unit in {"second", "minute", "hour"}:
+        return Value("DATE", a.isoformat(), "publication")
+    if unit in {"day", "night"}:
+        return Value("DATE", (a + timedelta(days=k)).isoformat(), "publication")
+    if unit == "week":
+        return Value("DATE", cal.week(a + timedelta(weeks=k)), "publication")
+    if unit == "fortnight":
+        return Value("DATE", cal.week(a + timedelta(weeks=2 * k)), "publication")
+    if unit == "month":
+        y, mo = cal.shift_month(a.year, a.month, k)
+        return Value("DATE", cal.ym(y, mo), "publication")
+    if unit == "quarter":
+        return Value("DATE", _shift_unit(a, "quarter", k), "publication")
+    if unit == "year":
+        if not float(n).is_integer():
+            y, mo = cal.shift_month(a.year, a.month, int(round(n * 12)) * sign)
+            return Value("DATE", cal.ym(y, mo), "publication")
+        return Value("DATE", str(a.year + k), "publication")
+    if unit == "decade":
+        return Value("DATE", str(a.year + 10 * k), "publication")
+    if unit == "century":
+        return Value("DATE", f"{(a.year + 100 * k) // 100:02d}", "publication")
+    return None
+
+
+def _year_ago(m: re.Match[str], ctx: Context) -> Value | None:
+    unit = _lower(m["w"])
+    if ctx.anchor is None:
+        return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored")
+    return Value("DATE", _shift_unit(ctx.anchor, unit, -1), "publication")
+
+
+def _daypart_time(d: str, part: str | None) -> str:
+    return f"{d}T{DAYPARTS[_lower(part)]}" if part else d
+
+
+def _rel_named(m: re.Match[str], ctx: Context) -> Value | None:
+    rel = _lower(m["rel"])
+    mod = _mod(m, "mod")
+    a = ctx.anchor
+    if m["wd"]:
+        day = _weekday_number(m["wd"], ctx.lex)
+        if day is None:
+            return None
+        dp = m["dp"]
+        typ = "TIME" if dp else "DATE"
+        if a is None:
+            return Value(typ, _daypart_time(f"XXXX-WXX-{day}", dp), "unanchored", mod)
+        if rel in {"last", "past", "previous", "this past"}:
+            d = cal.weekday_date(a, day, cal.PAST, same_day=False)
+        elif rel in {"next", "coming", "this coming"}:
+            d = cal.weekday_date(a, day, cal.FUTURE, same_day=False)
+        else:  # "this Friday": in the current week
+            d = a + timedelta(days=day - a.isoweekday())
+        return Value(typ, _daypart_time(d.isoformat(), dp), "publication", mod)
+    mo = _month_number(m["mon"], ctx.lex)
+    if mo is None:
+        return None
+    if a is None:
+        return Value("DATE", f"XXXX-{mo:02d}", "unanchored", mod)
+    if rel in {"last", "past", "previous", "this past"}:
+        y = a.year if mo < a.month else a.year - 1
+    elif rel in {"next", "coming", "this coming"}:
+        y = a.year if mo > a.month else a.year + 1
+    else:
+        y = a.year
+    return Value("DATE", cal.ym(y, mo), "publication", mod)
+
+
+def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
+    a = ctx.anchor
+    if m["t2"]:  # "the weekend", "the morning"
+        unit = _lower(m["u3"])
+        if unit == "weekend":
+            if a is None:
+                return Value("DATE", "XXXX-WXX-WE", "unanchored")
+            if ctx.tense == FUTURE:
+                d = a if a.isoweekday() >= 6 else a + timedelta(days=6 - a.isoweekday())
+            else:
+                d = a if a.isoweekday() >= 6 else a - timedelta(days=a.isoweekday())
+            return Value("DATE", cal.week(d) + "-WE", "publication")
+        return Value("TIME", _daypart_time(a.isoformat() if a else "XXXX-XX-XX", unit), _how(ctx))
+    if m["t"]:  # "earlier in the day"
+        unit = _lower(m["u2"])
+        if unit in DAYPARTS:
+            return Value("TIME", _daypart_time(a.isoformat() if a else "XXXX-XX-XX", unit), _how(ctx))
+        if a is None:
+            return Value("DATE", _UNDERSPEC[unit], "unanchored")
+        return Value("DATE", _shift_unit(a, unit, 0), "publication")
+    rel = _lower(m["rel"])
+    unit = _lower(m["u"])
+    mod = _mod(m, "mod", "part")
+    if rel in {"that", "the same"}:
+        return None
+    shift = _rel_shift(rel)
+    if shift is None:
+        return None
+    if unit in SEASONS:
+        code = SEASONS[unit]
+        if a is None:
+            return Value("DATE", f"XXXX-{code}", "unanchored", mod)
+        cur_y, cur = cal.season_of(a)
+        if shift == 0:
+            y = cal.season_year(a, code, cal.NEAREST)
+        elif shift < 0:
+            y = cur_y - 1 if code == cur else cal.season_year(a, code, cal.PAST)
+        else:
+            y = cur_y + 1 if code == cur else cal.season_year(a, code, cal.FUTURE)
+        return Value("DATE", f"{y}-{code}", "publication", mod)
+    if unit in DAYPARTS:
+        if a is None:
+            return Value("TIME", _daypart_time("XXXX-XX-XX", unit), "unanchored", mod)
+        d = a + timedelta(days=shift)
+        if unit == "night" and shift == 0 and rel == "this":
+            d = a
+        return Value("TIME", _daypart_time(d.isoformat(), unit), "publication", mod)
+    if a is None:
+        return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored", mod)
+    if unit == "weekend" and shift < 0 and a.isoweekday() == 7:
+        shift = 0 if rel in {"this past", "past"} else -1
+    return Value("DATE", _shift_unit(a, unit, shift), "publication", mod)
+
+
+def _rel_day(m: re.Match[str], ctx: Context) -> Value | None:
+    w = _lower(m["w"])
+    shift = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1,
+             "the day after tomorrow": 2}[w]
+    dp = m["dp"] or ("night" if w == "tonight" else None)
+    typ = "TIME" if dp else "DATE"
+    if ctx.anchor is None:
+        return Value(typ, _daypart_time("XXXX-XX-XX", dp), "unanchored")
+    d = (ctx.anchor + timedelta(days=shift)).isoformat()
+    return Value(typ, _daypart_time(d, dp), "publication", _mod(m, "mod"))
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
+    day = _weekday_number(m["wd"], ctx.lex)
+    if day is None:
+        return None
+    dp = m["dp"]
+    typ = "TIME" if dp else "DATE"
+    if ctx.anchor is None:
+        return Value(typ, _daypart_time(f"XXXX-WXX-{day}", dp), "unanchored")
+    # News reads a bare weekday as the closest one in the direction of its clause:
+    # past events look back, plans and present-tense schedules look ahead.
+    direction = cal.FUTURE if ctx.tense in {FUTURE, PRESENT} else cal.PAST
+    d = cal.weekday_date(ctx.anchor, day, direction)
+    how = "publication" if d == ctx.anchor else f"tense-{ctx.tense or 'past'}"
+    return Value(typ, _daypart_time(d.isoformat(), dp), how)
+
+
+def _weekday_set(m: re.Match[str], ctx: Context) -> Value | None:
+    day = _weekday_number(m["wd"], ctx.lex)
+    return Value("SET", f"XXXX-WXX-{day}", "none") if day else None
+
+
+_ADVERB_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y",
+                "yearly": "P1Y", "nightly": "P1D", "hourly": "PT1H", "biweekly": "P2W", "bimonthly": "P2M",
+                "semiannually": "P6M", "semi-annually": "P6M", "biannually": "P6M", "fortnightly": "P2W"}
+
+
+def _set(m: re.Match[str], ctx: Context) -> Value | None:
+    if m["adv"]:
+        return Value("SET", _ADVERB_SETS[_lower(m["adv"])], "none")
+    if m["times"]:
+        return Value("SET", duration_value(1, _unit_key(m["u2"])), "none")
+    u = m["u"]
+    day = _weekday_number(u, ctx.lex)
+    if day is not None:
+        return Value("SET", f"XXXX-WXX-{day}", "none")
+    if _lower(u) in DAYPARTS:
+        return Value("SET", f"XXXX-XX-XXT{DAYPARTS[_lower(u)]}", "none")
+    n = parse_number(m["n"]) if m["n"] else 1
+    return Value("SET", duration_value(n if n is not None else 1, _unit_key(u)), "none")
+
+
+def _duration(m: re.Match[str], ctx: Context) -> Value | None:
+    if m["bare"]:
+        return Value("DURATION", duration_value(None, _unit_key(m["bare"])), "none")
+    if m["recent"]:
+        word = _lower(m["recent"])
+        return Value("DATE", "PAST_REF" if word in {"recent", "past"} else "FUTURE_REF", "none")
+    if m["pre2"]:
+        return Value("DURATION", duration_value(1, _unit_key(m["u2"])), "none")
+    unit = _unit_key(m["u"])
+    raw = _lower(m["n"])
+    n = parse_number(raw)
+    if n is None and raw not in VAGUE_NUMBERS:
+        return None
+    if n is not None and "and a half" in _lower(m.group()):
+        n += 0.5
+    pre = _lower(m["pre"])
+    if raw in {"a", "an"} and not pre:
+        before = ctx.text[max(0, m.start() - 24) : m.start()]
+        if _PER_CUES.search(before):  # "$5 a year", "twice a week"
+            return Value("SET", duration_value(1, unit), "none")
+    mod = {"about": "APPROX", "around": "APPROX", "roughly": "APPROX", "approximately": "APPROX",
+           "some": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN", "less than": "LESS_THAN",
+           "fewer than": "LESS_THAN", "under": "LESS_THAN", "up to": "EQUAL_OR_LESS",
+           "more than": "MORE_THAN", "over": "MORE_THAN", "at least": "EQUAL_OR_MORE"}.get(pre)
+    return Value("DURATION", duration_value(n, unit), "none", mod)
+
+
+_REFS = {"PRESENT_REF": {"right now", "just now", "now", "currently", "nowadays", "presently", "at present",
+                         "the present", "these days", "current"},
+         "PAST_REF": {"recently", "more recently", "lately", "in recent times", "the past", "previously",
+                      "formerly", "recent"},
+         "FUTURE_REF": {"the future", "future", "soon", "shortly", "the near future", "the near term",
+                        "the long term", "the short term", "the long run", "the short run"}}
+
+
+def _ref(m: re.Match[str], ctx: Context) -> Value | None:
+    w = _lower(m["w"])
+    for value, words in _REFS.items():
+        if w in words:
+            return Value("DATE", value, "none")
+    return None
+
+
+def _clock(m: re.Match[str], ctx: Context) -> Value | None:
+    hh = int(m["hh"] or m["hh2"])
+    mm = int(m["mm"] or m["mm2"] or 0)
+    ap = _lower(m["ap"]).replace(".", "")
+    if ap == "pm" and hh < 12:
+        hh += 12
+    elif ap == "am" and hh == 12:
+        hh = 0
+    if hh > 24 or (ap and int(m["hh"] or 0) > 12):
+        return None
+    day = ctx.anchor.isoformat() if ctx.anchor else "XXXX-XX-XX"
+    return Value("TIME", f"{day}T{hh:02d}:{mm:02d}", _how(ctx))
+
+
+def _noon(m: re.Match[str], ctx: Context) -> Value | None:
+    w = _lower(m["w"])
+    day = ctx.anchor.isoformat() if ctx.anchor else "XXXX-XX-XX"
+    return Value("TIME", f"{day}T{'24:00' if w == 'midnight' else '12:00'}", _how(ctx))
+
+
+HANDLERS: dict[str, Handler] = {
+    "iso": _iso, "slash": _slash, "mdy": _day_month, "dmy": _day_month, "month_year": _month_year,
+    "clock": _clock, "noon": _noon, "decade": _decade, "century": _century, "fiscal": _fiscal,
+    "quarter": _quarter, "season": _season, "holiday": _holiday, "ago": _ago, "year_ago": _year_ago,
+    "rel_named": _rel_named, "rel_unit": _rel_unit, "rel_day": _rel_day, "weekday": _weekday,
+    "weekday_set": _weekday_set, "set": _set, "month": _month, "year": _year, "duration": _duration,
+    "ref": _ref,
+}

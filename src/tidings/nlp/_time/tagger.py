@@ -1,0 +1,98 @@
+"""Find time expressions in text and normalise them: the engine behind the component."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from tidings.nlp._time.grammar import compile_rules
+from tidings.nlp._time.lexicon import TimeLexicon, load_lexicon
+from tidings.nlp._time.normalizer import HANDLERS, Context, Value
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A recognised expression before normalisation."""
+
+    start: int
+    end: int
+    rule: str
+    match: re.Match[str]
+
+
+class TimeTagger:
+    """The compiled grammar and its handlers for one vocabulary."""
+
+    def __init__(self, lex: TimeLexicon) -> None:
+        self.lex = lex
+        self.scanner, self.rules = compile_rules(lex)
+
+    def scan(self, text: str) -> Iterator[Found]:
+        """Yield the expressions of ``text`` left to right, without overlaps."""
+        for m in self.scanner.finditer(text):
+            rule = m.lastgroup
+            if rule is None:
+                continue
+            own = self.rules[rule].fullmatch(text, m.start(), m.end())
+            if own is None:
+                continue
+            start, end = m.start(), m.end()
+            for g in ("t", "t2"):
+                if g in own.groupdict() and own.group(g):
+                    start, end = own.start(g), own.end(g)
+                    break
+            yield Found(start, end, rule, own)
+
+    def value(self, found: Found, text: str, anchor: date | None, tense: str | None) -> Value | None:
+        """Normalise one expression (``None`` when its rule rejects it in context)."""
+        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text))
+
+
+@functools.lru_cache(maxsize=1)
+def default_tagger() -> TimeTagger:
+    """The tagger over the shipped vocabulary (built once per process)."""
+    return TimeTagger(load_lexicon())
+
+
+def parse_anchor(value: object) -> date | None:
+    """Read a publication date (ISO date or datetime, or a ``date``); ``None`` if unreadable."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def normalize(text: str, anchor: date | str | None = None, *, tense: str | None = None,
+              tagger: TimeTagger | None = None) -> tuple[str, str] | None:
+    """Normalise one time expression to its TIMEX3 (type, value).
+
+    Args:
+        text: the expression, e.g. ``"last year"`` or ``"Monday"`` (the first
+            expression found in it is used).
+        anchor: the reference date (publication date); ``None`` leaves relative
+            values underspecified.
+        tense: ``past``, ``present`` or ``future``: the tense of the clause the
+            expression modifies (decides which Monday or which June).
+        tagger: a tagger over another vocabulary; the shipped one by default.
+
+    Returns:
+        ``(type, value)``, or ``None`` when no time expression is found.
+
+    Example:
+        >>> normalize("last year", "2023-01-29")
+        ('DATE', '2022')
+    """
+    tagger = tagger or default_tagger()
+    ref = parse_anchor(anchor)
+    for found in tagger.scan(text):
+        v = tagger.value(found, text, ref, tense)
+        if v is not None:
+            return v.type, v.value
+    return None
