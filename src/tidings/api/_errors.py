@@ -1,0 +1,79 @@
+"""The API's one error shape, produced by one handler.
+
+Every error answer is ``{"ok": false, "error": str, "errors": [...], "status": int}``
+with the HTTP status repeated in the body, whatever raised it: a validation
+failure, a missing route, a refused token, a ``TidingsError``, or a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tidings.errors import ConfigError, IngestError, StoreError, TidingsError
+
+logger = logging.getLogger(__name__)
+
+# Store errors caused by the request (bad cursor, limit, date, unknown entity)
+# rather than by the database.
+_CLIENT_STORE_CODES = re.compile(r"^\[T5(?:1[1-5]|2\d|3\d|4\d)\]")
+
+
+class ApiError(Exception):
+    """An error the API answers with a given status."""
+
+    def __init__(self, status: int, error: str, errors: list[Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.errors = errors or []
+        self.headers = headers
+
+
+def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
+    return {"ok": False, "error": error, "errors": errors or [], "status": status}
+
+
+def _classify(exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
+        return ApiError(422, "the request is not valid", errors)
+    if isinstance(exc, StarletteHTTPException):
+        return ApiError(exc.status_code, str(exc.detail), [], dict(exc.headers or {}))
+    if isinstance(exc, IngestError):
+        return ApiError(422, str(exc))
+    if isinstance(exc, ConfigError):
+        return ApiError(400, str(exc))
+    if isinstance(exc, StoreError) and _CLIENT_STORE_CODES.match(str(exc)):
+        status = 404 if str(exc).startswith(("[T512]", "[T533]")) else 400
+        return ApiError(status, str(exc))
+    if isinstance(exc, TidingsError):
+        logger.error("store or pipeline failure: %s", exc)
+        return ApiError(500, str(exc))
+    logger.exception("unexpected error answering a request")
+    return ApiError(500, "internal error; the server log has the details")
+
+
+async def handle_error(request: Request, exc: Exception) -> JSONResponse:
+    """Answer any error with the one JSON error shape."""
+    err = _classify(exc)
+    return JSONResponse(error_body(err.status, err.error, err.errors), status_code=err.status,
+                        headers=err.headers)
+
+
+def install(app: FastAPI) -> None:
+    """Route every kind of error through :func:`handle_error`."""
+    for kind in (ApiError, RequestValidationError, StarletteHTTPException, TidingsError, Exception):
+        app.add_exception_handler(kind, handle_error)
