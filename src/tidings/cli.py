@@ -129,6 +129,263 @@ def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format:
             handle.write("\n")
 
 
+# -- store commands: ingest, query, export, serve ---------------------------------
+
+_FORMAT_CHOICE = click.Choice(["table", "jsonl", "csv"])
+
+
+def db_option(func: Any) -> Any:
+    """The shared ``--db`` option of the store commands."""
+    return click.option(
+        "--db", metavar="URL", default=None,
+        help="Store: SQLite file or postgresql+psycopg://... URL (default $TIDINGS_DB or ./tidings.db).",
+    )(func)
+
+
+def format_option(func: Any) -> Any:
+    """The shared ``--format`` option of the query commands."""
+    return click.option("--format", "fmt", type=_FORMAT_CHOICE, default="table", show_default=True,
+                        help="Output: a table for people, JSON Lines or CSV.")(func)
+
+
+def limit_option(func: Any) -> Any:
+    return click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
+                        help="At most this many rows.")(func)
+
+
+def event_filter_options(func: Any) -> Any:
+    """Filters shared by ``events``, ``clusters`` and ``export``."""
+    for name, helptext in reversed([
+        ("--actor", "Entity (name or id) that acts."), ("--target", "Entity the event is aimed at."),
+        ("--type", "PLOVER event type (CONSULT, ACCUSE...)."),
+        ("--modality", "occurred, planned, possible, negated or hypothetical."),
+        ("--since", "Events on or after YYYY-MM-DD."), ("--until", "Events on or before YYYY-MM-DD."),
+        ("--place", "Place (name or id) where it happened."), ("--country", "ISO alpha-3 code of the place."),
+    ]):
+        func = click.option(name, default=None, help=helptext)(func)
+    return func
+
+
+def _open_store(db: str | None) -> Any:
+    from tidings.store import Store
+
+    try:
+        return Store(db)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _show(items: list[dict[str, Any]], fmt: str, kind: str) -> None:
+    from tidings.store._format import render
+
+    click.echo(render(items, fmt, kind), nl=False)
+
+
+def _filter(**kw: Any) -> Any:
+    from tidings.store import EventFilter
+
+    return EventFilter(**kw)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date when the source has none.")
+@click.option("--records", is_flag=True, help="Sources are JSON Lines records from 'tidings read'.")
+def ingest(sources: tuple[str, ...], db: str | None, published: str | None, records: bool) -> None:
+    """Read, analyse and store articles; stored ones are skipped, so a rerun resumes.
+
+    Example: tidings ingest articles/ --db news.db
+    """
+    from tidings.store import ingest_sources
+
+    store = _open_store(db)
+    try:
+        report = ingest_sources(store, sources, published=published, records=records)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(report.as_dict()), err=True)
+    if report.failures:
+        raise SystemExit(1)
+
+
+@cli.command()
+@event_filter_options
+@click.option("--clusters", is_flag=True, help="One row per real-world event, not per report.")
+@db_option
+@format_option
+@limit_option
+def events(clusters: bool, db: str | None, fmt: str, limit: int, **filters: Any) -> None:
+    """List events (reports, or clusters with --clusters) matching the filters, by date.
+
+    Example: tidings events --actor Stoltenberg --since 2023-01-01
+    """
+    store = _open_store(db)
+    try:
+        fetch = store.clusters if clusters else store.events
+        page = fetch(_filter(**filters), limit=limit)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    _show(page.items, fmt, "clusters" if clusters else "events")
+
+
+@cli.command()
+@click.option("--speaker", help="Who said it (name or id).")
+@click.option("--text", "text_", metavar="WORDS", help="Words the quote contains.")
+@db_option
+@format_option
+@limit_option
+def quotes(speaker: str | None, text_: str | None, db: str | None, fmt: str, limit: int) -> None:
+    """List quotes by speaker and words.
+
+    Example: tidings quotes --speaker Stoltenberg --text security
+    """
+    store = _open_store(db)
+    try:
+        page = store.quotes(speaker=speaker, text_=text_, limit=limit)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    _show(page.items, fmt, "quotes")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--name", help="Name (or part of one, in whole words) or id.")
+@click.option("--type", "type_", help="Entity type (PERSON, ORG, GPE...).")
+@db_option
+@format_option
+@limit_option
+@click.pass_context
+def entities(ctx: click.Context, name: str | None, type_: str | None, db: str | None, fmt: str,
+             limit: int) -> None:
+    """List entities known across articles; merge or split them.
+
+    Example: tidings entities --type PERSON
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    store = _open_store(db)
+    try:
+        page = store.entities(name=name, type=type_, limit=limit)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    _show(page.items, fmt, "entities")
+
+
+@entities.command("merge")
+@click.argument("into", type=int)
+@click.argument("other", type=int)
+@db_option
+def entities_merge(into: int, other: int, db: str | None) -> None:
+    """Fold entity OTHER into entity INTO (ids from 'tidings entities').
+
+    Example: tidings entities merge 12 40
+    """
+    store = _open_store(db)
+    try:
+        click.echo(json.dumps(store.merge_entities(into, other), ensure_ascii=False))
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@entities.command("split")
+@click.argument("entity", type=int)
+@click.option("--article", help="Move this article's mentions to a new entity.")
+@click.option("--name", help="Move mentions under this name variant to a new entity.")
+@db_option
+def entities_split(entity: int, article: str | None, name: str | None, db: str | None) -> None:
+    """Split mentions of ENTITY off into a new entity.
+
+    Example: tidings entities split 12 --name "Mr Park"
+    """
+    store = _open_store(db)
+    try:
+        click.echo(json.dumps(store.split_entity(entity, article_id=article, name=name), ensure_ascii=False))
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("entity")
+@click.option("--itinerary", is_flag=True, help="Where the person was, day by day, instead.")
+@db_option
+@format_option
+def timeline(entity: str, itinerary: bool, db: str | None, fmt: str) -> None:
+    """Show an entity's events in date order (or a person's itinerary).
+
+    Example: tidings timeline "Jens Stoltenberg" --itinerary
+    """
+    store = _open_store(db)
+    try:
+        rows = store.itinerary(entity) if itinerary else store.timeline(entity)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    _show(rows, fmt, "itinerary" if itinerary else "timeline")
+
+
+@cli.command()
+@click.argument("text")
+@db_option
+@format_option
+@limit_option
+def search(text: str, db: str | None, fmt: str, limit: int) -> None:
+    """Full-text search over stored articles, best match first.
+
+    Example: tidings search "diplomatic mission"
+    """
+    store = _open_store(db)
+    try:
+        page = store.search(text, limit=limit)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    _show(page.items, fmt, "search")
+
+
+@cli.command()
+@click.option("--to", "to", type=click.Choice(["jsonl", "csv", "parquet", "plover", "cameo-tsv"]),
+              required=True, help="Format: flat tables, PLOVER/POLECAT JSON events, CAMEO TSV.")
+@click.option("--table", type=click.Choice(["events", "clusters", "quotes", "entities", "articles", "records"]),
+              default="events", show_default=True, help="What to export (jsonl, csv, parquet).")
+@click.option("-o", "--output", metavar="FILE", default="-", help="Write to FILE (default stdout).")
+@event_filter_options
+@db_option
+def export(to: str, table: str, output: str, db: str | None, **filters: Any) -> None:
+    """Export the store: events with their evidence, or any table.
+
+    Example: tidings export --to cameo-tsv -o events.tsv
+    """
+    from tidings.store import export as export_store
+
+    if to == "parquet" and output == "-":
+        raise click.UsageError("Parquet is binary: give a file with -o FILE")
+    store = _open_store(db)
+    try:
+        with store.read() as conn, click.open_file(output, "wb") as out:
+            n = export_store(conn, to, out, table=table, flt=_filter(**filters))
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exported {n} rows", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@db_option
+def serve(host: str, port: int, db: str | None) -> None:
+    """Serve the REST API (writes need the bearer token in $TIDINGS_TOKEN).
+
+    Example: TIDINGS_TOKEN=secret tidings serve --port 8000
+    """
+    import uvicorn
+
+    from tidings.api import create_app
+
+    try:
+        app = create_app(db)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 def main() -> None:
     """Entry point of the console script."""
     try:
