@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tidings import __version__
 from tidings.errors import TidingsError
+
+if TYPE_CHECKING:
+    from tidings.records import Article
 
 
 def _emit(record: dict[str, Any], pretty: bool) -> None:
@@ -32,36 +36,77 @@ def cli(verbose: int) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--pretty", is_flag=True, help="Indent the JSON for people.")
-@click.option("--published", metavar="YYYY-MM-DD", help="Publication date when the source has none.")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date when the source states none.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "html", "feed", "jsonl", "warc"]),
+              default="auto", show_default=True, help="Input format; auto sniffs the content.")
+@click.option("--field", "fields", multiple=True, metavar="NAME=KEY",
+              help="Where JSONL records keep a field (title, text, published, url, author, language, "
+                   "sitename, entry), e.g. --field text=body. Repeatable.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
+              help="Largest input (or JSONL line / WARC record) accepted.")
+@click.option("--allow-language", "languages", multiple=True, metavar="CODE",
+              help="Also read articles in this language (ISO 639-1, e.g. fr); English is always read. Repeatable.")
+@click.option("--any-language", is_flag=True, help="Read articles in any language.")
+@click.option("--reading-data", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+              help="Directory of reading data files (agencies.tsv, publishers.tsv, boilerplate.tsv) "
+                   "replacing the shipped ones.")
 @click.option("--no-nlp", is_flag=True, help="Only read: skip entities, times, quotes and events.")
-def read(paths: tuple[str, ...], pretty: bool, published: str | None, no_nlp: bool) -> None:
+def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, fields: tuple[str, ...],
+         max_bytes: int, languages: tuple[str, ...], any_language: bool, reading_data: str | None,
+         no_nlp: bool) -> None:
     """Read articles and print one JSON object per article (JSON Lines).
+
+    PATHS are files, directories (read recursively) or - for stdin. A bad input
+    is reported on stderr and the others are still read; the exit status is 1
+    when any failed. Articles not in English are skipped unless allowed.
 
     Example: tidings read examples/visit.txt --pretty
     """
+    from tidings.errors import Skipped
     from tidings.ingest import Failure, ReadOptions, read_paths
 
-    options = ReadOptions(published=published)
-    failed = 0
-    articles = []
-    for item in read_paths(paths, options):
-        if isinstance(item, Failure):
-            failed += 1
-            click.echo(f"tidings: {item.message}", err=True)
-            continue
-        articles.append(item)
+    options = ReadOptions(
+        format=fmt, published=published, max_bytes=max_bytes, fields=fields, data_dir=reading_data,
+        allow_languages=None if any_language else tuple(dict.fromkeys(("en", *languages))),
+    )
+    counts = {"failed": 0, "skipped": 0}
+
+    def articles() -> Iterator[Article]:
+        for item in read_paths(paths, options):
+            if isinstance(item, Failure):
+                counts["failed"] += 1
+                click.echo(f"tidings: {item.message}", err=True)
+            elif isinstance(item, Skipped):
+                counts["skipped"] += 1
+                click.echo(f"tidings: skipped {item.source}: {item.detail or item.reason}", err=True)
+            else:
+                yield item
+
     if no_nlp:
         from tidings.nlp.pipeline import doc_to_record
 
-        for article in articles:
+        for article in articles():
             _emit(doc_to_record(article, None), pretty)
     else:
         from tidings.nlp.pipeline import analyze_many
 
-        for record in analyze_many(articles):
+        for record in analyze_many(articles()):
             _emit(record, pretty)
-    if failed:
+    if counts["failed"] or counts["skipped"]:
+        click.echo(f"tidings: {counts['failed']} input(s) failed, {counts['skipped']} skipped", err=True)
+    if counts["failed"]:
         raise SystemExit(1)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the records `tidings read` prints.
+
+    Example: tidings schema > record.schema.json
+    """
+    from importlib import resources
+
+    click.echo(resources.files("tidings").joinpath("data", "schema", "record.schema.json").read_text("utf-8"), nl=False)
 
 
 @cli.command()
