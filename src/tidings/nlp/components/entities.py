@@ -1,13 +1,75 @@
-"""The tidings_entities stage (to be filled in by its own issue)."""
+"""The ``tidings_entities`` stage: one entity per actor or place, its mentions grouped.
+
+It corrects the stock model's names for news (datelines, headlines, hyphenated
+names, people tagged as organisations), adds gazetteer names (countries,
+demonyms, international organisations, cities, the user's actors), groups the
+mentions of one real-world entity (names, titles, pronouns, acronyms, "the
+alliance"), reads people's roles from the article and gives every entity its
+code, country and sector. See ``docs/entities.md``.
+
+Output: ``doc._.tidings_entities`` (entities of the output contract) and
+``doc.spans["tidings_mentions"]`` (one span per mention, ``kb_id_`` = entity id).
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tidings.errors import ConfigError
+from tidings.knowledge.dictionary import load_actor_dictionaries
+from tidings.nlp._entities.engine import SPAN_KEY, EntityEngine
+from tidings.nlp._entities.knowledge import DEFAULT_FILES, load_knowledge
 
-@Language.component("tidings_entities", assigns=["doc._.tidings_entities"])
-def entities(doc: Doc) -> Doc:
-    """Placeholder: sets an empty list until the stage is implemented."""
-    doc._.tidings_entities = []
-    return doc
+logger = logging.getLogger(__name__)
+
+
+class EntityStage:
+    """Find, group and code the entities of a Doc.
+
+    Args:
+        nlp: the pipeline (for its vocabulary and tokenizer).
+        name: the component name.
+        actor_dictionaries: paths of user actor dictionaries (YAML, CSV/TSV,
+            JSONL, or PETRARCH ``.txt``), merged over the shipped knowledge.
+        data_files: replacements for the shipped data files, by key
+            (``countries``, ``organisations``, ``places``, ``regions``, ``titles``,
+            ``nominals``, ``institutions``).
+        geocode: whether to call the geocoder (``tidings.geo``) when installed.
+    """
+
+    def __init__(self, nlp: Language, name: str = "tidings_entities", *,
+                 actor_dictionaries: Sequence[str] = (), data_files: dict[str, str] | None = None,
+                 geocode: bool = True) -> None:
+        unknown = sorted(set(data_files or {}) - set(DEFAULT_FILES))
+        if unknown:
+            raise ConfigError(f"[T401] unknown data file key(s) {unknown} for tidings_entities; "
+                              f"expected some of {sorted(DEFAULT_FILES)}")
+        self.name = name
+        actors = load_actor_dictionaries(actor_dictionaries)
+        self.knowledge = load_knowledge(data_files, actors)
+        self.engine = EntityEngine(nlp, self.knowledge, geocode=geocode)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc._.tidings_entities`` and ``doc.spans["tidings_mentions"]``."""
+        entities, _mentions = self.engine(doc)
+        doc._.tidings_entities = entities
+        if SPAN_KEY not in doc.spans:
+            doc.spans[SPAN_KEY] = []
+        return doc
+
+
+@Language.factory(
+    "tidings_entities",
+    assigns=["doc._.tidings_entities", "doc.spans", "doc.ents"],
+    requires=["doc.ents", "token.dep", "token.pos", "doc.sents"],
+    default_config={"actor_dictionaries": [], "data_files": {}, "geocode": True},
+)
+def make_entities(nlp: Language, name: str, actor_dictionaries: list[str], data_files: dict[str, str],
+                  geocode: bool) -> EntityStage:
+    """Build the ``tidings_entities`` component."""
+    return EntityStage(nlp, name, actor_dictionaries=actor_dictionaries, data_files=data_files,
+                       geocode=geocode)

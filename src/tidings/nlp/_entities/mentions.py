@@ -1,0 +1,390 @@
+"""Find the proper-name mentions of a Doc: the model's entities, corrected for news.
+
+The stock model's entities are merged with gazetteer matches (countries, their
+demonyms, organisations, regions, cities, dictionary actors) and corrected:
+
+* a dateline ("SEOUL - Nato ...") is a place, never part of the next name;
+* a name the tokenizer split at a hyphen ("Yoon Suk-yeol") is kept whole;
+* a leading "the" and a trailing possessive are left out of the mention;
+* "Mr/Ms/Dr Surname" includes the honorific and is a person;
+* a string typed differently in different places (a surname tagged ORG in the
+  headline) takes the type of its best-attested use, and a surname of a person
+  named in full is a person wherever it appears.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from tidings.nlp._entities.knowledge import Knowledge, Known
+
+logger = logging.getLogger(__name__)
+
+NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+# fmt: off
+HONORIFICS = frozenset({
+    "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dr", "Dr.", "Prof", "Prof.", "Sir", "Dame",
+    "Lord", "Lady", "Madam", "Mx", "Mx.",
+})
+FEMALE_HONORIFICS = frozenset({"Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dame", "Lady", "Madam"})
+MALE_HONORIFICS = frozenset({"Mr", "Mr.", "Sir", "Lord"})
+DETERMINERS = frozenset({"the", "The", "THE"})
+# fmt: on
+
+# A dateline at the start of a paragraph: "SEOUL -", "WASHINGTON, Jan 5 (Reuters) -".
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?P<place>[A-Z][A-Z.'\-]*(?:[ ][A-Z][A-Z.'\-]*){0,3})"
+    r"(?:,[ ][A-Za-z][A-Za-z .]{0,30}?)?(?:[ ]\([A-Za-z][\w .]*\))?[ ]?[-\u2013\u2014]+[ ]"
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A mention found in a Doc (tokens ``start:end``).
+
+    Attributes:
+        start, end: token offsets.
+        type: the entity type.
+        kind: ``name`` (a proper name), ``title`` ("the secretary-general"),
+            ``pronoun``, ``nominal`` ("the alliance"), ``institution``
+            ("the presidential office"), ``titled`` ("President Yoon Suk-yeol").
+        known: the gazetteer entry it names, if any.
+        source: where it came from (``model``, ``gazetteer``, ``dateline``...).
+        name_start: the first token of the name proper (after an honorific).
+        entity: the index of the entity it joins, once grouped.
+        country: a country the mention itself names (a modifier).
+        sector: the sector it implies.
+        gender: ``m`` or ``f`` when an honorific or pronoun says so.
+    """
+
+    start: int
+    end: int
+    type: str
+    kind: str = "name"
+    known: Known | None = None
+    source: str = "model"
+    name_start: int = -1
+    entity: int = -1
+    country: str | None = None
+    sector: str | None = None
+    gender: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.name_start < 0:
+            self.name_start = self.start
+
+
+def build_phrase_matcher(nlp_vocab: object, tokenizer: object, kn: Knowledge) -> PhraseMatcher:
+    """Compile the gazetteer into a case-sensitive PhraseMatcher (once per component)."""
+    matcher = PhraseMatcher(nlp_vocab, attr="ORTH")  # type: ignore[arg-type]
+    forms = sorted(kn.surface)
+    docs = list(tokenizer.pipe(forms))  # type: ignore[attr-defined]
+    # One key per surface form: the match id gives back the form.
+    for form, pattern in zip(forms, docs, strict=True):
+        matcher.add(form, [pattern])
+    return matcher
+
+
+def find_dateline(doc: Doc, kn: Knowledge) -> tuple[int, int, Known | None] | None:
+    """Find the dateline: the reading's own, else "PLACE -" at the head of the story.
+
+    Returns:
+        ``(start_char, end_char, known place)`` of the place words, or None.
+    """
+    for kind, start, end in doc._.tidings_sections or []:
+        if kind == "dateline":
+            text = doc.text[start:end].strip(" -\u2013\u2014")
+            place = text.split(",")[0].strip()
+            begin = doc.text.find(place, start, end) if place else -1
+            if begin >= 0:
+                return begin, begin + len(place), _place(kn, place)
+    # Only the first few paragraphs of the body can open with a dateline.
+    body_start = 0
+    for kind, start, _end in doc._.tidings_sections or []:
+        if kind == "body":
+            body_start = start
+            break
+    head = doc.text[body_start : body_start + 2000]
+    for m in _DATELINE.finditer(head):
+        place = m.group("place").strip()
+        if not place or len(place) < 3:
+            continue
+        known = _place(kn, place)
+        if known is None and doc._.tidings_dateline is None:
+            continue
+        begin = body_start + m.start("place")
+        return begin, begin + len(place), known
+    return None
+
+
+def _place(kn: Knowledge, text: str) -> Known | None:
+    for cand in (text, text.title(), " ".join(w.capitalize() for w in text.split())):
+        for known in kn.surface.get(cand, []):
+            if known.type in {"GPE", "LOC"}:
+                return known
+    return None
+
+
+def _strip(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Leave a leading determiner and a trailing possessive or punctuation out."""
+    while start < end and (doc[start].text in DETERMINERS or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in {"'s", "\u2019s", "'"} or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def _extend_hyphen(doc: Doc, start: int, end: int) -> int:
+    """Extend a name over hyphenated parts the tokenizer split off ("Suk" "-" "yeol")."""
+    n = len(doc)
+    while (
+        end + 1 < n
+        and doc[end].text in {"-", "\u2010", "\u2011"}
+        and doc[end - 1].whitespace_ == ""
+        and doc[end].whitespace_ == ""
+        and doc[end + 1].is_alpha
+    ):
+        end += 2
+    return end
+
+
+class MentionFinder:
+    """Find proper-name mentions; built once per component."""
+
+    def __init__(self, kn: Knowledge, matcher: PhraseMatcher) -> None:
+        self.kn = kn
+        self.matcher = matcher
+
+    def __call__(self, doc: Doc, story: list[tuple[int, int]]) -> tuple[list[Mention], Known | None]:
+        """Return the name mentions, sorted, non-overlapping, and the dateline place."""
+        kn = self.kn
+        n = len(doc)
+        occupied = [-1] * n
+        mentions: list[Mention] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(occupied[i] < 0 for i in range(s, e))
+
+        def take(m: Mention) -> None:
+            mentions.append(m)
+            for i in range(m.start, m.end):
+                occupied[i] = len(mentions) - 1
+
+        def drop(idx: int) -> None:
+            m = mentions[idx]
+            for i in range(m.start, m.end):
+                if occupied[i] == idx:
+                    occupied[i] = -1
+            m.end = m.start  # emptied; filtered at the end
+
+        def in_story(s: int, e: int) -> bool:
+            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+            return any(x <= a and b <= y for x, y in story)
+
+        # 1. The dateline place.
+        dateline_known: Known | None = None
+        dl = find_dateline(doc, kn)
+        dl_tokens: tuple[int, int] | None = None
+        if dl is not None:
+            span = doc.char_span(dl[0], dl[1], alignment_mode="expand")
+            if span is not None and len(span):
+                dateline_known = dl[2]
+                dl_tokens = (span.start, span.end)
+                take(Mention(span.start, span.end, "GPE", known=dl[2], source="dateline"))
+
+        # 2. Gazetteer matches, longest first.
+        strings = doc.vocab.strings
+        matches = []
+        for match_id, s, e in self.matcher(doc):
+            form = strings[match_id]
+            cands = kn.surface.get(form)
+            if cands:
+                matches.append((s, e, cands[0]))
+        matches.sort(key=lambda m: (m[0] - m[1], m[0]))
+        model = {}
+        for ent in doc.ents:
+            if ent.label_ in NAME_TYPES:
+                s, e = _strip(doc, ent.start, ent.end)
+                if e > s:
+                    e = _extend_hyphen(doc, s, e)
+                    model[(s, e)] = ent.label_
+        model_cover: dict[int, tuple[int, int]] = {}
+        for (s, e) in model:
+            for i in range(s, e):
+                model_cover[i] = (s, e)
+        for s, e, known in matches:
+            if not free(s, e) or not in_story(s, e):
+                continue
+            # A model entity that contains the match and is longer keeps it
+            # ("Bank of Korea" over "Korea"), unless it crosses the dateline.
+            outer = {model_cover[i] for i in range(s, e) if i in model_cover}
+            longer = [(a, b) for a, b in outer if a <= s and e <= b and (b - a) > (e - s)]
+            if longer and not (dl_tokens and any(a < dl_tokens[1] < b for a, b in longer)):
+                continue
+            same = model.get((s, e))
+            if same == "PERSON" and known.type == "GPE" and not known.key.startswith("country:"):
+                continue  # "Paris Hilton"-like: a person named like a city
+            # A weak match (a mid-sized city) needs the model's agreement or a
+            # place preposition before it.
+            if same is None and not known.strong and not (
+                s > 0 and doc[s - 1].lower_ in {"in", "from", "to", "near", "at"}
+            ):
+                continue
+            if same is None and doc[s].is_sent_start and e - s == 1 and known.type not in {"GPE", "ORG"}:
+                continue
+            if known.type == "NORP" and s > 0 and doc[s - 1].text in DETERMINERS and e < n and doc[e].pos_ == "VERB":
+                continue
+            take(Mention(s, e, known.type, known=known, source="gazetteer"))
+
+        # 3. The model's own entities, corrected.
+        for (s, e), label in sorted(model.items()):
+            if dl_tokens and s < dl_tokens[1] <= e:
+                s = dl_tokens[1]
+                while s < e and (doc[s].is_punct or doc[s].is_space):
+                    s += 1
+            if e <= s or not in_story(s, e):
+                continue
+            if not free(s, e):
+                continue
+            take(Mention(s, e, label, source="model"))
+
+        # 4. Honorifics: "Mr Kishida" is a person mention including "Mr".
+        for i in range(n - 1):
+            tok = doc[i]
+            if tok.text not in HONORIFICS:
+                continue
+            j = i + 1
+            if not (doc[j].is_title or doc[j].is_upper) or not doc[j].is_alpha:
+                continue
+            idx = occupied[j]
+            if idx >= 0:
+                m = mentions[idx]
+                if m.start != j:
+                    continue
+                if m.known is not None and m.known.type != "PERSON" and m.source == "gazetteer":
+                    drop(idx)
+                    idx = -1
+                else:
+                    if occupied[i] < 0:
+                        m.start = i
+                        occupied[i] = idx
+                    m.type = "PERSON"
+                    m.gender = "f" if tok.text in FEMALE_HONORIFICS else ("m" if tok.text in MALE_HONORIFICS else None)
+                    continue
+            if occupied[i] >= 0 or not in_story(i, j + 1):
+                continue
+            e = j + 1
+            while e < n and doc[e].pos_ == "PROPN" and doc[e].is_title and occupied[e] < 0:
+                e += 1
+            e = _extend_hyphen(doc, i, e)
+            take(Mention(i, e, "PERSON", source="honorific", name_start=j,
+                         gender="f" if tok.text in FEMALE_HONORIFICS else ("m" if tok.text in MALE_HONORIFICS else None)))
+        for m in mentions:
+            if m.start < m.end and m.type == "PERSON" and doc[m.start].text in HONORIFICS:
+                m.name_start = m.start + 1
+                if m.gender is None:
+                    t = doc[m.start].text
+                    m.gender = "f" if t in FEMALE_HONORIFICS else ("m" if t in MALE_HONORIFICS else None)
+
+        result = [m for m in mentions if m.end > m.start]
+        self._retype(doc, result)
+        result.extend(self._propagate(doc, result, occupied, in_story))
+        result.sort(key=lambda m: m.start)
+        return result, dateline_known
+
+    def _retype(self, doc: Doc, mentions: list[Mention]) -> None:
+        """Make the types of same-named mentions agree, and surnames of people people."""
+        # Surname (and given-name) tokens of people named in full.
+        person_parts: set[str] = set()
+        full_people: set[str] = set()
+        for m in mentions:
+            if m.type == "PERSON" and m.end - m.name_start >= 2 and m.known is None:
+                words = [t.text for t in doc[m.name_start : m.end] if not t.is_punct]
+                full_people.add(" ".join(words))
+                person_parts.add(words[-1])
+                person_parts.add(words[0])
+        votes: dict[str, Counter[str]] = {}
+        for m in mentions:
+            if m.known is not None:
+                continue
+            key = doc[m.name_start : m.end].text
+            weight = 1 if _in_headline(doc, m) else 2
+            votes.setdefault(key, Counter())[m.type] += weight
+        for m in mentions:
+            if m.known is not None and m.source in {"gazetteer", "dateline"}:
+                continue
+            text = doc[m.name_start : m.end].text
+            if m.type != "PERSON" and (text in person_parts or text in full_people):
+                m.type = "PERSON"
+                continue
+            counts = votes.get(text)
+            if counts and len(counts) > 1:
+                m.type = counts.most_common(1)[0][0]
+
+    def _propagate(self, doc: Doc, mentions: list[Mention], occupied: list[int],
+                   in_story: object) -> list[Mention]:
+        """Find further occurrences of people's names the model missed."""
+        names: dict[str, list[tuple[str, ...]]] = {}
+        for m in mentions:
+            if m.type != "PERSON":
+                continue
+            words = tuple(t.text for t in doc[m.name_start : m.end])
+            if not words:
+                continue
+            names.setdefault(words[0], []).append(words)
+            if len(words) >= 2 and words[-1][:1].isupper():
+                names.setdefault(words[-1], []).append((words[-1],))
+        found: list[Mention] = []
+        if not names:
+            return found
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            cands = names.get(tok.text) if occupied[i] < 0 and tok.is_title else None
+            if cands:
+                for words in sorted(cands, key=len, reverse=True):
+                    e = i + len(words)
+                    if e <= n and tuple(t.text for t in doc[i:e]) == words and all(
+                        occupied[k] < 0 for k in range(i, e)
+                    ) and in_story(i, e):  # type: ignore[operator]
+                        if e < n and doc[e].pos_ == "PROPN" and doc[e].is_title and occupied[e] < 0:
+                            break  # part of a longer, different name
+                        found.append(Mention(i, e, "PERSON", source="propagated"))
+                        for k in range(i, e):
+                            occupied[k] = -2
+                        i = e - 1
+                        break
+            i += 1
+        return found
+
+
+def _in_headline(doc: Doc, m: Mention) -> bool:
+    start = doc[m.start].idx
+    return any(k == "headline" and a <= start < b for k, a, b in doc._.tidings_sections or [])
+
+
+def story_regions(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges the story may be read from (everything not blanked)."""
+    from tidings.records import NON_STORY_KINDS
+
+    blocked = sorted((a, b) for k, a, b in doc._.tidings_sections or [] if k in NON_STORY_KINDS)
+    regions, pos = [], 0
+    for a, b in blocked:
+        if a > pos:
+            regions.append((pos, a))
+        pos = max(pos, b)
+    regions.append((pos, len(doc.text)))
+    return regions
+
+
+def span_of(doc: Doc, m: Mention) -> Span:
+    """The Span of a mention."""
+    return doc[m.start : m.end]
