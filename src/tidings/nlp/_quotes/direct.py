@@ -69,8 +69,25 @@ def _position(text: str, pstart: int, q: Quoted) -> tuple[str, int]:
     return "embedded", lead
 
 
+_MAIN_DEPS = frozenset({"ROOT", "parataxis", "ccomp", "conj"})
+_NOMINAL = frozenset({"PROPN", "NOUN", "PRON"})
+
+
+def _nominal_before(doc: Doc, lo: int, hi: int) -> Token | None:
+    """Return the head of the last noun phrase in ``doc[lo:hi]``."""
+    for i in range(hi - 1, lo - 1, -1):
+        if doc[i].pos_ in _NOMINAL:
+            return doc[i]
+    return None
+
+
 def _after_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str) -> tuple[Token, Token | None] | None:
-    """Find a cue in the words just after a quotation's closing mark."""
+    """Find a cue in the words just after a quotation's closing mark.
+
+    A cue verb of the lexicon anywhere in the window attributes the quote; right
+    after a quote that ends in a comma (“...,” the judge exclaimed) any main verb
+    with a subject does, as the construction itself marks attribution.
+    """
     if q.close is None:
         return None
     doc = ix.doc
@@ -83,18 +100,34 @@ def _after_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str) -> tuple
         token = doc[i]
         if token.idx >= pend or token.text in _MARKS or (token.text in _SENTENCE_END and i > first):
             break
-        if is_cue(token, lexicon.direct):
-            speaker = subject_of(token)
-            if speaker is not None and not (q.open <= speaker.idx < q.outer_end) and speaker.i >= first:
-                if attaching or i - first <= 6:
-                    return token, speaker
-            elif attaching and speaker is None:
-                return token, None
+        lexical = token.lemma_.lower() in lexicon.direct
+        verbal = token.pos_ == "VERB" or (token.pos_ != "AUX" and token.tag_.startswith("VB"))
+        if lexical and not verbal and not (attaching and i - first <= 6):
+            continue
+        if not lexical and not (verbal and attaching and token.dep_ in _MAIN_DEPS):
+            continue
+        speaker = subject_of(token) if verbal else None
+        if speaker is None or not (first <= speaker.i):
+            speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
+        if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
+            speaker = None
+        if speaker is not None and (attaching or i - first <= 6):
+            return token, speaker
+        if attaching and lexical:
+            return token, None
+        if not lexical:
+            break
     return None
 
 
-def _before_cue(ix: DocIndex, q: Quoted, lead: int, lexicon: CueLexicon) -> tuple[Token, Token | None, int | None] | None:
-    """Find a cue in the words that introduce a quotation ("He said:")."""
+def _before_cue(
+    ix: DocIndex, q: Quoted, lead: int, lexicon: CueLexicon, *, colon: bool = False
+) -> tuple[Token, Token | None, int | None] | None:
+    """Find a cue in the words that introduce a quotation ("He said:", "Cruz continued:").
+
+    Before a colon, any main verb (or, with none, the noun phrase itself:
+    "Republican pollster Daron Shaw:") introduces the speaker.
+    """
     doc = ix.doc
     lo, hi = ix.token_from(lead), ix.token_at(q.open)
     for i in range(hi - 1, lo - 1, -1):
@@ -107,7 +140,21 @@ def _before_cue(ix: DocIndex, q: Quoted, lead: int, lexicon: CueLexicon) -> tupl
             if speaker is not None and speaker.i >= hi:
                 speaker = None
             return token, speaker, None
-    return None
+    if not colon or hi <= lo:
+        return None
+    verbs = [t for t in doc[lo:hi] if t.pos_ == "VERB" and (t.head.i < lo or t.head.i >= hi or t.dep_ == "ROOT")]
+    if verbs:
+        speaker = subject_of(verbs[0])
+        if speaker is not None and lo <= speaker.i < hi:
+            return verbs[0], speaker, None
+        return None
+    colon_token = doc[hi - 1] if doc[hi - 1].text == ":" else None
+    if colon_token is None:
+        return None
+    speaker = _nominal_before(doc, lo, hi - 1)
+    if speaker is None or hi - 1 - lo > 12:
+        return None
+    return colon_token, speaker, None
 
 
 def _previous_paragraph_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tuple[Token, Token | None, int | None] | None:
@@ -121,7 +168,7 @@ def _previous_paragraph_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tup
     last = ix.token_at(pend - 1)
     sstart, _ = ix.sentence_of(last)
     fake = Quoted(pend, pend, pend, pend, q.paragraph, q.paragraph)
-    return _before_cue(ix, fake, max(ix.starts[sstart], pstart), lexicon)
+    return _before_cue(ix, fake, max(ix.starts[sstart], pstart), lexicon, colon=True)
 
 
 def find_direct(
@@ -157,7 +204,7 @@ def find_direct(
         found_after = _after_cue(ix, q, lexicon, text)
         found_before = None
         if where == "introduced":
-            found_before = _before_cue(ix, q, lead, lexicon)
+            found_before = _before_cue(ix, q, lead, lexicon, colon=text[:q.open].rstrip().endswith(":"))
         elif where == "initial" and q.open == pstart:
             found_before = _previous_paragraph_cue(ix, q, lexicon)
         content_start = q.start

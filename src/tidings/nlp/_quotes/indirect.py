@@ -168,7 +168,9 @@ def find_indirect(
         cstart, cend = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         if any(a < cend and cstart < b and (a >= cstart and b <= cend) for a, b in spans):
             continue  # the clause is a quotation already attributed
-        inner = [f for f in left if cstart <= f.open and f.outer_end <= cend + 1]
+        inner = [f for f in left if cstart <= f.open < cend]
+        if inner:
+            cend = max(cend, max(f.end for f in inner))
         kind = "mixed" if inner else "indirect"
         left = [f for f in left if f not in inner]
         bounds = (0, start) if speaker is not None and speaker.i < start else (end, len(doc))

@@ -164,14 +164,19 @@ def subject_of(cue: Token) -> Token | None:
         for child in token.children:
             if child.dep_ in SUBJECTS:
                 return child
-        if token.dep_ in {"conj", "xcomp"} and token.head is not token:
+        # "said and added", "..., saying": the subject is the head verb's.
+        if token.dep_ in {"conj", "xcomp", "advcl"} and token.head is not token and token.head.pos_ in {"VERB", "AUX"}:
             token = token.head
         else:
             break
     if cue.dep_ == "relcl" and cue.head.pos_ in {"NOUN", "PROPN"}:
         return cue.head  # "the spokesman, who said ..."
+    if cue.dep_ in {"advcl", "xcomp"} or cue.tag_ == "VBG":
+        return None
     # Inversion: "said Mr Smith", parsed as an object or attribute.
     nxt = cue.nbor(1) if cue.i + 1 < len(cue.doc) else None
+    if nxt is not None and cue.lemma_.lower() in ADDRESSEE_OBJECT:
+        return None
     if nxt is not None and nxt.pos_ in {"PROPN", "NOUN", "PRON", "DET", "ADJ"}:
         head = nxt
         while head.head is not head and head.head.i > cue.i and head.dep_ in {"compound", "det", "amod", "poss", "nmod"}:

@@ -96,7 +96,8 @@ class QuoteFinder:
         text = doc.text
         for fragment in left:
             if len(text[fragment.start : fragment.end].split()) >= self.min_fragment_words:
-                quotes.append(Quote(fragment.start, fragment.end, "direct"))
+                # Words in marks inside a sentence of the writer's: someone's words, reported.
+                quotes.append(Quote(fragment.start, fragment.end, "mixed"))
         quotes.sort(key=lambda q: (q.start, q.end))
         return quotes
 
