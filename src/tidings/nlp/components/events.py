@@ -1,13 +1,212 @@
-"""The tidings_events stage (to be filled in by its own issue)."""
+"""The tidings_events stage: who did what to whom, where and when, in PLOVER.
+
+Reads the parse, the entities (``doc._.tidings_entities`` and the
+``tidings_mentions`` span group), the times and the quotes, and writes
+``doc._.tidings_events``: one dict per event of the output contract, one per
+actor and target pair, each with its CAMEO code, modality, trigger, evidence and
+sentence offsets. The ontology, crosswalk, triggers and cues are data files a
+user can extend or replace through the component's config.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tidings.errors import ConfigError
+from tidings.nlp._events.args import Arg, EntityIndex
+from tidings.nlp._events.detect import Detector, Found
+from tidings.nlp._events.ontology import EventKnowledge
 
-@Language.component("tidings_events", assigns=["doc._.tidings_events"])
-def events(doc: Doc) -> Doc:
-    """Placeholder: sets an empty list until the stage is implemented."""
-    doc._.tidings_events = []
-    return doc
+logger = logging.getLogger(__name__)
+
+
+def _helper(module: str, name: str) -> Callable[..., Any] | None:
+    """Import a helper of another stage if it exists (the stages are built side by side)."""
+    try:
+        mod = __import__(module, fromlist=[name])
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+class EventCoder:
+    """Code political events in a Doc.
+
+    Args:
+        nlp: the pipeline.
+        name: the component's name.
+        ontology: a file of event types replacing the shipped PLOVER types.
+        extra_types: a file of event types added to the ontology.
+        crosswalk: a CAMEO-to-PLOVER file replacing the shipped one.
+        triggers: trigger files (a path or a list) added to the shipped lexicon.
+        replace_triggers: whether ``triggers`` replace the shipped lexicon.
+        cues: a modality and speech cue file replacing the shipped one.
+        sectors: a sector-word file replacing the shipped one.
+        dateline_fallback: place an event without a place of its own at the
+            dateline's place, flagged ``place_inferred: "dateline"``.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "tidings_events",
+        *,
+        ontology: str | None = None,
+        extra_types: str | None = None,
+        crosswalk: str | None = None,
+        triggers: list[str] | str | None = None,
+        replace_triggers: bool = False,
+        cues: str | None = None,
+        sectors: str | None = None,
+        dateline_fallback: bool = True,
+    ) -> None:
+        self.name = name
+        if replace_triggers and not triggers:
+            raise ConfigError("[T401] replace_triggers is set but no trigger file is given; "
+                              "set 'triggers' to your lexicon or drop replace_triggers")
+        for label, value in (("ontology", ontology), ("extra_types", extra_types), ("crosswalk", crosswalk),
+                             ("cues", cues), ("sectors", sectors)):
+            if value is not None and not isinstance(value, (str, Path)):
+                raise ConfigError(f"[T402] {label} must be a file path, got {value!r}")
+        self.knowledge = EventKnowledge.load(
+            ontology=ontology, extra_types=extra_types, crosswalk=crosswalk, triggers=triggers,
+            replace_triggers=replace_triggers, cues=cues, sectors=sectors,
+        )
+        self.dateline_fallback = dateline_fallback
+        self.detector = Detector(
+            self.knowledge,
+            time_for_token=_helper("tidings.nlp._time", "time_for_token"),
+            quote_at=_helper("tidings.nlp._quotes", "quote_at"),
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.match(doc)
+        self.set_annotations(doc, found)
+        return doc
+
+    def match(self, doc: Doc) -> list[Found]:
+        """Detect the events of a Doc."""
+        if not doc.has_annotation("DEP"):
+            return []
+        self._index = EntityIndex(doc, self.knowledge.sectors)
+        return self.detector.run(doc, self._index)
+
+    def set_annotations(self, doc: Doc, found: list[Found]) -> None:
+        """Write the detected events to ``doc._.tidings_events``."""
+        index: EntityIndex | None = getattr(self, "_index", None)
+        events: list[dict[str, Any]] = []
+        dateline = self._dateline_place(doc, index) if self.dateline_fallback and index else None
+        seen: set[tuple[Any, ...]] = set()
+        for f in found:
+            actors: list[Arg | None] = list(f.actors) or [None]
+            targets: list[Arg | None] = list(f.targets) or [None]
+            for actor in actors:
+                for target in targets:
+                    key = (f.token.i, f.trigger.type, actor and actor.key, target and target.key)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    events.append(self._event(doc, f, actor, target, len(events) + 1, dateline))
+        doc._.tidings_events = events
+
+    def _event(self, doc: Doc, f: Found, actor: Arg | None, target: Arg | None, n: int,
+               dateline: str | None) -> dict[str, Any]:
+        published = doc._.tidings_published
+        cameo = f.trigger.cameo or None
+        place = f.place
+        place_inferred = None
+        if place is None and dateline is not None:
+            place, place_inferred = dateline, "dateline"
+        when = f.when
+        when_inferred = False
+        if when is None and published:
+            when, when_inferred = str(published)[:10], True
+        start, end = f.evidence
+        tok = f.token
+        return {
+            "id": f"V{n}",
+            "type": f.trigger.type,
+            "mode": f.trigger.mode,
+            "context": f.trigger.context,
+            "actors": [actor.entity] if actor and actor.entity else [],
+            "targets": [target.entity] if target and target.entity else [],
+            "actor_codes": [_code(actor)] if actor else [],
+            "target_codes": [_code(target)] if target else [],
+            "actor_text": actor.text if actor else None,
+            "target_text": target.text if target else None,
+            "place": place,
+            "place_inferred": place_inferred,
+            "when": when,
+            "when_inferred": when_inferred,
+            "modality": f.modality,
+            "trigger": {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text},
+            "evidence": {"start": start, "end": end, "text": doc.text[start:end]},
+            "sentence": {"start": f.sentence.start_char, "end": _trim_end(doc, f.sentence)},
+            "cameo": cameo,
+            "source": f.source,
+            "source_text": f.source_text,
+        }
+
+    @staticmethod
+    def _dateline_place(doc: Doc, index: EntityIndex) -> str | None:
+        dateline = doc._.tidings_dateline
+        if not dateline:
+            return None
+        low = str(dateline).strip().lower()
+        for eid, ent in index.entities.items():
+            if str(ent.get("name", "")).lower() == low and ent.get("type") in {"GPE", "LOC", "FAC"}:
+                return eid
+            for m in ent.get("mentions") or []:
+                if str(m.get("text", "")).lower() == low and ent.get("type") in {"GPE", "LOC", "FAC"}:
+                    return eid
+        return None
+
+
+def _code(arg: Arg) -> dict[str, str | None]:
+    return {"code": arg.code, "sector": arg.sector}
+
+
+def _trim_end(doc: Doc, sent: Any) -> int:
+    end = int(sent.end_char)
+    while end > sent.start_char and doc.text[end - 1] in " \n\t":
+        end -= 1
+    return end
+
+
+@Language.factory(
+    "tidings_events",
+    assigns=["doc._.tidings_events"],
+    requires=["token.dep", "token.lemma", "doc._.tidings_entities"],
+    default_config={
+        "ontology": None,
+        "extra_types": None,
+        "crosswalk": None,
+        "triggers": None,
+        "replace_triggers": False,
+        "cues": None,
+        "sectors": None,
+        "dateline_fallback": True,
+    },
+)
+def make_events(
+    nlp: Language,
+    name: str,
+    ontology: str | None,
+    extra_types: str | None,
+    crosswalk: str | None,
+    triggers: list[str] | str | None,
+    replace_triggers: bool,
+    cues: str | None,
+    sectors: str | None,
+    dateline_fallback: bool,
+) -> EventCoder:
+    """Build the event stage (see :class:`EventCoder`)."""
+    return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
+                      triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
+                      dateline_fallback=dateline_fallback)

@@ -1,0 +1,239 @@
+"""Event arguments: which entity a token stands for, and how an argument is coded.
+
+The entity layer (``doc._.tidings_entities`` and ``doc.spans["tidings_mentions"]``)
+says which words name which entity. When it has not run, a stand-in built from
+``doc.ents`` keeps the event stage usable (names and types, no codes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+# Dependency labels of a noun's modifiers that may name the entity an actor
+# phrase belongs to ("Chinese state media", "Gondor's government", "Nato involvement").
+_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
+_BELONG_PREPS = frozenset({"of", "from", "in"})
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One resolved argument of an event.
+
+    Attributes:
+        entity: the entity id, or ``None`` for a phrase that names no entity.
+        code: country (ISO alpha-3) or organisation code (``IGO``), if known.
+        sector: PLOVER/CAMEO-style sector, if known.
+        token: the head word of the argument.
+        text: the words of the argument phrase.
+    """
+
+    entity: str | None
+    code: str | None
+    sector: str | None
+    token: int
+    text: str
+
+    @property
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        return (self.entity, self.code, self.sector)
+
+
+class EntityIndex:
+    """Entity lookup by token for one Doc."""
+
+    def __init__(self, doc: Doc, sectors: dict[str, str]) -> None:
+        self.doc = doc
+        self.sectors = sectors
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.by_code: dict[str, str] = {}
+        self._spans: dict[int, list[tuple[int, str]]] = {}
+        group = doc.spans["tidings_mentions"] if "tidings_mentions" in doc.spans else None
+        if group is not None and doc._.tidings_entities is not None:
+            for ent in doc._.tidings_entities:
+                self.entities[ent["id"]] = ent
+            for span in group:
+                if span.kb_id_:
+                    self._add(span.start, span.end, span.kb_id_)
+        else:
+            self._fallback(doc)
+        for eid, ent in self.entities.items():
+            if ent.get("code"):
+                self.by_code.setdefault(str(ent["code"]), eid)
+        for spans in self._spans.values():
+            spans.sort()
+
+    def _add(self, start: int, end: int, eid: str) -> None:
+        for i in range(start, end):
+            self._spans.setdefault(i, []).append((end - start, eid))
+
+    def _fallback(self, doc: Doc) -> None:
+        """Stand-in entities from ``doc.ents``: one per distinct name and label."""
+        seen: dict[tuple[str, str], str] = {}
+        for ent in doc.ents:
+            if ent.label_ in {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}:
+                continue
+            key = (ent.label_, ent.text.lower())
+            eid = seen.get(key)
+            if eid is None:
+                eid = f"E{len(seen) + 1}"
+                seen[key] = eid
+                self.entities[eid] = {"id": eid, "name": ent.text, "type": ent.label_, "code": None,
+                                      "country": None, "sector": None, "roles": []}
+            self._add(ent.start, ent.end, eid)
+
+    def entity_at(self, token: Token) -> str | None:
+        """The entity of the smallest mention covering a token."""
+        spans = self._spans.get(token.i)
+        return spans[0][1] if spans else None
+
+    def get(self, eid: str | None) -> dict[str, Any] | None:
+        return self.entities.get(eid) if eid else None
+
+    def is_place(self, eid: str | None) -> bool:
+        ent = self.get(eid)
+        return bool(ent and ent.get("type") in PLACE_TYPES)
+
+    def codes_of(self, eid: str) -> tuple[str | None, str | None]:
+        """(code, sector) of an entity: its own code, else its role's organisation or country."""
+        ent = self.entities.get(eid) or {}
+        code = ent.get("code")
+        sector = ent.get("sector")
+        roles = ent.get("roles") or []
+        if not code:
+            for role in roles:
+                org = role.get("org")
+                org_id = self._find_name(org) if org else None
+                org_code = (self.entities.get(org_id) or {}).get("code") if org_id else None
+                if org_code:
+                    code = org_code
+                    break
+                if role.get("country"):
+                    code = role["country"]
+                    break
+        if not code:
+            code = ent.get("country")
+        if not sector and code == "IGO":
+            sector = "IGO"
+        if not sector and roles and ent.get("type") == "PERSON":
+            sector = "GOV" if code != "IGO" else "IGO"
+        return (str(code) if code else None, str(sector) if sector else None)
+
+    def _find_name(self, name: str) -> str | None:
+        low = name.lower()
+        for eid, ent in self.entities.items():
+            if str(ent.get("name", "")).lower() == low:
+                return eid
+        return None
+
+    def host_of(self, eid: str) -> tuple[str | None, str | None]:
+        """(entity id, country code) of the country a place belongs to; itself for a country."""
+        ent = self.entities.get(eid) or {}
+        if ent.get("code") and ent.get("type") in {"GPE", None}:
+            return eid, str(ent["code"])
+        country = ent.get("country")
+        if not country:
+            # A country-like place whose code is unknown stands for itself.
+            return (eid, None) if ent.get("type") == "GPE" else (None, None)
+        return self.by_code.get(str(country)), str(country)
+
+    # -- arguments --------------------------------------------------------
+
+    def args_for(self, head: Token, *, exclude: frozenset[int] = frozenset(), place_host: bool = False) -> list[Arg]:
+        """Resolve a head word, its conjuncts and listed appositions into arguments."""
+        out: list[Arg] = []
+        for tok in _coordinated(head, exclude):
+            out.extend(self._resolve(tok, place_host=place_host))
+        seen: set[tuple[str | None, str | None, str | None]] = set()
+        unique = []
+        for arg in out:
+            if arg.key not in seen:
+                seen.add(arg.key)
+                unique.append(arg)
+        return unique
+
+    def _resolve(self, tok: Token, *, place_host: bool) -> list[Arg]:
+        eid = self.entity_at(tok)
+        text = _phrase(tok)
+        if eid is not None:
+            if place_host:
+                host, code = self.host_of(eid)
+                if host is None and code is None:
+                    return []
+                sector = None
+                if host is not None:
+                    code, sector = self.codes_of(host)
+                return [Arg(host, code, sector, tok.i, text)]
+            code, sector = self.codes_of(eid)
+            return [Arg(eid, code, sector, tok.i, text)]
+        if place_host or tok.pos_ == "PRON":
+            return []
+        sector = self.sectors.get(tok.lemma_.lower()) or self.sectors.get(tok.lower_)
+        owners = self._owners(tok, with_preps=bool(sector))
+        if owners:
+            if sector:
+                args = []
+                for owner in owners:
+                    code, own_sector = self.codes_of(owner)
+                    if code is None:
+                        code = self.entities.get(owner, {}).get("country")
+                    args.append(Arg(None, code, sector, tok.i, text))
+                return args
+            return [Arg(o, *self.codes_of(o), tok.i, text) for o in owners]
+        if sector:
+            return [Arg(None, None, sector, tok.i, text)]
+        return []
+
+    def _owners(self, tok: Token, *, with_preps: bool) -> list[str]:
+        """Entities a noun phrase belongs to: its modifiers', or (for a sector word such
+        as "lawmakers in Gondor") its of/from/in complement's."""
+        found: list[str] = []
+        for child in tok.children:
+            cand: list[Token] = []
+            if child.dep_ in _MODIFIER_DEPS:
+                cand = [child]
+            elif with_preps and child.dep_ == "prep" and child.lower_ in _BELONG_PREPS:
+                cand = [g for g in child.children if g.dep_ == "pobj"]
+            for c in cand:
+                for t in _coordinated(c, frozenset()):
+                    eid = self.entity_at(t)
+                    if eid is None and t.dep_ == "compound":
+                        continue
+                    if eid is not None and eid not in found:
+                        found.append(eid)
+        return found
+
+
+def _coordinated(head: Token, exclude: frozenset[int]) -> list[Token]:
+    """A head word, its conjuncts, and list members hidden as appositions ("A, Minister B, and C")."""
+    out = [head]
+    for conj in head.conjuncts:
+        if conj.i not in exclude and conj.i > head.i:
+            out.append(conj)
+    for tok in list(out):
+        for child in tok.children:
+            if child.dep_ == "appos" and child.i not in exclude:
+                # An apposition whose own complement names another entity of
+                # the same kind is a list member, not a second name.
+                for g in child.subtree:
+                    if g.dep_ == "pobj" and g.ent_type_ and g.ent_type_ == head.ent_type_:
+                        out.append(g)
+                        break
+    return out
+
+
+def _phrase(tok: Token) -> str:
+    """The words of a noun phrase headed by a token, without its clauses and conjuncts."""
+    left = tok.i
+    right = tok.i
+    for child in tok.children:
+        if child.dep_ in {"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"}:
+            continue
+        sub = list(child.subtree)
+        left = min(left, sub[0].i)
+        right = max(right, sub[-1].i)
+    span = tok.doc[left : right + 1]
+    return span.text

@@ -1,0 +1,525 @@
+"""Find events in a parsed Doc: triggers, their arguments, modality, time and place.
+
+Per sentence, each word whose lemma is a trigger (and whose object fits the
+trigger's object constraint) is a candidate. Its clause is read from the
+dependency parse by climbing from the trigger through the relations that share
+a subject (``xcomp``, ``acomp``, ``advcl``, ``conj``, ``acl``) to the first word
+that has one: that subject is the actor (the agent for a passive), and the cues
+met on the way (auxiliaries, adverbs, negations, governing words such as "due"
+or "plans") give the modality. Climbing on through a ``ccomp`` to a verb of
+saying, or finding one coordinated with the clause, makes the event reported:
+its ``source`` is that verb's subject (or the speaker of the quote around it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from tidings.nlp._events.args import PLACE_TYPES, Arg, EntityIndex
+from tidings.nlp._events.ontology import MODALITY_RANK, EventKnowledge, Trigger
+
+logger = logging.getLogger(__name__)
+
+# Relations across which a word shares the subject of its head.
+_SHARE_SUBJECT = frozenset({"xcomp", "acomp", "advcl", "conj", "oprd"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_OBJECTS = frozenset({"dobj", "obj", "attr", "oprd"})
+_AUX = frozenset({"aux", "auxpass"})
+_PLACE_PREPS = frozenset({"in", "at"})
+_DEST_PREPS = frozenset({"in", "to", "at", "for", "into"})
+_TIME_PREPS = frozenset({"on", "in", "at", "during", "by", "since", "until", "from"})
+_RELATIVE = frozenset({"WDT", "WP", "WP$", "that"})
+
+
+@dataclass
+class Clause:
+    """What climbing from a trigger found."""
+
+    path: list[Token]                # trigger, then its governors, up to the subject holder
+    top: Token                       # the word whose subject is the actor (or the last governor)
+    actor_heads: list[Token] = field(default_factory=list)
+    passive_object: Token | None = None
+    speech: Token | None = None      # the verb of saying that reports it
+    ccomp_crossed: bool = False
+
+
+@dataclass
+class Found:
+    """One detected event before it becomes output dicts."""
+
+    trigger: Trigger
+    token: Token
+    actors: list[Arg]
+    targets: list[Arg]
+    modality: str
+    source: str | None
+    source_text: str | None
+    place: str | None
+    when: str | None
+    when_token: bool
+    evidence: tuple[int, int]
+    sentence: Span
+
+
+def _has_subject(tok: Token) -> Token | None:
+    for child in tok.children:
+        if child.dep_ in _SUBJECTS:
+            return child
+    return None
+
+
+def _is_passive(tok: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+
+
+class Detector:
+    """Detect events in one Doc with the given knowledge."""
+
+    def __init__(self, knowledge: EventKnowledge, *,
+                 time_for_token: Callable[[Doc, Token], dict[str, Any] | None] | None = None,
+                 quote_at: Callable[[Doc, int, int], dict[str, Any] | None] | None = None) -> None:
+        self.k = knowledge
+        self.time_for_token = time_for_token
+        self.quote_at = quote_at
+        self.speech = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "speech")
+
+    # -- triggers ----------------------------------------------------------
+
+    def match(self, tok: Token) -> Trigger | None:
+        """The most specific trigger a word fits, or None."""
+        pos = "VERB" if tok.pos_ in {"VERB", "AUX"} else "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
+        if pos is None:
+            return None
+        cands = self.k.triggers.get((tok.lemma_.lower(), pos))
+        if not cands and pos == "NOUN" and tok.tag_ in {"NNS", "NNPS"}:
+            cands = self.k.triggers.get((tok.lower_.rstrip("s"), pos))
+        if not cands:
+            return None
+        objects: set[str] | None = None
+        for trig in cands:
+            if not trig.objects:
+                return trig
+            if objects is None:
+                objects = self._object_lemmas(tok)
+            if objects & trig.objects:
+                return trig
+        return None
+
+    @staticmethod
+    def _object_lemmas(tok: Token) -> set[str]:
+        out: set[str] = set()
+        for child in tok.children:
+            if child.dep_ in _OBJECTS or child.dep_ in {"prt", "nsubjpass", "dative", "npadvmod"}:
+                for t in [child, *child.conjuncts]:
+                    out.add(t.lemma_.lower())
+                    out.add(t.lower_)
+                    out.update(c.lemma_.lower() for c in t.children if c.dep_ in {"compound", "amod"})
+            elif child.dep_ == "prep":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        out.add(g.lemma_.lower())
+        return out
+
+    # -- clause ------------------------------------------------------------
+
+    def clause(self, tok: Token, speakers: dict[int, Token]) -> Clause:
+        """Climb from a trigger to the word whose subject it shares."""
+        path = [tok]
+        cur = tok
+        cl = Clause(path=path, top=tok)
+        while True:
+            subj = _has_subject(cur)
+            if subj is not None:
+                if subj.tag_ in _RELATIVE and cur.dep_ == "relcl":
+                    cl.actor_heads = [cur.head]
+                else:
+                    cl.actor_heads = [subj]
+                if _is_passive(cur):
+                    agents = [g for c in cur.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+                    cl.passive_object = subj
+                    cl.actor_heads = agents
+                cl.top = cur
+                break
+            if cur.tag_ == "VBG" and cur.dep_ in {"advcl", "acl", "pcomp", "xcomp"} and cur.i > 0:
+                # "warned against South Korea attending the summit": the noun
+                # right before a bare gerund is its subject.
+                prev = cur.doc[cur.i - 1]
+                if prev.dep_ in {"pobj", "conj"} and prev.pos_ in {"PROPN", "NOUN"} and prev.head.i < cur.i:
+                    root = prev
+                    while root.dep_ == "conj" and root.head.i < root.i:
+                        root = root.head
+                    if root.dep_ == "pobj":
+                        cl.actor_heads = [root]
+                        cl.top = cur
+                        break
+            if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN", "PRON"} and cur.tag_ in {"VBG", "VBN"}:
+                if cur.tag_ == "VBG":
+                    cl.actor_heads = [cur.head]
+                cl.top = cur
+                break
+            if cur.dep_ in _SHARE_SUBJECT and cur.head is not cur:
+                cur = cur.head
+                path.append(cur)
+                continue
+            if cur.dep_ == "pcomp" and cur.head.head is not cur.head:
+                cur = cur.head.head
+                path.append(cur)
+                continue
+            cl.top = cur
+            break
+        cl.top = cur
+        # A verb of saying that reports this clause: the clause is its
+        # complement, or the verb is coordinated with or appended to the clause.
+        up = cl.top
+        hops = 0
+        while up.dep_ in {"ccomp", "conj", "xcomp", "advcl"} and up.head is not up and hops < 4:
+            head = up.head
+            if up.dep_ == "ccomp" and head.lemma_.lower() in self.speech:
+                cl.speech = head
+                cl.ccomp_crossed = True
+                break
+            if up.dep_ != "ccomp":
+                break
+            up = head
+            hops += 1
+        if cl.speech is None:
+            for child in cl.top.children:
+                if child.dep_ in {"conj", "parataxis", "advcl"} and child.lemma_.lower() in self.speech \
+                        and child.i > tok.i:
+                    cl.speech = child
+                    break
+        return cl
+
+    def speaker_of(self, verb: Token, speakers: dict[int, Token]) -> Token | None:
+        subj = _has_subject(verb)
+        return subj if subj is not None else speakers.get(verb.i)
+
+    def find_speakers(self, sent: Span) -> dict[int, Token]:
+        """Subjects of verbs of saying the parser attached elsewhere.
+
+        In "..., and other officials, the North Atlantic Treaty Organisation said"
+        the parser often makes the speaker a conjunct of the list before it.
+        """
+        out: dict[int, Token] = {}
+        for tok in sent:
+            if tok.lemma_.lower() not in self.speech or tok.pos_ != "VERB" or _has_subject(tok) is not None:
+                continue
+            j = tok.i - 1
+            while j >= sent.start and (tok.doc[j].is_punct or tok.doc[j].is_space):
+                j -= 1
+            if j < sent.start:
+                continue
+            np = tok.doc[j]
+            while np.dep_ in {"appos", "compound", "amod", "det", "punct", "nummod", "poss", "case"} \
+                    and np.head is not np and np.head.i <= tok.i:
+                np = np.head
+            if np.dep_ in {"conj", "appos", "pobj", "dobj", "npadvmod"} and np.pos_ in {"PROPN", "NOUN"}:
+                out[tok.i] = np
+        return out
+
+    # -- modality ------------------------------------------------------------
+
+    def modality(self, tok: Token, cl: Clause, noun_governors: list[Token]) -> str:
+        best = "occurred"
+
+        def bump(kind: str | None) -> None:
+            nonlocal best
+            if kind and kind != "speech" and MODALITY_RANK[kind] > MODALITY_RANK[best]:
+                best = kind
+
+        cues = self.k.cues
+        chain = list(cl.path)
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            for child in tok.children:
+                if child.dep_ == "acl":
+                    bump(cues.get((child.lemma_.lower(), "acl")))
+                    for g in child.children:
+                        if g.dep_ in _AUX:
+                            bump(cues.get((g.lower_, "aux")))
+                elif child.dep_ == "amod":
+                    bump(cues.get((child.lower_, "amod")))
+                elif child.dep_ == "det" and child.lower_ == "no":
+                    bump("negated")
+            chain = [*noun_governors, *chain[1:]] if noun_governors else chain
+        for i, t in enumerate(chain):
+            if i > 0:
+                bump(cues.get((t.lemma_.lower(), "governor")))
+            for child in t.children:
+                dep = child.dep_
+                if dep in _AUX:
+                    bump(cues.get((child.lower_, "aux")) or cues.get((child.lemma_.lower(), "aux")))
+                elif dep == "neg":
+                    bump(cues.get((child.lower_, "neg")) or "negated")
+                elif dep == "advmod":
+                    bump(cues.get((child.lower_, "advmod")))
+                elif dep == "mark":
+                    bump(cues.get((child.lower_, "mark")))
+                elif dep == "prep" and child.lower_ == "about" and any(g.dep_ in {"xcomp", "pcomp"} for g in child.children):
+                    bump(cues.get(("about", "governor")))
+            # "is about to restore": the parser may hang "about" and the verb
+            # under the copula.
+            if t.dep_ == "xcomp" and t.head.lower_ == "about":
+                bump(cues.get(("about", "governor")))
+        # Denials and failures govern the event from above its subject.
+        up = cl.top
+        if up.dep_ in {"xcomp", "ccomp"} and up.head is not up:
+            kind = cues.get((up.head.lemma_.lower(), "governor"))
+            if kind == "negated":
+                bump(kind)
+        return best
+
+    # -- time and place --------------------------------------------------------
+
+    def when(self, doc: Doc, tokens: Iterable[Token], times: list[dict[str, Any]]) -> dict[str, Any] | None:
+        toks = list(tokens)
+        if self.time_for_token is not None:
+            for t in toks:
+                found = self.time_for_token(doc, t)
+                if found:
+                    return found
+        heads = {t.i for t in toks}
+        for tm in times:
+            if tm.get("head") in heads:
+                return tm
+        # Fallback: a DATE word attached to the clause ("on Sunday", "last year").
+        for t in toks:
+            for child in t.children:
+                cands = []
+                if child.dep_ == "prep" and child.lower_ in _TIME_PREPS:
+                    cands = [g for g in child.children if g.dep_ == "pobj"]
+                elif child.dep_ in {"npadvmod", "tmod"}:
+                    cands = [child]
+                for c in cands:
+                    if c.ent_type_ in {"DATE", "TIME"}:
+                        for tm in times:
+                            if tm.get("start", -1) <= c.idx < tm.get("end", -1):
+                                return tm
+                        return {"text": c.text, "value": None, "start": c.idx, "end": c.idx + len(c)}
+        return None
+
+    def place(self, index: EntityIndex, tokens: Iterable[Token]) -> str | None:
+        for t in tokens:
+            for child in t.children:
+                if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
+                    for g in child.children:
+                        if g.dep_ != "pobj":
+                            continue
+                        eid = index.entity_at(g)
+                        if eid is not None and index.is_place(eid):
+                            return eid
+                        if eid is None and g.ent_type_ in PLACE_TYPES:
+                            return None
+        return None
+
+    # -- targets ---------------------------------------------------------------------
+
+    def targets(self, index: EntityIndex, tok: Token, trig: Trigger, cl: Clause,
+                exclude: frozenset[int]) -> tuple[list[Arg], str | None]:
+        """Resolve targets by the trigger's target sources; also return a visit's destination place."""
+        hosts: list[Token] = [tok]
+        for child in tok.children:
+            if child.dep_ in _OBJECTS or child.dep_ == "acl":
+                hosts.append(child)
+                hosts.extend(g for g in child.children if g.dep_ == "acl")
+        if trig.pos == "NOUN" and tok.dep_ in {"pobj"} and tok.head.dep_ == "prep":
+            hosts.append(tok.head.head)
+        for src in trig.target:
+            heads: list[Token] = []
+            place_host = False
+            if src == "dobj":
+                heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+                if not heads and cl.passive_object is not None and cl.top is tok:
+                    heads = [cl.passive_object]
+            elif src == "dative":
+                heads = [c for c in tok.children if c.dep_ in {"dative", "iobj"} and c.pos_ != "ADP"]
+            elif src == "agent":
+                heads = [g for h in hosts for c in h.children if c.dep_ == "agent"
+                         for g in c.children if g.dep_ == "pobj"]
+                heads += [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
+                          for g in c.children if g.dep_ == "pobj"]
+            elif src == "compound":
+                heads = [c for c in tok.children if c.dep_ in {"compound", "nmod"}]
+            elif src == "poss":
+                heads = [c for c in tok.children if c.dep_ == "poss" or (c.dep_ == "case" and c.head is tok)]
+                if any(c.dep_ == "case" for c in tok.children) and tok.dep_ in {"dobj"}:
+                    heads = []
+            elif src == "place":
+                place_host = True
+                heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+                heads += [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ in _DEST_PREPS
+                          for g in c.children if g.dep_ == "pobj"]
+                if tok.dep_ == "compound" or trig.pos == "NOUN":
+                    heads += [c for c in tok.children if c.dep_ == "compound"]
+            else:
+                heads = [g for h in hosts for c in h.children
+                         if c.dep_ in {"prep", "dative", "agent"} and c.lower_ == src
+                         for g in c.children if g.dep_ == "pobj"]
+            found: list[Arg] = []
+            destination = None
+            for head in heads:
+                if head.i in exclude:
+                    continue
+                if place_host:
+                    eid = index.entity_at(head)
+                    if eid is None or not index.is_place(eid):
+                        # A visit to a person or body: the target is what was visited.
+                        if src == "place" and head.dep_ in {"dobj", "obj"} and eid is not None:
+                            found.extend(index.args_for(head, exclude=exclude))
+                        continue
+                    destination = destination or eid
+                found.extend(index.args_for(head, exclude=exclude, place_host=place_host))
+            if found:
+                return found, destination
+        return [], None
+
+    # -- the whole Doc ------------------------------------------------------------
+
+    def run(self, doc: Doc, index: EntityIndex) -> list[Found]:
+        times = list(doc._.tidings_times or [])
+        out: list[Found] = []
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            out.extend(self._sentence(doc, sent, index, times))
+        return out
+
+    def _sentence(self, doc: Doc, sent: Span, index: EntityIndex,
+                  times: list[dict[str, Any]]) -> list[Found]:
+        matched: dict[int, Trigger] = {}
+        for tok in sent:
+            if tok.is_alpha:
+                trig = self.match(tok)
+                if trig is not None:
+                    matched[tok.i] = trig
+        if not matched:
+            return []
+        speakers = self.find_speakers(sent)
+        exclude = frozenset(t.i for t in speakers.values())
+        absorbed: set[int] = set()
+        for i, trig in matched.items():
+            if "intent" in trig.flags:
+                for child in doc[i].children:
+                    if child.dep_ == "xcomp":
+                        absorbed.add(child.i)
+        found: list[Found] = []
+        by_token: dict[int, Found] = {}
+        for i, trig in matched.items():
+            if i in absorbed:
+                continue
+            tok = doc[i]
+            noun_governors: list[Token] = []
+            if trig.pos == "NOUN":
+                gov = tok.head
+                if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched:
+                    continue  # the governing verb's event covers it
+                if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
+                    continue
+                if tok.dep_ in {"dobj", "obj", "attr"}:
+                    noun_governors = [gov]
+                elif tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.pos_ in {"VERB", "AUX"}:
+                    noun_governors = [gov.head]
+            anchor = noun_governors[0] if noun_governors else tok
+            cl = self.clause(anchor, speakers)
+            if trig.pos == "NOUN":
+                cl.path = [tok, *cl.path]
+            reported = cl.speech is not None
+            quote = self.quote_at(doc, tok.idx, tok.idx + len(tok)) if self.quote_at else None
+            source_tok: Token | None = None
+            source_id: str | None = None
+            source_text: str | None = None
+            if cl.speech is not None:
+                source_tok = self.speaker_of(cl.speech, speakers)
+            if quote is not None:
+                reported = True
+                source_id = quote.get("speaker")
+                source_text = quote.get("speaker_text")
+            if source_tok is not None and source_id is None:
+                source_args = index.args_for(source_tok)
+                source_id = source_args[0].entity if source_args else None
+                source_text = source_args[0].text if source_args else source_tok.text
+            if "reported" in trig.flags:
+                if not reported or cl.speech is None:
+                    continue
+                # An act of the speaker towards the subject of what is reported.
+                actors = index.args_for(source_tok) if source_tok is not None else []
+                subj = _has_subject(tok)
+                targets = index.args_for(subj) if subj is not None else []
+                if not targets and subj is not None:
+                    targets = [a for c in subj.children if c.dep_ in {"compound", "poss", "nmod"}
+                               for a in index.args_for(c)]
+                speech_cl = self.clause(cl.speech, speakers)
+                modality = self.modality(cl.speech, speech_cl, [])
+                top = speech_cl.top
+                found.append(self._found(trig, tok, actors, targets, modality, None, None,
+                                         self.place(index, speech_cl.path), speech_cl.path, doc, sent, top, times))
+                continue
+            if trig.pos == "NOUN":
+                poss = [c for c in tok.children if c.dep_ == "poss"]
+                by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                      for g in c.children if g.dep_ == "pobj"]
+                own = poss or by
+                actors = [a for h in own for a in index.args_for(h, exclude=exclude)]
+                if not actors and noun_governors:
+                    actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+            else:
+                actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+            targets, destination = self.targets(index, tok, trig, cl, exclude)
+            if "intent" in trig.flags and not targets:
+                for child in tok.children:
+                    if child.dep_ == "xcomp":
+                        sub = self.match(child) or trig
+                        targets, destination = self.targets(index, child, sub, cl, exclude)
+                        if targets:
+                            break
+            actor_keys = {a.key for a in actors}
+            targets = [t for t in targets if t.key not in actor_keys or t.entity is None]
+            if not targets and "needs_target" in trig.flags:
+                continue
+            if not actors and not targets and "intent" not in trig.flags:
+                continue
+            if trig.pos == "NOUN" and not targets and not noun_governors:
+                continue
+            modality = self.modality(tok, cl, noun_governors)
+            place = destination if trig.mode == "visit" and destination else self.place(index, cl.path)
+            event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
+                                cl.path, doc, sent, cl.top, times, also=cl.speech)
+            found.append(event)
+            by_token[i] = event
+        # An intent clause hung on another event ("opened a mission to Nato,
+        # vowing to deepen cooperation") is directed at that event's target.
+        for event in found:
+            tok = event.token
+            if event.targets or "intent" not in event.trigger.flags or tok.dep_ != "advcl":
+                continue
+            governing = by_token.get(tok.head.i)
+            if governing is not None and governing.targets:
+                event.targets = list(governing.targets)
+        return found
+
+    def _found(self, trig: Trigger, tok: Token, actors: list[Arg], targets: list[Arg], modality: str,
+               source: str | None, source_text: str | None, place: str | None, path: list[Token],
+               doc: Doc, sent: Span, top: Token, times: list[dict[str, Any]],
+               also: Token | None = None) -> Found:
+        when = self.when(doc, path, times)
+        value = when.get("value") if when else None
+        published = doc._.tidings_published
+        if modality == "occurred" and value and published and str(value)[:10] > str(published)[:10]:
+            modality = "planned"
+        sub = list(top.subtree)
+        if also is not None:
+            extra = list(also.subtree)
+            sub = [min(sub[0], extra[0], key=lambda t: t.i), max(sub[-1], extra[-1], key=lambda t: t.i)]
+        start = max(min(sub[0].idx, tok.idx), sent.start_char)
+        last = max(sub[-1], tok, key=lambda t: t.i)
+        end = min(last.idx + len(last), sent.end_char)
+        while end > start and doc.text[end - 1] in " \n\t":
+            end -= 1
+        return Found(trigger=trig, token=tok, actors=actors, targets=targets, modality=modality,
+                     source=source, source_text=source_text, place=place,
+                     when=str(value) if value else None, when_token=when is not None,
+                     evidence=(start, end), sentence=sent)
