@@ -40,8 +40,13 @@ logger = logging.getLogger(__name__)
 SPAN_KEY = "tidings_mentions"
 _POSSESSIVE = frozenset({"'s", "\u2019s"})
 _PLACE_PREPS = {"in": 3.0, "at": 3.0, "to": 2.0, "from": 1.5, "into": 2.0, "visit": 2.0}
-# Words that, right after an organisation's name, say it is a news outlet.
-_MEDIA_HEADS = frozenset({"agency", "news", "newspaper", "daily", "broadcaster", "television", "tv", "radio"})
+# fmt: off
+# Generic last words of an organisation's name: "Yonhap News" is also called "Yonhap".
+_ORG_SUFFIXES = frozenset({
+    "News", "Agency", "Group", "Corporation", "Corp", "Corp.", "Inc", "Inc.", "Ltd", "Ltd.", "Co",
+    "Co.", "Company", "Holdings", "plc", "PLC", "LLC", "AG", "SA",
+})
+# fmt: on
 
 
 def _lower_matcher(nlp: Language, phrases: list[str]) -> PhraseMatcher:
@@ -226,6 +231,13 @@ class EntityEngine:
                     text = span.text
                     if text not in aliases:
                         aliases.append(text)
+            if etype == "ORG" and known is None:
+                words = names[d].split()
+                while len(words) > 1 and words[-1] in _ORG_SUFFIXES:
+                    words.pop()
+                    short = " ".join(words)
+                    if short not in aliases:
+                        aliases.append(short)
             entity["aliases"] = aliases
             self._codes(entity, draft, drafts, names, published)
             out.append(entity)
