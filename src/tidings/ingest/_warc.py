@@ -56,6 +56,10 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Dra
             if content_type and "html" not in content_type.lower():
                 continue
             payload = record.content_stream().read(max_bytes + 1)
+            if getattr(record.raw_stream, "limit", 0) > 0 and len(payload) <= max_bytes:
+                yield ParseError(f"[T108] {source}: the WARC archive is truncated in record {record_id} "
+                                 f"after {count - 1} records; the records before it were read")
+                return
             if len(payload) > max_bytes:
                 yield ParseError(f"[T102] {where}: the record is over the limit of {max_bytes} bytes; "
                                  "raise it with --max-bytes")

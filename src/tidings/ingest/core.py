@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _HEAD = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_STEP = 4096
 # Stable short reasons for failures, by error code.
 REASONS = {
     "T100": "unreadable", "T101": "empty", "T102": "too-large", "T103": "undecodable",
@@ -148,7 +149,7 @@ def read_bytes(data: bytes, *, source_path: str = "-",
         Articles, and a :class:`Failure` or :class:`~tidings.errors.Skipped` for
         each item that yields none.
     """
-    yield from _read_stream(io.BufferedReader(io.BytesIO(data)), source_path, options or ReadOptions())
+    yield from _guarded(io.BufferedReader(io.BytesIO(data)), source_path, options or ReadOptions())
 
 
 def iter_inputs(paths: Iterable[str]) -> Iterator[str]:
@@ -185,19 +186,27 @@ def read_paths(paths: Iterable[str], options: ReadOptions | None = None) -> Iter
 def read_path(path: str, options: ReadOptions | None = None) -> Iterator[Article | Failure | Skipped]:
     """Read one file (or ``-`` for stdin)."""
     options = options or ReadOptions()
+    if path == "-":
+        yield from _guarded(sys.stdin.buffer, "-", options)
+        return
     try:
-        if path == "-":
-            yield from _read_stream(sys.stdin.buffer, "-", options)
-            return
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
-        except OSError as exc:
-            raise FetchError(f"[T100] {path}: cannot open the input: {exc.strerror or exc}") from exc
-        with handle:
-            yield from _read_stream(handle, path, options)
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, once the generator is drained
+    except OSError as exc:
+        yield _failure(path, FetchError(f"[T100] {path}: cannot open the input: {exc.strerror or exc}"))
+        return
+    with handle:
+        yield from _guarded(handle, path, options)
+
+
+def _guarded(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Article | Failure | Skipped]:
+    """Read one input, turning an error that ends it into a Failure."""
+    try:
+        yield from _read_stream(stream, source, options)
     except IngestError as exc:
-        logger.debug("failed to read %s: %s", path, exc)
-        yield _failure(path, exc)
+        logger.debug("failed to read %s: %s", source, exc)
+        yield _failure(source, exc)
+    except OSError as exc:
+        yield _failure(source, FetchError(f"[T100] {source}: cannot read the input: {exc.strerror or exc}"))
 
 
 class _Prefixed(io.RawIOBase):
@@ -236,20 +245,43 @@ def _read_head(stream: IO[bytes], size: int) -> bytes:
 _GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
+class _Gunzip(io.RawIOBase):
+    """Decompress gzip data; a cut or a corruption ends the stream and is kept in ``error``."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._gzip = gzip.GzipFile(fileobj=raw, mode="rb")
+        self.error: Exception | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.error is not None:
+            return 0
+        try:
+            # Small reads hand over what was decompressed before a cut is met.
+            data = self._gzip.read1(min(len(buffer), _GZIP_STEP))
+        except _GZIP_ERRORS as exc:
+            self.error = exc
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Article | Failure | Skipped]:
     patterns = load_patterns(options.data_dir)
     name = source
     magic = _read_head(stream, 2)
     stream = io.BufferedReader(_Prefixed(magic, stream), buffer_size=_HEAD)
-    compressed = magic == _GZIP_MAGIC
-    if compressed:
-        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+    gunzip: _Gunzip | None = None
+    if magic == _GZIP_MAGIC:
+        gunzip = _Gunzip(stream)
+        stream = io.BufferedReader(gunzip, buffer_size=_HEAD)
         name = source[:-3] if source.lower().endswith(".gz") else source
-    try:
-        head = _read_head(stream, _HEAD)
-    except _GZIP_ERRORS as exc:
-        raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({exc}); "
-                         "the file was cut short or is not gzip") from exc
+    head = _read_head(stream, _HEAD)
+    if gunzip is not None and gunzip.error is not None and not head:
+        raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({gunzip.error}); "
+                         "the file was cut short or is not gzip")
     if not head.strip():
         raise ParseError(f"[T101] {source}: the input is empty; give a file with an article in it")
     fmt = options.format if options.format != "auto" else sniff(head, name)
@@ -259,28 +291,35 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterat
     if fmt in {"jsonl", "warc"}:
         items = _stream_records(full, source, fmt, options)
     else:
-        items = _single(full, source, fmt, options, compressed)
+        items = _single(full, source, fmt, options, gunzip)
+    count = 0
+    cut_reported = False
     for item in items:
+        count += 1
+        cut_reported = cut_reported or (isinstance(item, ParseError) and str(item).startswith("[T108]"))
         if isinstance(item, Draft):
             yield _finish(item, source, options, patterns, allowed=allowed)
         elif isinstance(item, Skipped):
             yield item
         else:
             yield _failure(source, item)
+    if gunzip is not None and gunzip.error is not None and not cut_reported:
+        yield _failure(source, ParseError(
+            f"[T107] {source}: the gzip data is truncated or corrupt after {count} item(s) "
+            f"({gunzip.error}); the items before the cut were read"))
 
 
 def _single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions,
-            compressed: bool) -> Iterator[Draft | IngestError]:
+            gunzip: _Gunzip | None) -> Iterator[Draft | IngestError]:
     """Read an input that holds one document (text, HTML page, feed)."""
-    try:
-        data = _read_head(stream, options.max_bytes + 1)
-    except _GZIP_ERRORS as exc:
-        raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({exc}); "
-                         "the file was cut short") from exc
+    data = _read_head(stream, options.max_bytes + 1)
+    if gunzip is not None and gunzip.error is not None:
+        raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({gunzip.error}); "
+                         "the file was cut short")
     if len(data) > options.max_bytes:
         raise ParseError(
             f"[T102] {source}: the input is over the limit of {options.max_bytes} bytes"
-            f"{' (decompressed)' if compressed else ''}; raise it with --max-bytes"
+            f"{' (decompressed)' if gunzip is not None else ''}; raise it with --max-bytes"
         )
     if fmt == "text":
         yield Draft(text=decode(data, source=source, declared=False), format="text")
@@ -296,24 +335,15 @@ def _single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions,
 
 def _stream_records(stream: IO[bytes], source: str, fmt: str,
                     options: ReadOptions) -> Iterator[Draft | IngestError | Skipped]:
-    """Read a dump or archive record by record; a cut in the data ends it with an error."""
-    count = 0
-    try:
-        if fmt == "jsonl":
-            from tidings.ingest._jsonl import field_map, read_jsonl
+    """Read a dump or archive record by record."""
+    if fmt == "jsonl":
+        from tidings.ingest._jsonl import field_map, read_jsonl
 
-            records = read_jsonl(stream, source=source, fields=field_map(options.fields),
-                                 max_bytes=options.max_bytes)
-        else:
-            from tidings.ingest._warc import read_warc
+        yield from read_jsonl(stream, source=source, fields=field_map(options.fields), max_bytes=options.max_bytes)
+    else:
+        from tidings.ingest._warc import read_warc
 
-            records = read_warc(stream, source=source, max_bytes=options.max_bytes)
-        for item in records:
-            count += 1
-            yield item
-    except _GZIP_ERRORS as exc:
-        yield ParseError(f"[T107] {source}: the gzip data is truncated or corrupt after {count} records "
-                         f"({exc}); the records before it were read")
+        yield from read_warc(stream, source=source, max_bytes=options.max_bytes)
 
 
 def _publisher(sitename: str | None, url: str | None, hinted: str | None, patterns: ReadingPatterns) -> str | None:
