@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal, or_, select, text, tuple_
+from sqlalchemy import Connection, Select, and_, func, literal, literal_column, or_, select, text, tuple_
 
 from tidings.errors import StoreError
 from tidings.store import _schema as s
@@ -428,7 +428,7 @@ def search(conn: Connection, query: str, *, limit: int = 20, cursor: str | None 
         rows = conn.execute(stmt, {"match": match, "limit": limit + 1, "offset": offset}).all()
     else:
         tsq = func.plainto_tsquery("english", " ".join(words))
-        tsv = text("articles.tsv")
+        tsv = literal_column("articles.tsv")
         stmt2 = (
             select(a.c.id, a.c.url, a.c.headline, a.c.published, a.c.dateline, a.c.publisher,
                    a.c.language, a.c.source_path,

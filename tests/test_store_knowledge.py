@@ -1,0 +1,150 @@
+"""Store: cross-document entities, event clusters, timelines and itineraries."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_kit_path = Path(__file__).parent / "fixtures" / "store" / "storekit.py"
+if "storekit" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location("storekit", _kit_path)
+    assert _spec and _spec.loader
+    sys.modules["storekit"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["storekit"])
+from storekit import record, store, store_url, visit_store  # noqa: E402, F401
+
+from tidings.errors import StoreError  # noqa: E402
+from tidings.store import EventFilter, normalise_name  # noqa: E402
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Mr Stoltenberg", "stoltenberg"),
+    ("Jens  Stoltenberg", "jens stoltenberg"),
+    ("Dr. Ana Müller-Lüdenscheidt", "ana muller-ludenscheidt"),
+    ("NATO", "nato"),
+    ("the United States", "united states"),
+    ("Mr", "mr"),
+])
+def test_store_normalise_name(name, expected):
+    assert normalise_name(name) == expected
+
+
+def _entity(store, name):
+    items = [e for e in store.entities(limit=1000).items if e["name"] == name]
+    assert len(items) == 1, [e["name"] for e in store.entities(limit=1000).items]
+    return items[0]
+
+
+def test_store_surname_joins_full_name(visit_store):
+    person = _entity(visit_store, "Jens Stoltenberg")
+    assert person["variants"] == ["Jens Stoltenberg", "Stoltenberg"]
+    assert person["articles"] == 2
+
+
+def test_store_surname_first_then_full_name_folds(store):
+    store.add(record("visit_b"))  # knows only "Stoltenberg"
+    store.add(record("visit_a"))  # then the full name arrives
+    assert _entity(store, "Jens Stoltenberg")["variants"] == ["Jens Stoltenberg", "Stoltenberg"]
+    assert store.clusters(EventFilter(actor="Jens Stoltenberg")).items[0]["reports"] == 2
+
+
+def test_store_ambiguous_surname_stays_apart(store):
+    a = record("visit_a")
+    other = record("unrelated")
+    other["entities"].append({"id": "E9", "name": "Karin Stoltenberg", "type": "PERSON",
+                              "mentions": [], "roles": []})
+    store.add(a)
+    store.add(other)
+    store.add(record("visit_b"))
+    names = {e["name"] for e in store.entities(limit=1000).items}
+    assert {"Jens Stoltenberg", "Karin Stoltenberg", "Stoltenberg"} <= names
+
+
+@pytest.mark.parametrize("name,code,joins", [
+    ("Republic of Korea", "KOR", True),   # same country code
+    ("South Korea", None, True),          # same name and type
+    ("Korea", "PRK", False),              # another country's code
+])
+def test_store_country_resolution(store, name, code, joins):
+    store.add(record("visit_a"))
+    other = record("unrelated")
+    other["entities"].append({"id": "E9", "name": name, "type": "GPE", "code": code,
+                              "mentions": [], "roles": []})
+    store.add(other)
+    assert (_entity(store, "South Korea")["articles"] == 2) is joins
+
+
+def test_store_igo_code_is_no_identity(visit_store):
+    names = {e["name"] for e in visit_store.entities(type="ORG", limit=100).items}
+    assert {"NATO", "European Union", "European Commission"} <= names
+
+
+def test_store_merge_and_split(visit_store):
+    jens = _entity(visit_store, "Jens Stoltenberg")
+    merged = visit_store.split_entity(jens["id"], name="Stoltenberg")
+    assert merged["variants"] == ["Stoltenberg"]
+    assert _entity(visit_store, "Jens Stoltenberg")["articles"] == 1
+    # Apart, the two reports of the visit are two events.
+    assert visit_store.cluster(1) is None or visit_store.cluster(1)["reports"] == 1
+    again = visit_store.merge_entities(jens["id"], merged["id"])
+    assert again["variants"] == ["Jens Stoltenberg", "Stoltenberg"]
+    assert max(c["reports"] for c in visit_store.clusters().items) == 2
+
+
+def test_store_merge_unknown_entity(visit_store):
+    with pytest.raises(StoreError, match=r"\[T512\]"):
+        visit_store.merge_entities(1, 99999)
+
+
+def test_store_two_reports_one_cluster(visit_store):
+    arrivals = visit_store.clusters(EventFilter(actor="Stoltenberg", since="2023-01-29",
+                                                until="2023-01-29", type="CONSULT")).items
+    visit = [c for c in arrivals if [t["name"] for t in c["targets"]] == ["South Korea"]]
+    assert len(visit) == 1
+    assert visit[0]["reports"] == 2
+    assert visit[0]["sources"] == ["Example News", "Example Wire"]
+    assert sorted(r["evidence"]["text"] for r in visit[0]["items"]) == [
+        "Stoltenberg visited South Korea", "landed in Seoul on Sunday"]
+
+
+def test_store_counts_events_apart_from_reports(visit_store):
+    counts = visit_store.counts()
+    assert counts["reports"] == 8   # event rows read from the three articles
+    assert counts["events"] == 6    # real-world events once reports are folded
+
+
+@pytest.mark.parametrize("change", [
+    {"when": "2023-01-31"},          # two days later
+    {"type": "ACCUSE"},              # another type
+    {"targets": ["E8"]},             # another target (Ukraine)
+    {"modality": "negated"},         # denied, not reported
+    {"place": "E5"},                 # Tokyo is not in South Korea
+])
+def test_store_different_events_stay_apart(store, change):
+    store.add(record("visit_a"))
+    b = record("visit_b")
+    b["events"][0].update(change)
+    store.add(b)
+    assert all(c["reports"] == 1 for c in store.clusters(EventFilter(since="2023-01-29",
+                                                                    until="2023-01-29")).items)
+
+
+def test_store_timeline_in_date_order(visit_store):
+    rows = visit_store.timeline("Jens Stoltenberg")
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert len(rows) == 4  # one row per real-world event, reports folded
+    assert rows[0]["reports"] == 2
+
+
+def test_store_itinerary(visit_store):
+    stops = visit_store.itinerary("Jens Stoltenberg")
+    assert [(s["place"], s["date"]) for s in stops] == [("Seoul", "2023-01-29"), ("Tokyo", "2023-01-30")]
+    assert [s["modality"] for s in stops] == ["occurred", "planned"]
+
+
+def test_store_timeline_unknown_entity(visit_store):
+    with pytest.raises(StoreError, match=r"\[T533\]"):
+        visit_store.timeline("Nobody Known")
