@@ -1,0 +1,201 @@
+"""Each quote construction, read by the real pipeline (one pipeline per module)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from tidings.ingest.core import read_text
+from tidings.nlp.components.quotes import quote_at
+from tidings.nlp.pipeline import load_pipeline, make_doc
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline()
+
+
+def _quotes(nlp: Language, text: str) -> list[dict[str, Any]]:
+    doc = nlp(make_doc(nlp, read_text(text)))
+    quotes = list(doc._.tidings_quotes)
+    for q in quotes:
+        assert text[q["start"] : q["end"]] == q["text"]
+    return quotes
+
+
+def _name(nlp: Language, text: str, eid: str | None) -> str | None:
+    doc = nlp(make_doc(nlp, read_text(text)))
+    return next((e["name"] for e in doc._.tidings_entities or [] if e["id"] == eid), None)
+
+
+# text, expected quotes: (kind, content, speaker words, cue)
+DIRECT = [
+    pytest.param(
+        "“We will win the vote,” Mr Okafor said.",
+        [("direct", "We will win the vote,", "Mr Okafor", "said")],
+        id="speaker-after",
+    ),
+    pytest.param(
+        "“We will win the vote,” said Mr Okafor.",
+        [("direct", "We will win the vote,", "Mr Okafor", "said")],
+        id="speaker-after-inverted",
+    ),
+    pytest.param(
+        'The finance minister said: "Prices will fall next year."',
+        [("direct", "Prices will fall next year.", "The finance minister", "said")],
+        id="speaker-before-colon",
+    ),
+    pytest.param(
+        "“Prices will fall,” the minister warned. “Wages will rise.”",
+        [("direct", "Prices will fall,", "the minister", "warned"),
+         ("direct", "Wages will rise.", "the minister", "warned")],
+        id="split-quote",
+    ),
+    pytest.param(
+        "“Prices will fall. Wages will rise. We are ready,” she said.",
+        [("direct", "Prices will fall. Wages will rise. We are ready,", "she", "said")],
+        id="multi-sentence",
+    ),
+    pytest.param(
+        "“Prices will fall next year.\n\n“Wages will rise too,” the minister said.",
+        [("direct", "Prices will fall next year.\n\n“Wages will rise too,", "the minister", "said")],
+        id="multi-paragraph",
+    ),
+    pytest.param(
+        "“Prices will fall,” the minister said.\n\n“We have a plan for wages as well.”",
+        [("direct", "Prices will fall,", "the minister", "said"),
+         ("direct", "We have a plan for wages as well.", "the minister", "said")],
+        id="continuation-next-paragraph",
+    ),
+    pytest.param(
+        "The minister continued:\n\n“We have a plan for wages as well.”",
+        [("direct", "We have a plan for wages as well.", "The minister", "continued")],
+        id="introduced-by-previous-paragraph",
+    ),
+    pytest.param(
+        "“They told me “never again” last week,” the minister said.",
+        [("direct", "They told me “never again” last week,", "the minister", "said")],
+        id="nested-marks",
+    ),
+    pytest.param(
+        "“They told me \"never again\" last week,\" the minister said.",
+        [("direct", "They told me \"never again\" last week,", "the minister", "said")],
+        id="nested-mixed-marks",
+    ),
+    pytest.param(
+        "“We cannot accept this,” the judge exclaimed.",
+        [("direct", "We cannot accept this,", "the judge", "exclaimed")],
+        id="any-verb-after-comma",
+    ),
+]
+
+INDIRECT = [
+    pytest.param(
+        "The ministry said the talks would resume next week.",
+        [("indirect", "the talks would resume next week", "The ministry", "said")],
+        id="says-that-clause",
+    ),
+    pytest.param(
+        "The talks will resume next week, a senior official said.",
+        [("indirect", "The talks will resume next week", "a senior official", "said")],
+        id="clause-then-cue",
+    ),
+    pytest.param(
+        "The talks will resume in Geneva next week, the foreign ministry said in a statement.",
+        [("indirect", "The talks will resume in Geneva next week", "the foreign ministry", "said")],
+        id="said-in-a-statement",
+    ),
+    pytest.param(
+        "According to the ministry, the talks will resume next week.",
+        [("indirect", "the talks will resume next week", "the ministry", "According to")],
+        id="according-to",
+    ),
+    pytest.param(
+        "The company denied that it had broken the law.",
+        [("indirect", "it had broken the law", "The company", "denied")],
+        id="denial",
+    ),
+    pytest.param(
+        "The minister said the plan was “dead on arrival” and would be dropped.",
+        [("mixed", "the plan was “dead on arrival” and would be dropped", "The minister", "said")],
+        id="mixed-fragment",
+    ),
+]
+
+
+def _check(quotes: list[dict[str, Any]], expected: list[tuple[str, str, str, str]]) -> None:
+    got = [(q["kind"], q["text"], q["speaker_text"], q["cue"]) for q in quotes]
+    assert got == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), DIRECT)
+def test_quotes_direct_constructions(nlp: Language, text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    _check(_quotes(nlp, text), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), INDIRECT)
+def test_quotes_indirect_constructions(nlp: Language, text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    _check(_quotes(nlp, text), expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "addressee"),
+    [
+        ("The minister told reporters that the talks would resume.", "reporters"),
+        ("“The talks will resume,” the minister told the Reuters news agency.", "the Reuters news agency"),
+        ("The minister said to reporters that the talks would resume.", "reporters"),
+    ],
+)
+def test_quotes_addressee(nlp: Language, text: str, addressee: str) -> None:
+    (quote,) = _quotes(nlp, text)
+    assert quote["addressee_text"] == addressee
+    assert quote["addressee"] is not None
+
+
+def test_quotes_unnamed_source_has_no_entity(nlp: Language) -> None:
+    (quote,) = _quotes(nlp, "The talks will resume next week, a senior official said.")
+    assert quote["speaker"] is None and quote["speaker_text"] == "a senior official"
+
+
+def test_quotes_pronoun_speaker_resolves(nlp: Language) -> None:
+    text = "Chancellor Angela Merkel arrived in Paris on Monday.\n\nThe talks were useful, she said."
+    (quote,) = _quotes(nlp, text)
+    assert quote["speaker_text"] == "she"
+    assert _name(nlp, text, quote["speaker"]) == "Angela Merkel"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister said: “Prices will fall.\n\nThe opposition rejected the plan on Monday.\n\nIt was a long day.",
+        "“Prices will fall, the minister said.\n\nThe opposition rejected the plan on Monday.",
+        "Prices ” will fall “ he said.\n\nThe opposition rejected the plan.\n\n“",
+    ],
+    ids=["unclosed-after-colon", "unclosed-at-start", "reversed-and-dangling"],
+)
+def test_quotes_unbalanced_marks_stay_in_paragraph(nlp: Language, text: str) -> None:
+    first_break = text.index("\n\n")
+    for quote in _quotes(nlp, text):
+        if quote["kind"] == "direct":
+            assert quote["end"] <= first_break
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "“", "“”", '""""', "He said.", "Said: “", "“\n\n“\n\n“ he said"],
+)
+def test_quotes_degenerate_text_never_crashes(nlp: Language, text: str) -> None:
+    assert isinstance(_quotes(nlp, text), list)
+
+
+def test_quotes_quote_at_finds_the_enclosing_quote(nlp: Language) -> None:
+    text = "The ministry said the talks would resume next week. Markets rose."
+    doc = nlp(make_doc(nlp, read_text(text)))
+    start = text.index("resume")
+    quote = quote_at(doc, start, start + len("resume"))
+    assert quote is not None and quote["speaker_text"] == "The ministry"
+    assert quote_at(doc, text.index("Markets"), text.index("Markets") + 7) is None
