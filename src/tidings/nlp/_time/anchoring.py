@@ -61,7 +61,7 @@ def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0) -> str
     if aux_set & _FUTURE_AUX:
         return FUTURE
     # infinitive or bare verb under a cue: "is due to meet", "plans to visit"
-    if verb.dep_ in ("xcomp", "ccomp", "advcl", "acomp") or "to" in aux_set:
+    if verb.dep_ == "xcomp" or "to" in aux_set:
         gov = verb.head
         if gov is not verb:
             cue = cues.get(gov.lemma_.lower()) or cues.get(gov.lower_)
@@ -100,3 +100,18 @@ def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0) -> str
         if gov is not verb and verb.dep_ in ("xcomp", "conj", "advcl", "ccomp"):
             return tense_of(clause_verb(gov), cues, depth=depth + 1)
     return None
+
+
+def clause_tense(head: Token | None, cues: dict[str, str]) -> str | None:
+    """The tense that places a time expression attached to ``head``.
+
+    When the expression hangs on a noun ("Friday's purchases"), a present-tense
+    clause says nothing about when: only a past or future clause counts.
+    """
+    if head is None:
+        return None
+    verb = clause_verb(head)
+    tense = tense_of(verb, cues)
+    if tense == PRESENT and verb is not head:
+        return None
+    return tense

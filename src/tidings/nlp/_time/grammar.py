@@ -67,7 +67,7 @@ _UNIT_SG = "second|minute|hour|day|night|week|weekend|fortnight|month|quarter|ye
 _UNIT_PL = "seconds|minutes|hours|days|nights|weeks|weekends|fortnights|months|quarters|years|decades|centuries|millennia"
 UNIT = rf"(?:{_UNIT_PL}|{_UNIT_SG})"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
-DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.]\d)"
 DAYPART = "morning|afternoon|evening|night|overnight"
 SEASON = "spring|summer|fall|autumn|winter"
 EDGE_MOD = r"(?:(?:very )?early|late|mid|earlier|later)"
@@ -111,6 +111,8 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("slash", rf"{b}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d\d){e}"),
         ("mdy", rf"{b}{wd_pre}(?P<mon>{months_all}) ?(?P<d>{DAY})(?:,? (?P<y>{YEAR}))?{e}"),
         ("dmy", rf"{b}{wd_pre}(?:the )?(?P<d>{DAY}) (?:of )?(?P<mon>{months_all})(?:,? (?P<y>{YEAR}))?{e}"),
+        ("month_rel", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<mon>{months_full}),? (?:of )?(?P<rel>this|last|next) year{e}"),
+        ("spoken_year", rf"{b}(?:the year )?(?:(?P<c>nineteen|twenty) (?P<yy>(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|(?P<k>two thousand)(?: and (?P<k2>{_ONES}|ten))?){e}"),
         ("month_year", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_all}),? (?:of )?(?P<y>{YEAR})"),
         ("clock", rf"{b}(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))? ?(?P<ap>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])(?: (?P<tz>{TZ}){e})?"
                   rf"|{b}(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?: (?P<tz2>{TZ}){e})?(?![\d])"),
@@ -119,33 +121,35 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("century", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?P<ord>{ORD})[- ]century{e}"),
         ("fiscal", rf"{b}(?:(?P<rel>{REL}) )?(?:fiscal|FY) ?(?:year )?(?:(?P<y>{YEAR})|'?(?P<y2>\d\d)(?!\d))(?:[-/](?:\d\d){{1,2}})?{e}"
                    rf"|{b}(?:the )?(?:(?P<rel2>{REL}|new) )?fiscal year{e}"),
-        ("quarter", rf"{b}(?:(?P<the>the) )?(?:(?P<mods>(?:(?:current|latest|recent|previous|past|last|next|coming|same|comparable|year-ago|year-earlier|fiscal|calendar|\d{{4}}|this year's|last year's|next year's) )+))?(?:(?P<qord>{QORD})[- ](?P<qh>quarter|half)|(?P<q>quarter))(?: (?:of|in) (?:(?:the )?fiscal )?(?P<qy>{YEAR}|this year|last year|next year|the year))?{e}"
+        ("quarter", rf"{b}(?:(?P<the>the) )?(?:(?P<mods>(?:(?:current|latest|recent|previous|past|last|next|coming|same|comparable|corresponding|year-ago|year-earlier|fiscal|calendar|\d{{4}}|this year's|last year's|next year's)[ -])+))?(?:(?P<qord>{QORD})[- ](?P<qh>quarter|half)|(?P<q>quarter|period))(?: (?:of|in) (?:(?:the )?fiscal )?(?P<qy>{YEAR}|this year|last year|next year|the year))?{e}"
                     rf"|{b}(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)(?:[ -]?(?P<qy2>{YEAR}))?{e}"),
         ("season", rf"{b}(?:(?P<mod>early|late|mid)[- ])?(?:(?P<rel>{REL}|the) )(?P<s>{SEASON})(?:,? (?:of )?(?P<y>{YEAR}))?{e}"
                    rf"|{b}(?:(?P<mod2>early|late|mid)[- ])?(?P<s2>{SEASON}),? (?:of )?(?P<y2>{YEAR})"
                    rf"|(?:(?<=in\x20)|(?<=since\x20)|(?<=during\x20)|(?<=until\x20)|(?<=by\x20))(?P<s3>spring|summer|winter|autumn){e}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this) )?(?P<h>(?-i:{holidays}))(?:,? (?P<y>{YEAR}))?{e}"),
-        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)? (?P<dir>ago|earlier|before|later|from now|hence|back){e}"
+        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)? (?P<dir>ago|earlier|from now|hence|back){e}"
                 ),
+        ("year_end", rf"{b}(?P<w>year-end|year end|year's end|the end of the year|the end of this year|the turn of the year|the full year|the whole year|the calendar year){e}"),
         ("year_ago", rf"{b}(?P<w>year|month|week|day)-(?:ago|earlier){e}"),
         ("rel_named", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<rel>this past|this coming|last|next|this|coming|past|previous) (?:(?P<wd>{wd_full})|(?P<mon>{months_full}))(?: (?P<dp>{DAYPART}))?{e}"),
         ("rel_unit", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in)? |(?P<part>{PART_OF}) )?(?P<rel>{REL}) (?P<u>week|weekend|month|quarter|year|decade|century|night|morning|afternoon|evening|{SEASON})(?:'s)?{e}"
                      rf"|{b}(?:{EDGE_MOD}|by|at|until) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"
-                     rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"),
+                     rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"
+                     rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=of\x20))(?P<t3>the (?P<u4>year|week|month)(?P<ended> end(?:ed|ing))?)(?! of| (?:before|after|ago|earlier))(?!\w)"),
         ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
         ("weekday", rf"{b}(?P<wd>{wd_full})(?:'s)?(?: (?P<dp>{DAYPART}))?(?![\w]|s\b)"),
         ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}"),
-        ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{DAYPART}){e}"
+        ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{months_full}|{DAYPART}){e}"
                 rf"|{b}(?P<adv>daily|weekly|monthly|quarterly|annually|yearly|nightly|hourly|biweekly|bimonthly|semiannually|semi-annually|biannually|fortnightly){e}"
                 rf"|{b}(?P<times>once|twice|three times|\d+ times|{_NUMWORD} times) (?:a|an|per|each|every) (?P<u2>{UNIT}){e}"),
         ("month", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_full})(?!\w)(?!-)"),
         ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|%| percent| per cent)"),
-        ("duration", rf"{b}(?:(?P<pre>about|around|nearly|almost|roughly|approximately|some|more than|less than|fewer than|over|under|at least|up to|just|only|another|an additional|the (?:first|last|past|next|previous|final|coming|remaining|ensuing|following|latest) |the ) ?)?"
-                     rf"(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)?(?P<adj>-(?:long|old))?{e}"
+        ("duration", rf"{b}(?:(?P<pre>about|around|nearly|almost|roughly|approximately|some|more than|less than|fewer than|over|under|at least|up to|just|only|another|an additional|the (?:first|last|past|next|previous|final|coming|remaining|ensuing|following|latest)|the) )?"
+                     rf"(?:(?P<n0>{NUM}) (?:to|or) )?(?P<n>{NUM}|{_VAGUE})(?P<frac> 1/2| and a half)?(?: more| additional| full)?[ -](?P<u>{UNIT})(?: and a half)?(?!-old|-year-old| old)(?P<adj>-long)?{e}"
                      rf"|{b}(?P<pre2>the (?:past|last|next|previous|coming|first|final|remaining) )(?P<u2>{UNIT}){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=over\x20)|(?<=within\x20)|(?<=took\x20)|(?<=lasted\x20))(?P<bare>years|months|weeks|days|decades|hours|minutes|centuries){e}"
                      rf"|{b}(?P<recent>recent|coming|next|past) (?P<u3>years|months|weeks|days|decades|hours){e}"),
-        ("ref", rf"{b}(?P<w>right now|just now|now|currently|nowadays|presently|at present|the present|these days|recently|more recently|lately|in recent times|the past|previously|formerly|the future|future|soon|shortly|the near future|the near term|the long term|the short term|the long run|the short run|recent|current){e}"),
+        ("ref", rf"{b}(?P<w>right now|just now|now|currently|nowadays|presently|at present|the present|these days|recently|more recently|lately|in recent times|the future|the near future|the near term|the long term|the short term|the long run|the short run|recent|current){e}"),
     ]
     return rules
 

@@ -205,11 +205,55 @@ def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
         for y in (ctx.anchor.year, ctx.anchor.year - 1, ctx.anchor.year + 1):
             if cal.valid_date(y, mo, d) and date(y, mo, d).isoweekday() == want:
                 return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "publication")
-    direction = _direction(ctx.tense, default=cal.NEAREST)
-    y = cal.year_for(ctx.anchor, mo, d, direction)
-    if not cal.valid_date(y, mo, min(d, 28)):
+    y = _nearest_year(ctx.anchor, mo, d, ctx.tense)
+    if not cal.valid_date(y, mo, d):
         return None
     return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", f"tense-{ctx.tense}" if ctx.tense else "publication")
+
+
+def _nearest_year(a: date, month: int, day: int, tense: str | None) -> int:
+    """The year of a month (and day) written without one: the nearest such date,
+    except that a past clause does not reach more than a month ahead and a future
+    clause not more than a month back."""
+    best: tuple[float, int] | None = None
+    for y in (a.year - 1, a.year, a.year + 1):
+        diff = (y - a.year) * 12 + (month - a.month) + (day - a.day) / 31
+        if tense == PAST and diff > 1:
+            continue
+        if tense == FUTURE and diff < -1:
+            continue
+        key = (abs(diff) + (0.01 if diff > 0 else 0), y)
+        if best is None or key < best:
+            best = key
+    return best[1] if best else a.year
+
+
+def _month_rel(m: re.Match[str], ctx: Context) -> Value | None:
+    mo = _month_number(m["mon"], ctx.lex)
+    if mo is None:
+        return None
+    if ctx.anchor is None:
+        return Value("DATE", f"XXXX-{mo:02d}", "unanchored")
+    shift = _rel_shift(_lower(m["rel"])) or 0
+    return Value("DATE", cal.ym(ctx.anchor.year + shift, mo), "publication", _mod(m, "mod"))
+
+
+def _spoken_year(m: re.Match[str], ctx: Context) -> Value | None:
+    if m["k"]:
+        return Value("DATE", str(2000 + int(parse_number(m["k2"]) or 0) if m["k2"] else 2000), "absolute")
+    yy = _lower(m["yy"])
+    n = 0 if yy == "hundred" else parse_number(yy)
+    if n is None or n >= 100:
+        return None
+    return Value("DATE", f"{19 if _lower(m['c']) == 'nineteen' else 20}{int(n):02d}", "absolute")
+
+
+def _year_end(m: re.Match[str], ctx: Context) -> Value | None:
+    w = _lower(m["w"])
+    mod = "END" if "end" in w else None
+    if ctx.anchor is None:
+        return Value("DATE", "XXXX", "unanchored", mod)
+    return Value("DATE", str(ctx.anchor.year), "publication", mod)
 
 
 def _month_year(m: re.Match[str], ctx: Context) -> Value | None:
@@ -231,13 +275,7 @@ def _month(m: re.Match[str], ctx: Context) -> Value | None:
             return None
     if ctx.anchor is None:
         return Value("DATE", f"XXXX-{mo:02d}", "unanchored", mod)
-    a = ctx.anchor
-    if ctx.tense == PAST:
-        y = a.year if mo <= a.month else a.year - 1
-    elif ctx.tense == FUTURE:
-        y = a.year if mo >= a.month else a.year + 1
-    else:
-        y = a.year
+    y = _nearest_year(ctx.anchor, mo, 15, ctx.tense)
     return Value("DATE", cal.ym(y, mo), f"tense-{ctx.tense}" if ctx.tense else "publication", mod)
 
 
@@ -317,7 +355,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
             n = 2
     else:
         n = None
-        if not (m["the"] or mods):
+        if not (m["the"] or mods) or (_lower(m["q"]) == "period" and not mods):
             return None
     letter = "H" if half else "Q"
     year_m = re.search(r"\d{4}", mods)
@@ -328,6 +366,9 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
         explicit_year = int(year_m.group())
     if explicit_year is not None and n is not None:
         return Value("DATE", f"{explicit_year}-{letter}{n}", "absolute")
+    if explicit_year is not None and ctx.anchor is not None and not half:
+        q = (cal.quarter_of(ctx.anchor) - 2) % 4 + 1  # "the 1988 quarter": the period reported on
+        return Value("DATE", f"{explicit_year}-Q{q}", "publication")
     if ctx.anchor is None:
         return Value("DATE", f"XXXX-{letter}{n}" if n else "XXXX-QX", "unanchored")
     a = ctx.anchor
@@ -347,11 +388,9 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", f"{y - back + fwd}-{letter}{q + 1}", "publication")
     if back or fwd or qy in {"this year", "the year"}:
         y = a.year - back + fwd
-    elif ctx.tense == PAST and n > aq:
+    elif n > aq and ctx.tense == PAST:
         y = a.year - 1
-    elif ctx.tense == FUTURE and n < aq:
-        y = a.year + 1
-    else:
+    else:  # a quarter not yet over is this year's; reports look back at this year's quarters
         y = a.year
     return Value("DATE", f"{y}-{letter}{n}", "publication")
 
@@ -516,7 +555,8 @@ def _rel_named(m: re.Match[str], ctx: Context) -> Value | None:
     if a is None:
         return Value("DATE", f"XXXX-{mo:02d}", "unanchored", mod)
     if rel in {"last", "past", "previous", "this past"}:
-        y = a.year if mo < a.month else a.year - 1
+        # "last February" said in March names the February of the year before
+        y = a.year if mo < a.month - 1 else a.year - 1
     elif rel in {"next", "coming", "this coming"}:
         y = a.year if mo > a.month else a.year + 1
     else:
@@ -537,6 +577,13 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
                 d = a if a.isoweekday() >= 6 else a - timedelta(days=a.isoweekday())
             return Value("DATE", cal.week(d) + "-WE", "publication")
         return Value("TIME", _daypart_time(a.isoformat() if a else "XXXX-XX-XX", unit), _how(ctx))
+    if m["t3"]:  # "for the year", "in the week"
+        unit = _lower(m["u4"])
+        if m["ended"]:
+            return Value("DURATION", duration_value(1, unit), "none")
+        if a is None:
+            return Value("DATE", _UNDERSPEC[unit], "unanchored")
+        return Value("DATE", _shift_unit(a, unit, 0), "publication")
     if m["t"]:  # "earlier in the day"
         unit = _lower(m["u2"])
         if unit in DAYPARTS:
@@ -573,8 +620,8 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("TIME", _daypart_time(d.isoformat(), unit), "publication", mod)
     if a is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored", mod)
-    if unit == "weekend" and shift < 0 and a.isoweekday() == 7:
-        shift = 0 if rel in {"this past", "past"} else -1
+    if unit in {"week", "weekend"} and shift < 0 and a.isoweekday() == 7:
+        shift = 0  # on a Sunday, "last week" is the week just ending
     return Value("DATE", _shift_unit(a, unit, shift), "publication", mod)
 
 
@@ -625,6 +672,9 @@ def _set(m: re.Match[str], ctx: Context) -> Value | None:
     day = _weekday_number(u, ctx.lex)
     if day is not None:
         return Value("SET", f"XXXX-WXX-{day}", "none")
+    mo = _month_number(u, ctx.lex)
+    if mo is not None and u[:1].isupper():
+        return Value("SET", f"XXXX-{mo:02d}", "none")
     if _lower(u) in DAYPARTS:
         return Value("SET", f"XXXX-XX-XXT{DAYPARTS[_lower(u)]}", "none")
     n = parse_number(m["n"]) if m["n"] else 1
@@ -644,8 +694,10 @@ def _duration(m: re.Match[str], ctx: Context) -> Value | None:
     n = parse_number(raw)
     if n is None and raw not in VAGUE_NUMBERS:
         return None
-    if n is not None and "and a half" in _lower(m.group()):
+    if n is not None and ("and a half" in _lower(m.group()) or m["frac"]):
         n += 0.5
+    if m["n0"]:  # "two to three weeks"
+        n = None
     pre = _lower(m["pre"])
     if raw in {"a", "an"} and not pre:
         before = ctx.text[max(0, m.start() - 24) : m.start()]
@@ -695,7 +747,7 @@ def _noon(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "iso": _iso, "slash": _slash, "mdy": _day_month, "dmy": _day_month, "month_year": _month_year,
+    "iso": _iso, "slash": _slash, "mdy": _day_month, "dmy": _day_month, "month_year": _month_year, "month_rel": _month_rel, "spoken_year": _spoken_year, "year_end": _year_end,
     "clock": _clock, "noon": _noon, "decade": _decade, "century": _century, "fiscal": _fiscal,
     "quarter": _quarter, "season": _season, "holiday": _holiday, "ago": _ago, "year_ago": _year_ago,
     "rel_named": _rel_named, "rel_unit": _rel_unit, "rel_day": _rel_day, "weekday": _weekday,

@@ -14,6 +14,7 @@ expressions stay underspecified (``XXXX-WXX-1``).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -70,7 +71,7 @@ class TimexComponent:
             if not self._plausible(found, span):
                 continue
             head = anchoring.head_of(span)
-            tense = anchoring.tense_of(anchoring.clause_verb(head), self.lex.cues) if head is not None else None
+            tense = anchoring.clause_tense(head, self.lex.cues)
             value = self.tagger.value(found, text, anchor, tense)
             if value is None:
                 continue
@@ -102,25 +103,31 @@ class TimexComponent:
         doc.spans[SPAN_KEY] = spans
 
 
+_CLOCK = re.compile(r"T\d\d:\d\d$")
+_FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
+
+
 def _attach_clock_dates(
     found: list[tuple[Span, Value, Token | None]]
 ) -> list[tuple[Span, Value, Token | None]]:
-    """Give a clock time ("10 a.m.") the date of a day named right next to it ("10 a.m. Friday")."""
-    out = list(found)
-    for i, (span, v, head) in enumerate(out):
-        if v.type != "TIME" or "T" not in v.value or not v.value[11:12] == "T" or v.value[12:13] in "MAENI":
-            continue
-        for j in (i - 1, i + 1):
-            if not 0 <= j < len(out):
-                continue
-            other, ov, _ = out[j]
-            gap = span.doc.text[min(span.end_char, other.end_char) : max(span.start_char, other.start_char)]
-            if len(gap) > 4 or gap.strip(" ,") not in ("", "on"):
-                continue
-            day = ov.value[:10]
-            if ov.type in ("DATE", "TIME") and len(day) == 10 and day[4] == "-" and day[7] == "-":
-                out[i] = (span, Value(v.type, day + v.value[10:], ov.anchor, v.mod), head)
-                break
+    """Join a clock time and the day named right next to it ("10 p.m. Wednesday", "Friday at noon")."""
+    out: list[tuple[Span, Value, Token | None]] = []
+    i = 0
+    while i < len(found):
+        span, v, head = found[i]
+        if i + 1 < len(found):
+            nspan, nv, nhead = found[i + 1]
+            gap = span.doc.text[span.end_char : nspan.start_char]
+            if len(gap) <= 5 and gap.strip(" ,").lower() in ("", "on", "at"):
+                clock, day = (v, nv) if _CLOCK.search(v.value) else (nv, v)
+                if _CLOCK.search(clock.value) and _FULL_DATE.match(day.value):
+                    merged = Span(span.doc, span.start, nspan.end)
+                    value = Value("TIME", day.value + clock.value[-6:], day.anchor, clock.mod)
+                    out.append((merged, value, head if head is not None else nhead))
+                    i += 2
+                    continue
+        out.append((span, v, head))
+        i += 1
     return out
 
 
