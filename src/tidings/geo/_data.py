@@ -1,0 +1,86 @@
+"""Load the geographic data files tidings ships (or a user's replacements)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tidings.errors import LexiconError
+from tidings.knowledge.files import DataFile, Field, load_data_file
+
+PLACES = "tidings:geo/places.tsv"
+COUNTRY_POINTS = "tidings:geo/country_points.tsv"
+
+KINDS = frozenset({"country", "admin1", "continent", "region"})
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def _iso3(value: Any) -> str | None:
+    return None if value is None or _ISO3.match(str(value)) else "expected an ISO 3166-1 alpha-3 code such as 'USA'"
+
+
+def _lat(value: Any) -> str | None:
+    return None if value is None or -90.0 <= value <= 90.0 else "latitude must lie in [-90, 90]"
+
+
+def _lon(value: Any) -> str | None:
+    return None if value is None or -180.0 <= value <= 180.0 else "longitude must lie in [-180, 180]"
+
+
+PLACE_FIELDS = (
+    Field("name", required=True),
+    Field("aliases", kind="list"),
+    Field("kind", required=True, choices=KINDS),
+    Field("country", check=_iso3),
+    Field("admin1"),
+    Field("lat", kind="float", check=_lat),
+    Field("lon", kind="float", check=_lon),
+)
+
+POINT_FIELDS = (
+    Field("iso3", required=True, check=_iso3),
+    Field("name"),
+    Field("lat", required=True, kind="float", check=_lat),
+    Field("lon", required=True, kind="float", check=_lon),
+    Field("geonameid", kind="int"),
+)
+
+
+def load_places(path: str | Path = PLACES) -> DataFile:
+    """Load the table of extra place names, aliases and regions.
+
+    Args:
+        path: ``"tidings:geo/places.tsv"`` (shipped) or a user's file with the same columns.
+
+    Returns:
+        The validated file.
+
+    Raises:
+        LexiconError: naming the file, line and field of the first problem, also
+            when an admin1 row lacks its country or only one of lat/lon is given.
+    """
+    data = load_data_file(path, PLACE_FIELDS)
+    for entry in data.entries:
+        if (entry["lat"] is None) != (entry["lon"] is None):
+            raise LexiconError("[T221] give both lat and lon, or neither", path=data.path,
+                               line=entry["_line"], field="lat" if entry["lat"] is None else "lon")
+        if entry["kind"] in {"country", "admin1"} and not entry["country"]:
+            raise LexiconError(f"[T222] a {entry['kind']} row needs its country (ISO alpha-3)",
+                               path=data.path, line=entry["_line"], field="country")
+        if entry["kind"] in {"continent", "region"} and entry["lat"] is None:
+            raise LexiconError(f"[T223] a {entry['kind']} row needs lat and lon", path=data.path,
+                               line=entry["_line"], field="lat")
+    return data
+
+
+def load_country_points(path: str | Path = COUNTRY_POINTS) -> DataFile:
+    """Load the representative point of each country.
+
+    Args:
+        path: ``"tidings:geo/country_points.tsv"`` (shipped) or a user's file.
+
+    Returns:
+        The validated file.
+    """
+    return load_data_file(path, POINT_FIELDS)

@@ -1,0 +1,87 @@
+"""Find place names the NER missed, by matching well-known gazetteer names in the text."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from spacy.lang.en import English
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from tidings.geo._gazetteer import Gazetteer, load_gazetteer
+
+logger = logging.getLogger(__name__)
+
+# Towns below this population are left to the NER: small-town names are too
+# often also surnames and words ("Hope", "Bath", "Mobile").
+MIN_POPULATION = 15_000
+_AREA_KINDS = frozenset({"continent", "region"})
+_STRONG_KINDS = frozenset({"country", "admin1", "continent", "region"})
+_LOCK = threading.Lock()
+# Keyed by id(vocab), holding the vocab so the id cannot be reused (Vocab has no weakref).
+_MATCHERS: dict[int, tuple[Vocab, PhraseMatcher, dict[str, str]]] = {}
+
+
+def _matcher(vocab: Vocab, gazetteer: Gazetteer) -> tuple[PhraseMatcher, dict[str, str]]:
+    """Build (once per vocab) a case-sensitive phrase matcher over well-known names."""
+    with _LOCK:
+        found = _MATCHERS.get(id(vocab))
+        if found is not None and found[0] is vocab:
+            return found[1], found[2]
+        kinds: dict[str, str] = {}
+        for text, kind in gazetteer.names(min_population=MIN_POPULATION):
+            # Names must start with a capital letter, and one-word names must not be
+            # an English function word ("Of", "Be", "Us").
+            one_word = " " not in text and not text.isupper()
+            if not text[:1].isupper() or (one_word and text.lower() in STOP_WORDS):
+                continue
+            prev = kinds.get(text)
+            if prev is None or (kind in _STRONG_KINDS and prev not in _STRONG_KINDS):
+                kinds[text] = kind
+        matcher = PhraseMatcher(vocab, attr="ORTH")
+        tokenizer = English(vocab=vocab).tokenizer
+        matcher.add("PLACE", list(tokenizer.pipe(kinds)))
+        _MATCHERS[id(vocab)] = (vocab, matcher, kinds)
+        logger.debug("place matcher built with %d names", len(kinds))
+        return matcher, kinds
+
+
+def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[int, int, str]]:
+    """Return spans of the text that name well-known places, for an entity layer to merge.
+
+    Matches the names of countries, first-order divisions, continents, regions
+    and towns of at least 15,000 people, as written (case-sensitive), longest
+    first. A one-word town name counts only when the tagger reads it as a proper
+    noun, so "Reading" in "reading the report" is not a town.
+
+    Args:
+        doc: a parsed Doc (the tagger's ``pos_`` is used when present).
+        gazetteer: the gazetteer; the shipped one by default.
+
+    Returns:
+        ``(start_char, end_char, label)`` with label ``GPE`` (countries,
+        divisions, towns) or ``LOC`` (continents, regions), in text order.
+    """
+    gaz = gazetteer or load_gazetteer()
+    matcher, kinds = _matcher(doc.vocab, gaz)
+    spans: list[Span] = []
+    tagged = doc.has_annotation("POS")
+    for _, start, end in matcher(doc):
+        span = doc[start:end]
+        kind = kinds.get(span.text)
+        if kind is None:
+            continue
+        if end - start == 1 and kind not in _STRONG_KINDS and tagged and span[0].pos_ != "PROPN":
+            continue
+        # Inside a capitalised name ("Alexandria Police", "Ross Perot"): a town is
+        # named at the start of such a run, not in its middle.
+        if kind not in _STRONG_KINDS and start > 0 and not doc[start].is_sent_start and (
+            doc[start - 1].is_title or doc[start - 1].pos_ == "PROPN"
+        ):
+            continue
+        spans.append(Span(doc, start, end, label="LOC" if kind in _AREA_KINDS else "GPE"))
+    return [(s.start_char, s.end_char, s.label_) for s in sorted(filter_spans(spans), key=lambda s: s.start)]

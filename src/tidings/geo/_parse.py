@@ -1,0 +1,265 @@
+"""Geocode an article's place entities, and geoparse plain text."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc
+
+from tidings.geo._gazetteer import Gazetteer, Place, load_gazetteer
+from tidings.geo._matcher import place_spans
+from tidings.geo._names import name_key
+from tidings.geo._resolve import Toponym, resolve
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+# Demonym endings and what the country name ends with instead:
+# Russian→Russia, Egyptian→Egypt, Canadian→Canada, Palestinian→Palestine,
+# Israeli→Israel, Sudanese→Sudan, Chinese→China, Turkish→Turkey, Afghan→Afghanistan.
+# fmt: off
+_DEMONYM_RULES = (
+    ("ian", ""), ("ian", "a"), ("ian", "e"), ("n", ""), ("an", ""), ("an", "a"), ("i", ""),
+    ("ese", ""), ("ese", "a"), ("ish", "ey"), ("ish", ""), ("ish", "land"), ("", "istan"),
+    ("ic", "y"), ("ean", "ea"), ("ian", "y"),
+)
+# fmt: on
+
+
+def _geo(place: Place) -> dict[str, Any]:
+    return {"lat": round(place.lat, 5), "lon": round(place.lon, 5), "geonameid": place.geonameid or None}
+
+
+def demonym_country(word: str, gazetteer: Gazetteer) -> Place | None:
+    """Return the country a demonym such as "Russian" or "Israeli" refers to, if any.
+
+    Args:
+        word: a nationality word as written (one token, capitalised).
+        gazetteer: the gazetteer whose country names are tried.
+
+    Returns:
+        The country, or None when no rule turns the word into a country name.
+    """
+    if not word[:1].isupper():
+        return None
+    base = word.strip()
+    if base.endswith("s") and not base.endswith("ese"):
+        base = base[:-1]  # plural: "Russians", "Israelis"
+    for suffix, ending in _DEMONYM_RULES:
+        if suffix and not base.endswith(suffix):
+            continue
+        stem = base[: len(base) - len(suffix)] if suffix else base
+        if len(stem) < 3:
+            continue
+        for place, _ in gazetteer.lookup(stem + ending):
+            if place.kind == "country":
+                return place
+    return None
+
+
+def _code_of(entity: dict[str, Any]) -> str | None:
+    code = entity.get("code")
+    return code if isinstance(code, str) and _ISO3.match(code) and code != "IGO" else None
+
+
+def _evidence(entities: list[dict[str, Any]]) -> Counter[str]:
+    """Country evidence from the entity layer: coded countries and demonyms, and people's countries."""
+    evidence: Counter[str] = Counter()
+    for e in entities:
+        n = max(1, len(e.get("mentions") or ()))
+        code = _code_of(e)
+        if code:
+            evidence[code] += n
+        elif e.get("type") in {"PERSON", "ORG"} and isinstance(e.get("country"), str) and e["country"]:
+            evidence[e["country"]] += 0.5
+    return evidence
+
+
+def _toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
+    spans = [(int(m["start"]), int(m["end"])) for m in entity.get("mentions") or ()]
+    name = entity.get("name") or (entity.get("mentions") or [{}])[0].get("text", "")
+    code = _code_of(entity)
+    if code and gazetteer.country(code) is None:
+        code = None
+    t = Toponym(name=name, spans=spans, code=code)
+    if not code and not gazetteer.lookup(name) and "," in name:
+        head, _, rest = name.partition(",")
+        t.name, t.qualifier = head.strip(), rest.strip()
+    if not code and not gazetteer.lookup(t.name):
+        # The canonical name may be a longer form the gazetteer lacks; try the mentions.
+        for m in entity.get("mentions") or ():
+            if gazetteer.lookup(m.get("text", "")):
+                t.name = m["text"]
+                break
+    return t
+
+
+def geocode_entities(entities: list[dict[str, Any]], *, text: str, dateline: str | None,
+                     gazetteer: Gazetteer | None = None) -> None:
+    """Give each place entity its coordinates, choosing by the article's context.
+
+    For every GPE, LOC and FAC entity, sets ``geo`` to ``{"lat", "lon", "geonameid"}``
+    (``None`` when no place of that name is known) and fills ``country`` (ISO alpha-3)
+    when it is missing. Countries get a representative point; US states,
+    provinces, continents and regions get theirs.
+
+    Args:
+        entities: entity dicts of the output contract, changed in place.
+        text: the article text (for "City, State" qualifiers).
+        dateline: the dateline place, if any.
+        gazetteer: the gazetteer; the shipped one by default.
+    """
+    gaz = gazetteer or load_gazetteer()
+    places = [e for e in entities if e.get("type") in PLACE_TYPES]
+    if not places:
+        return
+    toponyms = [_toponym_of(e, gaz) for e in places]
+    resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=_evidence(entities))
+    for entity, t in zip(places, toponyms, strict=True):
+        if t.place is None:
+            entity["geo"] = None
+            continue
+        entity["geo"] = _geo(t.place)
+        if not entity.get("country") and t.place.country:
+            entity["country"] = t.place.country
+
+
+def _comma_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` at commas into trimmed ``(start, end)`` parts."""
+    parts: list[tuple[int, int]] = []
+    pos = start
+    for piece in text[start:end].split(","):
+        s = pos + (len(piece) - len(piece.lstrip()))
+        e = pos + len(piece.rstrip())
+        if e > s:
+            parts.append((s, e))
+        pos += len(piece) + 1
+    return parts
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Counter[str]]:
+    """Toponyms from the tidings entities when the stage produced them, else from ``doc.ents``."""
+    entities = doc._.tidings_entities if doc.has_extension("tidings_entities") else None
+    toponyms: list[Toponym] = []
+    labels: list[str] = []
+    if entities:
+        for e in entities:
+            if e.get("type") in PLACE_TYPES:
+                toponyms.append(_toponym_of(e, gaz))
+                labels.append(e["type"])
+            elif e.get("type") == "NORP" and _code_of(e) and gaz.country(_code_of(e) or "") is not None:
+                spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
+                toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=_code_of(e)))
+                labels.append("NORP")
+        return toponyms, labels, _evidence(entities)
+    groups: dict[tuple[str, str], Toponym] = {}
+    evidence: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ in PLACE_TYPES and "," in ent.text:
+            # "Fargo, N.D." as one entity: each part is a place name of its own.
+            for start, end in _comma_parts(doc.text, ent.start_char, ent.end_char):
+                key = (ent.label_, name_key(doc.text[start:end]))
+                t = groups.get(key)
+                if t is None:
+                    t = groups[key] = Toponym(name=doc.text[start:end])
+                    toponyms.append(t)
+                    labels.append(ent.label_)
+                t.spans.append((start, end))
+            continue
+        if ent.label_ in PLACE_TYPES:
+            key = (ent.label_, name_key(ent.text))
+            code = None
+            if not gaz.lookup(ent.text):
+                country = demonym_country(ent.text, gaz)  # "Sri Lankan" read as a GPE
+                code = country.country if country is not None else None
+        elif ent.label_ == "NORP":
+            country = demonym_country(ent.text, gaz)
+            if country is None:
+                continue
+            key, code = ("NORP", country.country), country.country
+            evidence[country.country] += 1
+        else:
+            continue
+        t = groups.get(key)
+        if t is None:
+            t = groups[key] = Toponym(name=ent.text, code=code)
+            toponyms.append(t)
+            labels.append(ent.label_)
+        t.spans.append((ent.start_char, ent.end_char))
+    return toponyms, labels, evidence
+
+
+def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = None,
+             recall: bool = True, gazetteer: Gazetteer | None = None) -> list[dict[str, Any]]:
+    """Find the place names in a text and resolve each to coordinates.
+
+    Runs the tidings pipeline up to its entity stage (its place entities, and
+    nationality words coded to a country, which stand for that country), or
+    spaCy's GPE/LOC/FAC entities when the entity stage yields nothing; with
+    ``recall``, adds well-known place names the NER missed (see
+    :func:`place_spans`). All names are resolved together, so each is read in
+    the light of the others.
+
+    Args:
+        text: plain text.
+        nlp: a loaded pipeline; by default the tidings pipeline with its entity stage.
+        dateline: the dateline place, if known.
+        recall: whether to add gazetteer matches the NER missed.
+        gazetteer: the gazetteer; the shipped one by default.
+
+    Returns:
+        One dict per mention, in text order: ``start``, ``end``, ``text``,
+        ``label`` (GPE, LOC, FAC or NORP), ``name`` (the place's name), ``kind``,
+        ``country``, ``lat``, ``lon``, ``geonameid`` (the last five ``None`` when
+        unresolved).
+    """
+    if nlp is None:
+        from tidings.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline(("entities",))
+    gaz = gazetteer or load_gazetteer()
+    doc = nlp(text)
+    toponyms, labels, evidence = _from_doc(doc, gaz)
+    if recall:
+        taken = [s for t in toponyms for s in t.spans]
+        # A place name inside an organisation's name ("the Minnesota Department of
+        # Transportation") is a place name; one inside a person's name is not.
+        people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        extra: dict[str, Toponym] = {}
+        for start, end, label in place_spans(doc, gazetteer=gaz):
+            if _overlaps((start, end), taken):
+                continue
+            if _overlaps((start, end), people) and (start, end) not in people:
+                continue
+            key = name_key(text[start:end])
+            t = extra.get(key)
+            if t is None:
+                t = extra[key] = Toponym(name=text[start:end])
+                toponyms.append(t)
+                labels.append(label)
+            t.spans.append((start, end))
+    resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=evidence)
+    out: list[dict[str, Any]] = []
+    for t, label in zip(toponyms, labels, strict=True):
+        p = t.place
+        for start, end in t.spans:
+            out.append({
+                "start": start, "end": end, "text": text[start:end], "label": label,
+                "name": p.name if p else None, "kind": p.kind if p else None,
+                "country": p.country or None if p else None,
+                "lat": round(p.lat, 5) if p else None, "lon": round(p.lon, 5) if p else None,
+                "geonameid": (p.geonameid or None) if p else None,
+            })
+    out.sort(key=lambda d: (d["start"], d["end"]))
+    return out
