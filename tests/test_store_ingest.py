@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
-_kit_path = Path(__file__).parent / "fixtures" / "store" / "storekit.py"
-if "storekit" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("storekit", _kit_path)
-    assert _spec and _spec.loader
-    sys.modules["storekit"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["storekit"])
-from storekit import record, store, store_url  # noqa: E402, F401
+from tidings.errors import StoreError
+from tidings.store import Store
 
-from tidings.errors import StoreError  # noqa: E402
-from tidings.store import Store  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
+pytest_plugins = ["storekit"]
 
 
 def test_store_migrations_recorded(store):
     assert store.migrations() == ["0001_initial", "0002_fulltext"]
 
 
-def test_store_migrations_upgrade_in_place(store_url):
+def test_store_migrations_upgrade_in_place(store_url, record):
     from tidings.store import _migrations
 
     old = Store(store_url, migrate=False)
@@ -38,7 +32,7 @@ def test_store_migrations_upgrade_in_place(store_url):
     upgraded.close()
 
 
-def test_store_ingest_twice_changes_nothing(store):
+def test_store_ingest_twice_changes_nothing(store, record):
     first = store.add(record("visit_a"))
     counts = store.counts()
     second = store.add(record("visit_a"))
@@ -46,7 +40,7 @@ def test_store_ingest_twice_changes_nothing(store):
     assert store.counts() == counts
 
 
-def test_store_ingest_same_url_replaces_reading(store):
+def test_store_ingest_same_url_replaces_reading(store, record):
     store.add(record("visit_a"))
     revised = record("visit_a_revised")
     assert store.add(revised) == "replaced"
@@ -56,13 +50,13 @@ def test_store_ingest_same_url_replaces_reading(store):
 
 
 @pytest.mark.parametrize("name", ["visit_a", "visit_b", "unrelated"])
-def test_store_record_round_trip(store, name):
+def test_store_record_round_trip(store, name, record):
     rec = record(name)
     store.add(rec)
     assert store.article(rec["id"]) == rec
 
 
-def test_store_failed_article_leaves_nothing(store):
+def test_store_failed_article_leaves_nothing(store, record):
     store.add(record("visit_b"))
     before = store.counts()
     bad = record("visit_a")
@@ -73,7 +67,7 @@ def test_store_failed_article_leaves_nothing(store):
     assert not store.has_article(bad["id"])
 
 
-def test_store_replacement_failure_keeps_old_reading(store):
+def test_store_replacement_failure_keeps_old_reading(store, record):
     store.add(record("visit_a"))
     before = store.counts()
     bad = record("visit_a_revised")

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
-_kit_path = Path(__file__).parent / "fixtures" / "store" / "storekit.py"
-if "storekit" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("storekit", _kit_path)
-    assert _spec and _spec.loader
-    sys.modules["storekit"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(sys.modules["storekit"])
-from storekit import record, store, store_url, visit_store  # noqa: E402, F401
+from tidings.errors import StoreError
+from tidings.store import EventFilter, normalise_name
 
-from tidings.errors import StoreError  # noqa: E402
-from tidings.store import EventFilter, normalise_name  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
+pytest_plugins = ["storekit"]
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -44,14 +38,14 @@ def test_store_surname_joins_full_name(visit_store):
     assert person["articles"] == 2
 
 
-def test_store_surname_first_then_full_name_folds(store):
+def test_store_surname_first_then_full_name_folds(store, record):
     store.add(record("visit_b"))  # knows only "Stoltenberg"
     store.add(record("visit_a"))  # then the full name arrives
     assert _entity(store, "Jens Stoltenberg")["variants"] == ["Jens Stoltenberg", "Stoltenberg"]
     assert store.clusters(EventFilter(actor="Jens Stoltenberg")).items[0]["reports"] == 2
 
 
-def test_store_ambiguous_surname_stays_apart(store):
+def test_store_ambiguous_surname_stays_apart(store, record):
     a = record("visit_a")
     other = record("unrelated")
     other["entities"].append({"id": "E9", "name": "Karin Stoltenberg", "type": "PERSON",
@@ -68,7 +62,7 @@ def test_store_ambiguous_surname_stays_apart(store):
     ("South Korea", None, True),          # same name and type
     ("Korea", "PRK", False),              # another country's code
 ])
-def test_store_country_resolution(store, name, code, joins):
+def test_store_country_resolution(store, name, code, joins, record):
     store.add(record("visit_a"))
     other = record("unrelated")
     other["entities"].append({"id": "E9", "name": name, "type": "GPE", "code": code,
@@ -123,7 +117,7 @@ def test_store_counts_events_apart_from_reports(visit_store):
     {"modality": "negated"},         # denied, not reported
     {"place": "E5"},                 # Tokyo is not in South Korea
 ])
-def test_store_different_events_stay_apart(store, change):
+def test_store_different_events_stay_apart(store, change, record):
     store.add(record("visit_a"))
     b = record("visit_b")
     b["events"][0].update(change)

@@ -14,7 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, literal, literal_column, or_, select, text, tuple_
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 
 from tidings.errors import StoreError
 from tidings.store import _schema as s
