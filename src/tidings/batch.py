@@ -192,6 +192,7 @@ class _Driver:
         self._tick()
 
     def _write(self, result: ChunkResult) -> None:
+        self.counters.peak_rss = max(self.counters.peak_rss, result.peak_rss)
         if result.records:
             self.counters.stored += self.sink.write(result.records)
         for record in result.records:
@@ -298,6 +299,7 @@ def run_batch(
         words=counters.words,
         seconds=counters.elapsed,
         setup_seconds=setup_seconds,
+        peak_rss=counters.peak_rss,
         workers=executor.workers,
         destination=sink.description,
         errors_path=errors_path,

@@ -20,6 +20,7 @@ class Counters:
     events: int = 0
     quotes: int = 0
     words: int = 0
+    peak_rss: int = 0
     elapsed: float = 0.0
     # Progress estimate: bytes of the inputs seen so far, and of all inputs when known.
     bytes_seen: int = 0
@@ -61,6 +62,8 @@ class BatchSummary:
         seconds: time spent processing, from the first article read to the
             last record written (starting the workers is not counted).
         setup_seconds: time spent starting the workers and loading the model.
+        peak_rss: the highest peak resident memory of any process that ran
+            chunks, in bytes (per worker, not summed).
         workers: worker processes (or threads) that ran chunks.
         destination: where the records went.
         errors_path: the errors file, when anything failed.
@@ -76,6 +79,7 @@ class BatchSummary:
     words: int
     seconds: float
     setup_seconds: float
+    peak_rss: int
     workers: int
     destination: str
     errors_path: str | None
@@ -109,6 +113,7 @@ class BatchSummary:
             "words": self.words,
             "seconds": round(self.seconds, 3),
             "setup_seconds": round(self.setup_seconds, 3),
+            "peak_rss_mb_per_worker": round(self.peak_rss / 2**20, 1),
             "articles_per_second": round(self.rate, 2),
             "words_per_second": round(self.words / self.seconds, 1) if self.seconds > 0 else 0.0,
             "workers": self.workers,
@@ -125,7 +130,7 @@ class BatchSummary:
             f"skipped {self.skipped_total} ({skipped}); failed {self.failed_total} ({failed})",
             f"{self.entities} entities, {self.events} events, {self.quotes} quotes",
             f"{self.seconds:.1f} s on {self.workers} worker(s) (+{self.setup_seconds:.1f} s start-up): "
-            f"{self.rate:.1f} articles/s",
+            f"{self.rate:.1f} articles/s, peak memory {self.peak_rss / 2**20:.0f} MB per worker",
         ]
         if self.errors_path:
             out.append(f"failures are listed in {self.errors_path}")

@@ -68,6 +68,7 @@ class ChunkResult:
     records: list[dict[str, Any]] = field(default_factory=list)
     failures: list[ItemFailure] = field(default_factory=list)
     seconds: float = 0.0
+    peak_rss: int = 0
 
 
 def source_of(article: Article) -> str:
@@ -75,6 +76,16 @@ def source_of(article: Article) -> str:
     if article.source_entry:
         return f"{article.source_path}#{article.source_entry}"
     return article.source_path
+
+
+def peak_rss() -> int:
+    """Return the peak resident memory of this process so far, in bytes (0 if unknown)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS, where this overstates by 1024).
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
 
 
 def warm_up(settings: WorkSettings) -> None:
@@ -120,13 +131,13 @@ def process_chunk(articles: list[Article], settings: WorkSettings) -> ChunkResul
                 records.append(doc_to_record(article, None))
             except Exception as exc:  # one bad article must not stop the batch
                 failures.append(_failure(article, exc))
-        return ChunkResult(records, failures, time.perf_counter() - started)
+        return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())
 
     nlp = load_pipeline(settings.stages)
     with _PIPELINE_LOCK:
         try:
             records = list(analyze_many(articles, nlp, batch_size=settings.batch_size))
-            return ChunkResult(records, [], time.perf_counter() - started)
+            return ChunkResult(records, [], time.perf_counter() - started, peak_rss())
         except Exception as exc:  # find the article at fault below
             logger.info("a chunk of %d articles failed (%s); retrying one by one", len(articles), exc)
         records, failures = [], []
@@ -135,4 +146,4 @@ def process_chunk(articles: list[Article], settings: WorkSettings) -> ChunkResul
                 records.extend(analyze_many([article], nlp, batch_size=1))
             except Exception as exc:  # one bad article must not stop the batch
                 failures.append(_failure(article, exc))
-    return ChunkResult(records, failures, time.perf_counter() - started)
+    return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())
