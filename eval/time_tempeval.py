@@ -159,6 +159,8 @@ def read_meantime(root: Path, *, max_sentence: int = 5) -> Iterator[TimeDoc]:
             start = min(spans[i][0] for i in ids)
             end = max(spans[i][1] for i in ids)
             gold.append(Timex(start, end, tx.get("type", ""), tx.get("value", "")))
+        if re.fullmatch(r"\d\d-\d\d-\d{4}", dct):  # one file writes its DCT day-first
+            dct = f"{dct[6:]}-{dct[3:5]}-{dct[:2]}"
         if dct:
             yield TimeDoc(path.stem, text, dct, gold)
 

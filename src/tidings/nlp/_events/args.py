@@ -168,6 +168,17 @@ class EntityIndex:
                     code, sector = self.codes_of(host)
                 return [Arg(host, code, sector, tok.i, text)]
             code, sector = self.codes_of(eid)
+            if code is None:
+                # "Ithilen's minister Calimehtar", "the Danish minister X": the
+                # phrase's owner gives the country the entity itself lacks.
+                head = tok.head if tok.dep_ == "appos" else tok
+                for owner in self._owners(head, with_preps=False):
+                    if owner != eid:
+                        code = self.codes_of(owner)[0]
+                        if code:
+                            break
+                if sector is None:
+                    sector = self.sectors.get(head.lemma_.lower()) if head is not tok else None
             return [Arg(eid, code, sector, tok.i, text)]
         if place_host or tok.pos_ == "PRON":
             return []

@@ -77,6 +77,23 @@ def _is_passive(tok: Token) -> bool:
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
 
 
+def _inside(head: Token) -> Iterable[Token]:
+    """Words of a noun phrase, breadth first, through its prepositions but not its clauses."""
+    queue = [head]
+    while queue:
+        tok = queue.pop(0)
+        yield tok
+        for child in tok.children:
+            if child.dep_ in {"prep", "pobj", "compound", "poss", "nmod", "amod", "conj", "appos"} \
+                    or (child.dep_ == "agent"):
+                queue.append(child)
+
+
+# Event types whose coordinated actors act on one another when no target is named
+# ("Gondor and Osgiliath renewed ties", "A and B held a meeting").
+MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT"})
+
+
 class Detector:
     """Detect events in one Doc with the given knowledge."""
 
@@ -375,6 +392,18 @@ class Detector:
                 found.extend(index.args_for(head, exclude=exclude, place_host=place_host))
             if found:
                 return found, destination
+        if trig.pos == "VERB":
+            # Last resort: the first entity named inside the object phrase
+            # ("welcomed the resumption of ties with Osgiliath").
+            for child in tok.children:
+                if child.dep_ not in {"dobj", "obj"}:
+                    continue
+                for g in _inside(child):
+                    if g.i in exclude or g is child:
+                        continue
+                    args = index.args_for(g, exclude=exclude)
+                    if args and any(a.entity or a.code for a in args):
+                        return args, None
         return [], None
 
     # -- the whole Doc ------------------------------------------------------------

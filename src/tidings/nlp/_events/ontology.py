@@ -168,7 +168,8 @@ class EventKnowledge:
         else:
             trigger_files = list(triggers)
         if not replace_triggers:
-            trigger_files = [TRIGGERS, *trigger_files]
+            # A user's triggers come first: for the same word they win.
+            trigger_files = [*trigger_files, TRIGGERS]
         index: dict[tuple[str, str], list[Trigger]] = {}
         for path in trigger_files:
             for e in read(path, TRIGGER_FIELDS):

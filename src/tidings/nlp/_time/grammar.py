@@ -117,7 +117,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("clock", rf"{b}(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))? ?(?P<ap>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])(?: (?P<tz>{TZ}){e})?"
                   rf"|{b}(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?: (?P<tz2>{TZ}){e})?(?![\d])"),
         ("noon", rf"{b}(?P<w>noon|midday|midnight){e}"),
-        ("decade", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?:(?P<dd>1\d\d|20\d)0'?s|'(?P<d2>\d)0'?s|(?:nineteen[- ])?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){e}"),
+        ("decade", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?:(?P<dd>1\d\d|20\d)0'?s|'(?P<d2>\d)0'?s|(?<=the\x20)(?P<d3>[2-9])0s|(?<=and\x20)(?P<d4>[2-9])0s|(?:nineteen[- ])?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){e}"),
         ("century", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?P<ord>{ORD})[- ]century{e}"),
         ("fiscal", rf"{b}(?:(?P<rel>{REL}) )?(?:fiscal|FY) ?(?:year )?(?:(?P<y>{YEAR})|'?(?P<y2>\d\d)(?!\d))(?:[-/](?:\d\d){{1,2}})?{e}"
                    rf"|{b}(?:the )?(?:(?P<rel2>{REL}|new) )?fiscal year{e}"),
@@ -140,7 +140,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("weekday", rf"{b}(?P<wd>{wd_full})(?:'s)?(?: (?P<dp>{DAYPART}))?(?![\w]|s\b)"),
         ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}"),
         ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{months_full}|{DAYPART}){e}"
-                rf"|{b}(?P<adv>daily|weekly|monthly|quarterly|annually|yearly|nightly|hourly|biweekly|bimonthly|semiannually|semi-annually|biannually|fortnightly){e}"
+                rf"|{b}(?P<adv>daily|weekly|monthly|quarterly|annually|yearly|annual|nightly|hourly|biweekly|bimonthly|semiannually|semi-annually|biannually|fortnightly){e}"
                 rf"|{b}(?P<times>once|twice|three times|\d+ times|{_NUMWORD} times) (?:a|an|per|each|every) (?P<u2>{UNIT}){e}"),
         ("month", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_full})(?!\w)(?!-)"),
         ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|%| percent| per cent)"),

@@ -289,8 +289,8 @@ def _year(m: re.Match[str], ctx: Context) -> Value | None:
 def _decade(m: re.Match[str], ctx: Context) -> Value | None:
     if m["dd"]:
         v = m["dd"]
-    elif m["d2"]:
-        d = int(m["d2"])
+    elif m["d2"] or m["d3"] or m["d4"]:
+        d = int(m["d2"] or m["d3"] or m["d4"])
         century = 19
         if ctx.anchor is not None and d * 10 <= ctx.anchor.year % 100 and ctx.anchor.year >= 2000:
             century = ctx.anchor.year // 100
@@ -388,7 +388,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", f"{y - back + fwd}-{letter}{q + 1}", "publication")
     if back or fwd or qy in {"this year", "the year"}:
         y = a.year - back + fwd
-    elif n > aq and ctx.tense == PAST:
+    elif n - aq >= 2 and ctx.tense == PAST:
         y = a.year - 1
     else:  # a quarter not yet over is this year's; reports look back at this year's quarters
         y = a.year
@@ -618,6 +618,8 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         if unit == "night" and shift == 0 and rel == "this":
             d = a
         return Value("TIME", _daypart_time(d.isoformat(), unit), "publication", mod)
+    if unit in {"decade", "century"} and rel in {"the past", "the last", "the next", "past"}:
+        return Value("DURATION", duration_value(1, unit), "none", mod)
     if a is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored", mod)
     if unit in {"week", "weekend"} and shift < 0 and a.isoweekday() == 7:
@@ -648,6 +650,9 @@ def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
     # News reads a bare weekday as the closest one in the direction of its clause:
     # past events look back, plans and present-tense schedules look ahead.
     direction = cal.FUTURE if ctx.tense in {FUTURE, PRESENT} else cal.PAST
+    before = ctx.text[max(0, m.start() - 8) : m.start()].lower().split()
+    if before and before[-1] in {"until", "till", "through", "by"} and ctx.tense != PAST:
+        direction = cal.FUTURE
     d = cal.weekday_date(ctx.anchor, day, direction)
     how = "publication" if d == ctx.anchor else f"tense-{ctx.tense or 'past'}"
     return Value(typ, _daypart_time(d.isoformat(), dp), how)
@@ -659,12 +664,14 @@ def _weekday_set(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 _ADVERB_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y",
-                "yearly": "P1Y", "nightly": "P1D", "hourly": "PT1H", "biweekly": "P2W", "bimonthly": "P2M",
+                "yearly": "P1Y", "annual": "P1Y", "nightly": "P1D", "hourly": "PT1H", "biweekly": "P2W", "bimonthly": "P2M",
                 "semiannually": "P6M", "semi-annually": "P6M", "biannually": "P6M", "fortnightly": "P2W"}
 
 
 def _set(m: re.Match[str], ctx: Context) -> Value | None:
     if m["adv"]:
+        if _lower(m["adv"]) == "annual":  # an adjective: "annual profit" is a year's profit
+            return Value("DURATION", "P1Y", "none")
         return Value("SET", _ADVERB_SETS[_lower(m["adv"])], "none")
     if m["times"]:
         return Value("SET", duration_value(1, _unit_key(m["u2"])), "none")
@@ -737,7 +744,8 @@ def _clock(m: re.Match[str], ctx: Context) -> Value | None:
     if hh > 24 or (ap and int(m["hh"] or 0) > 12):
         return None
     day = ctx.anchor.isoformat() if ctx.anchor else "XXXX-XX-XX"
-    return Value("TIME", f"{day}T{hh:02d}:{mm:02d}", _how(ctx))
+    zone = "Z" if _lower(m["tz"] or m["tz2"]) in {"utc", "gmt", "z"} else ""
+    return Value("TIME", f"{day}T{hh:02d}:{mm:02d}{zone}", _how(ctx))
 
 
 def _noon(m: re.Match[str], ctx: Context) -> Value | None:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
-from tidings.nlp._events.detect import Detector, Found
+from tidings.nlp._events.detect import MUTUAL_TYPES, Detector, Found
 from tidings.nlp._events.ontology import EventKnowledge
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ class EventCoder:
         sectors: a sector-word file replacing the shipped one.
         dateline_fallback: place an event without a place of its own at the
             dateline's place, flagged ``place_inferred: "dateline"``.
+        coded_only: keep only events whose actor has an actor code and whose
+            target, when one is named, has one too (PETRARCH's convention for
+            a dyadic event); off by default, so that uncoded people and groups
+            still get their events.
     """
 
     def __init__(
@@ -65,6 +69,7 @@ class EventCoder:
         cues: str | None = None,
         sectors: str | None = None,
         dateline_fallback: bool = True,
+        coded_only: bool = False,
     ) -> None:
         self.name = name
         if replace_triggers and not triggers:
@@ -79,6 +84,7 @@ class EventCoder:
             replace_triggers=replace_triggers, cues=cues, sectors=sectors,
         )
         self.dateline_fallback = dateline_fallback
+        self.coded_only = coded_only
         self.detector = Detector(
             self.knowledge,
             time_for_token=_helper("tidings.nlp._time", "time_for_token"),
@@ -106,8 +112,14 @@ class EventCoder:
         for f in found:
             actors: list[Arg | None] = list(f.actors) or [None]
             targets: list[Arg | None] = list(f.targets) or [None]
+            mutual = not f.targets and len(f.actors) > 1 and f.trigger.type in MUTUAL_TYPES
             for actor in actors:
-                for target in targets:
+                for target in (f.actors if mutual else targets):
+                    if mutual and target is actor:
+                        continue
+                    if self.coded_only and (actor is None or actor.code is None
+                                            or (target is not None and target.code is None)):
+                        continue
                     key = (f.token.i, f.trigger.type, actor and actor.key, target and target.key)
                     if key in seen:
                         continue
@@ -192,6 +204,7 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "cues": None,
         "sectors": None,
         "dateline_fallback": True,
+        "coded_only": False,
     },
 )
 def make_events(
@@ -205,8 +218,9 @@ def make_events(
     cues: str | None,
     sectors: str | None,
     dateline_fallback: bool,
+    coded_only: bool,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
-                      dateline_fallback=dateline_fallback)
+                      dateline_fallback=dateline_fallback, coded_only=coded_only)

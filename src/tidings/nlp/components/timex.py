@@ -84,8 +84,9 @@ class TimexComponent:
         if found.rule != "year" or found.match.group("mod") or found.match.group("part"):
             return True
         root = span.root
-        if root.dep_ == "nummod" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i > root.i:
-            return root.head.lower_ in _TIME_NOUNS
+        head = root.head
+        if root.dep_ == "nummod" and head.tag_ in ("NNS", "NNPS") and head.i > root.i:
+            return head.lower_ in _TIME_NOUNS
         return True
 
     def set_annotations(self, doc: Doc, matches: list[tuple[Span, Value, Token | None]]) -> None:
