@@ -377,4 +377,137 @@ def load_petrarch_agents(path: str | Path) -> list[AgentEntry]:
     return out
 
 
-__all__ = ["AgentEntry", "actor_code_on", "load_petrarch_actors", "load_petrarch_agents", "split_code"]
+_VERB_HEADER = re.compile(r"^---\s+(.+?)\s+\[([^\]]*)\]\s*(?:---)?\s*$")
+# Target sources for triggers converted from a verb dictionary, whose patterns
+# do not say where the target is.
+_VERB_TARGETS = "dobj|dative|with|against|on|at|to|of|about|from|for|between"
+
+
+@dataclass(frozen=True, slots=True)
+class VerbEntry:
+    """A verb (and optionally the head word of its object) with its event code."""
+
+    lemma: str
+    objects: tuple[str, ...]
+    cameo: str
+    source: str
+
+
+def load_petrarch_verbs(path: str | Path) -> list[VerbEntry]:
+    """Read the simple part of a TABARI/PETRARCH verb dictionary.
+
+    Kept: each ``--- VERB [code] ---`` block's verbs (its first line and ``+``
+    synonyms) with the block's code, and patterns ``- * WORDS [code]`` whose
+    words after the verb are plain: the last of them (before a preposition)
+    becomes an object constraint. Patterns with words before the verb, wildcards
+    (``^ $ % +``), synsets (``&X``) and null codes (``---``) are skipped.
+
+    Raises:
+        LexiconError: naming the file, line and field of a malformed header.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise LexiconError(f"[T201] cannot read the verb dictionary: {exc}", path=name) from exc
+    out: list[VerbEntry] = []
+    verbs: list[str] = []
+    default: str | None = None
+    expect_verb = False
+    preps = {"WITH", "FROM", "ABOUT", "TO", "ON", "AT", "IN", "OF", "FOR", "AGAINST", "BY", "INTO", "OVER"}
+
+    def clean(code: str) -> str | None:
+        code = code.split(":")[0].strip().upper()
+        return code if code.isalnum() and any(ch.isdigit() for ch in code) else None
+
+    for lineno, line in enumerate(_strip_comments(text), start=1):
+        body = line.strip()
+        if not body:
+            continue
+        if body.startswith("---"):
+            m = _VERB_HEADER.match(body)
+            if m is None:
+                raise LexiconError("[T235] a verb block header must read '--- VERB [code] ---'", path=name,
+                                   line=lineno, field="header")
+            default = clean(m.group(2))
+            verbs = []
+            expect_verb = True
+            continue
+        if body.startswith("&") or (body.startswith("+") and not verbs and not expect_verb):
+            expect_verb = False
+            continue
+        if expect_verb or (body.startswith("+") and verbs):
+            word = _BRACKET.sub(" ", body).lstrip("+").strip()
+            expect_verb = False
+            if not word or "_" in word or "+" in word or " " in word:
+                continue
+            code = _BRACKET.findall(body)
+            verb_code = clean(code[0]) if code else default
+            verbs.append(word.lower())
+            if verb_code:
+                out.append(VerbEntry(word.lower(), (), verb_code, f"{name}:{lineno}"))
+            continue
+        if body.startswith("-") and verbs:
+            codes = _BRACKET.findall(body)
+            code = clean(codes[0]) if codes else None
+            pattern = _BRACKET.sub(" ", body[1:]).split()
+            if code is None or "*" not in pattern or pattern[0] != "*":
+                continue
+            words = []
+            for w in pattern[1:]:
+                if w.upper() in preps:
+                    break
+                words.append(w)
+            if not words or any(ch in "".join(words) for ch in "^$%+&*"):
+                continue
+            head = words[-1].split("_")[-1].lower()
+            for verb in verbs:
+                out.append(VerbEntry(verb, (head,), code, f"{name}:{lineno}"))
+    return out
+
+
+def petrarch_verb_triggers(path: str | Path, out_path: str | Path) -> int:
+    """Convert a PETRARCH verb dictionary into a tidings trigger file.
+
+    Only entries whose CAMEO code has a PLOVER type in the shipped crosswalk are
+    written (the type is then taken from the crosswalk).
+
+    Args:
+        path: the verb dictionary.
+        out_path: the trigger TSV to write.
+
+    Returns:
+        The number of triggers written.
+    """
+    from tidings.knowledge.files import Field, load_data_file
+
+    walk = {str(e["cameo"]): e.get("type") for e in load_data_file(
+        "tidings:events/cameo_plover.tsv", [Field("cameo", required=True), Field("type")]).entries}
+
+    def mapped(code: str) -> bool:
+        while code:
+            if code in walk:
+                return bool(walk[code])
+            code = code[:-1] if len(code) > 2 else ""
+        return False
+
+    rows = []
+    seen = set()
+    for entry in load_petrarch_verbs(path):
+        key = (entry.lemma, entry.objects)
+        if key in seen or not mapped(entry.cameo):
+            continue
+        seen.add(key)
+        phrase = " ".join([entry.lemma, *entry.objects])
+        rows.append(f"{phrase}\tVERB\t\t\t\t{entry.cameo}\t{_VERB_TARGETS}\t")
+    header = (
+        f"# source: converted by tidings from the PETRARCH/TABARI verb dictionary {Path(path).name}\n"
+        "# licence: as the source dictionary\n"
+        "phrase\tpos\ttype\tmode\tcontext\tcameo\ttarget\tflags\n"
+    )
+    Path(out_path).write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+__all__ = ["AgentEntry", "VerbEntry", "actor_code_on", "load_petrarch_actors", "load_petrarch_agents",
+           "load_petrarch_verbs", "petrarch_verb_triggers", "split_code"]

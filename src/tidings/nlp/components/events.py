@@ -50,10 +50,10 @@ class EventCoder:
         sectors: a sector-word file replacing the shipped one.
         dateline_fallback: place an event without a place of its own at the
             dateline's place, flagged ``place_inferred: "dateline"``.
-        coded_only: keep only events whose actor has an actor code and whose
-            target, when one is named, has one too (PETRARCH's convention for
-            a dyadic event); off by default, so that uncoded people and groups
-            still get their events.
+        coded_only: keep only actor-target pairs with at least one coded
+            participant and no named entity that lacks both code and sector
+            (close to PETRARCH's convention that events need coded actors);
+            off by default, so that uncoded people and groups keep their events.
     """
 
     def __init__(
@@ -117,8 +117,7 @@ class EventCoder:
                 for target in (f.actors if mutual else targets):
                     if mutual and target is actor:
                         continue
-                    if self.coded_only and (actor is None or actor.code is None
-                                            or (target is not None and target.code is None)):
+                    if self.coded_only and not _coded(actor, target):
                         continue
                     key = (f.token.i, f.trigger.type, actor and actor.key, target and target.key)
                     if key in seen:
@@ -178,6 +177,14 @@ class EventCoder:
                 if str(m.get("text", "")).lower() == low and ent.get("type") in {"GPE", "LOC", "FAC"}:
                     return eid
         return None
+
+
+def _coded(actor: Arg | None, target: Arg | None) -> bool:
+    """Whether a pair has a coded participant and no named entity left uncoded."""
+    pair = [a for a in (actor, target) if a is not None]
+    if not any(a.code for a in pair):
+        return False
+    return all(a.code or a.sector or a.entity is None for a in pair)
 
 
 def _code(arg: Arg) -> dict[str, str | None]:
