@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_batch_fixtures import build_mixed_dir
 
+from test_batch_fixtures import build_mixed_dir
 from tidings.batch import PartitionSink, WorkSettings, open_sink, read_partitions, run_batch
 
 pytestmark = pytest.mark.issue(8)
