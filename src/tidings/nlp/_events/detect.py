@@ -156,7 +156,9 @@ class Detector:
                     cl.actor_heads = [cur.head]
                 else:
                     cl.actor_heads = [subj]
-                if _is_passive(cur):
+                # A passive trigger's subject is its target and its agent the actor;
+                # a passive governor ("France is scheduled to meet") lends its subject.
+                if _is_passive(cur) and cur is tok:
                     agents = [g for c in cur.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
                     cl.passive_object = subj
                     cl.actor_heads = agents
