@@ -32,8 +32,8 @@ def _entity(store, name):
     return items[0]
 
 
-def test_store_surname_joins_full_name(visit_store):
-    person = _entity(visit_store, "Jens Stoltenberg")
+def test_store_surname_joins_full_name(visit_store_ro):
+    person = _entity(visit_store_ro, "Jens Stoltenberg")
     assert person["variants"] == ["Jens Stoltenberg", "Stoltenberg"]
     assert person["articles"] == 2
 
@@ -71,8 +71,8 @@ def test_store_country_resolution(store, name, code, joins, record):
     assert (_entity(store, "South Korea")["articles"] == 2) is joins
 
 
-def test_store_igo_code_is_no_identity(visit_store):
-    names = {e["name"] for e in visit_store.entities(type="ORG", limit=100).items}
+def test_store_igo_code_is_no_identity(visit_store_ro):
+    names = {e["name"] for e in visit_store_ro.entities(type="ORG", limit=100).items}
     assert {"NATO", "European Union", "European Commission"} <= names
 
 
@@ -88,13 +88,13 @@ def test_store_merge_and_split(visit_store):
     assert max(c["reports"] for c in visit_store.clusters().items) == 2
 
 
-def test_store_merge_unknown_entity(visit_store):
+def test_store_merge_unknown_entity(visit_store_ro):
     with pytest.raises(StoreError, match=r"\[T512\]"):
-        visit_store.merge_entities(1, 99999)
+        visit_store_ro.merge_entities(1, 99999)
 
 
-def test_store_two_reports_one_cluster(visit_store):
-    arrivals = visit_store.clusters(EventFilter(actor="Stoltenberg", since="2023-01-29",
+def test_store_two_reports_one_cluster(visit_store_ro):
+    arrivals = visit_store_ro.clusters(EventFilter(actor="Stoltenberg", since="2023-01-29",
                                                 until="2023-01-29", type="CONSULT")).items
     visit = [c for c in arrivals if [t["name"] for t in c["targets"]] == ["South Korea"]]
     assert len(visit) == 1
@@ -104,8 +104,8 @@ def test_store_two_reports_one_cluster(visit_store):
         "Stoltenberg visited South Korea", "landed in Seoul on Sunday"]
 
 
-def test_store_counts_events_apart_from_reports(visit_store):
-    counts = visit_store.counts()
+def test_store_counts_events_apart_from_reports(visit_store_ro):
+    counts = visit_store_ro.counts()
     assert counts["reports"] == 8   # event rows read from the three articles
     assert counts["events"] == 6    # real-world events once reports are folded
 
@@ -126,19 +126,19 @@ def test_store_different_events_stay_apart(store, change, record):
                                                                     until="2023-01-29")).items)
 
 
-def test_store_timeline_in_date_order(visit_store):
-    rows = visit_store.timeline("Jens Stoltenberg")
+def test_store_timeline_in_date_order(visit_store_ro):
+    rows = visit_store_ro.timeline("Jens Stoltenberg")
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     assert len(rows) == 4  # one row per real-world event, reports folded
     assert rows[0]["reports"] == 2
 
 
-def test_store_itinerary(visit_store):
-    stops = visit_store.itinerary("Jens Stoltenberg")
+def test_store_itinerary(visit_store_ro):
+    stops = visit_store_ro.itinerary("Jens Stoltenberg")
     assert [(s["place"], s["date"]) for s in stops] == [("Seoul", "2023-01-29"), ("Tokyo", "2023-01-30")]
     assert [s["modality"] for s in stops] == ["occurred", "planned"]
 
 
-def test_store_timeline_unknown_entity(visit_store):
+def test_store_timeline_unknown_entity(visit_store_ro):
     with pytest.raises(StoreError, match=r"\[T533\]"):
-        visit_store.timeline("Nobody Known")
+        visit_store_ro.timeline("Nobody Known")
