@@ -214,7 +214,8 @@ class MentionFinder:
             if ent.label_ in NAME_TYPES:
                 s, e = _strip(doc, ent.start, ent.end)
                 if e > s:
-                    e = _extend_hyphen(doc, s, e)
+                    if ent.label_ == "PERSON":
+                        e = _extend_hyphen(doc, s, e)
                     model[(s, e)] = ent.label_
         model_cover: dict[int, tuple[int, int]] = {}
         for (s, e) in model:
@@ -230,8 +231,8 @@ class MentionFinder:
             if longer and not (dl_tokens and any(a < dl_tokens[1] < b for a, b in longer)):
                 continue
             same = model.get((s, e))
-            if same == "PERSON" and known.type == "GPE" and not known.key.startswith("country:"):
-                continue  # "Paris Hilton"-like: a person named like a city
+            if same in {"PERSON", "ORG", "FAC"} and known.key.startswith("place:"):
+                continue  # "Toyota" the company, "Paris" the person: the model reads the context
             # A weak match (a mid-sized city) needs the model's agreement or a
             # place preposition before it.
             if same is None and not known.strong and not (
@@ -308,9 +309,10 @@ class MentionFinder:
         for m in mentions:
             if m.type == "PERSON" and m.end - m.name_start >= 2 and m.known is None:
                 words = [t.text for t in doc[m.name_start : m.end] if not t.is_punct]
+                if len(words) < 2 or any(self.kn.surface.get(w) for w in words):
+                    continue
                 full_people.add(" ".join(words))
                 person_parts.add(words[-1])
-                person_parts.add(words[0])
         votes: dict[str, Counter[str]] = {}
         for m in mentions:
             if m.known is not None:
@@ -337,10 +339,10 @@ class MentionFinder:
             if m.type != "PERSON":
                 continue
             words = tuple(t.text for t in doc[m.name_start : m.end])
-            if not words:
+            if len(words) < 2 or any(self.kn.surface.get(w) for w in words):
                 continue
             names.setdefault(words[0], []).append(words)
-            if len(words) >= 2 and words[-1][:1].isupper():
+            if words[-1][:1].isupper() and len(words[-1]) > 2:
                 names.setdefault(words[-1], []).append((words[-1],))
         found: list[Mention] = []
         if not names:
@@ -349,6 +351,9 @@ class MentionFinder:
         while i < n:
             tok = doc[i]
             cands = names.get(tok.text) if occupied[i] < 0 and tok.is_title else None
+            if cands and i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title \
+                    and doc[i - 1].text not in HONORIFICS:
+                cands = None  # inside another name ("Lockheed Martin")
             if cands:
                 for words in sorted(cands, key=len, reverse=True):
                     e = i + len(words)

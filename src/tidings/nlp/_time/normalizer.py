@@ -57,6 +57,7 @@ class Context:
     tense: str | None
     lex: TimeLexicon
     text: str
+    quarter: tuple[int, int] | None = None  # the last quarter the text named, (year, n)
 
 
 Handler = Callable[[re.Match[str], Context], Value | None]
@@ -376,6 +377,10 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
     span = 4 if not half else 2
     back = 1 if re.search(r"year-ago|year-earlier|last year's|comparable|same", mods) or qy == "last year" else 0
     fwd = 1 if "next year's" in mods or qy == "next year" else 0
+    if n is None and ctx.quarter is not None and not re.search(r"current|this|next|coming", mods):
+        # "the quarter", "the year-ago period": the quarter the text is about
+        y, q = ctx.quarter
+        return Value("DATE", f"{y - back + fwd}-{letter}{q}", "publication")
     if n is None:
         # "the quarter", "the latest quarter": the last quarter reported on
         if re.search(r"current|this", mods):
@@ -507,6 +512,9 @@ def _ago(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", cal.ym(y, mo), "publication")
     if unit == "quarter":
         return Value("DATE", _shift_unit(a, "quarter", k), "publication")
+    if unit == "year" and k == -1 and ctx.quarter is not None:
+        # "a year earlier" in a report about a quarter: that quarter, a year before
+        return Value("DATE", f"{ctx.quarter[0] - 1}-Q{ctx.quarter[1]}", "publication")
     if unit == "year":
         if not float(n).is_integer():
             y, mo = cal.shift_month(a.year, a.month, int(round(n * 12)) * sign)
@@ -523,6 +531,8 @@ def _year_ago(m: re.Match[str], ctx: Context) -> Value | None:
     unit = _lower(m["w"])
     if ctx.anchor is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored")
+    if unit == "year" and ctx.quarter is not None:
+        return Value("DATE", f"{ctx.quarter[0] - 1}-Q{ctx.quarter[1]}", "publication")
     return Value("DATE", _shift_unit(ctx.anchor, unit, -1), "publication")
 
 
@@ -622,8 +632,6 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DURATION", duration_value(1, unit), "none", mod)
     if a is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored", mod)
-    if unit in {"week", "weekend"} and shift < 0 and a.isoweekday() == 7:
-        shift = 0  # on a Sunday, "last week" is the week just ending
     return Value("DATE", _shift_unit(a, unit, shift), "publication", mod)
 
 

@@ -46,9 +46,19 @@ class TimeTagger:
                     break
             yield Found(start, end, rule, own)
 
-    def value(self, found: Found, text: str, anchor: date | None, tense: str | None) -> Value | None:
-        """Normalise one expression (``None`` when its rule rejects it in context)."""
-        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text))
+    def value(self, found: Found, text: str, anchor: date | None, tense: str | None,
+              quarter: tuple[int, int] | None = None) -> Value | None:
+        """Normalise one expression (``None`` when its rule rejects it in context).
+
+        Args:
+            found: the expression.
+            text: the whole text (handlers look at the words around it).
+            anchor: the publication date.
+            tense: the tense of the clause it modifies.
+            quarter: the last calendar quarter the text named, as (year, n):
+                "a year earlier" and "the quarter" refer to it.
+        """
+        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter))
 
 
 @functools.lru_cache(maxsize=1)

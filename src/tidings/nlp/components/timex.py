@@ -64,6 +64,7 @@ class TimexComponent:
         anchor = parse_anchor(doc._.tidings_published)
         text = doc.text
         out: list[tuple[Span, Value, Token | None]] = []
+        quarter: tuple[int, int] | None = None
         for found in self.tagger.scan(text):
             span = doc.char_span(found.start, found.end, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -72,9 +73,13 @@ class TimexComponent:
                 continue
             head = anchoring.head_of(span)
             tense = anchoring.clause_tense(head, self.lex.cues)
-            value = self.tagger.value(found, text, anchor, tense)
+            value = self.tagger.value(found, text, anchor, tense, quarter)
             if value is None:
                 continue
+            if found.rule == "quarter" and _NAMED_QUARTER.match(value.value) and (
+                found.match.group("qord") or found.match.group("qn") or found.match.group("qn2")
+            ) and not re.search(r"ago|earlier|last year", found.match.group("mods") or ""):
+                quarter = (int(value.value[:4]), int(value.value[-1]))
             out.append((span, value, head))
         return _attach_clock_dates(out)
 
@@ -104,6 +109,7 @@ class TimexComponent:
         doc.spans[SPAN_KEY] = spans
 
 
+_NAMED_QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _CLOCK = re.compile(r"T\d\d:\d\d$")
 _FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 
