@@ -22,6 +22,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-
 # Control characters other than tab, newline, form feed and carriage return: text has almost none.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SNIFF = 8192
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 def bom_encoding(data: bytes) -> str | None:
@@ -101,8 +102,16 @@ def decode(data: bytes, *, source: str, declared: bool = True, charset: str | No
         return _check_text(text, source)
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is not None:
+        # Short texts often fit several single-byte charsets equally well; among
+        # equals prefer Western European, the commonest legacy charset of news.
+        for candidate in results:
+            if (candidate.encoding in _WESTERN and candidate.chaos <= best.chaos + 1e-6
+                    and candidate.coherence >= best.coherence - 1e-6):
+                best = candidate
+                break
         logger.debug("%s: decoded as %s (detected)", source, best.encoding)
         return _check_text(str(best), source)
     raise ParseError(

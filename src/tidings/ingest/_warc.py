@@ -33,12 +33,13 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Dra
     Yields:
         Drafts, and errors or skips for records that hold no article.
     """
-    from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     count = 0
+    seen = 0
     try:
-        for record in ArchiveIterator(stream, check_digests=False):
+        for record in _quiet_iterator()(stream, check_digests=False):
+            seen += 1
             if record.rec_type not in {"response", "resource"}:
                 continue
             count += 1
@@ -76,6 +77,20 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Dra
                     yield Skipped(source=where, reason="no-text", detail="no article text in the page")
                 else:
                     yield exc
+        if not seen:
+            yield ParseError(f"[T108] {source}: not a WARC archive (no WARC record found); "
+                             "check the file or the --format option")
     except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+        first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
         yield ParseError(f"[T108] {source}: the WARC archive is truncated or malformed after "
-                         f"{count} records ({type(exc).__name__}: {exc}); the records before it were read")
+                         f"{count} records ({first}); the records before it were read")
+
+
+def _quiet_iterator() -> type:
+    """warcio's ArchiveIterator, without the warnings it writes straight to stderr."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    class QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
+        INC_RECORD = ""
+
+    return QuietArchiveIterator

@@ -285,6 +285,9 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterat
     if not head.strip():
         raise ParseError(f"[T101] {source}: the input is empty; give a file with an article in it")
     fmt = options.format if options.format != "auto" else sniff(head, name)
+    if fmt == "warc" and not head.lstrip().startswith((b"WARC/", b"filedesc://")):
+        raise ParseError(f"[T108] {source}: not a WARC archive (it does not start with a WARC record); "
+                         "check the file or the --format option")
     logger.debug("%s: reading as %s", source, fmt)
     full = io.BufferedReader(_Prefixed(head, stream), buffer_size=_HEAD)
     allowed = frozenset(options.allow_languages) if options.allow_languages is not None else None

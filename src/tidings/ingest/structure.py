@@ -103,6 +103,7 @@ class _Line:
     text: str
     kind: str = "body"
     parts: list[Section] = field(default_factory=list)  # sub-line sections (dateline, credit...)
+    paren_credit: bool = False  # a caption told only by "(Agency)" at its end
 
 
 def _lines(text: str) -> list[_Line]:
@@ -146,6 +147,7 @@ def find_structure(text: str, *, headline: str | None = None,
     in_list = False
     for line in lines[first:]:
         in_list = _classify(line, state, patterns, in_list)
+    _last_paren_caption_is_body(lines, state)
     body = [ln for ln in lines if ln.kind == "body"]
     if body:
         _dateline(body[0], state, patterns)
@@ -175,6 +177,7 @@ class _State:
     published: str | None = None
     updated: str | None = None
     caption_date: str | None = None
+    caption_date_line: int | None = None
 
 
 def _is_headline(lines: list[_Line], text: str, hint: str | None, patterns: ReadingPatterns) -> bool:
@@ -265,6 +268,7 @@ def _caption(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
         paren = _CAPTION_PAREN.search(text)
         if paren and _is_photo_credit(paren.group("credit"), patterns):
             match = paren
+            line.paren_credit = True
     if match is None:
         slash = re.search(rf"(?P<credit_part>(?P<credit>(?:{patterns.agency_re.pattern})/[^\n/]{{2,60}}(?:/[^\n/]{{2,40}})?))[\s.]*$", text)
         if slash and (slash.start() == 0 or text[slash.start() - 1] in " \t"):
@@ -285,7 +289,19 @@ def _caption(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
                 iso = match_to_iso(found)
                 if iso:
                     state.caption_date = iso
+                    state.caption_date_line = line.start
                     break
+
+
+def _last_paren_caption_is_body(lines: list[_Line], state: _State) -> None:
+    """The last paragraph ending in "(AFP)" closes the story with a wire credit; it is no caption."""
+    last = next((ln for ln in reversed(lines) if ln.kind in {"body", "caption"}), None)
+    if last is None or last.kind != "caption" or not last.paren_credit:
+        return
+    last.kind, last.parts, last.paren_credit = "body", [], False
+    state.captions = [c for c in state.captions if c.start != last.start]
+    if state.caption_date_line == last.start:
+        state.caption_date = state.caption_date_line = None
 
 
 def _is_photo_credit(credit: str, patterns: ReadingPatterns) -> bool:
@@ -303,8 +319,8 @@ def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
     agency = match.group("agency")
     if place.upper() in NOT_PLACES or patterns.agency(place) is not None:
         return
-    if match.group("mixed") and not (agency or match.group("date")):
-        return  # "Washington - ..." is too common a sentence start to be a dateline on its own
+    if not (agency or match.group("date")) and (match.group("mixed") or len(place.replace(".", "")) < 3):
+        return  # "Washington - ..." or "US - China ..." open sentences too often to be datelines alone
     if agency and not (patterns.agency(agency) or agency.strip().istitle() or agency.strip().isupper()):
         return
     base = line.start

@@ -1,0 +1,140 @@
+"""Bad input: one clear failure per bad item, never a traceback, and the rest still read."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from test_ingest_formats import make_warc
+
+from tidings.errors import ConfigError
+from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths
+from tidings.records import Article
+
+READING = FIXTURES / "reading"
+STORY = (READING / "wire_story.txt").read_bytes()
+PAGE = (READING / "page.html").read_bytes()
+
+
+def only_failure(data: bytes, name: str = "input", **options: object) -> Failure:
+    items = list(read_bytes(data, source_path=name, options=ReadOptions(**options)))  # type: ignore[arg-type]
+    assert len(items) == 1, items
+    (item,) = items
+    assert isinstance(item, Failure), item
+    assert "\n" not in item.message and item.message.startswith("[T1")
+    return item
+
+
+@pytest.mark.parametrize("data,name,reason", [
+    (b"", "empty.txt", "empty"),
+    (b"   \n\n\t  \n", "blank.txt", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", "photo.txt", "binary"),
+    (bytes(range(256)) * 8, "noise.bin", "binary"),
+    (b"<html><body><script>var a = 1;</script></body></html>", "nothing.html", "no-text"),
+    (b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>Cut', "cut.rss", "malformed-xml"),
+    (b"<?xml version='1.0'?><rss><channel><title>x</title></channel></rss>", "x.rss", None),
+    (gzip.compress(STORY)[:-20], "story.txt.gz", "truncated"),
+    (b"\x1f\x8b\x08\x00garbage that is not deflate data at all", "bad.gz", "truncated"),
+])
+def test_ingest_bad_input_one_line(data: bytes, name: str, reason: str | None) -> None:
+    items = list(read_bytes(data, source_path=name))
+    failures = [i for i in items if isinstance(i, Failure)]
+    if reason is None:  # a well-formed feed with no entries: nothing to read, nothing wrong
+        assert items == []
+        return
+    assert [f.reason for f in failures] == [reason]
+    assert failures[0].message.startswith("[T1") and name in failures[0].message
+
+
+def test_ingest_bad_input_huge(tmp_path: Path) -> None:
+    failure = only_failure(STORY, "story.txt", max_bytes=100)
+    assert failure.reason == "too-large" and "--max-bytes" in failure.message
+
+
+def test_ingest_bad_input_huge_after_decompression() -> None:
+    failure = only_failure(gzip.compress(STORY * 50), "story.txt.gz", max_bytes=len(STORY) * 10)
+    assert failure.reason == "too-large" and "decompressed" in failure.message
+
+
+def test_ingest_bad_input_huge_jsonl_line_skipped_others_read() -> None:
+    data = (b'{"title": "Short one", "maintext": "A short story about a small town council meeting."}\n'
+            + b'{"title": "Long", "maintext": "' + b"x" * 5000 + b'"}\n'
+            + b'{"title": "Another", "maintext": "Another short story about the weather this weekend."}\n')
+    items = list(read_bytes(data, source_path="d.jsonl", options=ReadOptions(max_bytes=1000)))
+    assert [type(i).__name__ for i in items] == ["Article", "Failure", "Article"]
+    assert isinstance(items[1], Failure) and items[1].reason == "too-large" and "line 2" in items[1].message
+
+
+def test_ingest_bad_input_undecodable_falls_back_to_detection() -> None:
+    # Declared UTF-8 but written in cp1252: the declared charset fails, UTF-8 fails, detection fits.
+    page = PAGE.replace(b"more than 300 homes", "more than 300 homes \u2013 caf\xe9s too".encode("cp1252"))
+    items = [i for i in read_bytes(page, source_path="p.html") if isinstance(i, Article)]
+    assert "cafés" in items[0].text
+
+
+def test_ingest_bad_input_malformed_html_still_read_when_text_is_there() -> None:
+    broken = PAGE.replace(b"</article>", b"<div><span></p></b>").replace(b"</body>", b"")
+    (article,) = [i for i in read_bytes(broken, source_path="broken.html") if isinstance(i, Article)]
+    assert "Emergency crews evacuated" in article.text
+
+
+def test_ingest_bad_input_truncated_warc_keeps_records_before_the_cut() -> None:
+    data = make_warc([("https://a.example/1", PAGE, "text/html"), ("https://a.example/2", PAGE, "text/html")])
+    items = list(read_bytes(data[:-200], source_path="cut.warc.gz"))
+    assert [type(i).__name__ for i in items] == ["Article", "Failure"]
+    assert isinstance(items[1], Failure) and items[1].reason == "truncated"
+
+
+def test_ingest_bad_input_truncated_plain_warc() -> None:
+    raw = gzip.decompress(make_warc([("https://a.example/1", PAGE, "text/html"),
+                                     ("https://a.example/2", PAGE, "text/html")]))
+    items = list(read_bytes(raw[:-200], source_path="cut.warc"))
+    assert [type(i).__name__ for i in items] == ["Article", "Failure"]
+    assert isinstance(items[1], Failure) and items[1].message.startswith("[T108]")
+
+
+def test_ingest_bad_input_truncated_jsonl_gzip_keeps_lines() -> None:
+    data = gzip.compress((READING / "dump.jsonl").read_bytes())
+    items = list(read_bytes(data[:-40], source_path="d.jsonl.gz"))
+    assert sum(isinstance(i, Article) for i in items) >= 2
+    assert isinstance(items[-1], Failure) and items[-1].reason == "truncated"
+
+
+def test_ingest_bad_input_warc_not_warc() -> None:
+    items = list(read_bytes(b"this is not an archive\n" * 10, options=ReadOptions(format="warc")))
+    assert len(items) == 1 and isinstance(items[0], Failure) and items[0].message.startswith("[T108]")
+
+
+def test_ingest_bad_input_missing_file_does_not_stop_the_batch(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    items = list(read_paths([str(tmp_path / "missing.txt"), str(empty), str(READING / "wire_story.txt")]))
+    assert [type(i).__name__ for i in items] == ["Failure", "Failure", "Article"]
+    assert [i.reason for i in items if isinstance(i, Failure)] == ["unreadable", "empty"]
+
+
+@pytest.mark.parametrize("options", [
+    {"format": "pdf"},
+    {"published": "29/01/2023"},
+    {"max_bytes": 0},
+    {"fields": ("text",)},
+    {"fields": ("colour=c",)},
+])
+def test_ingest_bad_options_raise_config_error(options: dict[str, object]) -> None:
+    with pytest.raises(ConfigError, match=r"^\[T120\]"):
+        ReadOptions(**options)  # type: ignore[arg-type]
+
+
+def test_ingest_utf16_with_bom_is_text_not_binary() -> None:
+    text = "Headline\n\nA story saved by an old editor in UTF-16, with its byte-order mark."
+    (article,) = [i for i in read_bytes(text.encode("utf-16"), source_path="a.txt") if isinstance(i, Article)]
+    assert article.text == text
+
+
+def test_ingest_stdin_binary(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02\x03" * 20)))
+    (failure,) = list(read_paths(["-"]))
+    assert isinstance(failure, Failure) and failure.reason == "binary" and failure.source == "-"
