@@ -86,7 +86,7 @@ def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0) -> str
         return PAST
     if tag == "VBG":
         if aux_set & _PRESENT_AUX:
-            return FUTURE  # "is flying to Tokyo on Monday"
+            return PRESENT  # "is flying to Tokyo on Monday": a weekday then looks ahead
         gov = verb.head
         if gov is not verb and verb.dep_ in ("advcl", "acl", "xcomp", "conj", "pcomp"):
             return tense_of(clause_verb(gov), cues, depth=depth + 1)

@@ -146,7 +146,7 @@ def duration_value(n: float | None, unit: str) -> str:
     u = unit.lower()
     u = {"centuries": "century", "millennia": "millennium"}.get(u, u.rstrip("s") if u != "hours" else "hour")
     letter, is_time = UNITS.get(u, ("D", False))
-    mult = {"Q": (3, "M"), "W2": (2, "W"), "WE": (2, "D")}.get(letter)
+    mult = {"W2": (2, "W"), "WE": (2, "D")}.get(letter)
     if mult:
         n = None if n is None else n * mult[0]
         letter = mult[1]
@@ -156,6 +156,14 @@ def duration_value(n: float | None, unit: str) -> str:
         return "PXML" if n is None else f"P{_fmt(n * 1000)}Y"
     if letter == "DE":
         return "PXDE" if n is None else f"P{_fmt(n * 10)}Y"
+    if n is not None and not float(n).is_integer():
+        # TIMEX3 writes fractions in the next smaller unit: P2Y6M, PT1M30S
+        smaller = {"Y": ("M", 12), "M": ("S", 60) if is_time else ("D", 30), "H": ("M", 60), "D": ("H", 24),
+                   "W": ("D", 7)}.get(letter)
+        if smaller:
+            whole, rest = int(n), round((n - int(n)) * smaller[1])
+            head = f"{whole}{letter}" if whole else ""
+            return f"PT{head}{rest}{smaller[0]}" if is_time else f"P{head}{rest}{smaller[0]}"
     amount = "X" if n is None else _fmt(n)
     return f"PT{amount}{letter}" if is_time else f"P{amount}{letter}"
 
@@ -214,14 +222,14 @@ def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
 
 def _nearest_year(a: date, month: int, day: int, tense: str | None) -> int:
     """The year of a month (and day) written without one: the nearest such date,
-    except that a past clause does not reach more than a month ahead and a future
-    clause not more than a month back."""
+    except that a past clause does not reach more than a quarter ahead and a future
+    clause not more than a quarter back ("was extended to Nov. 16" may look ahead)."""
     best: tuple[float, int] | None = None
     for y in (a.year - 1, a.year, a.year + 1):
         diff = (y - a.year) * 12 + (month - a.month) + (day - a.day) / 31
-        if tense == PAST and diff > 1:
+        if tense == PAST and diff > 3:
             continue
-        if tense == FUTURE and diff < -1:
+        if tense == FUTURE and diff < -3:
             continue
         key = (abs(diff) + (0.01 if diff > 0 else 0), y)
         if best is None or key < best:
@@ -628,7 +636,7 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         if unit == "night" and shift == 0 and rel == "this":
             d = a
         return Value("TIME", _daypart_time(d.isoformat(), unit), "publication", mod)
-    if unit in {"decade", "century"} and rel in {"the past", "the last", "the next", "past"}:
+    if unit in {"decade", "century"} and rel in {"the past", "the next", "past"}:
         return Value("DURATION", duration_value(1, unit), "none", mod)
     if a is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored", mod)
