@@ -83,3 +83,8 @@ def test_batch_cli_needs_exactly_one_destination(tmp_path: Path, args):
     result = CliRunner().invoke(cli, ["batch", str(tmp_path), *args])
     assert result.exit_code == 2
     assert "exactly one of --out DIR or --db URL" in result.output
+
+
+def test_batch_public_names_are_sorted_and_exist():
+    assert batch.__all__ == sorted(batch.__all__)
+    assert all(hasattr(batch, name) for name in batch.__all__)

@@ -47,19 +47,21 @@ from tidings.records import Article
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "BatchSummary",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_PARTITION_SIZE",
-    "OUT_FORMATS",
-    "BatchSummary",
     "DaskExecutor",
     "ErrorLog",
     "Executor",
     "InlineExecutor",
+    "OUT_FORMATS",
     "PartitionSink",
     "Progress",
     "Sink",
     "WorkSettings",
+    "default_errors_path",
     "make_executor",
+    "open_sink",
     "process_chunk",
     "read_partitions",
     "run_batch",
