@@ -19,6 +19,13 @@ logger = logging.getLogger(__name__)
 # Towns below this population are left to the NER: small-town names are too
 # often also surnames and words ("Hope", "Bath", "Mobile").
 MIN_POPULATION = 15_000
+# fmt: off
+_CALENDAR_AND_COMPASS = frozenset({
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "North", "South", "East", "West", "Central",
+})
+# fmt: on
 _AREA_KINDS = frozenset({"continent", "region"})
 _STRONG_KINDS = frozenset({"country", "admin1", "continent", "region"})
 _LOCK = threading.Lock()
@@ -34,6 +41,8 @@ def _matcher(vocab: Vocab, gazetteer: Gazetteer) -> tuple[PhraseMatcher, dict[st
             return found[1], found[2]
         kinds: dict[str, str] = {}
         for text, kind in gazetteer.names(min_population=MIN_POPULATION):
+            if text in _CALENDAR_AND_COMPASS:
+                continue
             # Names must start with a capital letter, and one-word names must not be
             # an English function word ("Of", "Be", "Us").
             one_word = " " not in text and not text.isupper()

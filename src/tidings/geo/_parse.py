@@ -69,16 +69,23 @@ def _code_of(entity: dict[str, Any]) -> str | None:
     return code if isinstance(code, str) and _ISO3.match(code) and code != "IGO" else None
 
 
+def _country_of(entity: dict[str, Any]) -> str | None:
+    country = entity.get("country")
+    return country if isinstance(country, str) and _ISO3.match(country) else None
+
+
 def _evidence(entities: list[dict[str, Any]]) -> Counter[str]:
-    """Country evidence from the entity layer: coded countries and demonyms, and people's countries."""
+    """Country evidence from the entity layer: coded countries, demonyms, people's countries."""
     evidence: Counter[str] = Counter()
     for e in entities:
         n = max(1, len(e.get("mentions") or ()))
         code = _code_of(e)
         if code:
             evidence[code] += n
-        elif e.get("type") in {"PERSON", "ORG"} and isinstance(e.get("country"), str) and e["country"]:
-            evidence[e["country"]] += 0.5
+        elif e.get("type") == "NORP" and _country_of(e):
+            evidence[_country_of(e) or ""] += n
+        elif e.get("type") in {"PERSON", "ORG"} and _country_of(e):
+            evidence[_country_of(e) or ""] += 0.5
     return evidence
 
 
@@ -88,7 +95,7 @@ def _toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
     code = _code_of(entity)
     if code and gazetteer.country(code) is None:
         code = None
-    t = Toponym(name=name, spans=spans, code=code)
+    t = Toponym(name=name, spans=spans, code=code, country=None if code else _country_of(entity))
     if not code and not gazetteer.lookup(name) and "," in name:
         head, _, rest = name.partition(",")
         t.name, t.qualifier = head.strip(), rest.strip()
@@ -158,9 +165,12 @@ def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Count
             if e.get("type") in PLACE_TYPES:
                 toponyms.append(_toponym_of(e, gaz))
                 labels.append(e["type"])
-            elif e.get("type") == "NORP" and _code_of(e) and gaz.country(_code_of(e) or "") is not None:
+            elif e.get("type") == "NORP":
+                code = _code_of(e) or _country_of(e)
+                if code is None or gaz.country(code) is None:
+                    continue
                 spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
-                toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=_code_of(e)))
+                toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=code))
                 labels.append("NORP")
         return toponyms, labels, _evidence(entities)
     groups: dict[tuple[str, str], Toponym] = {}
@@ -245,7 +255,7 @@ def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = N
             key = name_key(text[start:end])
             t = extra.get(key)
             if t is None:
-                t = extra[key] = Toponym(name=text[start:end])
+                t = extra[key] = Toponym(name=text[start:end], weight=0.5)
                 toponyms.append(t)
                 labels.append(label)
             t.spans.append((start, end))

@@ -11,7 +11,7 @@ and how near their towns lie. The score of a candidate is a sum of:
 kind                      country 5.0, continent 5.0, admin1 3.5, region 4.0;
                           a town scores ``0.4 * log10(population + 10)`` (about
                           1.2 for 1,000 people, 2.6 for 3 million), a national
-                          capital 4.5 more ("Washington" is the city)
+                          capital 3.0 more
 name                      +2.5 when the text matches a preferred or alias name,
                           not only an alternate (foreign or historic) one
 qualifier                 +8.0 when a "City, State" or "City, Country" qualifier
@@ -23,9 +23,19 @@ country evidence          +1.0 when the candidate's country is in the article,
                           other resolved toponyms)
 division evidence         +2.5 when the article names the candidate's state or
                           province; +1.0 when another resolved town lies in it
-proximity                 +2.0 when another resolved town lies within 50 km,
-                          +1.0 within 200 km (dateline included)
+proximity                 +3.0 when another resolved town lies within 60 km,
+                          +1.5 within 200 km (dateline included)
+shared division           +1.0 for each other toponym of the article that has a
+                          town or county of that name in the same state or
+                          province (at most +3.0): "Alexandria", "Brandon" and
+                          "Douglas County" together point to Minnesota
 ========================  =====================================================
+
+Before scoring, candidates matched only by an alternate (foreign, historic)
+name are dropped when some candidate bears the name as its own; and a state that
+shares its name with its country's capital ("Washington") gives way to the
+capital unless the text says "state" after the name; and a continent or region
+("Middle East", "Asia") outranks every town of its name.
 
 The best candidate wins; a toponym without candidates stays unresolved.
 """
@@ -43,16 +53,18 @@ from tidings.geo._gazetteer import Gazetteer, Place, haversine_km
 # fmt: off
 KIND_SCORE = {"country": 8.0, "continent": 8.0, "region": 7.5, "admin1": 6.5, "county": 5.0}
 POP_WEIGHT = 0.4
-CAPITAL_BONUS = 4.5
+CAPITAL_BONUS = 3.0
 PRIMARY_BONUS = 2.5
 QUALIFIER_MATCH, QUALIFIER_MISMATCH = 8.0, -3.0
 COUNTRY_PRESENT, COUNTRY_SHARE = 1.0, 3.0
 DIVISION_NAMED, DIVISION_TOWN = 2.5, 1.0
-NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 50.0, 2.0, 200.0, 1.0
+NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5
+SHARED_DIVISION, SHARED_DIVISION_MAX = 1.0, 3.0
 # fmt: on
 
 _TOWNS = frozenset({"city", "capital"})
 _LOCAL = frozenset({"city", "capital", "county"})
+_AREAS = frozenset({"continent", "region"})
 # ", Texas", ", N.Y.", ", TX" right after a name.
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+[A-Z][\w.'’-]*\.?){0,3})")
 _POSTAL = re.compile(r"^[A-Z]{2}$")
@@ -67,6 +79,9 @@ class Toponym:
         spans: ``(start, end)`` character offsets of its mentions.
         code: the entity's ISO alpha-3 code when the entity layer coded it as a country.
         qualifier: a "State" or "Country" written with the name ("Springfield, Ill."), if any.
+        country: the country (alpha-3) the entity layer already gave it, if any.
+        weight: how much its place counts as evidence for the others (less for names
+            found only by the gazetteer matcher).
         place: the chosen place, once resolved.
         score: the winning score.
     """
@@ -75,6 +90,8 @@ class Toponym:
     spans: list[tuple[int, int]] = field(default_factory=list)
     code: str | None = None
     qualifier: str | None = None
+    country: str | None = None
+    weight: float = 1.0
     place: Place | None = None
     score: float = 0.0
 
@@ -88,6 +105,7 @@ class Context:
     town_divisions: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
     towns_in: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    shared: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def country_bonus(self, country: str) -> float:
         total = sum(self.countries.values())
@@ -154,6 +172,7 @@ def _context_score(place: Place, ctx: Context) -> float:
             score += DIVISION_NAMED
         elif key in ctx.town_divisions:
             score += DIVISION_TOWN
+        score += min(SHARED_DIVISION * ctx.shared[key], SHARED_DIVISION_MAX)
     if place.kind in _TOWNS:
         nearest = min((haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.points),
                       default=math.inf)
@@ -190,6 +209,22 @@ def _best(candidates: Iterable[tuple[Place, bool]], qualifiers: Sequence[Place],
     return best, best_score
 
 
+def _prune(cands: Sequence[tuple[Place, bool]], toponym: Toponym,
+           text: str) -> Sequence[tuple[Place, bool]]:
+    """Drop alternate-name candidates when a primary one exists, and a state named like the capital."""
+    if any(primary for _, primary in cands):
+        cands = [(p, primary) for p, primary in cands if primary]
+    if any(p.kind in _AREAS for p, _ in cands):
+        # "Middle East" the region, not the hamlet in Maryland.
+        cands = [(p, pr) for p, pr in cands if p.kind not in _TOWNS]
+    capitals = {p.country for p, _ in cands if p.kind == "capital"}
+    if capitals and any(p.kind == "admin1" and p.country in capitals for p, _ in cands):
+        said_state = any(text[e:e + 7].lower().lstrip().startswith("state") for _, e in toponym.spans)
+        if not said_state:
+            cands = [(p, pr) for p, pr in cands if not (p.kind == "admin1" and p.country in capitals)]
+    return cands
+
+
 def _add_evidence(ctx: Context, place: Place, weight: float, *, with_point: bool = True) -> None:
     if place.country:
         ctx.countries[place.country] += weight
@@ -223,21 +258,29 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             _add_evidence(fixed, place, 2.0)
 
     qualifiers: list[list[Place]] = []
-    candidates: list[tuple[tuple[Place, bool], ...]] = []
+    candidates: list[Sequence[tuple[Place, bool]]] = []
     for t in toponyms:
         quals: list[Place] = qualifier_of(", " + t.qualifier, 0, gazetteer) if t.qualifier else []
         for _, end in t.spans if not quals else ():
             quals = qualifier_of(text, end, gazetteer)
             if quals:
                 break
+        if not quals and t.country:
+            hinted = gazetteer.country(t.country)
+            quals = [hinted] if hinted is not None else []
         qualifiers.append(quals)
         if t.code:
             country = gazetteer.country(t.code)
             candidates.append(((country, True),) if country is not None else gazetteer.lookup(t.name))
         else:
-            candidates.append(gazetteer.lookup(t.name))
+            candidates.append(_prune(gazetteer.lookup(t.name), t, text))
         for q in quals:
             _add_evidence(fixed, q, 1.0)
+
+    # Which states could host each toponym's towns and counties (primary names only).
+    hosts = [{(p.country, p.admin1) for p, primary in cands if primary and p.kind in _LOCAL}
+             for cands in candidates]
+    votes: Counter[tuple[str, str]] = Counter(d for h in hosts for d in h)
 
     # Pass 1: fixed context only.
     first: list[Place | None] = []
@@ -249,8 +292,10 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
     for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
         ctx = Context(countries=Counter(fixed.countries), divisions=set(fixed.divisions),
                       town_divisions=set(fixed.town_divisions), points=list(fixed.points),
-                      towns_in={k: list(v) for k, v in fixed.towns_in.items()})
+                      towns_in={k: list(v) for k, v in fixed.towns_in.items()},
+                      shared=votes - Counter(hosts[i]))
         for j, other in enumerate(first):
             if j != i and other is not None and other.id not in {p.id for p, _ in cands}:
-                _add_evidence(ctx, other, max(1.0, len(toponyms[j].spans) ** 0.5))
+                weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
+                _add_evidence(ctx, other, weight)
         t.place, t.score = _best(cands, quals, ctx)
