@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tidings.errors import StoreError
 from tidings.store import Store
@@ -108,3 +111,55 @@ def test_store_default_url_from_env(monkeypatch):
 def test_store_bad_url_is_a_store_error():
     with pytest.raises(StoreError, match=r"\[T50[01]\]"):
         Store("mysql+nodriver://x/y")
+
+
+_words = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+                 max_size=30)
+
+
+@st.composite
+def records(draw):
+    """Contract-shaped records with offsets inside their text."""
+    text = draw(st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+                        min_size=1, max_size=200))
+
+    def span():
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, len(text)))
+        return {"start": start, "end": end, "text": text[start:end]}
+
+    n_ent = draw(st.integers(0, 4))
+    entities = [{
+        "id": f"E{i + 1}", "name": draw(_words), "type": draw(st.sampled_from(["PERSON", "ORG", "GPE"])),
+        "code": draw(st.none() | st.sampled_from(["KOR", "JPN", "IGO"])), "country": None,
+        "sector": draw(st.none() | st.sampled_from(["GOV", "MIL"])), "kb": None, "geo": None,
+        "roles": [], "mentions": [span() for _ in range(draw(st.integers(0, 3)))],
+    } for i in range(n_ent)]
+    ids = [e["id"] for e in entities]
+    ref = st.sampled_from(ids) if ids else st.none()
+    events = [{
+        "id": f"V{i + 1}", "type": draw(st.sampled_from(["CONSULT", "ACCUSE", "AID"])), "mode": None,
+        "context": None, "actors": draw(st.lists(ref, max_size=2)) if ids else [],
+        "targets": draw(st.lists(ref, max_size=2)) if ids else [], "place": draw(ref),
+        "when": draw(st.none() | st.dates().map(lambda d: d.isoformat())),
+        "modality": draw(st.sampled_from(["occurred", "planned", "negated"])),
+        "trigger": span(), "evidence": span(), "cameo": None, "source": None,
+    } for i in range(draw(st.integers(0, 3)))]
+    quotes = [{**span(), "kind": "direct", "speaker": draw(ref), "speaker_text": draw(_words),
+               "cue": "said", "addressee": None} for _ in range(draw(st.integers(0, 2)))]
+    times = [{**span(), "type": "DATE", "value": draw(_words)} for _ in range(draw(st.integers(0, 2)))]
+    return {
+        "id": "",
+        "headline": draw(st.none() | _words), "published": draw(st.none() | st.just("2023-01-29")),
+        "url": draw(st.none() | st.just("https://example.org/a")), "language": "en", "text": text,
+        "sections": [{"kind": "body", "start": 0, "end": len(text)}], "captions": [], "wire": [],
+        "entities": entities, "times": times, "quotes": quotes, "events": events,
+    }
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rec=records())
+def test_store_hypothesis_round_trip(store, rec):
+    rec["id"] = uuid.uuid4().hex[:16]  # examples share the store; an id stored is left alone
+    store.add(rec)
+    assert store.article(rec["id"]) == rec
