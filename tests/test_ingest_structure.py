@@ -282,3 +282,11 @@ def test_structure_invalid_user_pattern_names_file_and_line(tmp_path: Path) -> N
         "# source: test\n# licence: CC0\npattern\tanchor\tkind\tnote\n(unclosed\tstart\tline\t\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"boilerplate.tsv:4.*pattern"):
         load_patterns(str(tmp_path))
+
+
+@pytest.mark.parametrize("line", [
+    "Research by handset maker Nokia shows that more people use their phone for music.",
+    "Produced by a market research firm, the analysis found only 13% of buyers were happy.",
+])
+def test_structure_credit_words_opening_a_sentence_are_body(line: str) -> None:
+    assert [k for k, _ in kinds(f"Headline\n\nThe story opens here.\n\n{line}")] == ["headline", "body"]

@@ -8,7 +8,7 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 600  # langid is sure of a language within a few sentences; cost grows with length
 # Below this normalised probability the detector is guessing (a headline, a short note).
 MIN_CONFIDENCE = 0.8
 

@@ -59,6 +59,7 @@ class ReadingPatterns:
         boilerplate: ``(regex, kind)`` per boilerplate pattern.
         wire_tail_re: a closing credit at the end of a paragraph ("... in Europe. REUTERS").
         wire_line_re: a paragraph that is only an agency credit ("- AFP", "With Reuters").
+        slash_credit_re: a photo credit "AGENCY/Photographer" ending a paragraph.
         sha256: a digest of the files, to key caches on.
     """
 
@@ -73,6 +74,7 @@ class ReadingPatterns:
     boilerplate: tuple[tuple[re.Pattern[str], str], ...]
     wire_tail_re: re.Pattern[str]
     wire_line_re: re.Pattern[str]
+    slash_credit_re: re.Pattern[str]
     sha256: str
 
     def agency(self, text: str) -> str | None:
@@ -161,6 +163,9 @@ def load_patterns(data_dir: str | None = None) -> ReadingPatterns:
         boilerplate=tuple(rules),
         wire_tail_re=tail,
         wire_line_re=line,
+        slash_credit_re=re.compile(
+            rf"(?P<credit_part>(?P<credit>(?:{agency_re.pattern})/[^\n/]{{2,60}}(?:/[^\n/]{{2,40}})?))[\s.]*$"
+        ),
         sha256=digest,
     )
 

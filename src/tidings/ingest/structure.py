@@ -54,8 +54,11 @@ _DATELINE = re.compile(
 _BYLINE = re.compile(r"^\W{0,2}(?:By|BY|by)\s+(?P<rest>\S.*?)\s*$")
 _BYLINE_CUT = re.compile(r"\s*(?:,|\||•|·|\s[-–—]\s|\sin\s|\sfor\s|\son\s|\bPublished\b|\bUpdated\b)")
 _REPORTING = re.compile(
-    r"^\W{0,2}\(?\s*(?:(?:additional|further)\s+)?(?:reporting|writing|editing|compiled|research|"
-    r"graphics|produced|translated|edited|written|compiled)\s+by\b.*\)?\s*$",
+    # "(Reporting by ...; Editing by ...)" in parentheses; without them only the
+    # reporting/writing/editing credits, so "Research by X shows ..." stays body.
+    r"^\W{0,2}(?:\(\s*(?:(?:additional|further)\s+)?(?:reporting|writing|editing|compiled|research|graphics|"
+    r"produced|translated|edited|written)\s+by\b[^()]*(?:\([^()]*\)[^()]*)*\)"
+    r"|(?:(?:additional|further)\s+)?(?:reporting|writing|editing)\s+by\s+[A-Z][^.!?]*)\s*$",
     re.IGNORECASE,
 )
 _CAPTION_LABEL = re.compile(
@@ -270,7 +273,7 @@ def _caption(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
             match = paren
             line.paren_credit = True
     if match is None:
-        slash = re.search(rf"(?P<credit_part>(?P<credit>(?:{patterns.agency_re.pattern})/[^\n/]{{2,60}}(?:/[^\n/]{{2,40}})?))[\s.]*$", text)
+        slash = patterns.slash_credit_re.search(text)
         if slash and (slash.start() == 0 or text[slash.start() - 1] in " \t"):
             match = slash
     if match is None:
@@ -304,11 +307,13 @@ def _last_paren_caption_is_body(lines: list[_Line], state: _State) -> None:
         state.caption_date = state.caption_date_line = None
 
 
+_PHOTO_WORDS = re.compile(r"\b(?:Photo|Photograph|Getty|Images?|Pool|Handout)\b", re.IGNORECASE)
+
+
 def _is_photo_credit(credit: str, patterns: ReadingPatterns) -> bool:
     if patterns.agency(credit) is not None:
         return True
-    return bool(re.search(r"\b(?:Photo|Photograph|Getty|Images?|Pool|Handout)\b", credit, re.IGNORECASE)
-                or ("/" in credit and patterns.agency_re.search(credit)))
+    return bool(_PHOTO_WORDS.search(credit) or ("/" in credit and patterns.agency_re.search(credit)))
 
 
 def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
