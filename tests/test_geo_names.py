@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.language import Language
 
 from tidings.geo import geoparse, haversine_km, name_key, place_spans
 
@@ -17,9 +18,15 @@ def test_geo_name_key_folds_spellings(a: str, b: str) -> None:
     assert name_key(a) == name_key(b)
 
 
+@pytest.fixture(scope="module")
+def blank() -> Language:
+    return spacy.blank("en")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("She moved to St. Louis, then to the U.S.", [("St. Louis", "GPE"), ("U.S.", "GPE")]),
         ("She moved to Minnesota last year.", [("Minnesota", "GPE")]),
         ("Peace talks in the Middle East stalled.", [("Middle East", "LOC")]),
         ("The Minnesota Department of Transportation said so.", [("Minnesota", "GPE")]),
@@ -27,8 +34,9 @@ def test_geo_name_key_folds_spellings(a: str, b: str) -> None:
         ("Nothing here at all.", []),
     ],
 )
-def test_geo_place_spans_on_a_blank_pipeline(text: str, expected: list[tuple[str, str]]) -> None:
-    doc = spacy.blank("en")(text)
+def test_geo_place_spans_on_a_blank_pipeline(blank: Language, text: str,
+                                             expected: list[tuple[str, str]]) -> None:
+    doc = blank(text)
     found = [(text[s:e], label) for s, e, label in place_spans(doc)]
     assert found == expected
 

@@ -36,7 +36,7 @@ from tidings.geo._names import is_latin, name_key
 logger = logging.getLogger(__name__)
 
 # Bump when the index layout or the way it is derived changes.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 _SOURCE_FILES = ("cities500.json", "countries.json", "us_states.json", "us_counties.json", "continents.json")
 # Order of feature kinds, most general first.
 KINDS = ("continent", "region", "country", "admin1", "county", "capital", "city")
@@ -159,7 +159,8 @@ class _Builder:
 
     def __init__(self) -> None:
         self.rows: list[tuple[int, str, str, str, str, float, float, int]] = []
-        self.names: dict[str, dict[int, tuple[int, str]]] = defaultdict(dict)
+        self.names: dict[str, dict[int, int]] = defaultdict(dict)
+        self.texts: set[tuple[str, int]] = set()
 
     def add(self, geonameid: int, name: str, kind: str, country: str, admin1: str,
             lat: float, lon: float, population: int) -> int:
@@ -169,9 +170,9 @@ class _Builder:
     def name(self, place: int, name: str, *, primary: bool) -> None:
         key = name_key(name)
         if key:
-            prev = self.names[key].get(place)
-            if prev is None or (primary and not prev[0]):
-                self.names[key][place] = (1 if primary else 0, name)
+            self.names[key][place] = max(self.names[key].get(place, 0), 1 if primary else 0)
+            if primary:
+                self.texts.add((name, place))
 
     def write(self, path: Path) -> None:
         con = sqlite3.connect(path)
@@ -180,7 +181,8 @@ class _Builder:
                 """
                 CREATE TABLE places (id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, kind TEXT,
                                      country TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER);
-                CREATE TABLE names (key TEXT, place INTEGER, is_primary INTEGER, text TEXT);
+                CREATE TABLE names (key TEXT, place INTEGER, is_primary INTEGER);
+                CREATE TABLE texts (text TEXT, place INTEGER);
                 """
             )
             con.executemany(
@@ -188,10 +190,10 @@ class _Builder:
                 ((i, *row) for i, row in enumerate(self.rows, start=1)),
             )
             con.executemany(
-                "INSERT INTO names VALUES (?, ?, ?, ?)",
-                ((k, p, prim, text) for k, places in self.names.items()
-                 for p, (prim, text) in places.items()),
+                "INSERT INTO names VALUES (?, ?, ?)",
+                ((k, p, prim) for k, places in self.names.items() for p, prim in places.items()),
             )
+            con.executemany("INSERT INTO texts VALUES (?, ?)", sorted(self.texts))
             con.execute("CREATE INDEX names_key ON names (key)")
             con.commit()
         finally:
@@ -343,6 +345,8 @@ class Gazetteer:
         self._by_id: dict[int, Place] = {}
         self._divisions: dict[tuple[str, str], Place] | None = None
         self._countries: dict[str, Place] | None = None
+        # Structures other modules derive from this gazetteer, built once (the matcher's names).
+        self.memo: dict[str, Any] = {}
 
     def lookup(self, name: str) -> tuple[tuple[Place, bool], ...]:
         """Return the places a name may stand for, each with whether it is a primary name.
@@ -401,8 +405,8 @@ class Gazetteer:
             ``(name, kind)`` pairs, one per distinct name.
         """
         rows = self._con.execute(
-            "SELECT DISTINCT n.text, p.kind FROM names n JOIN places p ON p.id = n.place "
-            "WHERE n.is_primary = 1 AND (p.kind NOT IN ('city', 'capital') OR p.population >= ?)",
+            "SELECT DISTINCT t.text, p.kind FROM texts t JOIN places p ON p.id = t.place "
+            "WHERE p.kind NOT IN ('city', 'capital') OR p.population >= ?",
             (min_population,),
         ).fetchall()
         return [(r[0], r[1]) for r in rows]

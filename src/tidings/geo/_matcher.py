@@ -5,12 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
-from spacy.vocab import Vocab
 
 from tidings.geo._gazetteer import Gazetteer, load_gazetteer
 
@@ -29,16 +26,16 @@ _CALENDAR_AND_COMPASS = frozenset({
 _AREA_KINDS = frozenset({"continent", "region"})
 _STRONG_KINDS = frozenset({"country", "admin1", "continent", "region"})
 _LOCK = threading.Lock()
-# Keyed by id(vocab), holding the vocab so the id cannot be reused (Vocab has no weakref).
-_MATCHERS: dict[int, tuple[Vocab, PhraseMatcher, dict[str, str]]] = {}
+# The longest name, in tokens, worth trying ("Saint Vincent and the Grenadines").
+MAX_TOKENS = 6
 
 
-def _matcher(vocab: Vocab, gazetteer: Gazetteer) -> tuple[PhraseMatcher, dict[str, str]]:
-    """Build (once per vocab) a case-sensitive phrase matcher over well-known names."""
+def _names(gazetteer: Gazetteer) -> dict[str, str]:
+    """Return (once per gazetteer) well-known names, as written, with their kind."""
     with _LOCK:
-        found = _MATCHERS.get(id(vocab))
-        if found is not None and found[0] is vocab:
-            return found[1], found[2]
+        found = gazetteer.memo.get("place_names")
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         kinds: dict[str, str] = {}
         for text, kind in gazetteer.names(min_population=MIN_POPULATION):
             if text in _CALENDAR_AND_COMPASS:
@@ -51,12 +48,9 @@ def _matcher(vocab: Vocab, gazetteer: Gazetteer) -> tuple[PhraseMatcher, dict[st
             prev = kinds.get(text)
             if prev is None or (kind in _STRONG_KINDS and prev not in _STRONG_KINDS):
                 kinds[text] = kind
-        matcher = PhraseMatcher(vocab, attr="ORTH")
-        tokenizer = English(vocab=vocab).tokenizer
-        matcher.add("PLACE", list(tokenizer.pipe(kinds)))
-        _MATCHERS[id(vocab)] = (vocab, matcher, kinds)
-        logger.debug("place matcher built with %d names", len(kinds))
-        return matcher, kinds
+        gazetteer.memo["place_names"] = kinds
+        logger.debug("place matcher holds %d names", len(kinds))
+        return kinds
 
 
 def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[int, int, str]]:
@@ -64,7 +58,7 @@ def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[i
 
     Matches the names of countries, first-order divisions, continents, regions
     and towns of at least 15,000 people, as written (case-sensitive), longest
-    first. A one-word town name counts only when the tagger reads it as a proper
+    first, by dictionary look-up of the token runs that start with a capital. A one-word town name counts only when the tagger reads it as a proper
     noun, so "Reading" in "reading the report" is not a town.
 
     Args:
@@ -75,15 +69,25 @@ def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[i
         ``(start_char, end_char, label)`` with label ``GPE`` (countries,
         divisions, towns) or ``LOC`` (continents, regions), in text order.
     """
-    gaz = gazetteer or load_gazetteer()
-    matcher, kinds = _matcher(doc.vocab, gaz)
+    kinds = _names(gazetteer or load_gazetteer())
     spans: list[Span] = []
     tagged = doc.has_annotation("POS")
-    for _, start, end in matcher(doc):
-        span = doc[start:end]
-        kind = kinds.get(span.text)
+    text = doc.text
+    n = len(doc)
+    for start in range(n):
+        first = doc[start]
+        if not first.text[:1].isupper():
+            continue
+        # The longest name starting here, compared as written (spacing included).
+        kind = None
+        for end in range(min(n, start + MAX_TOKENS), start, -1):
+            last = doc[end - 1]
+            kind = kinds.get(text[first.idx : last.idx + len(last.text)])
+            if kind is not None:
+                break
         if kind is None:
             continue
+        span = doc[start:end]
         if end - start == 1 and kind not in _STRONG_KINDS and tagged and span[0].pos_ != "PROPN":
             continue
         # Inside a capitalised name ("Alexandria Police", "Ross Perot"): a town is
