@@ -162,7 +162,7 @@ def _previous_paragraph_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tup
     if q.paragraph == 0:
         return None
     pstart, pend = ix.paras[q.paragraph - 1]
-    text = ix.doc.text
+    text = ix.text
     if not text[pstart:pend].rstrip().endswith(":"):
         return None
     last = ix.token_at(pend - 1)
@@ -194,7 +194,7 @@ def find_direct(
     Returns:
         The attributed quotations, the unattributed embedded fragments and the cues used.
     """
-    text = doc.text
+    text = ix.text
     result = DirectResult()
     previous: Quote | None = None
     previous_para = -10

@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from tidings.nlp._quotes.marks import paragraphs
@@ -16,6 +18,7 @@ class DocIndex:
 
     Attributes:
         doc: the Doc.
+        text: its text (``doc.text`` joins every token anew on each access).
         starts: character offset of each token.
         sent_starts: token index where each sentence starts.
         paras: ``(start, end)`` characters of each paragraph.
@@ -23,6 +26,7 @@ class DocIndex:
     """
 
     doc: Doc
+    text: str
     starts: list[int]
     sent_starts: list[int]
     paras: list[tuple[int, int]]
@@ -31,11 +35,18 @@ class DocIndex:
     @classmethod
     def build(cls, doc: Doc) -> DocIndex:
         """Index a parsed Doc."""
-        paras = paragraphs(doc.text)
-        sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        text = doc.text
+        paras = paragraphs(text)
+        arr = doc.to_array([IDX, SENT_START])
+        sent_starts = [0]
+        if doc.has_annotation("SENT_START"):
+            sent_starts = [int(i) for i in np.flatnonzero(arr[:, 1] == 1)] or [0]
+            if sent_starts[0] != 0:
+                sent_starts.insert(0, 0)
         return cls(
             doc=doc,
-            starts=[t.idx for t in doc],
+            text=text,
+            starts=arr[:, 0].tolist(),
             sent_starts=sent_starts,
             paras=paras,
             para_starts=[p[0] for p in paras],

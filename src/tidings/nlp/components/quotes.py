@@ -13,8 +13,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from tidings.errors import ConfigError
@@ -66,44 +67,64 @@ class QuoteFinder:
                                  kinds=frozenset(kinds) if kinds is not None else None)
         self.min_unattributed_words = min_unattributed_words
         self.min_fragment_words = min_fragment_words
-        self.matcher = Matcher(nlp.vocab)
-        lemmas = sorted(self.lexicon.clause)
-        self.matcher.add("CUE", [[{"LEMMA": {"IN": lemmas}}], [{"LOWER": {"IN": lemmas}}]])
-        self.matcher.add("ACCORDING", [[{"LOWER": "according"}, {"LOWER": "to"}]])
+        # Cue candidates are found with one vectorised lookup over the Doc's lemma and
+        # lower-case arrays: cheaper than a Matcher for a plain word list.
+        strings = nlp.vocab.strings
+        self._cue_ids = np.array(sorted(strings.add(lemma) for lemma in self.lexicon.clause), dtype=np.uint64)
+        self._according = (strings.add("according"), strings.add("to"))
 
     def __call__(self, doc: Doc) -> Doc:
         """Find the quotes of a Doc and set ``doc._.tidings_quotes``."""
-        self.set_annotations(doc, self.match(doc))
+        quotes, text = self._match(doc)
+        doc._.tidings_quotes = [q.as_dict(text) for q in quotes]
         return doc
 
     def match(self, doc: Doc) -> list[Quote]:
         """Find the quotes of a parsed Doc, in text order."""
+        return self._match(doc)[0]
+
+    def _match(self, doc: Doc) -> tuple[list[Quote], str]:
         if not doc.has_annotation("DEP"):
             logger.debug("tidings_quotes: the Doc has no dependency parse; no quotes read")
-            return []
+            return [], ""
         ix = DocIndex.build(doc)
-        quoted = find_quoted(doc.text, ix.paras)
+        quoted = find_quoted(ix.text, ix.paras)
         resolver = SpeakerResolver.for_doc(doc)
         direct = find_direct(
             doc, ix, quoted, self.lexicon, resolver, min_unattributed_words=self.min_unattributed_words
         )
-        cue_spans = sorted({(s, e) for _id, s, e in self.matcher(doc)})
+        cue_spans = self._cue_candidates(doc)
         indirect, left = find_indirect(
             doc, ix, cue_spans, self.lexicon, resolver,
             taken=direct.quotes, claimed=direct.claimed, fragments=direct.fragments,
         )
         quotes = direct.quotes + indirect
-        text = doc.text
+        text = ix.text
         for fragment in left:
             if len(text[fragment.start : fragment.end].split()) >= self.min_fragment_words:
                 # Words in marks inside a sentence of the writer's: someone's words, reported.
                 quotes.append(Quote(fragment.start, fragment.end, "mixed"))
         quotes.sort(key=lambda q: (q.start, q.end))
-        return quotes
+        return quotes, text
+
+    def _cue_candidates(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token spans of possible cues: a cue lemma (or word), or "according to"."""
+        if len(doc) == 0:
+            return []
+        arr = doc.to_array([LEMMA, LOWER])
+        hits = np.isin(arr[:, 0], self._cue_ids) | np.isin(arr[:, 1], self._cue_ids)
+        spans = [(int(i), int(i) + 1) for i in np.flatnonzero(hits)]
+        according, to = self._according
+        lower = arr[:, 1]
+        for i in np.flatnonzero(lower[:-1] == according):
+            if lower[i + 1] == to:
+                spans.append((int(i), int(i) + 2))
+        return sorted(spans)
 
     def set_annotations(self, doc: Doc, quotes: list[Quote]) -> None:
         """Write the quotes to ``doc._.tidings_quotes`` as output records."""
-        doc._.tidings_quotes = [q.as_dict(doc.text) for q in quotes]
+        text = doc.text
+        doc._.tidings_quotes = [q.as_dict(text) for q in quotes]
 
 
 @Language.factory(
