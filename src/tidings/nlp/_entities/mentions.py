@@ -311,7 +311,10 @@ class MentionFinder:
                 words = [t.text for t in doc[m.name_start : m.end] if not t.is_punct]
                 if len(words) < 2 or any(self.kn.surface.get(w) for w in words):
                     continue
-                full_people.add(" ".join(words))
+                full = doc[m.name_start : m.end].text
+                if full in full_people:
+                    continue
+                full_people.add(full)
                 person_parts.add(words[-1])
         votes: dict[str, Counter[str]] = {}
         for m in mentions:
@@ -320,16 +323,26 @@ class MentionFinder:
             key = doc[m.name_start : m.end].text
             weight = 1 if _in_headline(doc, m) else 2
             votes.setdefault(key, Counter())[m.type] += weight
+        for full in list(full_people):
+            counts = votes.get(full)
+            if counts and counts.most_common(1)[0][0] != "PERSON":
+                person_parts.discard(full.split()[-1])
         for m in mentions:
             if m.known is not None and m.source in {"gazetteer", "dateline"}:
                 continue
             text = doc[m.name_start : m.end].text
-            if m.type != "PERSON" and (text in person_parts or text in full_people):
+            if m.type != "PERSON" and text in person_parts:
                 m.type = "PERSON"
                 continue
             counts = votes.get(text)
             if counts and len(counts) > 1:
                 m.type = counts.most_common(1)[0][0]
+                if m.type == "PERSON" and " " not in text and text not in person_parts \
+                        and m.name_start == m.start:
+                    # A one-word "person" never named in full, typed otherwise elsewhere:
+                    # news introduces people by their full name, so it is not one.
+                    others = Counter({t: c for t, c in counts.items() if t != "PERSON"})
+                    m.type = others.most_common(1)[0][0]
 
     def _propagate(self, doc: Doc, mentions: list[Mention], occupied: list[int],
                    in_story: object) -> list[Mention]:

@@ -25,6 +25,8 @@ _AMBIGUOUS_MONTHS = {"may", "march"}
 _MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", "from", "to", "last",
                "next", "this", "early", "late", "mid", "before", "after", "between", "and", "or",
                "around", "on", "for", "each", "every", "that", "the", "until", "until", "as"}
+_UNTIL = re.compile(r"\b(?-i:until|till|through)\s+(?:[\w.:]+\s+){0,3}$")
+_BY = re.compile(r"\bby\s+$")
 _PER_CUES = re.compile(r"(?:\d|%|million|billion|trillion|percent|cents?|dollars?|pounds?|euros?|yen|times|tons?|barrels?)\W*$", re.I)
 
 
@@ -222,14 +224,14 @@ def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
 
 def _nearest_year(a: date, month: int, day: int, tense: str | None) -> int:
     """The year of a month (and day) written without one: the nearest such date,
-    except that a past clause does not reach more than a quarter ahead and a future
-    clause not more than a quarter back ("was extended to Nov. 16" may look ahead)."""
+    except that a past clause does not reach more than a quarter ahead ("was extended
+    to Nov. 16" may look ahead) and a future clause not more than a month back."""
     best: tuple[float, int] | None = None
     for y in (a.year - 1, a.year, a.year + 1):
         diff = (y - a.year) * 12 + (month - a.month) + (day - a.day) / 31
         if tense == PAST and diff > 3:
             continue
-        if tense == FUTURE and diff < -3:
+        if tense == FUTURE and diff < -1:
             continue
         key = (abs(diff) + (0.01 if diff > 0 else 0), y)
         if best is None or key < best:
@@ -666,8 +668,10 @@ def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
     # News reads a bare weekday as the closest one in the direction of its clause:
     # past events look back, plans and present-tense schedules look ahead.
     direction = cal.FUTURE if ctx.tense in {FUTURE, PRESENT} else cal.PAST
-    before = ctx.text[max(0, m.start() - 8) : m.start()].lower().split()
-    if before and before[-1] in {"until", "till", "through", "by"} and ctx.tense != PAST:
+    # "until Tuesday", "until 9 a.m. Tuesday": a deadline lies ahead even in a past clause
+    # ("Until Thursday, they had not..." opens a sentence about a past state: not a deadline)
+    before = ctx.text[max(0, m.start() - 24) : m.start()]
+    if _UNTIL.search(before) or (_BY.search(before) and ctx.tense != PAST):
         direction = cal.FUTURE
     d = cal.weekday_date(ctx.anchor, day, direction)
     how = "publication" if d == ctx.anchor else f"tense-{ctx.tense or 'past'}"
