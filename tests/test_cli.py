@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, assert_valid_record
 
+from conftest import FIXTURES, assert_valid_record
 from tidings.cli import cli
 
 READING = FIXTURES / "reading"

@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES
 from test_ingest_formats import make_warc
-
 from tidings.errors import ConfigError
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths
 from tidings.records import Article

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, assert_valid_record
 
+from conftest import FIXTURES, assert_valid_record
 from tidings.errors import Skipped
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths, read_text
 from tidings.nlp.pipeline import doc_to_record

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from tidings.ingest import ReadOptions, find_structure, read_text
 from tidings.ingest._patterns import FILES, load_patterns
 from tidings.records import NON_STORY_KINDS

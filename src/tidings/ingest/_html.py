@@ -52,19 +52,23 @@ def read_html(markup: str, *, source: str, url: str | None = None, entry: str | 
         raise ParseError(f"[T105] {source}: malformed HTML: the markup cannot be parsed; "
                          "check that the file is a complete web page")
     document = bare_extraction(tree, url=url, with_metadata=True, **EXTRACTION_OPTIONS)
-    if document is None or not (document.text or "").strip():
+    meta: dict[str, Any] = {}
+    if document is not None:
+        meta = document if isinstance(document, dict) else document.as_dict()
+    body = str(meta.get("text") or "")
+    if not body.strip():
         raise ParseError(f"[T110] {source}: no article text found in the HTML page")
-    paragraphs = "\n\n".join(line.strip() for line in document.text.split("\n") if line.strip())
-    headline, text = with_headline(document.title, paragraphs)
+    paragraphs = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
+    headline, text = with_headline(meta.get("title"), paragraphs)
     match = _HTML_LANG.search(markup[:4096])
     return Draft(
         text=text,
         format=fmt,
         source_entry=entry,
         headline=headline,
-        published=document.date or None,
-        url=document.url or url,
-        author=document.author or None,
-        sitename=document.sitename or None,
-        language=(document.language or (match.group(1).lower() if match else None)),
+        published=meta.get("date") or None,
+        url=meta.get("url") or url,
+        author=meta.get("author") or None,
+        sitename=meta.get("sitename") or None,
+        language=meta.get("language") or (match.group(1).lower() if match else None),
     )
