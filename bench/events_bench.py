@@ -1,0 +1,92 @@
+"""Benchmark the event stage against the bare spaCy pipeline on the BBC politics articles.
+
+Times (best of ``--rounds``):
+
+(a) the bare spaCy model, ``nlp.pipe`` over the article texts;
+(b) the ``tidings_events`` component alone, over the same articles already run
+    through every stage before it (entities, times, quotes), as in use.
+
+Prints both, articles and events per second, and b as a share of a. Floor: the
+event stage adds at most 15% to the bare spaCy time (exit 1 with ``--check``
+when it adds more). Other work on the cores skews the figures; the load
+average is printed first.
+
+Usage:
+    nice -n 10 python bench/events_bench.py [--limit N] [--rounds R] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from eval._shared import shared_data_dir  # noqa: E402
+
+SHARE_FLOOR = 0.15
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=0, help="use the first N articles (default all)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the floor is missed")
+    args = parser.parse_args(argv)
+
+    data = shared_data_dir()
+    corpus = data / "news" / "bbc-news-fulltext" / "politics" if data else None
+    if corpus is None or not corpus.is_dir():
+        print("skipped: ../shared/data/news/bbc-news-fulltext/politics is absent (set TIDINGS_SHARED)")
+        return 0
+
+    import spacy
+
+    from tidings.ingest import Failure, read_paths
+    from tidings.nlp.pipeline import MODEL, load_pipeline, make_doc, masked_text
+
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    paths = sorted(str(p) for p in corpus.glob("*.txt"))
+    if args.limit:
+        paths = paths[: args.limit]
+    articles = [a for a in read_paths(paths) if not isinstance(a, Failure)]
+    texts = [masked_text(a) for a in articles]
+
+    bare = spacy.load(MODEL)
+    list(bare.pipe(texts[:4]))
+    bare_best = float("inf")
+    for _ in range(args.rounds):
+        started = time.perf_counter()
+        for _doc in bare.pipe(texts, batch_size=16):
+            pass
+        bare_best = min(bare_best, time.perf_counter() - started)
+
+    nlp = load_pipeline()
+    events = nlp.get_pipe("tidings_events")
+    with nlp.select_pipes(disable=["tidings_events"]):
+        docs = list(nlp.pipe((make_doc(nlp, a) for a in articles), batch_size=16))
+    stage_best = float("inf")
+    n_events = 0
+    for _ in range(args.rounds):
+        started = time.perf_counter()
+        for doc in docs:
+            events(doc)
+        stage_best = min(stage_best, time.perf_counter() - started)
+        n_events = sum(len(d._.tidings_events) for d in docs)
+
+    share = stage_best / bare_best
+    print(f"articles: {len(articles)}")
+    print(f"bare spaCy:   {bare_best:.2f} s ({len(articles) / bare_best:.1f} articles/s)")
+    print(f"event stage:  {stage_best:.3f} s ({len(articles) / stage_best:.0f} articles/s, {n_events} events)")
+    print(f"event stage adds {share:.1%} to bare spaCy (floor {SHARE_FLOOR:.0%})")
+    if args.check and share > SHARE_FLOOR:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
