@@ -49,6 +49,12 @@ def test_ingest_bad_input_one_line(data: bytes, name: str, reason: str | None) -
     assert failures[0].message.startswith("[T1") and name in failures[0].message
 
 
+@pytest.mark.parametrize("data", [b"<<<>>>", b"<html"])
+def test_ingest_bad_input_unparseable_html(data: bytes) -> None:
+    failure = only_failure(data, "page.html", format="html")
+    assert failure.reason == "malformed-html"
+
+
 def test_ingest_bad_input_huge(tmp_path: Path) -> None:
     failure = only_failure(STORY, "story.txt", max_bytes=100)
     assert failure.reason == "too-large" and "--max-bytes" in failure.message
