@@ -232,7 +232,7 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
         return _page(the_store.clusters(flt, limit=limit, cursor=cursor, min_reports=min_reports))
 
     @reads.get("/clusters/{cluster_id}", summary="One event cluster with every report and source")
-    def get_cluster(cluster_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
+    def get_cluster(cluster_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
         found = the_store.cluster(cluster_id)
         if found is None:
             raise ApiError(404, f"no event cluster with id {cluster_id}")
@@ -244,7 +244,7 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
         return _page(the_store.entities(name=name, type=type, limit=limit, cursor=cursor))
 
     @reads.get("/entities/{entity_id}", summary="One entity with its name variants")
-    def get_entity(entity_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
+    def get_entity(entity_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
         found = the_store.entity(entity_id)
         if found is None:
             raise ApiError(404, f"no entity with id {entity_id}")
@@ -268,12 +268,12 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
         return _page(the_store.search(q, limit=limit, cursor=cursor))
 
     @writes.post("/entities/merge", summary="Fold entity 'other' into entity 'into'")
-    def merge(into: Annotated[int, Body(ge=1, le=2**62)],
-              other: Annotated[int, Body(ge=1, le=2**62)]) -> dict[str, Any]:
+    def merge(into: Annotated[int, Body(ge=1, le=2**31 - 1)],
+              other: Annotated[int, Body(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
         return {"ok": True, "entity": the_store.merge_entities(into, other)}
 
     @writes.post("/entities/{entity_id}/split", summary="Split an article's or a name's mentions off")
-    def split(entity_id: Annotated[int, Path(ge=1, le=2**62)], article: Annotated[str | None, Body(max_length=64)] = None,
+    def split(entity_id: Annotated[int, Path(ge=1, le=2**31 - 1)], article: Annotated[str | None, Body(max_length=64)] = None,
               name: Annotated[str | None, Body(max_length=200)] = None) -> dict[str, Any]:
         return {"ok": True, "entity": the_store.split_entity(entity_id, article_id=article, name=name)}
 

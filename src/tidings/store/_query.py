@@ -33,6 +33,8 @@ from tidings.store._ingest import date_of
 from tidings.store._resolve import normalise_name
 
 MAX_LIMIT = 1000
+# Ids are 32-bit on every backend (PostgreSQL INTEGER).
+MAX_ID = 2**31 - 1
 
 # Event modes that put an actor somewhere: the itinerary is read from them.
 TRAVEL_MODES = frozenset({"visit", "arrive", "travel", "trip"})
@@ -80,10 +82,19 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     except (ValueError, TypeError) as exc:
         raise StoreError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given") from exc
     if not isinstance(key, list) or len(key) != arity or not all(
-        isinstance(k, str | int) and not isinstance(k, bool) for k in key
+        (isinstance(k, str) and "\x00" not in k)
+        or (isinstance(k, int) and not isinstance(k, bool) and 0 <= k <= MAX_ID)
+        for k in key
     ):
         raise StoreError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
     return key
+
+
+def check_text(*values: str | None) -> None:
+    """Refuse NUL characters in query text: PostgreSQL cannot take them as parameters."""
+    for value in values:
+        if value is not None and "\x00" in value:
+            raise StoreError("[T534] the query contains a NUL character; remove it")
 
 
 def _limit(limit: int) -> int:
@@ -111,9 +122,11 @@ def entity_ids(conn: Connection, ref: str) -> list[int]:
     equals it or contains it as whole words ("Stoltenberg" finds "Jens
     Stoltenberg"). Exact matches win over partial ones.
     """
+    check_text(ref)
     m = _ID.match(ref.strip())
     if m:
-        return [int(m.group(1))]
+        gid = int(m.group(1))
+        return [gid] if gid <= MAX_ID else []
     norm = normalise_name(ref)
     if not norm:
         return []
@@ -191,6 +204,8 @@ def _event_select() -> Select[Any]:
 def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str | None = None) -> Page:
     """Event reports matching the filter, in date order."""
     limit = _limit(limit)
+    check_text(flt.actor, flt.target, flt.entity, flt.type, flt.modality, flt.place, flt.country,
+               flt.article)
     ev = s.events
     stmt = _event_select()
     since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
@@ -233,6 +248,9 @@ def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str
              min_reports: int = 1) -> Page:
     """Event clusters (real-world events) whose reports match the filter, in date order."""
     limit = _limit(limit)
+    check_text(flt.actor, flt.target, flt.entity, flt.type, flt.modality, flt.country)
+    if flt.cluster is not None and not 0 <= flt.cluster <= MAX_ID:
+        return Page([])
     c, ev = s.event_clusters, s.events
     member = _event_select().with_only_columns(ev.c.cluster_id)
     if flt.actor:
@@ -299,6 +317,7 @@ def entities(conn: Connection, *, name: str | None = None, type: str | None = No
              limit: int = 50, cursor: str | None = None) -> Page:
     """Global entities with their counts of articles and mentions, by id."""
     limit = _limit(limit)
+    check_text(name, type)
     g, e, m = s.global_entities, s.entities, s.mentions
     n_articles = select(func.count(func.distinct(e.c.article_id))).where(
         e.c.global_id == g.c.id).scalar_subquery()
@@ -329,6 +348,8 @@ def entity_dict(conn: Connection, row: Any) -> dict[str, Any]:
 
 
 def entity(conn: Connection, gid: int) -> dict[str, Any] | None:
+    if not 0 <= gid <= MAX_ID:
+        return None
     page = entities(conn, name=str(gid), limit=1)
     return page.items[0] if page.items else None
 
@@ -337,6 +358,7 @@ def quotes(conn: Connection, *, speaker: str | None = None, text_: str | None = 
            article: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
     """Quotes by speaker and words they contain, in store order."""
     limit = _limit(limit)
+    check_text(speaker, text_, article)
     q, g, a = s.quotes, s.global_entities, s.articles
     stmt = select(q, g.c.name.label("speaker_name"), a.c.url, a.c.headline, a.c.published).join(
         a, a.c.id == q.c.article_id).outerjoin(g, g.c.id == q.c.speaker_global_id)
@@ -398,6 +420,7 @@ def articles(conn: Connection, *, limit: int = 50, cursor: str | None = None,
 
 def article_record(conn: Connection, article_id: str) -> dict[str, Any] | None:
     """The stored reading of an article, as the record it was ingested from."""
+    check_text(article_id)
     a = s.articles
     row = conn.execute(select(a.c.data, a.c.text).where(a.c.id == article_id)).first()
     if row is None:
@@ -421,6 +444,7 @@ def article_record(conn: Connection, article_id: str) -> dict[str, Any] | None:
 def search(conn: Connection, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
     """Full-text search over article headlines and texts, best match first."""
     limit = _limit(limit)
+    check_text(query)
     words = re.findall(r"\w+", query, flags=re.UNICODE)
     if not words:
         return Page([])

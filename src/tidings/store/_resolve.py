@@ -186,7 +186,8 @@ def merge(conn: Connection, into: int, other: int) -> None:
     if into == other:
         raise StoreError(f"[T511] cannot merge entity {into} into itself")
     g = s.global_entities
-    present = set(conn.execute(select(g.c.id).where(g.c.id.in_([into, other]))).scalars())
+    ids = [i for i in (into, other) if 0 <= i < 2**31]
+    present = set(conn.execute(select(g.c.id).where(g.c.id.in_(ids))).scalars())
     for gid in (into, other):
         if gid not in present:
             raise StoreError(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
@@ -226,6 +227,11 @@ def split(
     """
     if article_id is None and name is None:
         raise StoreError("[T513] split needs --article or --name to say which mentions move")
+    if not 0 <= gid < 2**31:
+        raise StoreError(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
+    for value in (article_id, name):
+        if value is not None and "\x00" in value:
+            raise StoreError("[T534] the request contains a NUL character; remove it")
     e = s.entities
     cond = [e.c.global_id == gid]
     if article_id is not None:

@@ -173,6 +173,7 @@ class Store:
         return summary
 
     def has_article(self, article_id: str) -> bool:
+        _query.check_text(article_id)
         with self.read() as conn:
             a = s.articles
             return conn.execute(select(a.c.id).where(a.c.id == article_id)).first() is not None
@@ -182,6 +183,7 @@ class Store:
             return set(conn.execute(select(s.articles.c.id)).scalars())
 
     def delete_article(self, article_id: str) -> bool:
+        _query.check_text(article_id)
         with self.write() as conn:
             if conn.execute(select(s.articles.c.id).where(s.articles.c.id == article_id)).first() is None:
                 return False
