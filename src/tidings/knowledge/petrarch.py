@@ -43,10 +43,13 @@ logger = logging.getLogger(__name__)
 _ORG_PREFIXES = frozenset({"IGO", "NGO", "NGM", "MNC", "IMG", "UIS", "UNO", "IMF"})
 
 # CAMEO role codes: the sector of a code is the first of these after the country.
-_SECTORS = frozenset(
-    "GOV MIL REB OPP PTY COP JUD SPY MED EDU BUS CRM CVL LAB LEG HLH REF MOD RAD ELI AGR ENV "
-    "HRI UAF INS SEP REL DEV NGO IGO".split()
-)
+# fmt: off
+_SECTORS = frozenset({
+    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "MED", "EDU", "BUS", "CRM", "CVL", "LAB",
+    "LEG", "HLH", "REF", "MOD", "RAD", "ELI", "AGR", "ENV", "HRI", "UAF", "INS", "SEP", "REL", "DEV",
+    "NGO", "IGO",
+})
+# fmt: on
 
 _COMMENT_BLOCK = re.compile(r"<!.*?-->", re.S)
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -441,8 +444,8 @@ def load_petrarch_verbs(path: str | Path) -> list[VerbEntry]:
             expect_verb = False
             if not word or "_" in word or "+" in word or " " in word:
                 continue
-            code = _BRACKET.findall(body)
-            verb_code = clean(code[0]) if code else default
+            found = _BRACKET.findall(body)
+            verb_code = clean(found[0]) if found else default
             verbs.append(word.lower())
             if verb_code:
                 out.append(VerbEntry(word.lower(), (), verb_code, f"{name}:{lineno}"))

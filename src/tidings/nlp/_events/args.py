@@ -51,7 +51,7 @@ class EntityIndex:
         self.entities: dict[str, dict[str, Any]] = {}
         self.by_code: dict[str, str] = {}
         self._spans: dict[int, list[tuple[int, str]]] = {}
-        group = doc.spans["tidings_mentions"] if "tidings_mentions" in doc.spans else None
+        group = doc.spans.get("tidings_mentions", None)
         if group is not None and doc._.tidings_entities is not None:
             for ent in doc._.tidings_entities:
                 self.entities[ent["id"]] = ent

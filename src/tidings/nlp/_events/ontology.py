@@ -224,14 +224,15 @@ def _trigger(e: dict[str, object], types: dict[str, dict[str, object]],
             path=path, line=line, field="type",
         )
     mode = str(e["mode"]) if e.get("mode") else (str(row["mode"]) if same and row and row.get("mode") else None)
-    modes = types[typ].get("modes") or []
+    modes = list(types[typ].get("modes") or [])  # type: ignore[call-overload]
     if mode and modes and mode not in modes:
         raise LexiconError(f"[T233] mode {mode!r} is not a mode of {typ}; expected one of {modes}",
                            path=path, line=line, field="mode")
     context = str(e["context"]) if e.get("context") else None
     if context is None and same and row and row.get("context"):
         context = str(row["context"][0])  # type: ignore[index]
-    target = tuple(e["target"] or ()) or ("dobj", "dative", "with", "against", "on")  # type: ignore[arg-type]
+    sources: list[str] = list(e["target"] or [])  # type: ignore[call-overload]
+    target = tuple(sources) or ("dobj", "dative", "with", "against", "on")
+    flags: list[str] = list(e["flags"] or [])  # type: ignore[call-overload]
     return Trigger(lemma=lemma, pos=str(e["pos"]), objects=objects, type=typ, mode=mode, context=context,
-                   cameo=cameo, target=target, flags=frozenset(e["flags"] or ()),  # type: ignore[arg-type]
-                   source=f"{path}:{line}")
+                   cameo=cameo, target=target, flags=frozenset(flags), source=f"{path}:{line}")
