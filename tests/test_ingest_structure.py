@@ -290,3 +290,20 @@ def test_structure_invalid_user_pattern_names_file_and_line(tmp_path: Path) -> N
 ])
 def test_structure_credit_words_opening_a_sentence_are_body(line: str) -> None:
     assert [k for k, _ in kinds(f"Headline\n\nThe story opens here.\n\n{line}")] == ["headline", "body"]
+
+
+def test_structure_parenthesised_caption_credit() -> None:
+    text = "Headline\n\nThe school's head teacher. (Picture by Jane Doe)\n\nThe story body is here."
+    (caption,) = find_structure(text).captions
+    assert (caption.text, caption.credit) == ("The school's head teacher.", "Jane Doe")
+    assert ("credit", "(Picture by Jane Doe)") in kinds(text)
+
+
+def test_structure_list_stops_at_a_lower_case_fragment() -> None:
+    text = "Headline\n\nSee also: gifts\n\nYou can give her gifts on\n\nher\n\nbirthday, which raises friendship."
+    assert [k for k, _ in kinds(text)] == ["headline", "boilerplate", "boilerplate", "body"]
+
+
+def test_structure_date_in_byline_is_publication_date() -> None:
+    article = read_text("Headline\n\nBy Evan Stone, August 14, 2020 2:30 pm\n\nThe story body is here.")
+    assert (article.published, article.published_from, article.author) == ("2020-08-14", "text", "Evan Stone")

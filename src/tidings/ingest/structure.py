@@ -216,7 +216,8 @@ def _classify(line: _Line, state: _State, patterns: ReadingPatterns, in_list: bo
         line.kind = "boilerplate"
         _publisher_hint(text, state, patterns)
         return kind == "list"
-    if in_list and len(text) <= _MAX_LIST_ITEM and (not _ENDS_SENTENCE.search(text) or text[:2] in {"- ", "• ", "* "}):
+    if (in_list and len(text) <= _MAX_LIST_ITEM and not text[0].islower()
+            and (not _ENDS_SENTENCE.search(text) or text[:2] in {"- ", "• ", "* "})):
         line.kind = "boilerplate"
         return True
     stated = published_line(text)
@@ -257,6 +258,11 @@ def _byline(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
                       for a in patterns.agency_re.finditer(rest) if a.group() in patterns.wire_agencies)
     if state.author is None and patterns.agency(names) is None:
         state.author = names
+    if state.published is None:  # "By Jane Doe, August 14, 2020 2:30 pm"
+        for found in DATE_RE.finditer(rest):
+            state.published = match_to_iso(found)
+            if state.published:
+                break
     return True
 
 
@@ -282,6 +288,10 @@ def _caption(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
     credit_start = line.start + match.start("credit_part")
     credit_end = line.start + match.end("credit_part")
     caption_text = text[:match.start("credit_part")].rstrip()
+    if caption_text.endswith("(") and credit.endswith(")"):  # "(Picture by Jane Doe)"
+        caption_text = caption_text[:-1].rstrip()
+        credit = credit[:-1].strip()
+        credit_start = line.start + text.rindex("(", 0, match.start("credit_part"))
     line.kind = "caption"
     line.parts.append(Section("credit", credit_start, credit_end))
     if caption_text:
