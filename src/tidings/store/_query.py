@@ -523,22 +523,33 @@ def itinerary(conn: Connection, ref: str) -> list[dict[str, Any]]:
         )
         .order_by(ev.c.date, ev.c.id)
     ).all()
-    stops: list[dict[str, Any]] = []
+    codes = _names(conn, {int(r.place_global_id) for r in rows if r.place_global_id is not None})
+    by_day: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         if (r.modality or "") in _NOT_HAPPENING:
             continue
-        place = r.place
-        if r.place_global_id is not None:
-            named = _names(conn, {int(r.place_global_id)})
-            place = named.get(int(r.place_global_id), {}).get("name", place)
-        stop = {"date": r.date or None, "place": place, "place_id": r.place_global_id,
-                "country": r.country, "modality": r.modality, "event_id": int(r.id),
-                "cluster": r.cluster_id, "evidence": r.evidence, "article_id": r.article_id}
-        prev = stops[-1] if stops else None
-        if prev and prev["date"] == stop["date"] and (prev["place_id"], prev["place"]) == (
-                stop["place_id"], stop["place"]):
+        known = codes.get(int(r.place_global_id)) if r.place_global_id is not None else None
+        stop = {"date": r.date or None, "place": known["name"] if known else r.place,
+                "place_id": r.place_global_id, "country": r.country, "modality": r.modality,
+                "event_id": int(r.id), "cluster": r.cluster_id, "evidence": r.evidence,
+                "article_id": r.article_id, "reports": 1,
+                "_code": known["code"] if known else None}
+        day = by_day.setdefault(r.date or "", [])
+        same = next((s for s in day if (s["place_id"], s["place"]) == (stop["place_id"], stop["place"])), None)
+        if same is not None:
+            same["reports"] += 1
+            if same["modality"] != "occurred" and stop["modality"] == "occurred":
+                same.update({k: stop[k] for k in ("modality", "event_id", "evidence", "article_id")})
             continue
-        stops.append(stop)
+        day.append(stop)
+    stops: list[dict[str, Any]] = []
+    for day_stops in by_day.values():
+        # A country and a place within it on one day: the country says less, drop it.
+        inner = {s["country"] for s in day_stops if s["_code"] is None and s["country"]}
+        for stop in day_stops:
+            if stop["_code"] is not None and stop["_code"] in inner:
+                continue
+            stops.append({k: v for k, v in stop.items() if k != "_code"})
     return stops
 
 
