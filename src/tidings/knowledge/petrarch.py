@@ -383,7 +383,7 @@ def load_petrarch_agents(path: str | Path) -> list[AgentEntry]:
 _VERB_HEADER = re.compile(r"^---\s+(.+?)\s+\[([^\]]*)\]\s*(?:---)?\s*$")
 # Target sources for triggers converted from a verb dictionary, whose patterns
 # do not say where the target is.
-_VERB_TARGETS = "dobj|dative|with|against|on|at|to|of|about|from|for|between"
+_VERB_TARGETS = "dobj|dative|with|against|on|at|to|of|about|from|for|between|in"
 
 
 @dataclass(frozen=True, slots=True)

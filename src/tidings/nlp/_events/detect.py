@@ -73,6 +73,11 @@ def _has_subject(tok: Token) -> Token | None:
     return None
 
 
+def _subjects(tok: Token) -> list[Token]:
+    """All subjects of a word: the parser sometimes gives two ("Old foes Gondor and Osgiliath")."""
+    return [c for c in tok.children if c.dep_ in _SUBJECTS]
+
+
 def _is_passive(tok: Token) -> bool:
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
 
@@ -155,7 +160,7 @@ class Detector:
                 if subj.tag_ in _RELATIVE and cur.dep_ == "relcl":
                     cl.actor_heads = [cur.head]
                 else:
-                    cl.actor_heads = [subj]
+                    cl.actor_heads = _subjects(cur)
                 # A passive trigger's subject is its target and its agent the actor;
                 # a passive governor ("France is scheduled to meet") lends its subject.
                 if _is_passive(cur) and cur is tok:
