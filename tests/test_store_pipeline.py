@@ -29,8 +29,8 @@ needs_seed = pytest.mark.skipif(not SEED.exists(), reason="the seed example (../
 def analysed():
     """Records of the seed (when present) and the two fixture reports, read once."""
     from tidings.ingest import ReadOptions, read_paths
-    from tidings.records import Article
     from tidings.nlp.pipeline import analyze_many
+    from tidings.records import Article
 
     paths = [str(HERE / "first_report.txt"), str(HERE / "second_report.txt")]
     if SEED.exists():
