@@ -411,6 +411,10 @@ class Gazetteer:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def population(self, name: str) -> int:
+        """Return the population of the largest town that bears ``name`` as its own name."""
+        return max((p.population for p, primary in self.lookup(name) if primary), default=0)
+
     def close(self) -> None:
         """Close the index."""
         self._con.close()

@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 # Towns below this population are left to the NER: small-town names are too
 # often also surnames and words ("Hope", "Bath", "Mobile").
 MIN_POPULATION = 15_000
+# Names of two words or more ("Glen Carbon", "New Concord") are rarely anything
+# else, so smaller towns may be matched by them.
+MIN_POPULATION_MULTIWORD = 1_000
 # fmt: off
 _CALENDAR_AND_COMPASS = frozenset({
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -37,8 +40,10 @@ def _names(gazetteer: Gazetteer) -> dict[str, str]:
         if found is not None:
             return found  # type: ignore[no-any-return]
         kinds: dict[str, str] = {}
-        for text, kind in gazetteer.names(min_population=MIN_POPULATION):
+        for text, kind in gazetteer.names(min_population=MIN_POPULATION_MULTIWORD):
             if text in _CALENDAR_AND_COMPASS:
+                continue
+            if " " not in text and kind not in _STRONG_KINDS and gazetteer.population(text) < MIN_POPULATION:
                 continue
             # Names must start with a capital letter, and one-word names must not be
             # an English function word ("Of", "Be", "Us").

@@ -80,6 +80,8 @@ def _evidence(entities: list[dict[str, Any]]) -> Counter[str]:
     for e in entities:
         n = max(1, len(e.get("mentions") or ()))
         code = _code_of(e)
+        if e.get("type") in PLACE_TYPES:
+            continue  # places count once resolved, not by their first reading
         if code:
             evidence[code] += n
         elif e.get("type") == "NORP" and _country_of(e):
@@ -99,6 +101,8 @@ def _toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
     if not code and not gazetteer.lookup(name) and "," in name:
         head, _, rest = name.partition(",")
         t.name, t.qualifier = head.strip(), rest.strip()
+    if not code and not gazetteer.lookup(t.name):
+        t.name = _undirected(t.name)
     if not code and not gazetteer.lookup(t.name):
         # The canonical name may be a longer form the gazetteer lacks; try the mentions.
         for m in entity.get("mentions") or ():
@@ -134,8 +138,23 @@ def geocode_entities(entities: list[dict[str, Any]], *, text: str, dateline: str
             entity["geo"] = None
             continue
         entity["geo"] = _geo(t.place)
-        if not entity.get("country") and t.place.country:
+        if t.place.country and (not entity.get("country") or not _code_of(entity)):
+            # A place's country is that of the place chosen in context; the entity
+            # layer's reading of the bare name ("Athens" → GRC) is only a first guess.
             entity["country"] = t.place.country
+
+
+_DIRECTION = re.compile(
+    r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|greater|"
+    r"north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _undirected(name: str) -> str:
+    """Drop a leading direction ("Northeast Georgia" → "Georgia"): the part is placed by the whole."""
+    stripped = _DIRECTION.sub("", name)
+    return stripped if stripped and stripped != name else name
 
 
 def _comma_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -155,6 +174,26 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
+def _org_demonyms(entities: list[dict[str, Any]], toponyms: list[Toponym], labels: list[str],
+                  gaz: Gazetteer) -> None:
+    """Read a nationality word that opens an organisation's name ("the American Farm Bureau")."""
+    for e in entities:
+        if e.get("type") != "ORG":
+            continue
+        for m in e.get("mentions") or ():
+            text = str(m.get("text", ""))
+            offset = 4 if text.lower().startswith("the ") else 0
+            first = text[offset:].split(" ", 1)[0]
+            if " " not in text[offset:] or not first[:1].isupper():
+                continue
+            country = demonym_country(first, gaz)
+            if country is not None and first != country.name:
+                start = int(m["start"]) + offset
+                toponyms.append(Toponym(name=first, spans=[(start, start + len(first))],
+                                        code=country.country, weight=0.5))
+                labels.append("NORP")
+
+
 def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Counter[str]]:
     """Toponyms from the tidings entities when the stage produced them, else from ``doc.ents``."""
     entities = doc._.tidings_entities if doc.has_extension("tidings_entities") else None
@@ -167,11 +206,15 @@ def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Count
                 labels.append(e["type"])
             elif e.get("type") == "NORP":
                 code = _code_of(e) or _country_of(e)
+                if code is None:
+                    demonym = demonym_country(e.get("name") or "", gaz)
+                    code = demonym.country if demonym is not None else None
                 if code is None or gaz.country(code) is None:
                     continue
                 spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
                 toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=code))
                 labels.append("NORP")
+        _org_demonyms(entities, toponyms, labels, gaz)
         return toponyms, labels, _evidence(entities)
     groups: dict[tuple[str, str], Toponym] = {}
     evidence: Counter[str] = Counter()

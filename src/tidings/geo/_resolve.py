@@ -8,7 +8,8 @@ name, and the dateline. The second pass adds what the first pass found for the
 and how near their towns lie. The score of a candidate is a sum of:
 
 ========================  =====================================================
-kind                      country 5.0, continent 5.0, admin1 3.5, region 4.0;
+kind                      country 7.5, continent 8.0, region 7.5, admin1 7.0,
+                          county 5.0;
                           a town scores ``0.4 * log10(population + 10)`` (about
                           1.2 for 1,000 people, 2.6 for 3 million), a national
                           capital 3.0 more
@@ -17,6 +18,9 @@ name                      +2.5 when the text matches a preferred or alias name,
 qualifier                 +8.0 when a "City, State" or "City, Country" qualifier
                           names the candidate's division or country; -3.0 when
                           it names another
+entity layer's reading    +2.0 for the country the entity layer coded the name
+                          as, or gave it as its country (a first guess that the
+                          article's context can overrule)
 country evidence          +1.0 when the candidate's country is in the article,
                           plus 3.0 times that country's share of the evidence
                           (coded country entities, demonyms, the dateline,
@@ -34,7 +38,8 @@ shared division           +1.0 for each other toponym of the article that has a
 Before scoring, candidates matched only by an alternate (foreign, historic)
 name are dropped when some candidate bears the name as its own; and a state that
 shares its name with its country's capital ("Washington") gives way to the
-capital unless the text says "state" after the name; and a continent or region
+capital, while a name followed by "state" ("Washington state", "the Georgia
+state line") is the state; and a continent or region
 ("Middle East", "Asia") outranks every town of its name.
 
 The best candidate wins; a toponym without candidates stays unresolved.
@@ -51,11 +56,12 @@ from dataclasses import dataclass, field, replace
 from tidings.geo._gazetteer import Gazetteer, Place, haversine_km
 
 # fmt: off
-KIND_SCORE = {"country": 8.0, "continent": 8.0, "region": 7.5, "admin1": 6.5, "county": 5.0}
+KIND_SCORE = {"country": 7.5, "continent": 8.0, "region": 7.5, "admin1": 7.0, "county": 5.0}
 POP_WEIGHT = 0.4
 CAPITAL_BONUS = 3.0
 PRIMARY_BONUS = 2.5
 QUALIFIER_MATCH, QUALIFIER_MISMATCH = 8.0, -3.0
+COUNTRY_HINT = 2.0
 COUNTRY_PRESENT, COUNTRY_SHARE = 1.0, 3.0
 DIVISION_NAMED, DIVISION_TOWN = 2.5, 1.0
 NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5
@@ -154,8 +160,12 @@ def qualifier_of(text: str, end: int, gazetteer: Gazetteer) -> list[Place]:
 
 
 def _qualifier_score(place: Place, qualifiers: Sequence[Place]) -> float:
-    if not qualifiers or place.kind not in _LOCAL:
+    if not qualifiers:
         return 0.0
+    if place.kind not in _LOCAL:
+        # The entity layer's country code for the name itself ("Georgia" → GEO) is a
+        # hint that the article's context can overrule.
+        return COUNTRY_HINT if any(q.id == place.id for q in qualifiers) else 0.0
     for q in qualifiers:
         if q.kind == "admin1" and (place.country, place.admin1) == (q.country, q.admin1):
             return QUALIFIER_MATCH
@@ -189,21 +199,21 @@ def _placed(place: Place, ctx: Context) -> Place | None:
         return place
     pts = ctx.towns_in.get((place.country, place.admin1))
     if not pts:
-        return None
+        return place  # still evidence for its state; unresolved unless placed later
     lat = sum(p[0] for p in pts) / len(pts)
     lon = sum(p[1] for p in pts) / len(pts)
     return replace(place, lat=lat, lon=lon)
 
 
 def _best(candidates: Iterable[tuple[Place, bool]], qualifiers: Sequence[Place],
-          ctx: Context) -> tuple[Place | None, float]:
+          ctx: Context, hint: str | None = None) -> tuple[Place | None, float]:
     best: Place | None = None
     best_score = -math.inf
     for candidate, primary in candidates:
         place = _placed(candidate, ctx)
-        if place is None:
-            continue
         s = base_score(place, primary) + _qualifier_score(place, qualifiers) + _context_score(place, ctx)
+        if hint and place.country == hint:
+            s += COUNTRY_HINT
         if s > best_score or (s == best_score and best is not None and place.population > best.population):
             best, best_score = place, s
     return best, best_score
@@ -217,11 +227,13 @@ def _prune(cands: Sequence[tuple[Place, bool]], toponym: Toponym,
     if any(p.kind in _AREAS for p, _ in cands):
         # "Middle East" the region, not the hamlet in Maryland.
         cands = [(p, pr) for p, pr in cands if p.kind not in _TOWNS]
+    said_state = any(text[e:e + 7].lower().lstrip().startswith("state") for _, e in toponym.spans)
+    if said_state and any(p.kind == "admin1" for p, _ in cands):
+        # "Georgia state line", "Washington state": the state.
+        return [(p, pr) for p, pr in cands if p.kind == "admin1"]
     capitals = {p.country for p, _ in cands if p.kind == "capital"}
     if capitals and any(p.kind == "admin1" and p.country in capitals for p, _ in cands):
-        said_state = any(text[e:e + 7].lower().lstrip().startswith("state") for _, e in toponym.spans)
-        if not said_state:
-            cands = [(p, pr) for p, pr in cands if not (p.kind == "admin1" and p.country in capitals)]
+        cands = [(p, pr) for p, pr in cands if not (p.kind == "admin1" and p.country in capitals)]
     return cands
 
 
@@ -232,7 +244,7 @@ def _add_evidence(ctx: Context, place: Place, weight: float, *, with_point: bool
         ctx.divisions.add((place.country, place.admin1))
     elif place.kind in _LOCAL:
         ctx.town_divisions.add((place.country, place.admin1))
-        if with_point and place.kind in _TOWNS:
+        if with_point and place.kind in _TOWNS and not math.isnan(place.lat):
             ctx.points.append((place.lat, place.lon))
             ctx.towns_in.setdefault((place.country, place.admin1), []).append((place.lat, place.lon))
 
@@ -265,15 +277,15 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             quals = qualifier_of(text, end, gazetteer)
             if quals:
                 break
-        if not quals and t.country:
-            hinted = gazetteer.country(t.country)
+        if not quals and t.code:
+            hinted = gazetteer.country(t.code)
             quals = [hinted] if hinted is not None else []
         qualifiers.append(quals)
-        if t.code:
-            country = gazetteer.country(t.code)
-            candidates.append(((country, True),) if country is not None else gazetteer.lookup(t.name))
-        else:
-            candidates.append(_prune(gazetteer.lookup(t.name), t, text))
+        country = gazetteer.country(t.code) if t.code else None
+        cands = list(_prune(gazetteer.lookup(t.name), t, text))
+        if country is not None and all(p.id != country.id for p, _ in cands):
+            cands.append((country, True))
+        candidates.append(cands)
         for q in quals:
             _add_evidence(fixed, q, 1.0)
 
@@ -284,8 +296,8 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
 
     # Pass 1: fixed context only.
     first: list[Place | None] = []
-    for cands, quals in zip(candidates, qualifiers, strict=True):
-        place, _ = _best(cands, quals, fixed)
+    for t, cands, quals in zip(toponyms, candidates, qualifiers, strict=True):
+        place, _ = _best(cands, quals, fixed, t.country)
         first.append(place)
 
     # Pass 2: add what the other toponyms resolved to.
@@ -298,4 +310,8 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             if j != i and other is not None and other.id not in {p.id for p, _ in cands}:
                 weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
                 _add_evidence(ctx, other, weight)
-        t.place, t.score = _best(cands, quals, ctx)
+        t.place, t.score = _best(cands, quals, ctx, t.country)
+        if t.place is not None and math.isnan(t.place.lat):
+            # A county the article's towns cannot place: its state's point is the best guess.
+            state = gazetteer.division(t.place.country, t.place.admin1)
+            t.place = replace(t.place, lat=state.lat, lon=state.lon) if state is not None else None
