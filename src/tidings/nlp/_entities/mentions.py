@@ -162,6 +162,28 @@ class MentionFinder:
     def __init__(self, kn: Knowledge, matcher: PhraseMatcher) -> None:
         self.kn = kn
         self.matcher = matcher
+        # Titles as lower-case word tuples ("secretary", "-", "general"), to cut
+        # them off a name the model ran them into ("Spokeswoman Sandy Angers").
+        self.titles = {tuple(t.replace("-", " - ").split()) for t in kn.titles}
+        self.title_len = max((len(t) for t in self.titles), default=0)
+
+    def _country_and_body(self, doc: Doc, known: Known, a: int, b: int, s: int, e: int) -> bool:
+        """Whether a model name is a country plus a body of it ("US Government"): two mentions."""
+        body = doc[e:b]
+        found = self.kn.institutions.get(body.text.lower())
+        if a != s or found is None or not known.key.startswith(("country:", "norp:")):
+            return False
+        # "US government", "US Government": a country and its body. A capitalised
+        # name of several words ("US Air Force") is the body's own name.
+        return body.text.islower() or (len(body) == 1 and found[1] == "GOV")
+
+    def _title_prefix(self, doc: Doc, s: int, e: int) -> int:
+        """The number of tokens of a title that opens ``doc[s:e]`` before a name, or 0."""
+        for k in range(min(self.title_len, e - s - 1), 0, -1):
+            words = tuple(t.lower_ for t in doc[s : s + k])
+            if words in self.titles and all(t.is_title or t.is_upper for t in doc[s + k : e] if t.is_alpha):
+                return k
+        return 0
 
     def __call__(self, doc: Doc, story: list[tuple[int, int]]) -> tuple[list[Mention], Known | None]:
         """Return the name mentions, sorted, non-overlapping, and the dateline place."""
@@ -213,10 +235,14 @@ class MentionFinder:
         for ent in doc.ents:
             if ent.label_ in NAME_TYPES:
                 s, e = _strip(doc, ent.start, ent.end)
+                label = ent.label_
+                cut = self._title_prefix(doc, s, e) if label == "PERSON" else 0
+                if cut:
+                    s, label = s + cut, "PERSON"
                 if e > s:
-                    if ent.label_ == "PERSON":
+                    if label == "PERSON":
                         e = _extend_hyphen(doc, s, e)
-                    model[(s, e)] = ent.label_
+                    model[(s, e)] = label
         model_cover: dict[int, tuple[int, int]] = {}
         for (s, e) in model:
             for i in range(s, e):
@@ -228,7 +254,8 @@ class MentionFinder:
             # ("Bank of Korea" over "Korea"), unless it crosses the dateline.
             outer = {model_cover[i] for i in range(s, e) if i in model_cover}
             longer = [(a, b) for a, b in outer if a <= s and e <= b and (b - a) > (e - s)]
-            if longer and not (dl_tokens and any(a < dl_tokens[1] < b for a, b in longer)):
+            if longer and not (dl_tokens and any(a < dl_tokens[1] < b for a, b in longer)) \
+                    and not all(self._country_and_body(doc, known, a, b, s, e) for a, b in longer):
                 continue
             same = model.get((s, e))
             if same in {"PERSON", "ORG", "FAC"} and known.key.startswith("place:"):
