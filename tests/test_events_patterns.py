@@ -48,6 +48,8 @@ PATTERNS = [
     ("reported accusation", "Russia said Nato expansion would provoke a conflict.", "ACCUSE", None, "RUS", "IGO/IGO"),
     ("sanction", "The United States sanctioned Iran.", "COERCE", None, "USA", "IRN"),
     ("expel: sector of the target", "Poland expelled Russian diplomats.", "SANCTION", "expel", "POL", "RUS/GOV"),
+    ("verbal attack is an accusation", "Germany attacked France's budget plans.", "ACCUSE", None, "DEU", "FRA"),
+    ("armed attack", "Russia attacked Ukraine.", "ASSAULT", None, "RUS", "UKR"),
     ("mutual: coordinated actors, no target", "Egypt and Jordan held talks.", "CONSULT", None, "EGY", "JOR"),
 ]
 
@@ -93,5 +95,13 @@ def test_events_every_event_carries_a_cameo_code_of_its_type(read: Any) -> None:
             assert row is not None and row["type"] == event["type"], event
 
 
-def test_events_nothing_without_a_trigger(read: Any) -> None:
-    assert read("The weather in Paris was mild and the river rose.")["events"] == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The weather in Paris was mild and the river rose.",
+        "The chancellor would meet his fiscal rules.",   # "meet" without anyone to meet
+        "Brighton hosted the event.",                     # "host" without a guest
+    ],
+)
+def test_events_no_event(read: Any, text: str) -> None:
+    assert read(text)["events"] == []

@@ -246,5 +246,9 @@ def _phrase(tok: Token) -> str:
         sub = list(child.subtree)
         left = min(left, sub[0].i)
         right = max(right, sub[-1].i)
-    span = tok.doc[left : right + 1]
-    return span.text
+    doc = tok.doc
+    while left < tok.i and (doc[left].is_space or doc[left].is_punct):
+        left += 1
+    while right > tok.i and (doc[right].is_space or doc[right].is_punct):
+        right -= 1
+    return " ".join(doc[left : right + 1].text.split())

@@ -33,6 +33,7 @@ _AUX = frozenset({"aux", "auxpass"})
 _PLACE_PREPS = frozenset({"in", "at"})
 _DEST_PREPS = frozenset({"in", "to", "at", "for", "into"})
 _TIME_PREPS = frozenset({"on", "in", "at", "during", "by", "since", "until", "from"})
+_SETTING_PREPS = frozenset({"in", "at", "near", "during", "on", "for", "after", "before", "since"})
 _RELATIVE = frozenset({"WDT", "WP", "WP$", "that"})
 
 
@@ -89,8 +90,9 @@ def _inside(head: Token) -> Iterable[Token]:
         tok = queue.pop(0)
         yield tok
         for child in tok.children:
-            if child.dep_ in {"prep", "pobj", "compound", "poss", "nmod", "amod", "conj", "appos"} \
-                    or (child.dep_ == "agent"):
+            if child.dep_ == "prep" and child.lower_ in _SETTING_PREPS:
+                continue  # where or when, not with whom
+            if child.dep_ in {"prep", "pobj", "compound", "poss", "nmod", "amod", "conj", "appos", "agent"}:
                 queue.append(child)
 
 
@@ -514,12 +516,13 @@ class Detector:
                             break
             actor_keys = {a.key for a in actors}
             targets = [t for t in targets if t.key not in actor_keys or t.entity is None]
-            if not targets and "needs_target" in trig.flags:
+            mutual = len(actors) > 1 and trig.type in MUTUAL_TYPES
+            if not targets and "needs_target" in trig.flags and not mutual:
                 continue
             if not actors and not targets and "intent" not in trig.flags:
                 continue
-            if trig.pos == "NOUN" and not targets and not noun_governors:
-                continue
+            if trig.pos == "NOUN" and not actors:
+                continue  # a nominal event needs someone who holds it
             modality = self.modality(tok, cl, noun_governors)
             place = destination if trig.mode == "visit" and destination else self.place(index, cl.path)
             event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
@@ -535,7 +538,7 @@ class Detector:
             governing = by_token.get(tok.head.i)
             if governing is not None and governing.targets:
                 event.targets = list(governing.targets)
-        return found
+        return [e for e in found if e.actors or e.targets]
 
     def _found(self, trig: Trigger, tok: Token, actors: list[Arg], targets: list[Arg], modality: str,
                source: str | None, source_text: str | None, place: str | None, path: list[Token],
