@@ -135,3 +135,19 @@ def test_geo_dateline_sets_the_scene(gaz: Gazetteer) -> None:
 def test_geo_demonym_country(gaz: Gazetteer, word: str, iso3: str | None) -> None:
     place = demonym_country(word, gaz)
     assert (place.country if place else None) == iso3
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "etype", "where"),
+    [
+        ("He landed at Incheon International Airport.", "Incheon International Airport", "FAC", (37.46, 126.71)),
+        ("Schools in Northeast Georgia and Tennessee cut staff.", "Northeast Georgia", "GPE", (32.75, -83.5)),
+        ("Leaders spoke of the Indo-Pacific.", "Indo-Pacific", "LOC", (0.0, 110.0)),
+    ],
+)
+def test_geo_partial_names_are_placed_by_their_core(gaz: Gazetteer, text: str, name: str, etype: str,
+                                                    where: tuple[float, float]) -> None:
+    places = [(name, etype)] + ([("Tennessee", "GPE")] if "Tennessee" in text else [])
+    entities = _entities(text, places)
+    geocode_entities(entities, text=text, dateline=None, gazetteer=gaz)
+    assert _near(entities[0], *where, km=160), entities[0]["geo"]

@@ -103,6 +103,8 @@ def _toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
         t.name, t.qualifier = head.strip(), rest.strip()
     if not code and not gazetteer.lookup(t.name):
         t.name = _undirected(t.name)
+    if entity.get("type") == "FAC" and not gazetteer.lookup(t.name):
+        t.name = _facility_town(t.name)
     if not code and not gazetteer.lookup(t.name):
         # The canonical name may be a longer form the gazetteer lacks; try the mentions.
         for m in entity.get("mentions") or ():
@@ -155,6 +157,18 @@ def _undirected(name: str) -> str:
     """Drop a leading direction ("Northeast Georgia" → "Georgia"): the part is placed by the whole."""
     stripped = _DIRECTION.sub("", name)
     return stripped if stripped and stripped != name else name
+
+
+_FACILITY = re.compile(
+    r"^(?:the\s+)?(?P<town>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}?)\s+(?:International\s+)?"
+    r"(?:Airport|Air Base|Airfield)$"
+)
+
+
+def _facility_town(name: str) -> str:
+    """Place an airport by the town it is named after ("Incheon International Airport" → Incheon)."""
+    m = _FACILITY.match(name)
+    return m.group("town") if m else name
 
 
 def _comma_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
