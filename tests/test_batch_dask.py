@@ -13,9 +13,11 @@ from tidings.batch import PartitionSink, read_partitions, run_batch
 
 pytestmark = [pytest.mark.issue(8), pytest.mark.slow]
 
-# Starting 2 worker processes and loading the model in each takes ~10 s here;
-# far beyond this means the cluster hangs.
-TIME_LIMIT = 120.0
+# Starting 2 worker processes and loading the model in each takes ~15 s on a
+# quiet 2-core machine and ~100 s when other jobs hold both cores; beyond this
+# the cluster hangs. (Waiting for the workers is bounded by DaskExecutor's own
+# timeout too.)
+TIME_LIMIT = 300.0
 
 
 def test_batch_dask_two_workers_give_the_same_records_as_one_process(tmp_path: Path):
