@@ -44,6 +44,8 @@ def consult() -> Any:
         ("France denied meeting Germany.", "negated"),
         ("If France meets Germany, prices will fall.", "hypothetical"),
         ("France would meet Germany.", "hypothetical"),
+        ("Spain warned against France meeting Germany.", "hypothetical"),
+        ("France refused to meet Germany.", "negated"),
     ],
 )
 def test_events_modality(consult: Any, text: str, modality: str) -> None:

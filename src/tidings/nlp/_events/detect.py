@@ -96,6 +96,11 @@ def _inside(head: Token) -> Iterable[Token]:
                 queue.append(child)
 
 
+# What an event becomes when it is the content of another: what one asks for,
+# warns against or threatens has not happened; what one refuses will not.
+_CONTENT_MODALITY = {"REQUEST": "hypothetical", "ACCUSE": "hypothetical", "THREATEN": "hypothetical",
+                     "REJECT": "negated"}
+
 # Event types whose coordinated actors act on one another when no target is named
 # ("Gondor and Osgiliath renewed ties", "A and B held a meeting").
 MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT"})
@@ -524,6 +529,7 @@ class Detector:
             if trig.pos == "NOUN" and not actors:
                 continue  # a nominal event needs someone who holds it
             modality = self.modality(tok, cl, noun_governors)
+            modality = self._governed(cl, matched, modality)
             place = destination if trig.mode == "visit" and destination else self.place(index, cl.path)
             event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                                 cl.path, doc, sent, cl.top, times, also=cl.speech)
@@ -539,6 +545,25 @@ class Detector:
             if governing is not None and governing.targets:
                 event.targets = list(governing.targets)
         return [e for e in found if e.actors or e.targets]
+
+    @staticmethod
+    def _governed(cl: Clause, matched: dict[int, Trigger], modality: str) -> str:
+        """The modality of an event that is the content of another: "warned against X attending"."""
+        # Governors reached through a complement, not through coordination
+        # ("warned ... and criticised": the criticism is no content of the warning).
+        governors = [parent for child, parent in zip(cl.path, cl.path[1:], strict=False)
+                     if child.dep_ != "conj"]
+        top = cl.top
+        if top.dep_ in {"advcl", "xcomp", "ccomp", "pcomp"} and top.head is not top:
+            governors.append(top.head.head if top.dep_ == "pcomp" else top.head)
+        for gov in governors:
+            trig = matched.get(gov.i)
+            if trig is None or "intent" in trig.flags:
+                continue
+            kind = _CONTENT_MODALITY.get(trig.type)
+            if kind and MODALITY_RANK[kind] > MODALITY_RANK[modality]:
+                modality = kind
+        return modality
 
     def _found(self, trig: Trigger, tok: Token, actors: list[Arg], targets: list[Arg], modality: str,
                source: str | None, source_text: str | None, place: str | None, path: list[Token],

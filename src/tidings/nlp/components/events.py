@@ -10,6 +10,7 @@ user can extend or replace through the component's config.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -26,13 +27,18 @@ from tidings.nlp._events.ontology import EventKnowledge
 logger = logging.getLogger(__name__)
 
 
-def _helper(module: str, name: str) -> Callable[..., Any] | None:
-    """Import a helper of another stage if it exists (the stages are built side by side)."""
-    try:
-        mod = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
+def _helper(name: str, *modules: str) -> Callable[..., Any] | None:
+    """Import a helper of another stage from the first module that has it, if any."""
+    for module in modules:
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        found = getattr(mod, name, None)
+        if callable(found):
+            return found  # type: ignore[no-any-return]
+    logger.debug("no %s helper found; the event stage falls back on its own reading", name)
+    return None
 
 
 class EventCoder:
@@ -87,8 +93,8 @@ class EventCoder:
         self.coded_only = coded_only
         self.detector = Detector(
             self.knowledge,
-            time_for_token=_helper("tidings.nlp._time", "time_for_token"),
-            quote_at=_helper("tidings.nlp._quotes", "quote_at"),
+            time_for_token=_helper("time_for_token", "tidings.nlp._time", "tidings.nlp.components.timex"),
+            quote_at=_helper("quote_at", "tidings.nlp._quotes", "tidings.nlp.components.quotes"),
         )
 
     def __call__(self, doc: Doc) -> Doc:
