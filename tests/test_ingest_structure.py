@@ -307,3 +307,21 @@ def test_structure_list_stops_at_a_lower_case_fragment() -> None:
 def test_structure_date_in_byline_is_publication_date() -> None:
     article = read_text("Headline\n\nBy Evan Stone, August 14, 2020 2:30 pm\n\nThe story body is here.")
     assert (article.published, article.published_from, article.author) == ("2020-08-14", "text", "Evan Stone")
+
+
+def test_structure_caption_first_is_not_a_headline() -> None:
+    text = "Crowds outside the court on Monday. PHOTO: AFP\n\nSEOUL - The court ruled on Monday."
+    found = find_structure(text)
+    assert found.headline is None
+    assert [c.credit for c in found.captions] == ["AFP"]
+
+
+def test_structure_dateline_after_a_standfirst() -> None:
+    text = ("Headline\n\nThe court's ruling ends a two-year dispute over the port\n\n"
+            "SEOUL - The court ruled on Monday that the port must reopen.\n\nMore text follows.")
+    assert find_structure(text).dateline == "SEOUL"
+
+
+def test_structure_dateline_only_near_the_start() -> None:
+    text = "Headline\n\nFirst paragraph.\n\nSecond paragraph.\n\nTOKYO - A later paragraph."
+    assert find_structure(text).dateline is None

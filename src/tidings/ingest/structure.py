@@ -153,7 +153,10 @@ def find_structure(text: str, *, headline: str | None = None,
     _last_paren_caption_is_body(lines, state)
     body = [ln for ln in lines if ln.kind == "body"]
     if body:
-        _dateline(body[0], state, patterns)
+        # The dateline opens the story; a standfirst may come before it.
+        for line in body[:2]:
+            if _dateline(line, state, patterns):
+                break
         _closing_credit(body[-1], state, patterns)
     return Structure(
         sections=_sections(lines),
@@ -196,7 +199,8 @@ def _is_headline(lines: list[_Line], text: str, hint: str | None, patterns: Read
     if line.text.endswith(".") and not line.text.endswith("..."):
         return False
     return not (_BYLINE.match(line.text) or _DATELINE.match(line.text) or _boilerplate(line.text, patterns)
-                or published_line(line.text))
+                or published_line(line.text) or _CAPTION_LABEL.search(line.text)
+                or patterns.slash_credit_re.search(line.text))
 
 
 def _boilerplate(text: str, patterns: ReadingPatterns) -> str | None:
@@ -326,18 +330,19 @@ def _is_photo_credit(credit: str, patterns: ReadingPatterns) -> bool:
     return bool(_PHOTO_WORDS.search(credit) or ("/" in credit and patterns.agency_re.search(credit)))
 
 
-def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
+def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
+    """Mark a dateline opening ``line``; return whether there was one."""
     match = _DATELINE.match(line.text)
     if not match:
-        return
+        return False
     place = match.group("place")
     agency = match.group("agency")
     if place.upper() in NOT_PLACES or patterns.agency(place) is not None:
-        return
+        return False
     if not (agency or match.group("date")) and (match.group("mixed") or len(place.replace(".", "")) < 3):
-        return  # "Washington - ..." or "US - China ..." open sentences too often to be datelines alone
+        return False  # "Washington - ..." or "US - China ..." open sentences too often to be datelines alone
     if agency and not (patterns.agency(agency) or agency.strip().istitle() or agency.strip().isupper()):
-        return
+        return False
     base = line.start
     place_start = base + match.start("place")
     date_end = match.end("date") if match.group("date") else match.end("region") if match.group("region") else match.end("place")
@@ -350,6 +355,7 @@ def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
     line.parts.append(Section("body", body_start, line.end))
     state.dateline = place
     line.kind = "split"
+    return True
 
 
 def _closing_credit(line: _Line, state: _State, patterns: ReadingPatterns) -> None:
