@@ -146,8 +146,9 @@ def _to_article(payload: bytes | str, fmt: str, meta: dict[str, Any]) -> Article
     items = list(read_bytes(data, source_path="api", options=options))
     articles = [a for a in items if isinstance(a, Article)]
     if not articles:
-        failures = [f.message for f in items if isinstance(f, Failure)]
-        raise ApiError(422, "the article could not be read", failures)
+        reasons = [f.message if isinstance(f, Failure) else f"skipped: {getattr(f, 'reason', '')} "
+                   f"{getattr(f, 'detail', '')}".strip() for f in items]
+        raise ApiError(422, "the article could not be read", reasons)
     article = articles[0]
     updates = {k: v for k, v in (("headline", meta.get("headline")), ("url", meta.get("url")))
                if v and not getattr(article, k)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -70,7 +69,6 @@ class BodyLimit:
             if not replayed:
                 replayed = True
                 return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            message: dict[str, Any] = await receive()
-            return message
+            return await receive()
 
         await self.app(scope, replay, send)

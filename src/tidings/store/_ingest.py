@@ -35,7 +35,7 @@ def _str(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return str(value)
     if isinstance(value, int | float | bool):
         return str(value)
     return None
@@ -65,11 +65,11 @@ def date_of(value: Any) -> str | None:
         value = value.get("value")
     if not isinstance(value, str):
         return None
-    value = value.strip()
-    if _FULL_DATE.match(value):
-        return value[:10]
-    if _PART_DATE.match(value):
-        return value
+    text = value.strip()
+    if _FULL_DATE.match(text):
+        return text[:10]
+    if _PART_DATE.match(text):
+        return text
     return None
 
 
@@ -96,14 +96,14 @@ class _Article:
         self.record = record
         self.id = aid
         self.published = date_of(record.get("published")) or ""
-        self.entities: list[dict[str, Any]] = [
+        self.entities: list[Mapping[str, Any]] = [
             e for e in record.get("entities") or [] if isinstance(e, Mapping)
         ]
         self.local_ids: list[str] = []
         for i, ent in enumerate(self.entities):
             lid = _str(ent.get("id")) or f"E{i + 1}"
             self.local_ids.append(lid)
-        self.by_local: dict[str, dict[str, Any]] = dict(zip(self.local_ids, self.entities, strict=True))
+        self.by_local: dict[str, Mapping[str, Any]] = dict(zip(self.local_ids, self.entities, strict=True))
         self.global_of: dict[str, int] = {}
 
     def global_id(self, ref: Any) -> int | None:

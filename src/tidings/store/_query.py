@@ -250,10 +250,11 @@ def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str |
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor([rows[-1].date, int(rows[-1].id)]) if more and rows else None
-    seen: set[int] = set()
     # An event naming two of the matched entities in one role comes once.
-    unique = [r for r in rows if not (int(r.id) in seen or seen.add(int(r.id)))]
-    return Page(event_rows(conn, unique), nxt)
+    unique: dict[int, Any] = {}
+    for r in rows:
+        unique.setdefault(int(r.id), r)
+    return Page(event_rows(conn, list(unique.values())), nxt)
 
 
 def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str | None = None,
@@ -475,7 +476,7 @@ def search(conn: Connection, query: str, *, limit: int = 20, cursor: str | None 
         rows = conn.execute(stmt, {"match": match, "limit": limit + 1, "offset": offset}).all()
     else:
         tsq = func.plainto_tsquery("english", " ".join(words))
-        tsv = literal_column("articles.tsv")
+        tsv: Any = literal_column("articles.tsv")
         stmt2 = (
             select(a.c.id, a.c.url, a.c.headline, a.c.published, a.c.dateline, a.c.publisher,
                    a.c.language, a.c.source_path,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tidings.errors import IngestError
+from tidings.records import Article
 from tidings.store._store import IngestSummary, Store
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,12 @@ class IngestReport:
 
     summary: IngestSummary = field(default_factory=IngestSummary)
     skipped: int = 0  # stored already: not analysed again
+    rejected: int = 0  # skipped by reading (another language, not an article)
     failures: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.summary.as_dict(), "skipped": self.skipped, "failed": len(self.failures)}
+        return {**self.summary.as_dict(), "skipped": self.skipped, "rejected": self.rejected,
+                "failed": len(self.failures)}
 
 
 def read_records(paths: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -77,11 +80,15 @@ def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None 
 
     stored = store.article_ids()
 
-    def fresh() -> Iterator[Any]:
+    def fresh() -> Iterator[Article]:
         for item in read_paths(paths, ReadOptions(published=published)):
             if isinstance(item, Failure):
                 report.failures.append(item.message)
                 logger.warning("%s", item.message)
+                continue
+            if not isinstance(item, Article):  # a Skipped input (language, too short...)
+                report.rejected += 1
+                logger.info("skipped %s: %s", item.source, item.reason)
                 continue
             if item.id in stored:
                 report.skipped += 1
