@@ -144,3 +144,11 @@ def test_ingest_stdin_binary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02\x03" * 20)))
     (failure,) = list(read_paths(["-"]))
     assert isinstance(failure, Failure) and failure.reason == "binary" and failure.source == "-"
+
+
+def test_ingest_bad_input_huge_file_fails_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(STORY)
+    (failure,) = list(read_paths([str(path)], ReadOptions(max_bytes=500)))
+    assert isinstance(failure, Failure) and failure.reason == "too-large"
+    assert f"{len(STORY)} bytes" in failure.message

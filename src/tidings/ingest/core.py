@@ -195,13 +195,14 @@ def read_path(path: str, options: ReadOptions | None = None) -> Iterator[Article
         yield _failure(path, FetchError(f"[T100] {path}: cannot open the input: {exc.strerror or exc}"))
         return
     with handle:
-        yield from _guarded(handle, path, options)
+        yield from _guarded(handle, path, options, size=os.fstat(handle.fileno()).st_size)
 
 
-def _guarded(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Article | Failure | Skipped]:
+def _guarded(stream: IO[bytes], source: str, options: ReadOptions,
+             *, size: int | None = None) -> Iterator[Article | Failure | Skipped]:
     """Read one input, turning an error that ends it into a Failure."""
     try:
-        yield from _read_stream(stream, source, options)
+        yield from _read_stream(stream, source, options, size=size)
     except IngestError as exc:
         logger.debug("failed to read %s: %s", source, exc)
         yield _failure(source, exc)
@@ -268,7 +269,8 @@ class _Gunzip(io.RawIOBase):
         return len(data)
 
 
-def _read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Article | Failure | Skipped]:
+def _read_stream(stream: IO[bytes], source: str, options: ReadOptions,
+                 *, size: int | None = None) -> Iterator[Article | Failure | Skipped]:
     patterns = load_patterns(options.data_dir)
     name = source
     magic = _read_head(stream, 2)
@@ -288,6 +290,9 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterat
     if fmt == "warc" and not head.lstrip().startswith((b"WARC/", b"filedesc://")):
         raise ParseError(f"[T108] {source}: not a WARC archive (it does not start with a WARC record); "
                          "check the file or the --format option")
+    if gunzip is None and size is not None and size > options.max_bytes and fmt not in {"jsonl", "warc"}:
+        raise ParseError(f"[T102] {source}: the input is {size} bytes, over the limit of {options.max_bytes}; "
+                         "raise it with --max-bytes")
     logger.debug("%s: reading as %s", source, fmt)
     full = io.BufferedReader(_Prefixed(head, stream), buffer_size=_HEAD)
     allowed = frozenset(options.allow_languages) if options.allow_languages is not None else None
