@@ -46,6 +46,7 @@ def consult() -> Any:
         ("France would meet Germany.", "hypothetical"),
         ("Spain warned against France meeting Germany.", "hypothetical"),
         ("France refused to meet Germany.", "negated"),
+        ("France did not call Spain and will meet Germany.", "planned"),
     ],
 )
 def test_events_modality(consult: Any, text: str, modality: str) -> None:

@@ -278,6 +278,9 @@ class Detector:
                     bump("negated")
             chain = [*noun_governors, *chain[1:]] if noun_governors else chain
         for i, t in enumerate(chain):
+            if i > 0 and chain[i - 1].dep_ == "conj" and any(c.dep_ in _AUX or c.dep_ == "neg"
+                                                             for c in chain[i - 1].children):
+                break  # "cannot accept and will oppose": the second verb has its own auxiliaries
             if i > 0:
                 bump(cues.get((t.lemma_.lower(), "governor")))
             for child in t.children:
