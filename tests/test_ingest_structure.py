@@ -325,3 +325,18 @@ def test_structure_dateline_after_a_standfirst() -> None:
 def test_structure_dateline_only_near_the_start() -> None:
     text = "Headline\n\nFirst paragraph.\n\nSecond paragraph.\n\nTOKYO - A later paragraph."
     assert find_structure(text).dateline is None
+
+
+def test_structure_leading_agency_without_place() -> None:
+    text = "Headline\n\n(Bloomberg) -- Stocks fell for a third day on Monday.\n\nMore text."
+    found = find_structure(text)
+    assert (found.dateline, found.wire) == (None, ("Bloomberg",))
+    assert ("wire", "(Bloomberg)") in kinds(text)
+    assert ("body", "Stocks fell for a third day on Monday.\n\nMore text.") in kinds(text)
+
+
+def test_ingest_public_names_sorted() -> None:
+    import tidings.ingest
+
+    assert tidings.ingest.__all__ == sorted(tidings.ingest.__all__)
+    assert all(hasattr(tidings.ingest, name) for name in tidings.ingest.__all__)

@@ -51,6 +51,7 @@ _DATELINE = re.compile(
     (?=[\"“‘'A-Z0-9])""",
     re.VERBOSE,
 )
+_LEADING_WIRE = re.compile(r"^(?P<wire>\((?P<agency>[^()\n]{1,40})\))\s*(?:[-–—]{1,2}|:)\s+(?=[\"“‘'A-Z0-9])")
 _BYLINE = re.compile(r"^\W{0,2}(?:By|BY|by)\s+(?P<rest>\S.*?)\s*$")
 _BYLINE_CUT = re.compile(r"\s*(?:,|\||•|·|\s[-–—]\s|\sin\s|\sfor\s|\son\s|\bPublished\b|\bUpdated\b)")
 _REPORTING = re.compile(
@@ -334,7 +335,7 @@ def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
     """Mark a dateline opening ``line``; return whether there was one."""
     match = _DATELINE.match(line.text)
     if not match:
-        return False
+        return _leading_wire(line, state, patterns)
     place = match.group("place")
     agency = match.group("agency")
     if place.upper() in NOT_PLACES or patterns.agency(place) is not None:
@@ -354,6 +355,18 @@ def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
     body_start = base + match.end("sep")
     line.parts.append(Section("body", body_start, line.end))
     state.dateline = place
+    line.kind = "split"
+    return True
+
+
+def _leading_wire(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
+    """Mark a story opening with its agency and no place: "(Bloomberg) -- Stocks fell ..."."""
+    match = _LEADING_WIRE.match(line.text)
+    if not match or patterns.agency(match.group("agency")) is None:
+        return False
+    line.parts.append(Section("wire", line.start + match.start("wire"), line.start + match.end("wire")))
+    line.parts.append(Section("body", line.start + match.end(), line.end))
+    state.wire[:0] = [patterns.agency(match.group("agency")) or match.group("agency")]
     line.kind = "split"
     return True
 
