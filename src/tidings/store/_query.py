@@ -39,6 +39,8 @@ MAX_ID = 2**31 - 1
 # Event modes that put an actor somewhere: the itinerary is read from them.
 TRAVEL_MODES = frozenset({"visit", "arrive", "travel", "trip"})
 _NOT_HAPPENING = frozenset({"negated", "hypothetical"})
+# Entity types of places finer than a town: folded into the day's town in an itinerary.
+_SITE_TYPES = frozenset({"FAC", "LOC"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,8 +547,9 @@ def itinerary(conn: Connection, ref: str) -> list[dict[str, Any]]:
         stop = {"date": r.date or None, "place": known["name"] if known else r.place,
                 "place_id": r.place_global_id, "country": r.country, "modality": r.modality,
                 "event_id": int(r.id), "cluster": r.cluster_id, "evidence": r.evidence,
-                "article_id": r.article_id, "reports": 1,
-                "_code": known["code"] if known else None}
+                "article_id": r.article_id, "reports": 1, "sites": [],
+                "_code": known["code"] if known else None,
+                "_type": known["type"] if known else None}
         day = by_day.setdefault(r.date or "", [])
         same = next((s for s in day if (s["place_id"], s["place"]) == (stop["place_id"], stop["place"])), None)
         if same is not None:
@@ -559,11 +562,17 @@ def itinerary(conn: Connection, ref: str) -> list[dict[str, Any]]:
     for day_stops in by_day.values():
         # A country and a place within it on one day: the country says less, drop it.
         inner = {s["country"] for s in day_stops if s["_code"] is None and s["country"]}
-        for stop in day_stops:
-            if stop["_code"] is not None and stop["_code"] in inner:
+        kept = [s for s in day_stops if not (s["_code"] is not None and s["_code"] in inner)]
+        # Stops are towns and cities: a site (an airport, a building) on a day
+        # when a town in the same country is known is listed under that town.
+        towns = {s["country"]: s for s in kept if s["_type"] == "GPE" and s["_code"] is None and s["country"]}
+        for stop in kept:
+            town = towns.get(stop["country"])
+            if stop["_type"] in _SITE_TYPES and town is not None:
+                town["sites"].append(stop["place"])
                 continue
-            stops.append({k: v for k, v in stop.items() if k != "_code"})
-    return stops
+            stops.append(stop)
+    return [{k: v for k, v in s.items() if not k.startswith("_")} for s in stops]
 
 
 def counts(conn: Connection) -> dict[str, int]:
