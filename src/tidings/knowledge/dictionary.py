@@ -121,7 +121,7 @@ def load_actor_dictionary(path: str | Path) -> list[ActorEntry]:
 
         return list(load_petrarch_actors(p))
     tabular = suffix in {"csv", "tsv"}
-    data = load_data_file(p, _TABULAR if tabular else [*_COMMON, Field("roles", check=_roles)],
+    data = load_data_file(p, _TABULAR if tabular else [*_COMMON, Field("roles", kind="list", check=_roles)],
                           allow_extra=False)
     actors: dict[str, dict[str, Any]] = {}
     for entry in data.entries:

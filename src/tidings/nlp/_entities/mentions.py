@@ -266,7 +266,8 @@ class MentionFinder:
                 s > 0 and doc[s - 1].lower_ in {"in", "from", "to", "near", "at"}
             ):
                 continue
-            if same is None and doc[s].is_sent_start and e - s == 1 and known.type not in {"GPE", "ORG"}:
+            if same is None and doc[s].is_sent_start and e - s == 1 and known.type not in {"GPE", "ORG"} \
+                    and known.actor is None:
                 continue
             if known.type == "NORP" and s > 0 and doc[s - 1].text in DETERMINERS and e < n and doc[e].pos_ == "VERB":
                 continue
@@ -322,11 +323,32 @@ class MentionFinder:
                     t = doc[m.start].text
                     m.gender = "f" if t in FEMALE_HONORIFICS else ("m" if t in MALE_HONORIFICS else None)
 
+        self._acronyms(doc, mentions, occupied, take)
         result = [m for m in mentions if m.end > m.start]
         self._retype(doc, result)
         result.extend(self._propagate(doc, result, occupied, in_story))
         result.sort(key=lambda m: m.start)
         return result, dateline_known
+
+    @staticmethod
+    def _acronyms(doc: Doc, mentions: list[Mention], occupied: list[int], take: object) -> None:
+        """Acronyms defined in the text ("... Analyses (KIDA)") and their later uses."""
+        n = len(doc)
+        defined: dict[str, str] = {}
+        for m in list(mentions):
+            k = m.end
+            if m.end <= m.start or m.type not in {"ORG", "GPE", "FAC", "LOC", "NORP"} or k + 2 >= n:
+                continue
+            word = doc[k + 1]
+            if doc[k].text == "(" and doc[k + 2].text == ")" and occupied[k + 1] < 0 \
+                    and word.is_upper and word.is_alpha and 2 <= len(word) <= 8:
+                take(Mention(k + 1, k + 2, m.type, source="acronym"))  # type: ignore[operator]
+                defined[word.text] = m.type
+        if not defined:
+            return
+        for tok in doc:
+            if tok.text in defined and occupied[tok.i] < 0:
+                take(Mention(tok.i, tok.i + 1, defined[tok.text], source="acronym"))  # type: ignore[operator]
 
     def _retype(self, doc: Doc, mentions: list[Mention]) -> None:
         """Make the types of same-named mentions agree, and surnames of people people."""

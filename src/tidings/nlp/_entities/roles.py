@@ -221,6 +221,14 @@ class RoleReader:
             if any(at_token[t.i] >= 0 and mentions[at_token[t.i]].type == "PERSON"
                    and not (m.start <= t.i < m.end) for t in noun.subtree):
                 continue  # "Foreign Minister A, Minister of Defence B": a list, not an apposition
+            inside = {t.i for t in noun.subtree}
+            last = noun.i
+            while last + 1 in inside and doc[last + 1].text not in {",", "and", "or", ";"}:
+                last += 1
+            if noun.i != head.head.i and doc[last].pos_ == "PROPN" and (
+                at_token[last] < 0 or mentions[at_token[last]].known is None
+            ):
+                continue  # ends in an unknown name: another person's title, misparsed
             sector, _ = self.kn.titles[key]
             title = title_case(doc[s:e].text.replace(" - ", "-"))
             org: int | None = None
