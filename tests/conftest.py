@@ -82,3 +82,15 @@ def assert_valid_record(record: dict[str, Any]) -> None:
     for n, event in enumerate(record["events"]):
         _check_span(text, event["trigger"], f"events[{n}].trigger")
         _check_span(text, event["evidence"], f"events[{n}].evidence")
+
+
+def assert_valid_articles(items: Any) -> list[Any]:
+    """Validate the record of every Article among ``items`` (read with ``--no-nlp``); return the items."""
+    from tidings.nlp.pipeline import doc_to_record
+    from tidings.records import Article
+
+    items = list(items)
+    for item in items:
+        if isinstance(item, Article):
+            assert_valid_record(doc_to_record(item, None))
+    return items

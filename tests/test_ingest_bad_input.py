@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, assert_valid_articles
 from test_ingest_formats import make_warc
 from tidings.errors import ConfigError
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths
@@ -20,7 +20,7 @@ PAGE = (READING / "page.html").read_bytes()
 
 
 def only_failure(data: bytes, name: str = "input", **options: object) -> Failure:
-    items = list(read_bytes(data, source_path=name, options=ReadOptions(**options)))  # type: ignore[arg-type]
+    items = assert_valid_articles(read_bytes(data, source_path=name, options=ReadOptions(**options)))  # type: ignore[arg-type]
     assert len(items) == 1, items
     (item,) = items
     assert isinstance(item, Failure), item
@@ -40,7 +40,7 @@ def only_failure(data: bytes, name: str = "input", **options: object) -> Failure
     (b"\x1f\x8b\x08\x00garbage that is not deflate data at all", "bad.gz", "truncated"),
 ])
 def test_ingest_bad_input_one_line(data: bytes, name: str, reason: str | None) -> None:
-    items = list(read_bytes(data, source_path=name))
+    items = assert_valid_articles(read_bytes(data, source_path=name))
     failures = [i for i in items if isinstance(i, Failure)]
     if reason is None:  # a well-formed feed with no entries: nothing to read, nothing wrong
         assert items == []
@@ -69,7 +69,7 @@ def test_ingest_bad_input_huge_jsonl_line_skipped_others_read() -> None:
     data = (b'{"title": "Short one", "maintext": "A short story about a small town council meeting."}\n'
             + b'{"title": "Long", "maintext": "' + b"x" * 5000 + b'"}\n'
             + b'{"title": "Another", "maintext": "Another short story about the weather this weekend."}\n')
-    items = list(read_bytes(data, source_path="d.jsonl", options=ReadOptions(max_bytes=1000)))
+    items = assert_valid_articles(read_bytes(data, source_path="d.jsonl", options=ReadOptions(max_bytes=1000)))
     assert [type(i).__name__ for i in items] == ["Article", "Failure", "Article"]
     assert isinstance(items[1], Failure) and items[1].reason == "too-large" and "line 2" in items[1].message
 
@@ -77,19 +77,19 @@ def test_ingest_bad_input_huge_jsonl_line_skipped_others_read() -> None:
 def test_ingest_bad_input_undecodable_falls_back_to_detection() -> None:
     # Declared UTF-8 but written in cp1252: the declared charset fails, UTF-8 fails, detection fits.
     page = PAGE.replace(b"more than 300 homes", "more than 300 homes \u2013 caf\xe9s too".encode("cp1252"))
-    items = [i for i in read_bytes(page, source_path="p.html") if isinstance(i, Article)]
+    items = [i for i in assert_valid_articles(read_bytes(page, source_path="p.html")) if isinstance(i, Article)]
     assert "cafés" in items[0].text
 
 
 def test_ingest_bad_input_malformed_html_still_read_when_text_is_there() -> None:
     broken = PAGE.replace(b"</article>", b"<div><span></p></b>").replace(b"</body>", b"")
-    (article,) = [i for i in read_bytes(broken, source_path="broken.html") if isinstance(i, Article)]
+    (article,) = [i for i in assert_valid_articles(read_bytes(broken, source_path="broken.html")) if isinstance(i, Article)]
     assert "Emergency crews evacuated" in article.text
 
 
 def test_ingest_bad_input_truncated_warc_keeps_records_before_the_cut() -> None:
     data = make_warc([("https://a.example/1", PAGE, "text/html"), ("https://a.example/2", PAGE, "text/html")])
-    items = list(read_bytes(data[:-200], source_path="cut.warc.gz"))
+    items = assert_valid_articles(read_bytes(data[:-200], source_path="cut.warc.gz"))
     assert [type(i).__name__ for i in items] == ["Article", "Failure"]
     assert isinstance(items[1], Failure) and items[1].reason == "truncated"
 
@@ -97,27 +97,27 @@ def test_ingest_bad_input_truncated_warc_keeps_records_before_the_cut() -> None:
 def test_ingest_bad_input_truncated_plain_warc() -> None:
     raw = gzip.decompress(make_warc([("https://a.example/1", PAGE, "text/html"),
                                      ("https://a.example/2", PAGE, "text/html")]))
-    items = list(read_bytes(raw[:-200], source_path="cut.warc"))
+    items = assert_valid_articles(read_bytes(raw[:-200], source_path="cut.warc"))
     assert [type(i).__name__ for i in items] == ["Article", "Failure"]
     assert isinstance(items[1], Failure) and items[1].message.startswith("[T108]")
 
 
 def test_ingest_bad_input_truncated_jsonl_gzip_keeps_lines() -> None:
     data = gzip.compress((READING / "dump.jsonl").read_bytes())
-    items = list(read_bytes(data[:-40], source_path="d.jsonl.gz"))
+    items = assert_valid_articles(read_bytes(data[:-40], source_path="d.jsonl.gz"))
     assert sum(isinstance(i, Article) for i in items) >= 2
     assert isinstance(items[-1], Failure) and items[-1].reason == "truncated"
 
 
 def test_ingest_bad_input_warc_not_warc() -> None:
-    items = list(read_bytes(b"this is not an archive\n" * 10, options=ReadOptions(format="warc")))
+    items = assert_valid_articles(read_bytes(b"this is not an archive\n" * 10, options=ReadOptions(format="warc")))
     assert len(items) == 1 and isinstance(items[0], Failure) and items[0].message.startswith("[T108]")
 
 
 def test_ingest_bad_input_missing_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    items = list(read_paths([str(tmp_path / "missing.txt"), str(empty), str(READING / "wire_story.txt")]))
+    items = assert_valid_articles(read_paths([str(tmp_path / "missing.txt"), str(empty), str(READING / "wire_story.txt")]))
     assert [type(i).__name__ for i in items] == ["Failure", "Failure", "Article"]
     assert [i.reason for i in items if isinstance(i, Failure)] == ["unreadable", "empty"]
 
@@ -136,19 +136,19 @@ def test_ingest_bad_options_raise_config_error(options: dict[str, object]) -> No
 
 def test_ingest_utf16_with_bom_is_text_not_binary() -> None:
     text = "Headline\n\nA story saved by an old editor in UTF-16, with its byte-order mark."
-    (article,) = [i for i in read_bytes(text.encode("utf-16"), source_path="a.txt") if isinstance(i, Article)]
+    (article,) = [i for i in assert_valid_articles(read_bytes(text.encode("utf-16"), source_path="a.txt")) if isinstance(i, Article)]
     assert article.text == text
 
 
 def test_ingest_stdin_binary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02\x03" * 20)))
-    (failure,) = list(read_paths(["-"]))
+    (failure,) = assert_valid_articles(read_paths(["-"]))
     assert isinstance(failure, Failure) and failure.reason == "binary" and failure.source == "-"
 
 
 def test_ingest_bad_input_huge_file_fails_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(STORY)
-    (failure,) = list(read_paths([str(path)], ReadOptions(max_bytes=500)))
+    (failure,) = assert_valid_articles(read_paths([str(path)], ReadOptions(max_bytes=500)))
     assert isinstance(failure, Failure) and failure.reason == "too-large"
     assert f"{len(STORY)} bytes" in failure.message

@@ -9,21 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_valid_record
+from conftest import FIXTURES, assert_valid_articles
 from tidings.errors import Skipped
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths, read_text
-from tidings.nlp.pipeline import doc_to_record
 from tidings.records import Article
 
 READING = FIXTURES / "reading"
 
 
 def read_all(paths: list[str | Path], **options: object) -> list[Article | Failure | Skipped]:
-    items = list(read_paths([str(p) for p in paths], ReadOptions(**options)))  # type: ignore[arg-type]
-    for item in items:
-        if isinstance(item, Article):
-            assert_valid_record(doc_to_record(item, None))
-    return items
+    return assert_valid_articles(read_paths([str(p) for p in paths], ReadOptions(**options)))  # type: ignore[arg-type]
 
 
 def articles(items: list[Article | Failure | Skipped]) -> list[Article]:
@@ -191,7 +186,7 @@ def test_ingest_sniff_by_content_not_extension(head: bytes, name: str, expected:
 
 def test_ingest_format_option_overrides_sniffing() -> None:
     data = b"<p>Markup shown as text</p>\n\nSecond paragraph of a plain note."
-    (article,) = [i for i in read_bytes(data, options=ReadOptions(format="text")) if isinstance(i, Article)]
+    (article,) = [i for i in assert_valid_articles(read_bytes(data, options=ReadOptions(format="text"))) if isinstance(i, Article)]
     assert article.text == data.decode()
 
 
@@ -199,14 +194,14 @@ def test_ingest_declared_charset_is_used() -> None:
     page = ('<html><head><meta charset="windows-1252"><title>Caf\xe9 owners protest</title></head><body><article>'
             '<p>Caf\xe9 owners in the old town protested on Friday against a new tax on outdoor tables, '
             'which they say will force many of them to close before the summer season.</p></article></body></html>')
-    (article,) = [i for i in read_bytes(page.encode("cp1252"), source_path="p.html") if isinstance(i, Article)]
+    (article,) = [i for i in assert_valid_articles(read_bytes(page.encode("cp1252"), source_path="p.html")) if isinstance(i, Article)]
     assert "Café owners in the old town" in article.text
 
 
 def test_ingest_latin1_text_decoded_by_detection() -> None:
     text = ("Fête de la musique draws crowds\n\nThousands gathered in the square for the annual "
             "fête, where bands played until after midnight and the café terraces stayed full.")
-    (article,) = [i for i in read_bytes(text.encode("latin-1"), source_path="a.txt") if isinstance(i, Article)]
+    (article,) = [i for i in assert_valid_articles(read_bytes(text.encode("latin-1"), source_path="a.txt")) if isinstance(i, Article)]
     assert article.headline == "Fête de la musique draws crowds"
 
 
@@ -227,7 +222,7 @@ def test_ingest_english_detected() -> None:
 
 
 def test_ingest_read_text_keeps_language_but_never_skips() -> None:
-    article = read_text((READING / "fr_article.txt").read_text(encoding="utf-8"))
+    (article,) = assert_valid_articles([read_text((READING / "fr_article.txt").read_text(encoding="utf-8"))])
     assert article.language == "fr"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, assert_valid_articles
 from tidings.ingest import ReadOptions, find_structure, read_text
 from tidings.ingest._patterns import FILES, load_patterns
 from tidings.records import NON_STORY_KINDS
@@ -82,7 +82,7 @@ def test_structure_caption_and_credit(line: str, caption: str, credit: str) -> N
 
 def test_structure_caption_date_gives_publication_date() -> None:
     text = "Headline\n\nA crowd on Jan 29, 2023. PHOTO: AFP\n\nSEOUL - Body text of the story."
-    article = read_text(text)
+    (article,) = assert_valid_articles([read_text(text)])
     assert (article.published, article.published_from) == ("2023-01-29", "caption")
 
 
@@ -210,18 +210,18 @@ def test_structure_single_paragraph_is_body() -> None:
     ("Updated 30 January 2023", "2023-01-30", "text"),
 ])
 def test_structure_published_line(line: str, published: str, source: str) -> None:
-    article = read_text(f"Headline\n\n{line}\n\nThe story body is here.")
+    (article,) = assert_valid_articles([read_text(f"Headline\n\n{line}\n\nThe story body is here.")])
     assert (article.published, article.published_from) == (published, source)
     assert any(s.kind == "byline" for s in article.sections)
 
 
 def test_structure_published_option_is_last_resort() -> None:
-    article = read_text("Headline\n\nThe story body is here.", options=ReadOptions(published="2024-01-02"))
+    (article,) = assert_valid_articles([read_text("Headline\n\nThe story body is here.", options=ReadOptions(published="2024-01-02"))])
     assert (article.published, article.published_from) == ("2024-01-02", "option")
 
 
 def test_structure_no_date_is_null() -> None:
-    article = read_text("Headline\n\nThe story body is here.")
+    (article,) = assert_valid_articles([read_text("Headline\n\nThe story body is here.")])
     assert (article.published, article.published_from) == (None, None)
 
 
@@ -305,7 +305,7 @@ def test_structure_list_stops_at_a_lower_case_fragment() -> None:
 
 
 def test_structure_date_in_byline_is_publication_date() -> None:
-    article = read_text("Headline\n\nBy Evan Stone, August 14, 2020 2:30 pm\n\nThe story body is here.")
+    (article,) = assert_valid_articles([read_text("Headline\n\nBy Evan Stone, August 14, 2020 2:30 pm\n\nThe story body is here.")])
     assert (article.published, article.published_from, article.author) == ("2020-08-14", "text", "Evan Stone")
 
 
