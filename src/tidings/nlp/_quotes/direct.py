@@ -25,7 +25,7 @@ from tidings.nlp._quotes.speakers import SpeakerResolver, attribute, subject_of
 _MARKS = set(OPENERS) | set(CLOSERS) | {STRAIGHT}
 _ATTACHING_END = set(",?!—–-…:;")
 _SENTENCE_END = {".", "!", "?"}
-AFTER_WINDOW = 25
+AFTER_WINDOW = 40
 
 
 @dataclass(slots=True)
@@ -81,7 +81,9 @@ def _nominal_before(doc: Doc, lo: int, hi: int) -> Token | None:
     return None
 
 
-def _after_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str) -> tuple[Token, Token | None] | None:
+def _after_cue(
+    ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str
+) -> tuple[Token, Token | None, int | None] | None:
     """Find a cue in the words just after a quotation's closing mark.
 
     A cue verb of the lexicon anywhere in the window attributes the quote; right
@@ -98,8 +100,11 @@ def _after_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str) -> tuple
     attaching = inside_end in _ATTACHING_END or text[q.close + 1 : q.close + 2] == ","
     for i in range(first, stop):
         token = doc[i]
-        if token.idx >= pend or token.text in _MARKS or (token.text in _SENTENCE_END and i > first):
+        if token.idx >= pend or (token.text in _MARKS and i == first) or (token.text in _SENTENCE_END and i > first):
             break
+        if token.lower_ == "according" and i + 1 < stop and doc[i + 1].lower_ == "to" and attaching:
+            pobj = next((c for c in doc[i + 1].children if c.dep_ == "pobj"), None)
+            return token, pobj, i + 2
         lexical = token.lemma_.lower() in lexicon.direct
         verbal = token.pos_ == "VERB" or (token.pos_ != "AUX" and token.tag_.startswith("VB"))
         if lexical and not verbal and not (attaching and i - first <= 6):
@@ -112,9 +117,9 @@ def _after_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str) -> tuple
         if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
             speaker = None
         if speaker is not None and (attaching or i - first <= 6):
-            return token, speaker
+            return token, speaker, None
         if attaching and lexical:
-            return token, None
+            return token, None, None
         if not lexical:
             break
     return None
@@ -139,6 +144,8 @@ def _before_cue(
             speaker = subject_of(token)
             if speaker is not None and speaker.i >= hi:
                 speaker = None
+            if speaker is None and token.tag_ == "VBG":
+                speaker = _participle_subject(ix, token)
             return token, speaker, None
     if not colon or hi <= lo:
         return None
@@ -155,6 +162,68 @@ def _before_cue(
     if speaker is None or hi - 1 - lo > 12:
         return None
     return colon_token, speaker, None
+
+
+def _participle_subject(ix: DocIndex, cue: Token) -> Token | None:
+    """The subject of the sentence's main verb, for "X did this, telling them, “...”"."""
+    start, _end = ix.sentence_of(cue.i)
+    root = next((t for t in ix.doc[start : cue.i] if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    speaker = subject_of(root)
+    return speaker if speaker is not None and speaker.i < cue.i else None
+
+
+def _verb_before(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tuple[Token, Token | None, int | None] | None:
+    """Find a verb that takes the quotation as its complement: says “...”, yelled “...”."""
+    doc = ix.doc
+    i = ix.token_at(q.open) - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0:
+        return None
+    token = doc[i]
+    if token.lower_ == "that" and i > 0 and is_cue(doc[i - 1], lexicon.direct):
+        token = doc[i - 1]
+    elif not is_cue(token, lexicon.direct):
+        # Any verb will do when the words in marks read as a sentence (chanted “USA! USA!”),
+        # not as a name or a phrase (promoted “Celebrity Apprentice”).
+        content = ix.text[q.start : q.end]
+        if not (content[:1].isupper() and content.rstrip()[-1:] in {".", "!", "?"}):
+            return None
+        inside = range(ix.token_from(q.start), ix.token_at(max(q.start, q.end - 1)) + 1)
+        if token.pos_ != "VERB" or not any(doc[j].head.i == token.i for j in inside):
+            return None
+    speaker = subject_of(token)
+    if speaker is not None and speaker.i >= token.i and speaker.idx >= q.open:
+        speaker = None
+    return token, speaker, None
+
+
+def _runs_on(ix: DocIndex, q: Quoted) -> int | None:
+    """End character of the sentence when words of the writer follow a closing mark in it."""
+    if q.close is None:
+        return None
+    doc = ix.doc
+    first = ix.token_from(q.close + 1)
+    if first >= len(doc):
+        return None
+    _start, end = ix.sentence_of(first)
+    words = [t for t in doc[first:end] if t.is_alpha]
+    if not words or doc[first].text in _MARKS or doc[first].idx >= ix.paras[q.last_paragraph][1]:
+        return None
+    last = end - 1
+    while last > first and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    return doc[last].idx + len(doc[last])
+
+
+def _that_between(doc: Doc, cue: int, quote: int) -> int | None:
+    """Index of a complementiser "that" opening a clause between a cue and a quotation."""
+    for i in range(cue + 1, quote - 1):
+        if doc[i].lower_ == "that" and doc[i].dep_ == "mark":
+            return i
+    return None
 
 
 def _previous_paragraph_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tuple[Token, Token | None, int | None] | None:
@@ -202,29 +271,43 @@ def find_direct(
         pstart = ix.paras[q.paragraph][0]
         where, lead = _position(text, pstart, q)
         found_after = _after_cue(ix, q, lexicon, text)
+        content_start, content_end = q.start, q.end
+        kind = "direct"
         found_before = None
         if where == "introduced":
             found_before = _before_cue(ix, q, lead, lexicon, colon=text[:q.open].rstrip().endswith(":"))
         elif where == "initial" and q.open == pstart:
             found_before = _previous_paragraph_cue(ix, q, lexicon)
-        content_start = q.start
-        kind = "direct"
+        elif where == "embedded":
+            found_before = _verb_before(ix, q, lexicon)
+            if found_before is not None:
+                where = "introduced"
+                sentence_end = _runs_on(ix, q)
+                if sentence_end is not None or found_before[0].i + 1 < ix.token_at(q.open):
+                    # says that “...”, said “...” every time ...: reported speech with a quote in it.
+                    kind, content_end = "mixed", max(q.end, sentence_end or 0)
         attribution: Attribution | None = None
         first_tok, last_tok = ix.token_from(q.open), ix.token_at(q.outer_end - 1) + 1
         if found_after is not None and where != "introduced" or (found_after is not None and found_before is None):
-            cue, speaker = found_after
+            cue, speaker, cue_end = found_after
             if where == "embedded":
                 kind, content_start = "mixed", lead
                 first_tok = ix.token_from(lead)
-            attribution = attribute(cue, resolver, lexicon, speaker=speaker, bounds=(last_tok, len(doc)))
+            attribution = attribute(
+                cue, resolver, lexicon, speaker=speaker, bounds=(last_tok, len(doc)), cue_end=cue_end
+            )
         elif found_before is not None:
             cue, speaker, cue_end = found_before
+            that = _that_between(doc, cue.i, first_tok)
+            if that is not None:
+                # "He said that whatever happens, “...”": the quote ends reported speech.
+                kind, content_start = "mixed", doc[that + 1].idx
             attribution = attribute(
                 cue, resolver, lexicon, speaker=speaker, bounds=(0, first_tok), cue_end=cue_end
             )
         if attribution is not None:
             result.claimed.add(attribution.cue_token)
-            quote = Quote(content_start, q.end, kind, attribution)
+            quote = Quote(content_start, content_end, kind, attribution)
         elif where == "embedded":
             result.fragments.append(q)
             continue

@@ -30,6 +30,7 @@ ADDRESSEE_OBJECT = frozenset(
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "prof"})
 MAX_SPEAKER_TOKENS = 14
+_CLIMB = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "acomp"})
 
 
 @dataclass(slots=True)
@@ -158,14 +159,15 @@ def _fuller_name(doc: Doc, ent: Span) -> str:
 def subject_of(cue: Token) -> Token | None:
     """Return the subject of a cue verb, climbing over coordination ("said and added")."""
     token: Token | None = cue
-    for _ in range(3):
+    for _ in range(4):
         if token is None:
             break
         for child in token.children:
             if child.dep_ in SUBJECTS:
                 return child
-        # "said and added", "..., saying": the subject is the head verb's.
-        if token.dep_ in {"conj", "xcomp", "advcl"} and token.head is not token and token.head.pos_ in {"VERB", "AUX"}:
+        # "said and added", "..., saying", "began by saying", "seemed ready to riff,
+        # telling ...": the subject is a head verb's.
+        if token.dep_ in _CLIMB and token.head is not token:
             token = token.head
         else:
             break
@@ -262,7 +264,7 @@ def attribute(
             speaker=eid, speaker_name=name, speaker_text=words.text, speaker_start=words.start_char,
             speaker_end=words.end_char, speaker_spans=spans, speaker_is_person=is_person,
         )
-    target = addressee_of(cue)
+    target = addressee_of(cue) if cue_end is None else None
     if target is not None:
         s, e = phrase_span(target)
         words = doc[s:e]
