@@ -97,3 +97,10 @@ def test_api_openapi_published(api):
     assert {"/articles", "/events", "/clusters", "/entities", "/timeline", "/quotes", "/search"} <= set(spec["paths"])
     assert set(spec["paths"]["/articles"]["post"]["requestBody"]["content"]) == {
         "application/json", "text/plain", "text/html"}
+
+
+def test_api_routes_documented(api):
+    docs = (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    for path, methods in api.get("/openapi.json").json()["paths"].items():
+        for method in methods:
+            assert f"`{method.upper()} {path}`" in docs, (method, path)

@@ -113,3 +113,23 @@ def test_store_cli_errors_are_one_line(db, args, code):
     result = run(*args, "--db", db)
     assert result.exit_code == code
     assert "Traceback" not in result.output
+
+
+STORE_COMMANDS = ["ingest", "events", "quotes", "entities", "timeline", "search", "export", "serve"]
+
+
+@pytest.mark.parametrize("command", STORE_COMMANDS)
+def test_store_cli_commands_documented(command):
+    docs = (Path(__file__).parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
+    docs += (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    assert cli.commands[command].help
+    assert f"tidings {command}" in docs
+
+
+@pytest.mark.parametrize("module", ["tidings.store", "tidings.api"])
+def test_store_public_names_sorted(module):
+    import importlib
+
+    names = importlib.import_module(module).__all__
+    # isort order: CONSTANTS, then Classes, then functions
+    assert list(names) == sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
