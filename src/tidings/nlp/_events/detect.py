@@ -395,6 +395,23 @@ class Detector:
                          for g in c.children if g.dep_ == "pobj"]
             found: list[Arg] = []
             destination = None
+            if src == "dobj" and heads:
+                # An object that names nobody: the first entity inside its phrase
+                # ("condemned an attack by Osgiliath soldiers").
+                if trig.mode == "visit":
+                    # A visited place is resolved to its country by the "place" source.
+                    heads = [h for h in heads if not index.is_place(index.entity_at(h))]
+                direct = [a for h in heads if h.i not in exclude for a in index.args_for(h, exclude=exclude)]
+                if direct:
+                    return direct, None
+                for head in heads:
+                    for g in _inside(head):
+                        if g is head or g.i in exclude:
+                            continue
+                        args = index.args_for(g, exclude=exclude)
+                        if args and any(a.entity or a.code for a in args):
+                            return args, None
+                continue
             for head in heads:
                 if head.i in exclude:
                     continue
