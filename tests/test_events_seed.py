@@ -78,13 +78,6 @@ def _matches(record: dict[str, Any], event: dict[str, Any], item: dict[str, Any]
     return problems
 
 
-def _must(expected: dict[str, Any]) -> list[dict[str, Any]]:
-    path = SEED / "expected.yaml"
-    if not path.is_file():
-        return []
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["events"]["must"]
-
-
 @pytest.mark.parametrize("n", range(9))
 def test_events_seed_must(seed: tuple[dict[str, Any], dict[str, Any]], n: int) -> None:
     record, expected = seed
