@@ -25,7 +25,7 @@ Figures, per record:
 
 The event stage runs with ``coded_only`` on, close to PETRARCH's own convention
 that an event needs coded actors: a pair is kept when one participant is coded
-and no named entity in it is wholly uncoded.
+and no entity in it lacks both code and sector.
 
 Two trigger lexicons can be measured: ``shipped`` (tidings' own, PLOVER
 semantics) and ``petrarch`` (the suite's verb dictionary,

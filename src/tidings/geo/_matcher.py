@@ -87,13 +87,17 @@ def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[i
         kind = None
         for end in range(min(n, start + MAX_TOKENS), start, -1):
             last = doc[end - 1]
-            kind = kinds.get(text[first.idx : last.idx + len(last.text)])
+            written = text[first.idx : last.idx + len(last.text)]
+            kind = kinds.get(written)
+            if kind is None and len(written) > 3 and written.isupper():
+                kind = kinds.get(written.title())  # a dateline: "COLUMBUS —"
             if kind is not None:
                 break
         if kind is None:
             continue
         span = doc[start:end]
-        if end - start == 1 and kind not in _STRONG_KINDS and tagged and span[0].pos_ != "PROPN":
+        if end - start == 1 and kind not in _STRONG_KINDS and tagged and span[0].pos_ != "PROPN" \
+                and not span.text.isupper():
             continue
         # Inside a capitalised name ("Alexandria Police", "Ross Perot"): a town is
         # named at the start of such a run, not in its middle.

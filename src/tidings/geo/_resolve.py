@@ -12,13 +12,13 @@ kind                      country 7.5, continent 8.0, region 7.5, admin1 7.0,
                           county 5.0;
                           a town scores ``0.4 * log10(population + 10)`` (about
                           1.2 for 1,000 people, 2.6 for 3 million), a national
-                          capital 3.0 more
+                          capital 1.5 more
 name                      +2.5 when the text matches a preferred or alias name,
                           not only an alternate (foreign or historic) one
 qualifier                 +8.0 when a "City, State" or "City, Country" qualifier
                           names the candidate's division or country; -3.0 when
                           it names another
-entity layer's reading    +2.0 for the country the entity layer coded the name
+entity layer's reading    +1.0 for the country the entity layer coded the name
                           as, or gave it as its country (a first guess that the
                           article's context can overrule)
 country evidence          +1.0 when the candidate's country is in the article,
@@ -58,10 +58,10 @@ from tidings.geo._gazetteer import Gazetteer, Place, haversine_km
 # fmt: off
 KIND_SCORE = {"country": 7.5, "continent": 8.0, "region": 7.5, "admin1": 7.0, "county": 5.0}
 POP_WEIGHT = 0.4
-CAPITAL_BONUS = 3.0
+CAPITAL_BONUS = 1.5
 PRIMARY_BONUS = 2.5
 QUALIFIER_MATCH, QUALIFIER_MISMATCH = 8.0, -3.0
-COUNTRY_HINT = 2.0
+COUNTRY_HINT = 1.0
 COUNTRY_PRESENT, COUNTRY_SHARE = 1.0, 3.0
 DIVISION_NAMED, DIVISION_TOWN = 2.5, 1.0
 NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5

@@ -196,6 +196,9 @@ class EntityIndex:
             return [Arg(o, *self.codes_of(o), tok.i, text) for o in owners]
         if sector:
             return [Arg(None, None, sector, tok.i, text)]
+        if tok.pos_ == "PROPN" and tok.dep_ not in {"compound", "amod"}:
+            # A name the entity layer did not resolve: keep its words, uncoded.
+            return [Arg(None, None, None, tok.i, text)]
         return []
 
     def _owners(self, tok: Token, *, with_preps: bool) -> list[str]:

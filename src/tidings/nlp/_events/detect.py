@@ -83,6 +83,11 @@ def _is_passive(tok: Token) -> bool:
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
 
 
+def _known(arg: Arg) -> bool:
+    """Whether an argument says who it is: an entity, a code or a sector."""
+    return bool(arg.entity or arg.code or arg.sector)
+
+
 def _inside(head: Token) -> Iterable[Token]:
     """Words of a noun phrase, breadth first, through its prepositions but not its clauses."""
     queue = [head]
@@ -362,6 +367,7 @@ class Detector:
                 hosts.extend(g for g in child.children if g.dep_ == "acl")
         if trig.pos == "NOUN" and tok.dep_ in {"pobj"} and tok.head.dep_ == "prep":
             hosts.append(tok.head.head)
+        fallback: list[Arg] = []
         for src in trig.target:
             heads: list[Token] = []
             place_host = False
@@ -402,8 +408,9 @@ class Detector:
                     # A visited place is resolved to its country by the "place" source.
                     heads = [h for h in heads if not index.is_place(index.entity_at(h))]
                 direct = [a for h in heads if h.i not in exclude for a in index.args_for(h, exclude=exclude)]
-                if direct:
+                if any(_known(a) for a in direct):
                     return direct, None
+                fallback = fallback or direct
                 for head in heads:
                     for g in _inside(head):
                         if g is head or g.i in exclude:
@@ -424,8 +431,9 @@ class Detector:
                         continue
                     destination = destination or eid
                 found.extend(index.args_for(head, exclude=exclude, place_host=place_host))
-            if found:
+            if any(_known(a) for a in found):
                 return found, destination
+            fallback = fallback or found
         if trig.pos == "VERB":
             # Last resort: the first entity named inside the object phrase
             # ("welcomed the resumption of ties with Osgiliath").
@@ -438,7 +446,8 @@ class Detector:
                     args = index.args_for(g, exclude=exclude)
                     if args and any(a.entity or a.code for a in args):
                         return args, None
-        return [], None
+        # Only names nobody resolved: keep their words.
+        return fallback, None
 
     # -- the whole Doc ------------------------------------------------------------
 

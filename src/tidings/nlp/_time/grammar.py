@@ -121,7 +121,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("century", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?P<ord>{ORD})[- ]century{e}"),
         ("fiscal", rf"{b}(?:(?P<rel>{REL}) )?(?:fiscal|FY) ?(?:year )?(?:(?P<y>{YEAR})|'?(?P<y2>\d\d)(?!\d))(?:[-/](?:\d\d){{1,2}})?{e}"
                    rf"|{b}(?:the )?(?:(?P<rel2>{REL}|new) )?fiscal year{e}"),
-        ("quarter", rf"{b}(?:(?P<the>the) )?(?:(?P<mods>(?:(?:current|latest|recent|previous|past|last|next|coming|same|comparable|corresponding|year-ago|year-earlier|fiscal|calendar|\d{{4}}|this year's|last year's|next year's)[ -])+))?(?:(?P<qord>{QORD})[- ](?P<qh>quarter|half)|(?P<q>quarter|period))(?: (?:of|in) (?:(?:the )?fiscal )?(?P<qy>{YEAR}|this year|last year|next year|the year))?{e}"
+        ("quarter", rf"{b}(?:(?P<the>the) )?(?:(?P<mods>(?:(?:current|latest|recent|previous|past|last|next|coming|same|comparable|corresponding|year-ago|year-earlier|fiscal|calendar|\d{{4}}|this year's|last year's|next year's)[ -])+))?(?:(?P<qord>{QORD})[- ](?P<qh>quarter|half)|(?P<q>quarter|period))(?: (?:(?:of|in) )?(?:(?:the )?fiscal )?(?P<qy>{YEAR}|this year|last year|next year|the year|the last year|the previous year|a year (?:ago|earlier)))?{e}"
                     rf"|{b}(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)(?:[ -]?(?P<qy2>{YEAR}))?{e}"),
         ("season", rf"{b}(?:(?P<mod>early|late|mid)[- ])?(?:(?P<rel>{REL}|the) )(?P<s>{SEASON})(?:,? (?:of )?(?P<y>{YEAR}))?{e}"
                    rf"|{b}(?:(?P<mod2>early|late|mid)[- ])?(?P<s2>{SEASON}),? (?:of )?(?P<y2>{YEAR})"
@@ -134,6 +134,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("rel_named", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<rel>this past|this coming|last|next|this|coming|past|previous) (?:(?P<wd>{wd_full})|(?P<mon>{months_full}))(?: (?P<dp>{DAYPART}))?{e}"),
         ("rel_unit", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in)? |(?P<part>{PART_OF}) )?(?P<rel>{REL}) (?P<u>week|weekend|month|quarter|year|decade|century|night|morning|afternoon|evening|{SEASON})(?:'s)?{e}"
                      rf"|{b}(?:{EDGE_MOD}|by|at|until) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"
+                     rf"|{b}(?P<part2>{PART_OF}) the (?P<u5>week|month|year|decade|quarter){e}"
                      rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=of\x20))(?P<t3>the (?P<u4>year|week|month)(?P<ended> end(?:ed|ing))?)(?! of| (?:before|after|ago|earlier))(?!\w)"),
         ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
@@ -154,6 +155,28 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
     return rules
 
 
+# Words of which every time expression holds at least one (with numbers and the
+# month, weekday and holiday names): the grammar is only tried around them.
+TRIGGER_WORDS = (
+    f"{_UNIT_PL}|{_UNIT_SG}|{DAYPART}|{SEASON}|yesterday|today|tomorrow|tonight|now|currently|nowadays|"
+    "presently|present|these days|recently|lately|recent|current|future|term|run|noon|midday|midnight|daily|"
+    "weekly|monthly|quarterly|annually|yearly|annual|nightly|hourly|biweekly|bimonthly|semiannually|"
+    "semi-annually|biannually|fortnightly|fiscal|twenties|thirties|forties|fifties|sixties|seventies|eighties|"
+    "nineties|nineteen|thousand|year-end|Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays"
+)
+
+
+def trigger_words(lex: TimeLexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that can anchor a time expression: (lower-cased words, names as written)."""
+    lower = frozenset(w.lower() for w in TRIGGER_WORDS.replace(" ", "|").split("|"))
+    names: set[str] = set()
+    for n in [*lex.months, *lex.weekdays, *(h.name for h in lex.holidays.values())]:
+        for w in n.split():
+            w = w.rstrip(".")
+            names.update({w, w.upper(), w[:1].upper() + w[1:]})
+    return lower, frozenset(names)
+
+
 def compile_rules(lex: TimeLexicon) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
     """Compile the master scanner and each rule's own pattern."""
     flags = re.IGNORECASE
@@ -164,4 +187,6 @@ def compile_rules(lex: TimeLexicon) -> tuple[re.Pattern[str], dict[str, re.Patte
         own[name] = re.compile(pat, flags)
         stripped = re.sub(r"\(\?P<\w+>", "(?:", pat)
         parts.append(f"(?P<{name}>{stripped})")
-    return re.compile("|".join(parts), flags), own
+    # Expressions start at a word start: checking that once, before the
+    # alternation, spares every other position the whole list of rules.
+    return re.compile(r"(?<![\w\-])(?=[\w'$])(?:" + "|".join(parts) + ")", flags), own

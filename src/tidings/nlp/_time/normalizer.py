@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tidings.nlp._time import calendar as cal
-from tidings.nlp._time.grammar import DAYPARTS, DECADE_WORDS, NUMBER_WORDS, ORDINALS, SEASONS, UNITS, VAGUE_NUMBERS
+from tidings.nlp._time.grammar import (
+    DAYPARTS,
+    DECADE_WORDS,
+    NUMBER_WORDS,
+    ORDINALS,
+    SEASONS,
+    UNITS,
+    VAGUE_NUMBERS,
+)
 from tidings.nlp._time.lexicon import TimeLexicon
 
 PAST, FUTURE, PRESENT = "past", "future", "present"
@@ -24,7 +32,7 @@ PAST, FUTURE, PRESENT = "past", "future", "present"
 _AMBIGUOUS_MONTHS = {"may", "march"}
 _MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", "from", "to", "last",
                "next", "this", "early", "late", "mid", "before", "after", "between", "and", "or",
-               "around", "on", "for", "each", "every", "that", "the", "until", "until", "as"}
+               "around", "on", "for", "each", "every", "that", "the", "as"}
 _UNTIL = re.compile(r"\b(?-i:until|till|through)\s+(?:[\w.:]+\s+){0,3}$")
 _BY = re.compile(r"\bby\s+$")
 _PER_CUES = re.compile(r"(?:\d|%|million|billion|trillion|percent|cents?|dollars?|pounds?|euros?|yen|times|tons?|barrels?)\W*$", re.I)
@@ -385,7 +393,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
     a = ctx.anchor
     aq = cal.quarter_of(a) if not half else (1 if a.month <= 6 else 2)
     span = 4 if not half else 2
-    back = 1 if re.search(r"year-ago|year-earlier|last year's|comparable|same", mods) or qy == "last year" else 0
+    back = 1 if re.search(r"year-ago|year-earlier|last year's", mods) or qy in _LAST_YEAR else 0
     fwd = 1 if "next year's" in mods or qy == "next year" else 0
     if n is None and ctx.quarter is not None and not re.search(r"current|this|next|coming", mods):
         # "the quarter", "the year-ago period": the quarter the text is about
@@ -408,6 +416,9 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
     else:  # a quarter not yet over is this year's; reports look back at this year's quarters
         y = a.year
     return Value("DATE", f"{y}-{letter}{n}", "publication")
+
+
+_LAST_YEAR = {"last year", "the last year", "the previous year", "a year ago", "a year earlier"}
 
 
 def _season(m: re.Match[str], ctx: Context) -> Value | None:
@@ -597,6 +608,11 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
                 d = a if a.isoweekday() >= 6 else a - timedelta(days=a.isoweekday())
             return Value("DATE", cal.week(d) + "-WE", "publication")
         return Value("TIME", _daypart_time(a.isoformat() if a else "XXXX-XX-XX", unit), _how(ctx))
+    if m["part2"]:  # "the end of the month": the current one
+        unit = _lower(m["u5"])
+        if a is None:
+            return Value("DATE", _UNDERSPEC[unit], "unanchored", _mod(m, "part2"))
+        return Value("DATE", _shift_unit(a, unit, 0), "publication", _mod(m, "part2"))
     if m["t3"]:  # "for the year", "in the week"
         unit = _lower(m["u4"])
         if m["ended"]:

@@ -8,9 +8,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from tidings.nlp._time.grammar import compile_rules
+from tidings.nlp._time.grammar import compile_rules, trigger_words
 from tidings.nlp._time.lexicon import TimeLexicon, load_lexicon
 from tidings.nlp._time.normalizer import HANDLERS, Context, Value
+
+# How many words an expression may have before its trigger word ("the end of the [month]").
+_BACK = 5
+_WORD = re.compile(r"(?<![\w\-])[\w'$][\w'’.\-]*")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +34,38 @@ class TimeTagger:
     def __init__(self, lex: TimeLexicon) -> None:
         self.lex = lex
         self.scanner, self.rules = compile_rules(lex)
+        self.trigger_lower, self.trigger_names = trigger_words(lex)
+
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        """Try the grammar only where it can match: at the few word starts just
+        before a trigger word (a number, a calendar name, a time word). The text
+        is split into words once; the full grammar runs a handful of times per
+        trigger instead of at every position."""
+        words = [m.span() for m in _WORD.finditer(text)]
+        lower, names = self.trigger_lower, self.trigger_names
+        pos = 0
+        for k, (ws, we) in enumerate(words):
+            if ws < pos:
+                continue
+            w = text[ws:we].rstrip(".,'’")
+            if w.endswith(("'s", "’s")):
+                w = w[:-2]
+            if not (w in names or w.lower() in lower or _HAS_DIGIT.search(w)):
+                if "-" not in w or not any(p in names or p.lower() in lower for p in w.split("-")):
+                    continue
+            for j in range(max(0, k - _BACK), k + 1):
+                start = words[j][0]
+                if start < pos:
+                    continue
+                m = self.scanner.match(text, start)
+                if m is not None and m.end() > ws:
+                    pos = m.end()
+                    yield m
+                    break
 
     def scan(self, text: str) -> Iterator[Found]:
         """Yield the expressions of ``text`` left to right, without overlaps."""
-        for m in self.scanner.finditer(text):
+        for m in self._matches(text):
             rule = m.lastgroup
             if rule is None:
                 continue
@@ -44,6 +77,8 @@ class TimeTagger:
                 if g in own.groupdict() and own.group(g):
                     start, end = own.start(g), own.end(g)
                     break
+            if text[end - 2 : end] in ("'s", "\u2019s"):  # "Friday's purchases": the possessive is not part of it
+                end -= 2
             yield Found(start, end, rule, own)
 
     def value(self, found: Found, text: str, anchor: date | None, tense: str | None,

@@ -57,7 +57,7 @@ class EventCoder:
         dateline_fallback: place an event without a place of its own at the
             dateline's place, flagged ``place_inferred: "dateline"``.
         coded_only: keep only actor-target pairs with at least one coded
-            participant and no named entity that lacks both code and sector
+            participant and no entity that lacks both code and sector
             (close to PETRARCH's convention that events need coded actors);
             off by default, so that uncoded people and groups keep their events.
     """
@@ -186,11 +186,12 @@ class EventCoder:
 
 
 def _coded(actor: Arg | None, target: Arg | None) -> bool:
-    """Whether a pair has a coded participant and no named entity left uncoded."""
-    pair = [a for a in (actor, target) if a is not None]
+    """Whether a pair has a coded participant and no entity without code or sector."""
+    # A name nobody resolved (no entity, code or sector) neither helps nor hinders.
+    pair = [a for a in (actor, target) if a is not None and (a.entity or a.code or a.sector)]
     if not any(a.code for a in pair):
         return False
-    return all(a.code or a.sector or a.entity is None for a in pair)
+    return all(a.code or a.sector for a in pair)
 
 
 def _code(arg: Arg) -> dict[str, str | None]:

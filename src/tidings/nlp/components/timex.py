@@ -81,7 +81,7 @@ class TimexComponent:
             ) and not re.search(r"ago|earlier|last year", found.match.group("mods") or ""):
                 quarter = (int(value.value[:4]), int(value.value[-1]))
             out.append((span, value, head))
-        return _attach_clock_dates(out)
+        return _attach_clock_dates(out, text)
 
     @staticmethod
     def _plausible(found: Found, span: Span) -> bool:
@@ -115,7 +115,7 @@ _FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 
 
 def _attach_clock_dates(
-    found: list[tuple[Span, Value, Token | None]]
+    found: list[tuple[Span, Value, Token | None]], text: str
 ) -> list[tuple[Span, Value, Token | None]]:
     """Join a clock time and the day named right next to it ("10 p.m. Wednesday", "Friday at noon")."""
     out: list[tuple[Span, Value, Token | None]] = []
@@ -124,7 +124,7 @@ def _attach_clock_dates(
         span, v, head = found[i]
         if i + 1 < len(found):
             nspan, nv, nhead = found[i + 1]
-            gap = span.doc.text[span.end_char : nspan.start_char]
+            gap = text[span.end_char : nspan.start_char]
             if len(gap) <= 5 and gap.strip(" ,").lower() in ("", "on", "at"):
                 clock, day = (v, nv) if _CLOCK.search(v.value) else (nv, v)
                 if _CLOCK.search(clock.value) and _FULL_DATE.match(day.value):
