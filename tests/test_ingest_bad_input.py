@@ -152,3 +152,29 @@ def test_ingest_bad_input_huge_file_fails_before_reading(tmp_path: Path) -> None
     (failure,) = assert_valid_articles(read_paths([str(path)], ReadOptions(max_bytes=500)))
     assert isinstance(failure, Failure) and failure.reason == "too-large"
     assert f"{len(STORY)} bytes" in failure.message
+
+
+def test_ingest_bad_input_warc_response_without_target_uri() -> None:
+    # warcio fails deep inside its parser on such a record; it is one malformed-archive line.
+    raw = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5000\r\n\r\nabc"
+    failure = only_failure(raw, "odd.warc")
+    assert failure.reason == "truncated" and failure.message.startswith("[T108] odd.warc:")
+
+
+def test_ingest_unexpected_fault_is_one_failure_and_the_batch_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tidings.ingest.core as core
+
+    real = core._read_stream
+
+    def faulty(stream, source, options, *, size=None):  # type: ignore[no-untyped-def]
+        if source.endswith("bad.txt"):
+            raise RuntimeError("boom")
+        yield from real(stream, source, options, size=size)
+
+    monkeypatch.setattr(core, "_read_stream", faulty)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(STORY)
+    items = assert_valid_articles(read_paths([str(bad), str(READING / "wire_story.txt")]))
+    assert [type(i).__name__ for i in items] == ["Failure", "Article"]
+    assert items[0].reason == "internal" and "RuntimeError: boom" in items[0].message

@@ -80,7 +80,10 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Dra
         if not seen:
             yield ParseError(f"[T108] {source}: not a WARC archive (no WARC record found); "
                              "check the file or the --format option")
-    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, AttributeError, TypeError,
+            KeyError, IndexError) as exc:
+        # warcio reports a malformed record in many ways, some of them from deep inside
+        # its parser (a response record without a target URI raises AttributeError).
         first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
         yield ParseError(f"[T108] {source}: the WARC archive is truncated or malformed after "
                          f"{count} records ({first}); the records before it were read")

@@ -40,6 +40,7 @@ REASONS = {
     "T100": "unreadable", "T101": "empty", "T102": "too-large", "T103": "undecodable",
     "T104": "binary", "T105": "malformed-html", "T106": "malformed-xml", "T107": "truncated",
     "T108": "truncated", "T109": "invalid-json", "T110": "no-text", "T112": "missing-field",
+    "T199": "internal",
 }
 _CODE = re.compile(r"^\[(T\d{3})\]")
 
@@ -208,6 +209,12 @@ def _guarded(stream: IO[bytes], source: str, options: ReadOptions,
         yield _failure(source, exc)
     except OSError as exc:
         yield _failure(source, FetchError(f"[T100] {source}: cannot read the input: {exc.strerror or exc}"))
+    except Exception as exc:  # noqa: BLE001 - one faulty input must not stop the others
+        # A fault in a parser library or in tidings itself: reported as this input's
+        # failure, with the trace in the debug log, and the batch goes on.
+        logger.debug("unexpected error reading %s", source, exc_info=True)
+        yield _failure(source, ParseError(f"[T199] {source}: could not be read ({type(exc).__name__}: {exc}); "
+                                          "the other inputs are still read"))
 
 
 class _Prefixed(io.RawIOBase):
