@@ -110,3 +110,23 @@ def test_cli_schema_prints_the_schema() -> None:
     schema = json.loads(result.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert "sections" in schema["required"]
+
+
+def test_cli_read_analysis_fault_leaves_one_article_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tidings.nlp.pipeline as pipeline
+
+    real = pipeline.doc_to_record
+
+    def faulty(article, doc):  # type: ignore[no-untyped-def]
+        if "page.html" in article.source_path:
+            raise RuntimeError("boom")
+        return real(article, doc)
+
+    monkeypatch.setattr(pipeline, "doc_to_record", faulty)
+    paths = [str(READING / n) for n in ("wire_story.txt", "page.html", "feed.atom")]
+    code, records, err = run("read", *paths)
+    assert code == 1
+    assert "page.html" not in {r["source_path"].rsplit("/", 1)[-1] for r in records}
+    assert {r["source_path"].rsplit("/", 1)[-1] for r in records} == {"wire_story.txt", "feed.atom"}
+    (line,) = [ln for ln in err.splitlines() if "[T300]" in ln]
+    assert "page.html" in line and "RuntimeError: boom" in line and "Traceback" not in err

@@ -90,7 +90,14 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
     else:
         from tidings.nlp.pipeline import analyze_many
 
-        for record in analyze_many(articles()):
+        def failed(article: Article, exc: Exception) -> None:
+            counts["failed"] += 1
+            logging.getLogger(__name__).debug("analysis of %s failed", article.source_path, exc_info=True)
+            where = " ".join(str(p) for p in (article.source_path, article.source_entry) if p)
+            click.echo(f"tidings: [T300] {where}: the analysis failed ({type(exc).__name__}: {exc}); "
+                       "the article is left out", err=True)
+
+        for record in analyze_many(articles(), on_error=failed):
             _emit(record, pretty)
     if counts["failed"] or counts["skipped"]:
         click.echo(f"tidings: {counts['failed']} input(s) failed, {counts['skipped']} skipped", err=True)

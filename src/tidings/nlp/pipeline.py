@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import spacy
@@ -119,18 +119,46 @@ def analyze(article: Article, nlp: Language | None = None) -> dict[str, Any]:
 
 
 def analyze_many(
-    articles: Iterable[Article], nlp: Language | None = None, *, batch_size: int = BATCH_SIZE
+    articles: Iterable[Article], nlp: Language | None = None, *, batch_size: int = BATCH_SIZE,
+    on_error: Callable[[Article, Exception], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Run the pipeline over articles, streaming, and yield output records in order."""
+    """Run the pipeline over articles, streaming, and yield output records in order.
+
+    Args:
+        articles: the articles to analyse.
+        nlp: the pipeline; the default one when ``None``.
+        batch_size: texts per ``nlp.pipe`` batch.
+        on_error: when given, an article whose analysis fails is handed to it and
+            left out, and the others go on (a failing batch is retried article by
+            article to find the one at fault); when ``None`` the error propagates.
+    """
     if nlp is None:
         nlp = load_pipeline()
     pending: list[Article] = []
 
+    def run(batch: list[Article]) -> list[dict[str, Any]]:
+        docs = [make_doc(nlp, a) for a in batch]
+        return [doc_to_record(article, doc)
+                for article, doc in zip(batch, nlp.pipe(docs, batch_size=batch_size), strict=True)]
+
     def flush() -> Iterator[dict[str, Any]]:
-        docs = [make_doc(nlp, a) for a in pending]
-        for article, doc in zip(pending, nlp.pipe(docs, batch_size=batch_size), strict=True):
-            yield doc_to_record(article, doc)
+        batch = list(pending)
         pending.clear()
+        if on_error is None:
+            yield from run(batch)
+            return
+        try:
+            records = run(batch)
+        except Exception:  # noqa: BLE001 - find the article at fault, one by one
+            for article in batch:
+                try:
+                    records = run([article])
+                except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
+                    on_error(article, exc)
+                    continue
+                yield from records
+            return
+        yield from records
 
     for article in articles:
         pending.append(article)
