@@ -280,4 +280,7 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
 
     app.include_router(reads)
     app.include_router(writes)
+    from tidings.web import make_router
+
+    app.include_router(make_router(), dependencies=[Depends(auth.reader)])  # the web pages, /ui/
     return app
