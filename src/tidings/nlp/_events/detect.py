@@ -65,6 +65,8 @@ class Found:
     when_token: bool
     evidence: tuple[int, int]
     sentence: Span
+    path: list[Token] = field(default_factory=list)
+    aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
 
 
 def _has_subject(tok: Token) -> Token | None:
@@ -88,6 +90,40 @@ def _known(arg: Arg) -> bool:
     return bool(arg.entity or arg.code or arg.sector)
 
 
+def _is_date(value: Any) -> bool:
+    """Whether a TIMEX3 value is a calendar date or time ("2023", "2023-01-29"), not "PAST_REF"."""
+    return isinstance(value, str) and value[:4].isdigit()
+
+
+def _past(path: list[Token]) -> bool:
+    """Whether the event's own verb is in a past tense ("welcomed", "has met")."""
+    for tok in path:
+        if tok.pos_ in {"VERB", "AUX"}:
+            if tok.tag_ == "VBD":
+                return True
+            return tok.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
+    return False
+
+
+def _clause_mates(path: list[Token]) -> list[Token]:
+    """Clauses of the same sentence that share the event's subject and occasion.
+
+    A participle ("attend a Nato summit, joining alliance leaders as observers
+    last year") or a coordinated verb without a subject of its own ("met X and
+    signed a deal on Monday") hung on the event's clause: its time is the event's
+    when the event's own clause has none.
+    """
+    on_path = {t.i for t in path}
+    out: list[Token] = []
+    for tok in path:
+        for child in tok.children:
+            if child.i in on_path or child.pos_ not in {"VERB", "AUX"} or _has_subject(child) is not None:
+                continue
+            if child.dep_ == "conj" or (child.dep_ == "advcl" and child.tag_ in {"VBG", "VBN"}):
+                out.append(child)
+    return out
+
+
 def _inside(head: Token) -> Iterable[Token]:
     """Words of a noun phrase, breadth first, through its prepositions but not its clauses."""
     queue = [head]
@@ -109,6 +145,12 @@ _CONTENT_MODALITY = {"REQUEST": "hypothetical", "ACCUSE": "hypothetical", "THREA
 # Event types whose coordinated actors act on one another when no target is named
 # ("Gondor and Osgiliath renewed ties", "A and B held a meeting").
 MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT"})
+
+# Event types that say something without a target ("protesters rallied", "troops
+# were deployed"); the others are acts towards someone, and an aim or a wish
+# ("arrived to deepen ties", "we need to strengthen the partnership") that names
+# no actor or no target is too vague to code.
+SELF_STANDING_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "ASSAULT", "CONCEDE"})
 
 
 class Detector:
@@ -288,6 +330,12 @@ class Detector:
                 break  # "cannot accept and will oppose": the second verb has its own auxiliaries
             if i > 0:
                 bump(cues.get((t.lemma_.lower(), "governor")))
+                below = chain[i - 1]
+                if below.dep_ in {"advcl", "acl"} and below.head.i == t.i and _has_subject(below) is None:
+                    # "arrived in Seoul to deepen ties": the clause states what the act is for.
+                    for child in below.children:
+                        if child.dep_ in {"aux", "mark"} and child.i < below.i:
+                            bump(cues.get((child.lower_, "purpose")))
             for child in t.children:
                 dep = child.dep_
                 if dep in _AUX:
@@ -540,6 +588,8 @@ class Detector:
                     actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
             else:
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+                if not actors:
+                    actors = self._pronoun_antecedent(index, cl, exclude)
             targets, destination = self.targets(index, tok, trig, cl, exclude)
             if "intent" in trig.flags and not targets:
                 for child in tok.children:
@@ -562,6 +612,7 @@ class Detector:
             place = destination if trig.mode == "visit" and destination else self.place(index, cl.path)
             event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                                 cl.path, doc, sent, cl.top, times, also=cl.speech)
+            event.aim = self._aim(cl.path)
             found.append(event)
             by_token[i] = event
         # An intent clause hung on another event ("opened a mission to Nato,
@@ -573,7 +624,82 @@ class Detector:
             governing = by_token.get(tok.head.i)
             if governing is not None and governing.targets:
                 event.targets = list(governing.targets)
-        return [e for e in found if e.actors or e.targets]
+        self._borrow_setting(found, by_token)
+        return [e for e in found if self._specific(e)]
+
+    @staticmethod
+    def _pronoun_antecedent(index: EntityIndex, cl: Clause, exclude: frozenset[int]) -> list[Arg]:
+        """An unresolved pronoun subject of a complement clause stands for the
+        subject of the verb governing it: "Ethiopia indicated it would act"."""
+        if len(cl.actor_heads) != 1:
+            return []
+        pron = cl.actor_heads[0]
+        if pron.pos_ != "PRON" or pron.lower_ not in {"it", "they", "he", "she"} \
+                or index.entity_at(pron) is not None:
+            return []
+        top = cl.top
+        if top.dep_ != "ccomp" or top.head.i == top.i:
+            return []
+        subj = _has_subject(top.head)
+        if subj is None or subj.i > pron.i:
+            return []
+        args = index.args_for(subj, exclude=exclude)
+        return [a for a in args if a.entity or a.code][:1] if len(args) == 1 else []
+
+    @staticmethod
+    def _specific(event: Found) -> bool:
+        """Whether an event says enough to be coded.
+
+        An occurred event needs an actor or a target; one that did not (yet)
+        happen needs its actor; an aim or a wish also needs a target unless its
+        type stands alone.
+        """
+        if event.modality == "occurred":
+            return bool(event.actors or event.targets)
+        if not event.actors:
+            return False
+        if not event.aim or event.targets:
+            return True
+        mutual = len(event.actors) > 1 and event.trigger.type in MUTUAL_TYPES
+        return mutual or event.trigger.type in SELF_STANDING_TYPES
+
+    def _aim(self, path: list[Token]) -> bool:
+        """Whether a clause states an aim or a wish: a purpose clause, or the
+        complement of a planning or wishing word ("aimed at", "need to", "due to")."""
+        cues = self.k.cues
+        for below, t in zip(path, path[1:], strict=False):
+            if below.dep_ in {"advcl", "acl"} and below.head.i == t.i and any(
+                    (c.lower_, "purpose") in cues for c in below.children if c.dep_ in {"aux", "mark"}):
+                return True
+            if below.dep_ != "conj" and cues.get((t.lemma_.lower(), "governor")) in {"planned", "hypothetical"}:
+                return True
+        return False
+
+    @staticmethod
+    def _borrow_setting(found: list[Found], by_token: dict[int, Found]) -> None:
+        """Place and date from a participial movement clause that opens the sentence.
+
+        "Flying to Tokyo on Monday, the secretary-general has meetings scheduled
+        with ...": the meetings are in Tokyo, on Monday.
+        """
+        for event in found:
+            if event.place is not None and event.when is not None:
+                continue
+            first = min((t.i for t in event.path), default=event.token.i)
+            for tok in event.path:
+                for child in tok.children:
+                    other = by_token.get(child.i)
+                    if other is None or other is event or child.dep_ != "advcl" or child.i > first:
+                        continue
+                    if child.tag_ not in {"VBG", "VBN"} or _has_subject(child) is not None:
+                        continue
+                    if other.trigger.mode != "visit" or other.place is None:
+                        continue
+                    if event.place is None:
+                        event.place = other.place
+                    if event.when is None and other.when is not None:
+                        event.when, event.when_token = other.when, other.when_token
+                    break
 
     @staticmethod
     def _governed(cl: Clause, matched: dict[int, Trigger], modality: str) -> str:
@@ -599,9 +725,14 @@ class Detector:
                doc: Doc, sent: Span, top: Token, times: list[dict[str, Any]],
                also: Token | None = None) -> Found:
         when = self.when(doc, path, times)
+        if when is None or not _is_date(when.get("value")):
+            when = self.when(doc, _clause_mates(path), times)
         value = when.get("value") if when else None
+        if not _is_date(value):
+            value = None  # "recently" (PAST_REF) says no date
         published = doc._.tidings_published
-        if modality == "occurred" and value and published and str(value)[:10] > str(published)[:10]:
+        if modality == "occurred" and value and published and str(value)[:10] > str(published)[:10] \
+                and not _past(path):
             modality = "planned"
         sub = list(top.subtree)
         if also is not None:
@@ -615,4 +746,4 @@ class Detector:
         return Found(trigger=trig, token=tok, actors=actors, targets=targets, modality=modality,
                      source=source, source_text=source_text, place=place,
                      when=str(value) if value else None, when_token=when is not None,
-                     evidence=(start, end), sentence=sent)
+                     evidence=(start, end), sentence=sent, path=list(path))
