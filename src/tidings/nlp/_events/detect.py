@@ -90,6 +90,17 @@ def _known(arg: Arg) -> bool:
     return bool(arg.entity or arg.code or arg.sector)
 
 
+# Linking verbs: an infinitive after them is no purpose ("became the first
+# leaders to attend a summit" says who attended, not what becoming was for).
+_LINKING = frozenset({"be", "become", "remain", "seem", "appear"})
+
+
+def _purpose_link(below: Token, governor: Token) -> bool:
+    """Whether ``below`` is an adverbial clause without a subject hung on ``governor``."""
+    return (below.dep_ in {"advcl", "acl"} and below.head.i == governor.i and _has_subject(below) is None
+            and governor.lemma_.lower() not in _LINKING)
+
+
 def _is_date(value: Any) -> bool:
     """Whether a TIMEX3 value is a calendar date or time ("2023", "2023-01-29"), not "PAST_REF"."""
     return isinstance(value, str) and value[:4].isdigit()
@@ -330,11 +341,10 @@ class Detector:
                 break  # "cannot accept and will oppose": the second verb has its own auxiliaries
             if i > 0:
                 bump(cues.get((t.lemma_.lower(), "governor")))
-                below = chain[i - 1]
-                if below.dep_ in {"advcl", "acl"} and below.head.i == t.i and _has_subject(below) is None:
+                if _purpose_link(chain[i - 1], t):
                     # "arrived in Seoul to deepen ties": the clause states what the act is for.
-                    for child in below.children:
-                        if child.dep_ in {"aux", "mark"} and child.i < below.i:
+                    for child in chain[i - 1].children:
+                        if child.dep_ in {"aux", "mark"} and child.i < chain[i - 1].i:
                             bump(cues.get((child.lower_, "purpose")))
             for child in t.children:
                 dep = child.dep_
@@ -668,7 +678,7 @@ class Detector:
         complement of a planning or wishing word ("aimed at", "need to", "due to")."""
         cues = self.k.cues
         for below, t in zip(path, path[1:], strict=False):
-            if below.dep_ in {"advcl", "acl"} and below.head.i == t.i and any(
+            if _purpose_link(below, t) and any(
                     (c.lower_, "purpose") in cues for c in below.children if c.dep_ in {"aux", "mark"}):
                 return True
             if below.dep_ != "conj" and cues.get((t.lemma_.lower(), "governor")) in {"planned", "hypothetical"}:

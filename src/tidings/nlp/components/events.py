@@ -10,6 +10,7 @@ user can extend or replace through the component's config.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable
@@ -60,6 +61,10 @@ class EventCoder:
             participant and no entity that lacks both code and sector
             (close to PETRARCH's convention that events need coded actors);
             off by default, so that uncoded people and groups keep their events.
+        fold: report one event once: the same act (type, mode, modality, actor
+            and target) told again in the same article with a compatible date and
+            place (a headline, a caption and the lead) becomes one event whose
+            ``mentions`` list every report.
     """
 
     def __init__(
@@ -76,8 +81,10 @@ class EventCoder:
         sectors: str | None = None,
         dateline_fallback: bool = True,
         coded_only: bool = False,
+        fold: bool = True,
     ) -> None:
         self.name = name
+        self.fold = fold
         if replace_triggers and not triggers:
             raise ConfigError("[T401] replace_triggers is set but no trigger file is given; "
                               "set 'triggers' to your lexicon or drop replace_triggers")
@@ -130,22 +137,31 @@ class EventCoder:
                         continue
                     seen.add(key)
                     events.append(self._event(doc, f, actor, target, len(events) + 1, dateline))
+        if self.fold and index is not None:
+            events = _fold(events, index, doc._.tidings_sections or [])
         doc._.tidings_events = events
 
     def _event(self, doc: Doc, f: Found, actor: Arg | None, target: Arg | None, n: int,
                dateline: str | None) -> dict[str, Any]:
         published = doc._.tidings_published
         cameo = f.trigger.cameo or None
-        place = f.place
-        place_inferred = None
-        if place is None and dateline is not None:
-            place, place_inferred = dateline, "dateline"
         when = f.when
         when_inferred = False
         if when is None and published:
             when, when_inferred = str(published)[:10], True
-        start, end = f.evidence
+        place = f.place
+        place_inferred = None
+        if place is None and dateline is not None and (when_inferred or _near(when, published)):
+            # The dateline says where the news of the day happened, not where
+            # something did last year.
+            place, place_inferred = dateline, "dateline"
         tok = f.token
+        mention = {
+            "trigger": {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text},
+            "evidence": {"start": f.evidence[0], "end": f.evidence[1], "text": doc.text[f.evidence[0]:f.evidence[1]]},
+            "sentence": {"start": f.sentence.start_char, "end": _trim_end(doc, f.sentence)},
+            "source": f.source,
+        }
         return {
             "id": f"V{n}",
             "type": f.trigger.type,
@@ -162,12 +178,13 @@ class EventCoder:
             "when": when,
             "when_inferred": when_inferred,
             "modality": f.modality,
-            "trigger": {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text},
-            "evidence": {"start": start, "end": end, "text": doc.text[start:end]},
-            "sentence": {"start": f.sentence.start_char, "end": _trim_end(doc, f.sentence)},
+            "trigger": mention["trigger"],
+            "evidence": mention["evidence"],
+            "sentence": mention["sentence"],
             "cameo": cameo,
             "source": f.source,
             "source_text": f.source_text,
+            "mentions": [mention],
         }
 
     @staticmethod
@@ -183,6 +200,96 @@ class EventCoder:
                 if str(m.get("text", "")).lower() == low and ent.get("type") in {"GPE", "LOC", "FAC"}:
                     return eid
         return None
+
+
+def _near(when: str | None, published: Any) -> bool:
+    """Whether an event's date is within a day of the publication date."""
+    if not when or not published or len(when) < 10:
+        return False
+    try:
+        delta = dt.date.fromisoformat(when[:10]) - dt.date.fromisoformat(str(published)[:10])
+    except ValueError:
+        return False
+    return abs(delta.days) <= 1
+
+
+def _side(event: dict[str, Any], ids: str, codes: str) -> tuple[Any, ...] | None:
+    """Who a side of an event is: its entities, else its codes; None when nobody."""
+    if event[ids]:
+        return ("entity", *event[ids])
+    found = tuple((c.get("code"), c.get("sector")) for c in event[codes] if c.get("code"))
+    return ("code", *found) if found else None
+
+
+def _section(sections: list[Any], offset: int) -> str | None:
+    for kind, start, end in sections:
+        if start <= offset < end:
+            return str(kind)
+    return None
+
+
+def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any]) -> list[dict[str, Any]]:
+    """One event per act: reports of the same act in one article become one event.
+
+    Two events are one act when their type, mode, modality, actor and target
+    agree, their dates agree (or one was inferred from the publication date),
+    and their places agree or lie in the same country (or one has none of its
+    own). The event kept is the best told report (in the body rather than a
+    headline or caption, with its own date and place); the date or place it
+    lacks is taken from another report, and ``mentions`` lists every report in
+    text order, so no evidence is lost.
+    """
+
+    def rank(ev: dict[str, Any]) -> tuple[int, int, int, int]:
+        kind = _section(sections, ev["trigger"]["start"])
+        return (kind in {"headline", "caption"}, bool(ev["when_inferred"]),
+                ev["place"] is None or ev["place_inferred"] is not None, ev["trigger"]["start"])
+
+    def country(ev: dict[str, Any]) -> str | None:
+        if ev["place"] is None or ev["place_inferred"] is not None:
+            return None
+        return index.host_of(ev["place"])[1] or ev["place"]
+
+    def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        if not (a["when_inferred"] or b["when_inferred"] or a["when"] == b["when"]):
+            return False
+        ca, cb = country(a), country(b)
+        return ca is None or cb is None or ca == cb
+
+    groups: list[list[dict[str, Any]]] = []
+    by_key: dict[tuple[Any, ...], list[list[dict[str, Any]]]] = {}
+    for ev in events:
+        actor, target = _side(ev, "actors", "actor_codes"), _side(ev, "targets", "target_codes")
+        if actor is None or target is None:
+            groups.append([ev])
+            continue
+        key = (ev["type"], ev["mode"], ev["modality"], actor, target)
+        for group in by_key.setdefault(key, []):
+            if all(compatible(ev, other) for other in group):
+                group.append(ev)
+                break
+        else:
+            group = [ev]
+            by_key[key].append(group)
+            groups.append(group)
+    out: list[dict[str, Any]] = []
+    for group in groups:
+        best = dict(min(group, key=rank))
+        if best["when_inferred"]:
+            dated = [ev for ev in group if not ev["when_inferred"]]
+            if dated:
+                best["when"], best["when_inferred"] = dated[0]["when"], False
+        if best["place"] is None or best["place_inferred"] is not None:
+            placed = [ev for ev in group if ev["place"] is not None and ev["place_inferred"] is None]
+            if placed:
+                best["place"], best["place_inferred"] = placed[0]["place"], None
+        best["mentions"] = sorted((m for ev in group for m in ev["mentions"]),
+                                  key=lambda m: m["trigger"]["start"])
+        out.append(best)
+    out.sort(key=lambda ev: ev["trigger"]["start"])
+    for n, ev in enumerate(out, 1):
+        ev["id"] = f"V{n}"
+    return out
 
 
 def _coded(actor: Arg | None, target: Arg | None) -> bool:
@@ -219,6 +326,7 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "sectors": None,
         "dateline_fallback": True,
         "coded_only": False,
+        "fold": True,
     },
 )
 def make_events(
@@ -233,8 +341,9 @@ def make_events(
     sectors: str | None,
     dateline_fallback: bool,
     coded_only: bool,
+    fold: bool,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
-                      dateline_fallback=dateline_fallback, coded_only=coded_only)
+                      dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold)
