@@ -12,6 +12,7 @@ import io
 import json
 import math
 import re
+from dataclasses import replace
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -118,10 +119,12 @@ def make_router() -> APIRouter:
             q = _query(request)
             store = _store(request)
             with store.read() as conn:
-                if q.level == "events":
-                    items, total = _views.clusters_table(conn, q)
-                else:
-                    items, total = _views.reports_table(conn, q)
+                table = _views.clusters_table if q.level == "events" else _views.reports_table
+                items, total = table(conn, q)
+                last = max(1, math.ceil(total / q.size))
+                if q.page > last:  # past the end: show the last page
+                    q = replace(q, page=last)
+                    items, total = table(conn, q)
                 publishers = _views.sources(conn)
         except StoreError as exc:
             return _error(request, 400, str(exc))
