@@ -90,6 +90,38 @@ def test_events_seed_must(seed: tuple[dict[str, Any], dict[str, Any]], n: int) -
     assert any(not m for m in misses.values()), f"{item} not found; nearest misses: {misses}"
 
 
+@pytest.mark.parametrize("n", range(4))
+def test_events_seed_should(seed: tuple[dict[str, Any], dict[str, Any]], n: int) -> None:
+    record, expected = seed
+    items = expected["events"].get("should", [])
+    if n >= len(items):
+        pytest.skip("fewer should items")
+    item = items[n]
+    candidates = [e for e in record["events"] if e["type"] == item["type"]]
+    misses = {e["id"]: _matches(record, e, item) for e in candidates}
+    assert any(not m for m in misses.values()), f"{item} not found; nearest misses: {misses}"
+
+
+def test_events_seed_one_event_per_act(seed: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The headline, the caption and the lead tell one arrival: one event, three reports."""
+    record, expected = seed
+    item = expected["events"]["must"][0]
+    same = [e for e in record["events"] if e["type"] == item["type"] and e["mode"] == item["mode"]
+            and e["modality"] == item["modality"] and _named(record, e["actors"], item["actor"])
+            and any(c.get("code") == item["target_code"] for c in e["target_codes"])]
+    assert len(same) == 1, same
+    sections = {s["kind"]: (s["start"], s["end"]) for s in record["sections"]}
+    told = {kind for m in same[0]["mentions"] for kind, (start, end) in sections.items()
+            if start <= m["trigger"]["start"] < end}
+    assert {"headline", "caption", "body"} <= told, same[0]["mentions"]
+
+
+def test_events_seed_every_event_has_an_actor(seed: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """Aims and wishes with nobody behind them ("a trip aimed at ...") are not coded."""
+    record, _ = seed
+    assert all(e["actor_codes"] for e in record["events"]), [e for e in record["events"] if not e["actor_codes"]]
+
+
 def test_events_seed_nothing_from_boilerplate(seed: tuple[dict[str, Any], dict[str, Any]]) -> None:
     record, expected = seed
     text = record["text"]
@@ -107,7 +139,9 @@ def test_events_seed_offsets_index_the_text(seed: tuple[dict[str, Any], dict[str
     text = record["text"]
     assert record["events"]
     for event in record["events"]:
-        for key in ("trigger", "evidence"):
-            span = event[key]
-            assert text[span["start"] : span["end"]] == span["text"]
-        assert event["sentence"]["start"] <= event["trigger"]["start"] < event["sentence"]["end"]
+        assert event["mentions"]
+        for told in [event, *event["mentions"]]:
+            for key in ("trigger", "evidence"):
+                span = told[key]
+                assert text[span["start"] : span["end"]] == span["text"]
+            assert told["sentence"]["start"] <= told["trigger"]["start"] < told["sentence"]["end"]

@@ -120,7 +120,7 @@ def _clause_mates(path: list[Token]) -> list[Token]:
     """Clauses of the same sentence that share the event's subject and occasion.
 
     A participle ("attend a Nato summit, joining alliance leaders as observers
-    last year") or a coordinated verb without a subject of its own ("met X and
+    last year", on the verb or on the event noun) or a coordinated verb without a subject of its own ("met X and
     signed a deal on Monday") hung on the event's clause: its time is the event's
     when the event's own clause has none.
     """
@@ -130,7 +130,8 @@ def _clause_mates(path: list[Token]) -> list[Token]:
         for child in tok.children:
             if child.i in on_path or child.pos_ not in {"VERB", "AUX"} or _has_subject(child) is not None:
                 continue
-            if child.dep_ == "conj" or (child.dep_ == "advcl" and child.tag_ in {"VBG", "VBN"}):
+            if child.dep_ == "conj" or (child.dep_ == "advcl" and child.tag_ in {"VBG", "VBN"}) \
+                    or (child.dep_ == "acl" and child.tag_ == "VBG" and tok.pos_ in {"NOUN", "PROPN"}):
                 out.append(child)
     return out
 
