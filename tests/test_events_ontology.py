@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from conftest import assert_valid_record
 from tidings.errors import ConfigError, LexiconError
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.records import Article
@@ -127,6 +128,7 @@ def test_events_custom_ontology_at_work(tmp_path: Path) -> None:
     events = [(e["type"], e["mode"], e["actor_codes"][0]["code"], e["target_codes"][0]["code"])
               for e in record["events"]]
     assert ("CYBER", "intrusion", "RUS", "EST") in events
+    assert_valid_record(record)  # the record schema admits a user's own types
 
 
 def test_events_replace_triggers_without_triggers_is_a_config_error() -> None:

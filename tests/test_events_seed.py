@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import assert_valid_record
+
 SHARED = Path(os.environ.get("TIDINGS_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 SEED = SHARED / "examples" / "seed"
 
@@ -136,6 +138,7 @@ def test_events_seed_nothing_from_boilerplate(seed: tuple[dict[str, Any], dict[s
 
 def test_events_seed_offsets_index_the_text(seed: tuple[dict[str, Any], dict[str, Any]]) -> None:
     record, _ = seed
+    assert_valid_record(record)
     text = record["text"]
     assert record["events"]
     for event in record["events"]:
