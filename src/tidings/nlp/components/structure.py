@@ -21,10 +21,9 @@ def structure(doc: Doc) -> Doc:
     for i, token in enumerate(doc):
         if i == 0:
             token.is_sent_start = True
-        elif after_break or token.idx in starts:
-            if not token.is_space:
-                token.is_sent_start = True
-                after_break = False
+        elif (after_break or token.idx in starts) and not token.is_space:
+            token.is_sent_start = True
+            after_break = False
         if "\n" in token.text or "\n" in token.whitespace_:
             after_break = True
         elif after_break and not token.is_space:
