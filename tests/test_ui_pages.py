@@ -89,6 +89,9 @@ def test_ui_events_sort_and_page_links(ui):
     assert 'aria-sort="descending"' in page
     places = [text_of(re.findall(r"<td>(.*?)</td>", r, flags=re.S)[3]) for r in rows(ui.get("/ui/events?sort=place").text)]
     assert places == sorted(places, key=lambda p: (p != "—", p))
+    page = ui.get("/ui/events?level=events&sort=-source").text
+    reports = [int(re.findall(r"<td[^>]*>\s*(\d+) <span", r)[0]) for r in rows(page)]
+    assert reports == sorted(reports, reverse=True) and reports[0] == 2
     # A page past the end shows the last page.
     page = ui.get("/ui/events?page=99").text
     assert len(rows(page)) == 8 and "1–8 of" in page

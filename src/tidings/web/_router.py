@@ -131,7 +131,8 @@ def make_router() -> APIRouter:
         pages = max(1, math.ceil(total / q.size))
         return _page(request, "events.html", title="Events", q=q, items=items, total=total,
                      pages=pages, types=_views.PLOVER_TYPES, modalities=_views.MODALITIES,
-                     sizes=_views.PAGE_SIZES, publishers=publishers, export_max=_views.EXPORT_MAX)
+                     sizes=_views.PAGE_SIZES, publishers=publishers, export_max=_views.EXPORT_MAX,
+                     cluster_sorts=_views.CLUSTER_SORTS)
 
     @router.get("/ui/events.{fmt}")
     def export(request: Request, fmt: Annotated[str, Path(pattern="^(csv|json)$")]) -> Response:

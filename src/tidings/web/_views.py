@@ -223,9 +223,9 @@ def reports_table(conn: Connection, q: Query, *, limit: int | None = None,
 
 _CLUSTER_SORT = {
     "date": lambda: s.event_clusters.c.date, "type": lambda: s.event_clusters.c.type,
-    "country": lambda: s.event_clusters.c.country, "modality": lambda: s.event_clusters.c.date,
-    "place": lambda: s.event_clusters.c.country, "source": lambda: s.event_clusters.c.reports,
+    "country": lambda: s.event_clusters.c.country, "source": lambda: s.event_clusters.c.reports,
 }
+CLUSTER_SORTS = tuple(_CLUSTER_SORT)
 
 
 def clusters_table(conn: Connection, q: Query, *, limit: int | None = None,
@@ -249,7 +249,8 @@ def clusters_table(conn: Connection, q: Query, *, limit: int | None = None,
             inner = inner.join(s.articles, s.articles.c.id == ev.c.article_id)
         conds.append(inner.exists())
     total = int(conn.execute(select(func.count()).select_from(c).where(*conds)).scalar_one())
-    stmt = _ordered(select(c).where(*conds), _CLUSTER_SORT[q.sort](), c.c.id, q.desc)
+    key = _CLUSTER_SORT.get(q.sort, _CLUSTER_SORT["date"])()
+    stmt = _ordered(select(c).where(*conds), key, c.c.id, q.desc)
     size = limit if limit is not None else q.size
     start = offset if offset is not None else (q.page - 1) * q.size
     rows = conn.execute(stmt.limit(size).offset(start)).all()
