@@ -80,6 +80,20 @@ def test_events_pronoun_subject_of_a_complement(read: Any) -> None:
     assert meet and meet[0]["actor_codes"] == [{"code": "EGY", "sector": None}], meet
 
 
+def test_events_first_person_in_a_quote_is_its_speaker(read: Any) -> None:
+    record = read("\u201cWe will never negotiate with Germany,\u201d the French president said.")
+    events = _of(record, "CONSULT")
+    assert [(e["modality"], e["actor_codes"][0]["code"], e["target_codes"][0]["code"]) for e in events] \
+        == [("negated", "FRA", "DEU")], record["events"]
+    assert events[0]["source"] is not None
+
+
+def test_events_nobody_acts_on_the_body_he_speaks_for(read: Any) -> None:
+    record = read("Nato Secretary-General Jens Stoltenberg met Nato and South Korea in Seoul.")
+    targets = {c["code"] for e in _of(record, "CONSULT") for c in e["target_codes"]}
+    assert "IGO" not in targets and "KOR" in targets, record["events"]
+
+
 # -- time and place from the sentence -------------------------------------------------
 
 def test_events_time_of_a_participial_clause(read: Any) -> None:

@@ -122,6 +122,12 @@ class EntityIndex:
             sector = "GOV" if code != "IGO" else "IGO"
         return (str(code) if code else None, str(sector) if sector else None)
 
+    def orgs_of(self, eid: str) -> set[str]:
+        """Entity ids of the organisations a person holds a role in (Stoltenberg: NATO)."""
+        ent = self.entities.get(eid) or {}
+        found = {self._find_name(str(r["org"])) for r in ent.get("roles") or [] if r.get("org")}
+        return {o for o in found if o is not None}
+
     def _find_name(self, name: str) -> str | None:
         low = name.lower()
         for eid, ent in self.entities.items():

@@ -600,7 +600,7 @@ class Detector:
             else:
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
                 if not actors:
-                    actors = self._pronoun_antecedent(index, cl, exclude)
+                    actors = self._pronoun_antecedent(index, cl, exclude, quote)
             targets, destination = self.targets(index, tok, trig, cl, exclude)
             if "intent" in trig.flags and not targets:
                 for child in tok.children:
@@ -610,7 +610,9 @@ class Detector:
                         if targets:
                             break
             actor_keys = {a.key for a in actors}
-            targets = [t for t in targets if t.key not in actor_keys or t.entity is None]
+            # Nobody acts on himself, nor on the body he speaks for.
+            own = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
+            targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own) or t.entity is None]
             mutual = len(actors) > 1 and trig.type in MUTUAL_TYPES
             if not targets and "needs_target" in trig.flags and not mutual:
                 continue
@@ -639,14 +641,24 @@ class Detector:
         return [e for e in found if self._specific(e)]
 
     @staticmethod
-    def _pronoun_antecedent(index: EntityIndex, cl: Clause, exclude: frozenset[int]) -> list[Arg]:
-        """An unresolved pronoun subject of a complement clause stands for the
-        subject of the verb governing it: "Ethiopia indicated it would act"."""
+    def _pronoun_antecedent(index: EntityIndex, cl: Clause, exclude: frozenset[int],
+                            quote: dict[str, Any] | None = None) -> list[Arg]:
+        """An unresolved pronoun subject: "I" or "we" inside a quote is its speaker
+        (“We will never negotiate with Hamas,” Netanyahu said); a third-person
+        subject of a complement clause is the subject of the verb governing it
+        ("Ethiopia indicated it would act")."""
         if len(cl.actor_heads) != 1:
             return []
         pron = cl.actor_heads[0]
-        if pron.pos_ != "PRON" or pron.lower_ not in {"it", "they", "he", "she"} \
-                or index.entity_at(pron) is not None:
+        if pron.pos_ != "PRON" or index.entity_at(pron) is not None:
+            return []
+        if pron.lower_ in {"i", "we"}:
+            speaker = quote.get("speaker") if quote else None
+            if not speaker or speaker not in index.entities:
+                return []
+            code, sector = index.codes_of(speaker)
+            return [Arg(speaker, code, sector, pron.i, pron.text)]
+        if pron.lower_ not in {"it", "they", "he", "she"}:
             return []
         top = cl.top
         if top.dep_ != "ccomp" or top.head.i == top.i:
