@@ -48,7 +48,7 @@ def _ring(points: list[tuple[float, float]]) -> str:
 
 
 def build(shp: str) -> dict[str, Any]:
-    import shapefile  # type: ignore[import-not-found]
+    import shapefile
 
     reader = shapefile.Reader(shp)
     countries = []
