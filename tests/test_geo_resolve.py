@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tidings.geo import Gazetteer, demonym_country, geocode_entities, haversine_km, load_gazetteer
+from tidings.geo._parse import core_place_name
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +152,40 @@ def test_geo_partial_names_are_placed_by_their_core(gaz: Gazetteer, text: str, n
     entities = _entities(text, places)
     geocode_entities(entities, text=text, dateline=None, gazetteer=gaz)
     assert _near(entities[0], *where, km=160), entities[0]["geo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "etype", "where"),
+    [
+        # A building or body named after its county or town lies there.
+        ("He was held at the Henderson County Jail in Athens, Texas.", "Henderson County Jail", "FAC",
+         (32.2, -95.85)),
+        ("The Fargo City Commission met; North Dakota officials came.", "Fargo City", "GPE", (46.88, -96.79)),
+        ("The City of Norfolk, Virginia, sued.", "City of Norfolk", "GPE", (36.85, -76.29)),
+        ("Officials from the Province of Ontario said so.", "Province of Ontario", "GPE", (50.0, -85.0)),
+        ("Crowds filled Metro Nashville on Friday.", "Metro Nashville", "GPE", (36.17, -86.78)),
+    ],
+)
+def test_geo_names_after_a_place_are_placed_there(gaz: Gazetteer, text: str, name: str, etype: str,
+                                                  where: tuple[float, float]) -> None:
+    others = [(p, "GPE") for p in ("Texas", "North Dakota", "Virginia") if p in text]
+    entities = _entities(text, [(name, etype), *others])
+    geocode_entities(entities, text=text, dateline=None, gazetteer=gaz)
+    assert _near(entities[0], *where, km=100), entities[0]["geo"]
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("West Virginia Democratic Party", "West Virginia"),
+        ("Eastern Illinois Area of Special Education", "Illinois"),
+        ("Ludlow Town Hall", "Ludlow"),
+        ("N.Va.", "Va."),
+        # A river or lake is not at the town it is named after; unknown openings stay unknown.
+        ("Naugatuck River", None),
+        ("Lake Ontario", None),
+        ("Xqzzyville Fire Station", None),
+    ],
+)
+def test_geo_core_place_name(gaz: Gazetteer, name: str, core: str | None) -> None:
+    assert core_place_name(name, gaz) == core

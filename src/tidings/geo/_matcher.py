@@ -33,7 +33,7 @@ _LOCK = threading.Lock()
 MAX_TOKENS = 6
 
 
-def _names(gazetteer: Gazetteer) -> dict[str, str]:
+def well_known_names(gazetteer: Gazetteer) -> dict[str, str]:
     """Return (once per gazetteer) well-known names, as written, with their kind."""
     with _LOCK:
         found = gazetteer.memo.get("place_names")
@@ -74,7 +74,7 @@ def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[i
         ``(start_char, end_char, label)`` with label ``GPE`` (countries,
         divisions, towns) or ``LOC`` (continents, regions), in text order.
     """
-    kinds = _names(gazetteer or load_gazetteer())
+    kinds = well_known_names(gazetteer or load_gazetteer())
     spans: list[Span] = []
     tagged = doc.has_annotation("POS")
     text = doc.text

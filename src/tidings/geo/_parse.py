@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc
 
 from tidings.geo._gazetteer import Gazetteer, Place, load_gazetteer
-from tidings.geo._matcher import place_spans
+from tidings.geo._matcher import place_spans, well_known_names
 from tidings.geo._names import name_key
 from tidings.geo._resolve import Toponym, resolve
 
@@ -98,19 +98,26 @@ def _toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
     if code and gazetteer.country(code) is None:
         code = None
     t = Toponym(name=name, spans=spans, code=code, country=None if code else _country_of(entity))
-    if not code and not gazetteer.lookup(name) and "," in name:
+    if code or gazetteer.lookup(name):
+        return t
+    if "," in name:
         head, _, rest = name.partition(",")
         t.name, t.qualifier = head.strip(), rest.strip()
-    if not code and not gazetteer.lookup(t.name):
-        t.name = _undirected(t.name)
-    if entity.get("type") == "FAC" and not gazetteer.lookup(t.name):
-        t.name = _facility_town(t.name)
-    if not code and not gazetteer.lookup(t.name):
-        # The canonical name may be a longer form the gazetteer lacks; try the mentions.
-        for m in entity.get("mentions") or ():
-            if gazetteer.lookup(m.get("text", "")):
-                t.name = m["text"]
-                break
+        if gazetteer.lookup(t.name):
+            return t
+    # The canonical name may be a longer form the gazetteer lacks; try the mentions.
+    for m in entity.get("mentions") or ():
+        if gazetteer.lookup(m.get("text", "")):
+            t.name = m["text"]
+            return t
+    # A place, building or body named after a place lies there ("Henderson County Jail",
+    # "City of Norfolk", "Northeast Georgia"): try the core of each written form.
+    forms = [t.name] + [str(m.get("text", "")) for m in entity.get("mentions") or ()]
+    for form in dict.fromkeys(forms):
+        core = core_place_name(form, gazetteer)
+        if core is not None:
+            t.name = core
+            return t
     return t
 
 
@@ -146,29 +153,94 @@ def geocode_entities(entities: list[dict[str, Any]], *, text: str, dateline: str
             entity["country"] = t.place.country
 
 
+# A leading direction or district word: "Northeast Georgia", "Metro Nashville", "N.Va.".
 _DIRECTION = re.compile(
-    r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|greater|"
-    r"north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?)\s+)+",
+    r"^(?:(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|greater|"
+    r"north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?|"
+    r"metro|metropolitan|downtown|uptown|midtown|historic|rural|suburban)\b|"
+    r"[nsew]\.|[ns]\.?[ew]\.)\s*)+",
     re.IGNORECASE,
 )
-
-
-def _undirected(name: str) -> str:
-    """Drop a leading direction ("Northeast Georgia" → "Georgia"): the part is placed by the whole."""
-    stripped = _DIRECTION.sub("", name)
-    return stripped if stripped and stripped != name else name
-
-
+# "City of Norfolk", "the Province of Ontario", "Port of Los Angeles".
+_OF_PLACE = re.compile(
+    r"^(?:the\s+)?(?:city|town|township|village|county|parish|borough|state|province|commonwealth|"
+    r"republic|kingdom|municipality|district|port|region)\s+of\s+(?P<place>.+)$",
+    re.IGNORECASE,
+)
 _FACILITY = re.compile(
     r"^(?:the\s+)?(?P<town>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}?)\s+(?:International\s+)?"
     r"(?:Airport|Air Base|Airfield)$"
 )
+# A river or lake named after a town does not lie at that town.
+# fmt: off
+_NATURAL = frozenset({
+    "river", "creek", "brook", "lake", "lakes", "pond", "reservoir", "mountain", "mountains", "peak",
+    "island", "islands", "falls", "glacier", "canyon", "forest", "swamp", "trail",
+})
+# A one-word name that is not well known opens a longer name only before one of these.
+_DIVISION_WORDS = frozenset({
+    "county", "parish", "city", "town", "township", "village", "borough", "province", "state",
+    "district",
+})
+# fmt: on
+# The longest opening of a name worth trying, in words.
+_MAX_PREFIX = 4
 
 
-def _facility_town(name: str) -> str:
-    """Place an airport by the town it is named after ("Incheon International Airport" → Incheon)."""
-    m = _FACILITY.match(name)
-    return m.group("town") if m else name
+def core_place_name(name: str, gazetteer: Gazetteer) -> str | None:
+    """Return the place a longer name is named after, when the gazetteer knows it.
+
+    Tries, in order: the name without a leading direction or district word
+    ("Northeast Georgia", "Metro Nashville", "N.Va."); the place of "City of
+    Norfolk" or "Province of Ontario"; the town of an airport ("Incheon
+    International Airport"); and the longest opening words that name a place
+    ("Henderson County Jail", "Fargo City", "Mount Pleasant Civic Center"). One
+    opening word counts only when it is a well-known place name or a division
+    word follows it ("Ludlow Town Hall"), and nothing named after a river or lake
+    is placed at a town.
+
+    Args:
+        name: the name as written.
+        gazetteer: the gazetteer to look names up in.
+
+    Returns:
+        The shorter name, or None when no part of the name is a known place.
+    """
+    name = name.strip()
+    stripped = _DIRECTION.sub("", name)
+    if stripped and stripped != name and gazetteer.lookup(stripped):
+        return stripped
+    forms = [name] if stripped in {"", name} else [name, stripped]
+    for form in forms:
+        m = _OF_PLACE.match(form)
+        if m and gazetteer.lookup(m.group("place")):
+            return m.group("place")
+        m = _FACILITY.match(form)
+        if m and gazetteer.lookup(m.group("town")):
+            return m.group("town")
+    for form in forms:
+        prefix = _opening_place(form, gazetteer)
+        if prefix is not None:
+            return prefix
+    return None
+
+
+def _opening_place(name: str, gazetteer: Gazetteer) -> str | None:
+    """Return the longest opening words of ``name`` that name a place, if any."""
+    words = name.split()
+    if any(w.lower().strip(".,") in _NATURAL for w in words[1:]):
+        return None
+    well_known = well_known_names(gazetteer)
+    for n in range(min(len(words) - 1, _MAX_PREFIX), 0, -1):
+        prefix = " ".join(words[:n]).rstrip(",")
+        if prefix.endswith(("’s", "'s")) or not prefix[:1].isupper():
+            continue
+        if not any(primary for _, primary in gazetteer.lookup(prefix)):
+            continue
+        if n == 1 and prefix not in well_known and words[1].lower() not in _DIVISION_WORDS:
+            continue
+        return prefix
+    return None
 
 
 def _comma_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
