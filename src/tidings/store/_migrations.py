@@ -2,8 +2,10 @@
 
 A store opened by a newer tidings is upgraded in place: every migration whose
 name is not yet in ``tidings_migrations`` runs, in its own transaction, and is
-recorded. Migrations are never edited once released; a change to the schema is
-a new migration appended to :data:`MIGRATIONS`.
+recorded. Each runs under the store's write lock (see :mod:`tidings.store._lock`),
+so on SQLite its DDL is atomic too, and two processes opening a new store at
+once apply it once. Migrations are never edited once released; a change to the
+schema is a new migration appended to :data:`MIGRATIONS`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 
 from tidings.errors import StoreError
 from tidings.store import _schema as s
+from tidings.store._lock import begin_write
 
 logger = logging.getLogger(__name__)
 
@@ -102,21 +105,28 @@ def migrate(engine: Engine, *, upto: str | None = None) -> list[str]:
     Returns:
         The names of the migrations applied now.
     """
-    s.metadata.create_all(engine, tables=[s.migrations])
-    done = set(applied(engine))
     names = [name for name, _ in MIGRATIONS]
     if upto is not None and upto not in names:
         raise StoreError(f"[T504] unknown migration {upto!r}; expected one of {names}")
+    if set(names) <= set(applied(engine)):
+        return []  # up to date: no write lock needed
+    with engine.begin() as conn:
+        begin_write(conn)
+        s.metadata.create_all(conn, tables=[s.migrations])
     ran: list[str] = []
     for name, step in MIGRATIONS:
-        if name not in done:
-            logger.info("applying migration %s", name)
-            with engine.begin() as conn:
+        # Each migration under the write lock, checked again inside it: two
+        # processes opening a new store at once apply each migration once.
+        with engine.begin() as conn:
+            begin_write(conn)
+            done = conn.execute(select(s.migrations.c.name).where(s.migrations.c.name == name)).first()
+            if done is None:
+                logger.info("applying migration %s", name)
                 step(conn)
                 conn.execute(
                     s.migrations.insert().values(name=name, applied_at=datetime.now(UTC).isoformat())
                 )
-            ran.append(name)
+                ran.append(name)
         if name == upto:
             break
     return ran

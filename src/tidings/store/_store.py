@@ -17,6 +17,7 @@ from sqlalchemy.pool import StaticPool
 from tidings.errors import StoreError
 from tidings.store import _cluster, _ingest, _migrations, _query, _resolve
 from tidings.store import _schema as s
+from tidings.store._lock import begin_write
 from tidings.store._query import EventFilter, Page
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,9 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        """A write transaction; it holds the store's write lock, so writers take turns."""
         with self._errors("write"), self.engine.begin() as conn:
+            begin_write(conn)
             yield conn
 
     # -- writing -----------------------------------------------------------
