@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
 
 from tidings.errors import StoreError
 from tidings.knowledge.files import Field, load_data_file
@@ -134,11 +134,12 @@ def _is_day(value: str) -> bool:
 
 
 def _entity_cond(conn: Connection, ref: str, role: str | None, event_id: Any) -> Any:
+    """The events an entity takes part in (in a role): one range of the entity index."""
     ea = s.event_actors.alias()
-    cond = [ea.c.event_id == event_id, ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
+    cond = [ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
     if role is not None:
         cond.append(ea.c.role == role)
-    return select(ea.c.event_id).where(*cond).exists()
+    return event_id.in_(select(ea.c.event_id).where(*cond))
 
 
 def _report_conditions(conn: Connection, q: Query, *, with_dates: bool = True) -> list[Any]:
@@ -308,13 +309,15 @@ def coordinates(conn: Connection, place_ids: Iterable[int]) -> dict[int, tuple[f
         return out
     e, g = s.entities, s.global_entities
     points = country_points()
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        for gid, data in conn.execute(select(e.c.global_id, e.c.data).where(e.c.global_id.in_(chunk))):
-            if int(gid) in out:
-                continue
+    # A few readings of each place are enough (one index seek each): the first with coordinates.
+    one = select(e.c.data).where(e.c.global_id == bindparam("gid")).limit(5)
+    for gid in ids:
+        for (data,) in conn.execute(one, {"gid": gid}):
             geo = json.loads(data).get("geo")
             if isinstance(geo, dict) and geo.get("lat") is not None and geo.get("lon") is not None:
-                out[int(gid)] = (float(geo["lat"]), float(geo["lon"]))
+                out[gid] = (float(geo["lat"]), float(geo["lon"]))
+                break
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         for gid, code, country in conn.execute(
             select(g.c.id, g.c.code, g.c.country).where(g.c.id.in_(chunk))
         ):
