@@ -4,10 +4,14 @@ The head is the word the expression attaches to in the dependency parse (the
 verb or noun it modifies, seen through a preposition: "arrived [on] Sunday").
 The tense is read from the head's governing verb and its auxiliaries:
 
-* ``future``: "will/shall/'ll", "would", or an infinitive under a forward-looking
-  cue from the data ("is due to meet", "plans to visit");
-* ``past``: a past-tense verb, a perfect ("has arrived"), a past passive, or a
-  bare past participle ("an interview published on Sunday");
+* ``future``: "will/shall/'ll", "would", a modal ("should be completed in
+  October"), an infinitive under a forward-looking cue from the data ("is due to
+  meet", "plans to visit"), or the object of a planning verb ("has scheduled a
+  news conference Thursday");
+* ``past``: a past-tense verb, a perfect ("has arrived"), a past passive, a
+  bare past participle ("an interview published on Sunday"), a plan given up
+  ("had been due to expire Friday"), or a base-form verb with a singular subject,
+  which can only be a past tense ("Weakness hurt the index on Friday");
 * ``present``: a present-tense verb ("has meetings on Monday");
 * a participial clause without auxiliary ("Flying to Tokyo on Monday, ...") takes
   the tense of the clause it hangs on.
@@ -23,6 +27,8 @@ _FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "'d"}
 _PAST_AUX = {"was", "were", "had", "did", "'d"}
 _PERFECT_AUX = {"has", "have", "'ve", "had"}
 _PRESENT_AUX = {"is", "are", "am", "'s", "'re", "'m", "do", "does"}
+_MODAL_AUX = {"can", "could", "may", "might", "must", "should", "ca", "ought"}
+_SINGULAR_PRONOUNS = {"he", "she", "it", "this", "that"}
 _VERBAL = {"VERB", "AUX"}
 
 
@@ -52,12 +58,34 @@ def clause_verb(token: Token | None) -> Token | None:
     return None
 
 
-def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0) -> str | None:
-    """Return ``past``, ``future``, ``present`` or ``None`` for a verb's clause."""
+def _aux_words(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _past_perfect(token: Token) -> bool:
+    """Whether a word is (or is the complement of) a past perfect: "had been due", "had planned"."""
+    for t in (token, token.head):
+        if "had" in _aux_words(t) or (t.lower_ == "had" and t.dep_ in ("aux", "ROOT")):
+            return True
+        if t.pos_ in _VERBAL:
+            break
+    return False
+
+
+def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0,
+             object_cues: frozenset[str] = frozenset()) -> str | None:
+    """Return ``past``, ``future``, ``present`` or ``None`` for a verb's clause.
+
+    Args:
+        verb: the verb of the clause.
+        cues: lemma -> tense of the infinitive clauses it governs ("due": future).
+        depth: recursion depth (the clause a participle or infinitive hangs on).
+        object_cues: lemmas whose own object is placed ahead ("scheduled a news
+            conference Thursday").
+    """
     if verb is None or depth > 3:
         return None
-    auxes = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    aux_set = set(auxes)
+    aux_set = _aux_words(verb)
     if aux_set & _FUTURE_AUX:
         return FUTURE
     # infinitive or bare verb under a cue: "is due to meet", "plans to visit"
@@ -66,13 +94,26 @@ def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0) -> str
         if gov is not verb:
             cue = cues.get(gov.lemma_.lower()) or cues.get(gov.lower_)
             if cue:
-                return cue
+                # "had been due to expire Friday": a plan that is over
+                return PAST if cue == FUTURE and _past_perfect(gov) else cue
             if "to" in aux_set and gov.pos_ in _VERBAL:
-                return tense_of(gov, cues, depth=depth + 1)
+                return tense_of(gov, cues, depth=depth + 1, object_cues=object_cues)
+            if "to" in aux_set and "be" in aux_set and gov.pos_ in ("NOUN", "PROPN"):
+                return FUTURE  # "guidelines to be published in November", "a meeting to be held Monday"
     for c in verb.children:  # "is due to": the cue is a complement of the verb
-        if c.dep_ in ("acomp", "xcomp") and cues.get(c.lower_) == FUTURE and c.i > verb.i:
-            if any(g.dep_ == "xcomp" or g.lower_ == "to" for g in c.children):
-                return FUTURE
+        if (c.dep_ in ("acomp", "xcomp") and cues.get(c.lower_) == FUTURE and c.i > verb.i
+                and any(g.dep_ == "xcomp" or g.lower_ == "to" for g in c.children)):
+            return PAST if "had" in aux_set else FUTURE
+    if aux_set & _MODAL_AUX and not aux_set & {"have", "'ve"}:
+        if "could" in aux_set and any(c.dep_ == "neg" for c in verb.children):
+            return PAST  # "could not be reached Friday": an attempt that failed
+        return FUTURE  # "should be completed in October" (not "could have been")
+    if verb.lemma_.lower() in object_cues and "had" not in aux_set and (
+        any(c.dep_ in ("dobj", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
+    ):
+        # "has scheduled a news conference Thursday", "planned a rally on Saturday",
+        # "the accession was planned for early March", "a meeting scheduled for Monday"
+        return FUTURE
     if aux_set & _PERFECT_AUX:
         return PAST
     if aux_set & _PAST_AUX:
@@ -89,20 +130,29 @@ def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0) -> str
             return PRESENT  # "is flying to Tokyo on Monday": a weekday then looks ahead
         gov = verb.head
         if gov is not verb and verb.dep_ in ("advcl", "acl", "xcomp", "conj", "pcomp"):
-            return tense_of(clause_verb(gov), cues, depth=depth + 1)
+            return tense_of(clause_verb(gov), cues, depth=depth + 1, object_cues=object_cues)
         return None
+    if tag == "VBP" and not aux_set and _singular_subject(verb):
+        return PAST  # "Weakness hurt the composite on Friday": a present would be "hurts"
     if tag in ("VBZ", "VBP"):
         return PRESENT
     if tag == "VB":
-        if aux_set & {"can", "could", "may", "might", "must", "should", "ca"}:
-            return FUTURE
         gov = verb.head
         if gov is not verb and verb.dep_ in ("xcomp", "conj", "advcl", "ccomp"):
-            return tense_of(clause_verb(gov), cues, depth=depth + 1)
+            return tense_of(clause_verb(gov), cues, depth=depth + 1, object_cues=object_cues)
     return None
 
 
-def clause_tense(head: Token | None, cues: dict[str, str]) -> str | None:
+def _singular_subject(verb: Token) -> bool:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if any(g.dep_ == "cc" or g.dep_ == "conj" for g in c.children):
+                return False  # "Tom and Ann meet": plural
+            return c.tag_ in ("NN", "NNP") or c.lower_ in _SINGULAR_PRONOUNS
+    return False
+
+
+def clause_tense(head: Token | None, cues: dict[str, str], object_cues: frozenset[str] = frozenset()) -> str | None:
     """The tense that places a time expression attached to ``head``.
 
     When the expression hangs on a noun ("Friday's purchases"), a present-tense
@@ -111,7 +161,7 @@ def clause_tense(head: Token | None, cues: dict[str, str]) -> str | None:
     if head is None:
         return None
     verb = clause_verb(head)
-    tense = tense_of(verb, cues)
+    tense = tense_of(verb, cues, object_cues=object_cues)
     if tense == PRESENT and verb is not head:
         return None
     return tense

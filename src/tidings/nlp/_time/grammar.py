@@ -183,7 +183,9 @@ def compile_rules(lex: TimeLexicon) -> tuple[re.Pattern[str], dict[str, re.Patte
     own: dict[str, re.Pattern[str]] = {}
     parts: list[str] = []
     for name, pat in build_rules(lex):
-        pat = pat.replace(" ?", r"\s*").replace(" ", r"\s+")
+        # re.escape() writes a space as "\ ": make it a plain space first, so that
+        # multi-word names ("a couple of", "Christmas Eve") also allow any whitespace
+        pat = pat.replace("\\ ", " ").replace(" ?", r"\s*").replace(" ", r"\s+")
         own[name] = re.compile(pat, flags)
         stripped = re.sub(r"\(\?P<\w+>", "(?:", pat)
         parts.append(f"(?P<{name}>{stripped})")

@@ -52,6 +52,7 @@ _HOLIDAY_FIELDS = [
 _CUE_FIELDS = [
     Field("lemma", required=True),
     Field("tense", required=True, choices=frozenset({"future", "past"})),
+    Field("object", choices=frozenset({"yes", "no"})),
 ]
 _SETTING_FIELDS = [Field("key", required=True, choices=frozenset({"fiscal_year_start_month"})), Field("value", required=True)]
 
@@ -78,6 +79,7 @@ class TimeLexicon:
     cues: dict[str, str]
     fiscal_year_start_month: int
     sha256: str
+    object_cues: frozenset[str] = frozenset()  # cues whose own object they place ("planned a rally")
 
 
 @functools.lru_cache(maxsize=8)
@@ -127,4 +129,5 @@ def load_lexicon(
         cues={e["lemma"].lower(): e["tense"] for e in c.entries},
         fiscal_year_start_month=fy,
         sha256=digest,
+        object_cues=frozenset(e["lemma"].lower() for e in c.entries if e["object"] == "yes"),
     )

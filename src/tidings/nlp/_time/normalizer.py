@@ -35,6 +35,7 @@ _MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", 
                "around", "on", "for", "each", "every", "that", "the", "as"}
 _UNTIL = re.compile(r"\b(?-i:until|till|through)\s+(?:[\w.:]+\s+){0,3}$")
 _BY = re.compile(r"\bby\s+$")
+_DEADLINE = re.compile(r"\b(?:to|until|till|through|by|before|effective)\s+(?:the\s+)?(?:end\s+of\s+|middle\s+of\s+)?$", re.I)
 _PER_CUES = re.compile(r"(?:\d|%|million|billion|trillion|percent|cents?|dollars?|pounds?|euros?|yen|times|tons?|barrels?)\W*$", re.I)
 
 
@@ -68,6 +69,7 @@ class Context:
     lex: TimeLexicon
     text: str
     quarter: tuple[int, int] | None = None  # the last quarter the text named, (year, n)
+    firm: bool = False  # the expression modifies a simple past verb itself ("In January, X bought Y")
 
 
 Handler = Callable[[re.Match[str], Context], Value | None]
@@ -141,6 +143,8 @@ def parse_number(word: str) -> float | None:
         return float(w.replace(",", "")) if "," in w and len(w.split(",")[-1]) == 3 else float(w.replace(",", "."))
     if w in NUMBER_WORDS:
         return NUMBER_WORDS[w]
+    if w in {"a couple of", "couple of", "a couple"}:  # "a couple of years": two
+        return 2
     parts = w.split()
     if len(parts) == 2 and parts[0] in NUMBER_WORDS and parts[1] in NUMBER_WORDS:
         return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
@@ -224,20 +228,24 @@ def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
         for y in (ctx.anchor.year, ctx.anchor.year - 1, ctx.anchor.year + 1):
             if cal.valid_date(y, mo, d) and date(y, mo, d).isoweekday() == want:
                 return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "publication")
-    y = _nearest_year(ctx.anchor, mo, d, ctx.tense)
+    y = _nearest_year(ctx.anchor, mo, d, ctx.tense, firm=ctx.firm, deadline=_is_deadline(ctx.text, m.start()))
     if not cal.valid_date(y, mo, d):
         return None
     return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", f"tense-{ctx.tense}" if ctx.tense else "publication")
 
 
-def _nearest_year(a: date, month: int, day: int, tense: str | None) -> int:
+def _nearest_year(a: date, month: int, day: int, tense: str | None, *, firm: bool = False,
+                  deadline: bool = False) -> int:
     """The year of a month (and day) written without one: the nearest such date,
-    except that a past clause does not reach more than a quarter ahead ("was extended
-    to Nov. 16" may look ahead) and a future clause not more than a month back."""
+    except that a future clause does not reach more than a month back and a past
+    clause not more than a quarter ahead ("was extended to Nov. 16", "payable
+    Dec. 7"); when the expression modifies a simple past verb itself ("In January,
+    the company hired..."), only half a month ahead, unless it is a deadline."""
     best: tuple[float, int] | None = None
+    ahead = 0.5 if firm and not deadline else 3
     for y in (a.year - 1, a.year, a.year + 1):
         diff = (y - a.year) * 12 + (month - a.month) + (day - a.day) / 31
-        if tense == PAST and diff > 3:
+        if tense == PAST and diff > ahead:
             continue
         if tense == FUTURE and diff < -1:
             continue
@@ -245,6 +253,11 @@ def _nearest_year(a: date, month: int, day: int, tense: str | None) -> int:
         if best is None or key < best:
             best = key
     return best[1] if best else a.year
+
+
+def _is_deadline(text: str, start: int) -> bool:
+    """Whether the words before an expression make it a deadline ("until", "extended to")."""
+    return _DEADLINE.search(text[max(0, start - 24) : start]) is not None
 
 
 def _month_rel(m: re.Match[str], ctx: Context) -> Value | None:
@@ -294,7 +307,7 @@ def _month(m: re.Match[str], ctx: Context) -> Value | None:
             return None
     if ctx.anchor is None:
         return Value("DATE", f"XXXX-{mo:02d}", "unanchored", mod)
-    y = _nearest_year(ctx.anchor, mo, 15, ctx.tense)
+    y = _nearest_year(ctx.anchor, mo, 15, ctx.tense, firm=ctx.firm, deadline=_is_deadline(ctx.text, m.start()))
     return Value("DATE", cal.ym(y, mo), f"tense-{ctx.tense}" if ctx.tense else "publication", mod)
 
 

@@ -50,9 +50,10 @@ class TimeTagger:
             w = text[ws:we].rstrip(".,'’")
             if w.endswith(("'s", "’s")):
                 w = w[:-2]
-            if not (w in names or w.lower() in lower or _HAS_DIGIT.search(w)):
-                if "-" not in w or not any(p in names or p.lower() in lower for p in w.split("-")):
-                    continue
+            if not (w in names or w.lower() in lower or _HAS_DIGIT.search(w)) and (
+                "-" not in w or not any(p in names or p.lower() in lower for p in w.split("-"))
+            ):
+                continue
             for j in range(max(0, k - _BACK), k + 1):
                 start = words[j][0]
                 if start < pos:
@@ -82,7 +83,7 @@ class TimeTagger:
             yield Found(start, end, rule, own)
 
     def value(self, found: Found, text: str, anchor: date | None, tense: str | None,
-              quarter: tuple[int, int] | None = None) -> Value | None:
+              quarter: tuple[int, int] | None = None, *, firm: bool = False) -> Value | None:
         """Normalise one expression (``None`` when its rule rejects it in context).
 
         Args:
@@ -92,8 +93,10 @@ class TimeTagger:
             tense: the tense of the clause it modifies.
             quarter: the last calendar quarter the text named, as (year, n):
                 "a year earlier" and "the quarter" refer to it.
+            firm: the expression modifies a simple past verb itself, so a
+                month or date without a year is not ahead of the anchor.
         """
-        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter))
+        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter, firm))
 
 
 @functools.lru_cache(maxsize=1)

@@ -72,14 +72,18 @@ class TimexComponent:
             if not self._plausible(found, span):
                 continue
             head = anchoring.head_of(span)
-            tense = anchoring.clause_tense(head, self.lex.cues)
-            value = self.tagger.value(found, text, anchor, tense, quarter)
+            tense = anchoring.clause_tense(head, self.lex.cues, self.lex.object_cues)
+            firm = tense == anchoring.PAST and head is not None and head.tag_ == "VBD"
+            value = self.tagger.value(found, text, anchor, tense, quarter, firm=firm)
             if value is None:
                 continue
             if found.rule == "quarter" and _NAMED_QUARTER.match(value.value) and (
                 found.match.group("qord") or found.match.group("qn") or found.match.group("qn2")
             ) and not re.search(r"ago|earlier|last year", found.match.group("mods") or ""):
-                quarter = (int(value.value[:4]), int(value.value[-1]))
+                named = (int(value.value[:4]), int(value.value[-1]))
+                # a report is about a quarter that is over; one still to come is a forecast
+                if anchor is None or named < (anchor.year, (anchor.month - 1) // 3 + 1):
+                    quarter = named
             out.append((span, value, head))
         return _attach_clock_dates(out, text)
 
