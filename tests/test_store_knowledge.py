@@ -142,3 +142,26 @@ def test_store_itinerary(visit_store_ro):
 def test_store_timeline_unknown_entity(visit_store_ro):
     with pytest.raises(StoreError, match=r"\[T533\]"):
         visit_store_ro.timeline("Nobody Known")
+
+
+def _partition(store):
+    """Events grouped by cluster, as sets of event ids (cluster ids aside)."""
+    groups: dict[int, set[int]] = {}
+    for ev in store.events(limit=1000).items:
+        groups.setdefault(ev["cluster"], set()).add(ev["id"])
+    return sorted(sorted(g) for g in groups.values())
+
+
+def test_store_merge_reclusters_only_around_the_entities(visit_store, record):
+    unrelated = record("unrelated")["id"]
+    untouched = {e["id"]: e["cluster"] for e in visit_store.events(EventFilter(article=unrelated)).items}
+    jens = _entity(visit_store, "Jens Stoltenberg")
+    apart = visit_store.split_entity(jens["id"], name="Stoltenberg")
+    visit_store.merge_entities(jens["id"], apart["id"])
+    # Events naming neither entity keep their clusters ...
+    assert {e["id"]: e["cluster"] for e in visit_store.events(EventFilter(article=unrelated)).items} == untouched
+    # ... and the clusters are those a full rebuild gives.
+    scoped = _partition(visit_store)
+    visit_store.recluster()
+    assert _partition(visit_store) == scoped
+    assert max(c["reports"] for c in visit_store.clusters().items) == 2

@@ -127,15 +127,45 @@ def refresh(conn: Connection, cluster_ids: Iterable[int]) -> None:
             conn.execute(delete(c).where(c.c.id == cid))
 
 
-def recluster(conn: Connection) -> int:
-    """Rebuild every cluster from the stored events (after a merge or split).
+def recluster(conn: Connection, entities: Iterable[int] | None = None) -> int:
+    """Rebuild clusters from the stored events (after a merge or split).
+
+    Args:
+        conn: an open transaction.
+        entities: rebuild only around these global entities: the events that
+            name them as actor, target or place, with every other report of
+            the clusters those events are in, are taken out and assigned again
+            (each may join any cluster). ``None`` rebuilds every cluster, which
+            on a large store takes long.
 
     Returns:
-        The number of clusters.
+        The number of events assigned again.
     """
     ev = s.events
-    conn.execute(update(ev).values(cluster_id=None))
-    conn.execute(delete(s.event_clusters))
-    for (event_id,) in conn.execute(select(ev.c.id).order_by(ev.c.id)).all():
-        assign(conn, int(event_id))
-    return int(conn.execute(select(func.count()).select_from(s.event_clusters)).scalar_one())
+    if entities is None:
+        conn.execute(update(ev).values(cluster_id=None))
+        conn.execute(delete(s.event_clusters))
+        todo = [int(i) for i in conn.execute(select(ev.c.id).order_by(ev.c.id)).scalars()]
+    else:
+        ids = sorted({int(g) for g in entities})
+        ea = s.event_actors
+        touched = select(ea.c.event_id).where(ea.c.global_id.in_(ids)).union(
+            select(ev.c.id).where(ev.c.place_global_id.in_(ids)))
+        clusters = {int(c) for c in conn.execute(
+            select(ev.c.cluster_id).where(ev.c.id.in_(touched), ev.c.cluster_id.is_not(None)).distinct()
+        ).scalars()}
+        todo = sorted({int(i) for i in conn.execute(select(ev.c.id).where(ev.c.id.in_(touched))).scalars()}
+                      | {int(i) for c in _chunks(sorted(clusters)) for i in conn.execute(
+                          select(ev.c.id).where(ev.c.cluster_id.in_(c))).scalars()})
+        for chunk in _chunks(todo):
+            conn.execute(update(ev).where(ev.c.id.in_(chunk)).values(cluster_id=None))
+        for chunk in _chunks(sorted(clusters)):
+            conn.execute(delete(s.event_clusters).where(s.event_clusters.c.id.in_(chunk)))
+    for event_id in todo:
+        assign(conn, event_id)
+    return len(todo)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]

@@ -197,7 +197,7 @@ class Store:
         """Fold entity ``other`` into ``into`` and re-cluster events; return the result."""
         with self.write() as conn:
             _resolve.merge(conn, into, other)
-            _cluster.recluster(conn)
+            _cluster.recluster(conn, [into])
             found = _query.entity(conn, into)
         assert found is not None
         return found
@@ -208,12 +208,13 @@ class Store:
         with self.write() as conn:
             new, articles = _resolve.split(conn, gid, article_id=article_id, name=name)
             _ingest.relink(conn, articles)
-            _cluster.recluster(conn)
+            _cluster.recluster(conn, [gid, new])
             found = _query.entity(conn, new)
         assert found is not None
         return found
 
     def recluster(self) -> int:
+        """Rebuild every event cluster; return the number of events assigned."""
         with self.write() as conn:
             return _cluster.recluster(conn)
 
