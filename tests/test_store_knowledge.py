@@ -133,6 +133,18 @@ def test_store_timeline_in_date_order(visit_store_ro):
     assert rows[0]["reports"] == 2
 
 
+def test_store_timeline_reports_are_articles(store, record):
+    a = record("visit_a")
+    again = dict(a["events"][0], id="V9")  # the arrival told twice in one article
+    a["events"].append(again)
+    store.add(a)
+    store.add(record("visit_b"))
+    arrival = [r for r in store.timeline("Jens Stoltenberg") if r["date"] == "2023-01-29"
+               and [t["name"] for t in r["targets"]] == ["South Korea"]]
+    assert [r["reports"] for r in arrival] == [2]
+    assert store.cluster(arrival[0]["cluster"])["events"] == 3
+
+
 def test_store_itinerary(visit_store_ro):
     stops = visit_store_ro.itinerary("Jens Stoltenberg")
     assert [(s["place"], s["date"]) for s in stops] == [("Seoul", "2023-01-29"), ("Tokyo", "2023-01-30")]

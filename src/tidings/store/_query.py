@@ -512,10 +512,13 @@ def timeline(conn: Connection, ref: str) -> list[dict[str, Any]]:
     ).all()
     out: list[dict[str, Any]] = []
     seen: dict[Any, dict[str, Any]] = {}
+    tellers: dict[Any, set[str]] = {}
     for item in event_rows(conn, rows):
         key = item["cluster"] if item["cluster"] is not None else ("event", item["id"])
+        # As for clusters, reports are the articles that tell of the event.
+        tellers.setdefault(key, set()).add(item["article_id"])
         if key in seen:
-            seen[key]["reports"] += 1
+            seen[key]["reports"] = len(tellers[key])
             continue
         role = "actor" if any(a["id"] in ids for a in item["actors"]) else "target"
         row = {**item, "role": role, "reports": 1}
