@@ -12,7 +12,8 @@ for reported speech to take in (mixed quotes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -26,6 +27,9 @@ _MARKS = set(OPENERS) | set(CLOSERS) | {STRAIGHT}
 _ATTACHING_END = set(",?!—–-…:;")
 _SENTENCE_END = {".", "!", "?"}
 AFTER_WINDOW = 40
+# “...” ― Jane Doe: a name credited after a dash that follows the closing mark.
+_DASH_CREDIT = re.compile(r"[ \t\u00a0]*([―—–-])[ \t\u00a0]*(?=[^\W\d_])")
+MAX_CREDIT_TOKENS = 6
 
 
 @dataclass(slots=True)
@@ -111,7 +115,7 @@ def _after_cue(
             continue
         if not lexical and not (verbal and attaching and token.dep_ in _MAIN_DEPS):
             continue
-        speaker = subject_of(token) if verbal else None
+        speaker = subject_of(token, skip=(ix.token_at(q.open), first)) if verbal else None
         if speaker is None or not (first <= speaker.i):
             speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
         if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
@@ -123,6 +127,40 @@ def _after_cue(
         if not lexical:
             break
     return None
+
+
+def _dash_credit(ix: DocIndex, q: Quoted) -> tuple[int, Token] | None:
+    """Find a name credited after a dash at the end of a quotation's paragraph.
+
+    “...” ― Jane Doe (or “...”— Jane Doe, a teacher): the words after the dash,
+    up to a comma or the paragraph's end, are all capitalised and hold a proper
+    noun. A sentence after a dash ("— The vote was delayed.") is not a credit.
+
+    Returns:
+        (character offset of the dash, head token of the name), or ``None``.
+    """
+    if q.close is None:
+        return None
+    m = _DASH_CREDIT.match(ix.text, q.close + 1)
+    if m is None:
+        return None
+    doc = ix.doc
+    pend = ix.paras[q.last_paragraph][1]
+    name: list[Token] = []
+    for i in range(ix.token_from(m.end()), len(doc)):
+        token = doc[i]
+        if token.idx >= pend or token.is_space or token.text in {",", "(", ";"}:
+            break
+        name.append(token)
+    while name and name[-1].is_punct:
+        name.pop()
+    if not name or len(name) > MAX_CREDIT_TOKENS:
+        return None
+    if not all(t.text[:1].isupper() or t.is_punct for t in name):
+        return None
+    if not any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in name):
+        return None
+    return m.start(1), name[-1]
 
 
 def _before_cue(
@@ -304,6 +342,13 @@ def find_direct(
                 kind, content_start = "mixed", doc[that + 1].idx
             attribution = attribute(
                 cue, resolver, lexicon, speaker=speaker, bounds=(0, first_tok), cue_end=cue_end
+            )
+        elif where != "embedded" and (credit := _dash_credit(ix, q)) is not None:
+            dash, head = credit
+            attribution = replace(
+                attribute(head, resolver, lexicon, speaker=head, bounds=(last_tok, len(doc))),
+                cue=text[dash], cue_start=dash, cue_end=dash + 1, cue_lemma=None, cue_kind=None, cue_token=-1,
+                addressee=None, addressee_text=None, addressee_start=None, addressee_end=None,
             )
         if attribution is not None:
             result.claimed.add(attribution.cue_token)

@@ -19,6 +19,9 @@ STRAIGHT = '"'
 _MARK = re.compile(r'["“”„«»]')
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
+# Text whose lines all stay within this width, most of them near the longest, is hard-wrapped.
+WRAP_WIDTH = 100
+WRAP_SLACK = 20
 # Characters after which a straight mark is more likely to open than to close.
 _OPEN_CONTEXT = set(" \t\n\r\u00a0([{—–-/") | set(OPENERS)
 _CLOSE_AFTER = set(" \t\n\r\u00a0.,;:!?)]}—–-…'’") | set(CLOSERS)
@@ -53,7 +56,11 @@ class Quoted:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Split text into paragraphs: on blank lines when it has any, else on line breaks.
+    """Split text into paragraphs: on blank lines, and on line breaks unless the text is hard-wrapped.
+
+    Some articles separate paragraphs with blank lines in one part and single line
+    breaks in another; a single break ends a paragraph too, except in text wrapped
+    at a fixed width (lines of about the same length), where it only ends a line.
 
     Args:
         text: the article text.
@@ -61,7 +68,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     Returns:
         ``(start, end)`` of each non-empty paragraph, in order.
     """
-    breaker = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(text) else _LINE_BREAK
+    breaker = _PARAGRAPH_BREAK if _hard_wrapped(text) else _LINE_BREAK
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in breaker.finditer(text):
@@ -71,6 +78,20 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     if text[pos:].strip():
         spans.append((pos, len(text)))
     return spans
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Whether the text's lines are wrapped at a fixed width (most lines near the longest)."""
+    if not _PARAGRAPH_BREAK.search(text):
+        return False
+    lengths = [len(line.rstrip()) for line in text.split("\n") if line.strip()]
+    if len(lengths) < 4:
+        return False
+    longest = max(lengths)
+    if longest > WRAP_WIDTH:
+        return False
+    near = sum(1 for n in lengths if n >= longest - WRAP_SLACK)
+    return near >= 0.5 * len(lengths)
 
 
 def _straight_role(text: str, i: int) -> tuple[bool, bool]:

@@ -156,14 +156,21 @@ def _fuller_name(doc: Doc, ent: Span) -> str:
     return text
 
 
-def subject_of(cue: Token) -> Token | None:
-    """Return the subject of a cue verb, climbing over coordination ("said and added")."""
+def subject_of(cue: Token, skip: tuple[int, int] | None = None) -> Token | None:
+    """Return the subject of a cue verb, climbing over coordination ("said and added").
+
+    Args:
+        cue: the cue verb.
+        skip: token span ``[lo, hi)`` whose words cannot be the subject (the
+            quotation itself: the parser may hang a clause's subject inside the
+            quote on the cue).
+    """
     token: Token | None = cue
     for _ in range(4):
         if token is None:
             break
         for child in token.children:
-            if child.dep_ in SUBJECTS:
+            if child.dep_ in SUBJECTS and not (skip is not None and skip[0] <= child.i < skip[1]):
                 return child
         # "said and added", "..., saying", "began by saying", "seemed ready to riff,
         # telling ...": the subject is a head verb's.
