@@ -40,13 +40,6 @@ logger = logging.getLogger(__name__)
 SPAN_KEY = "tidings_mentions"
 _POSSESSIVE = frozenset({"'s", "\u2019s"})
 _PLACE_PREPS = {"in": 3.0, "at": 3.0, "to": 2.0, "from": 1.5, "into": 2.0, "visit": 2.0}
-# fmt: off
-# Generic last words of an organisation's name: "Yonhap News" is also called "Yonhap".
-_ORG_SUFFIXES = frozenset({
-    "News", "Agency", "Group", "Corporation", "Corp", "Corp.", "Inc", "Inc.", "Ltd", "Ltd.", "Co",
-    "Co.", "Company", "Holdings", "plc", "PLC", "LLC", "AG", "SA",
-})
-# fmt: on
 
 
 def _lower_matcher(nlp: Language, phrases: list[str]) -> PhraseMatcher:
@@ -233,7 +226,7 @@ class EntityEngine:
                         aliases.append(text)
             if etype == "ORG" and known is None:
                 words = names[d].split()
-                while len(words) > 1 and words[-1] in _ORG_SUFFIXES:
+                while len(words) > 1 and self.kn.org_words.get(words[-1]) == "suffix":
                     words.pop()
                     short = " ".join(words)
                     if short not in aliases:

@@ -26,6 +26,7 @@ DEFAULT_FILES: dict[str, str] = {
     "titles": "tidings:entities/titles.tsv",
     "nominals": "tidings:entities/nominals.tsv",
     "institutions": "tidings:entities/institutions.tsv",
+    "orgwords": "tidings:entities/orgwords.tsv",
 }
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -71,6 +72,7 @@ _FIELDS: dict[str, list[Field]] = {
         Field("phrase", required=True), Field("type", required=True, choices=ENTITY_TYPES),
         Field("sector", required=True, choices=SECTORS), Field("note"),
     ],
+    "orgwords": [Field("word", required=True), Field("kind", required=True, choices=frozenset({"suffix", "head"}))],
 }
 
 
@@ -118,6 +120,7 @@ class Knowledge:
         titles: lower-case title -> (sector, is_head).
         nominals: lower-case noun -> kind.
         institutions: lower-case phrase -> (type, sector).
+        org_words: last word of organisations' names, as written -> ``suffix`` or ``head``.
         sha256: a digest of every file read, to key derived caches on.
     """
 
@@ -128,6 +131,7 @@ class Knowledge:
     titles: dict[str, tuple[str, bool]] = field(default_factory=dict)
     nominals: dict[str, str] = field(default_factory=dict)
     institutions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    org_words: dict[str, str] = field(default_factory=dict)
     sha256: str = ""
 
     def add(self, known: Known, forms: Iterable[str]) -> None:
@@ -226,6 +230,8 @@ def load_knowledge(
         kn.nominals[row["noun"].lower()] = row["kind"].lower()
     for row in data["institutions"]:
         kn.institutions[row["phrase"].lower()] = (row["type"], row["sector"])
+    for row in data["orgwords"]:
+        kn.org_words[row["word"]] = row["kind"]
 
     for actor in actors:
         digest.update(repr(actor).encode())

@@ -185,6 +185,56 @@ class MentionFinder:
                 return k
         return 0
 
+    def _model_name(self, doc: Doc, ent: Span) -> tuple[int, int, str] | None:
+        """A name of the model, corrected: ``(start, end, label)``, or None when it is none.
+
+        * "Spokeswoman Sandy Angers" (typed anything): a title before a
+          person's name is cut off and the name is a person;
+        * "Douglas Aircraft" typed PERSON ends with an organisation's word: ORG;
+        * "Adam Air Flight 574": the airline, without the flight;
+        * "Boeing 787", "Airbus A380": the maker in a product's name is no mention;
+        * "08:30 UTC": a time zone after a clock time is no name.
+        """
+        s, e = _strip(doc, ent.start, ent.end)
+        label = ent.label_
+        if e <= s:
+            return None
+        if label == "ORG":
+            for k in range(s + 1, e):
+                if doc[k].text in {"Flight", "flight"}:
+                    e = k
+                    break
+            if _designation_follows(doc, e):
+                return None
+        if e - s == 1 and label != "PERSON" and _time_zone(doc, s):
+            return None
+        cut = self._title_prefix(doc, s, e)
+        if cut and (label == "PERSON" or self._plain_person_name(doc, s + cut, e)):
+            s, label = s + cut, "PERSON"
+        elif label == "PERSON" and e - s >= 2 and self.kn.org_words.get(doc[e - 1].text):
+            label = "ORG"
+        if label == "PERSON":
+            e = _extend_hyphen(doc, s, e)
+        return s, e, label
+
+    def _plain_person_name(self, doc: Doc, s: int, e: int) -> bool:
+        """Whether ``doc[s:e]`` looks like a person's full name: two or more capitalised
+        proper nouns, none of them a known place, organisation or organisation word."""
+        words = [t for t in doc[s:e] if not (t.is_punct and t.text in {"-", "\u2010", "\u2011"})]
+        return len(words) >= 2 and all(
+            t.is_alpha and t.is_title and t.pos_ == "PROPN" and not self.kn.surface.get(t.text)
+            and t.text not in self.kn.org_words for t in words
+        )
+
+    def _place_context(self, doc: Doc, s: int, e: int) -> bool:
+        """Whether a one-word name stands where a place does: "from Toulouse", "Toulouse, France"."""
+        if s > 0 and doc[s - 1].lower_ in {"in", "at", "from", "near", "outside"}:
+            return True
+        if e + 1 < len(doc) and doc[e].text == ",":
+            after = self.kn.surface.get(doc[e + 1].text) or []
+            return any(k.key.startswith(("country:", "place:")) for k in after)
+        return False
+
     def __call__(self, doc: Doc, story: list[tuple[int, int]]) -> tuple[list[Mention], Known | None]:
         """Return the name mentions, sorted, non-overlapping, and the dateline place."""
         kn = self.kn
@@ -234,15 +284,12 @@ class MentionFinder:
         model = {}
         for ent in doc.ents:
             if ent.label_ in NAME_TYPES:
-                s, e = _strip(doc, ent.start, ent.end)
-                label = ent.label_
-                cut = self._title_prefix(doc, s, e) if label == "PERSON" else 0
-                if cut:
-                    s, label = s + cut, "PERSON"
-                if e > s:
-                    if label == "PERSON":
-                        e = _extend_hyphen(doc, s, e)
-                    model[(s, e)] = label
+                found = self._model_name(doc, ent)
+                if found is not None:
+                    model[found[:2]] = found[2]
+        # Words of people the model named in full: such a word is no city ("Fritz Henderson").
+        person_words = {t.text for (s, e), label in model.items() if label == "PERSON" and e - s >= 2
+                        for t in doc[s:e]}
         model_cover: dict[int, tuple[int, int]] = {}
         for (s, e) in model:
             for i in range(s, e):
@@ -258,7 +305,10 @@ class MentionFinder:
                     and not all(self._country_and_body(doc, known, a, b, s, e) for a, b in longer):
                 continue
             same = model.get((s, e))
-            if same in {"PERSON", "ORG", "FAC"} and known.key.startswith("place:"):
+            if same in {"PERSON", "ORG", "FAC"} and known.key.startswith("place:") and not (
+                same == "PERSON" and e - s == 1 and doc[s].text not in person_words
+                and self._place_context(doc, s, e)
+            ):
                 continue  # "Toyota" the company, "Paris" the person: the model reads the context
             # A weak match (a mid-sized city) needs the model's agreement or a
             # place preposition before it.
@@ -358,7 +408,7 @@ class MentionFinder:
         for m in mentions:
             if m.type == "PERSON" and m.end - m.name_start >= 2 and m.known is None:
                 words = [t.text for t in doc[m.name_start : m.end] if not t.is_punct]
-                if len(words) < 2 or any(self.kn.surface.get(w) for w in words):
+                if len(words) < 2 or any(not self._surname_like(w) for w in words):
                     continue
                 full = doc[m.name_start : m.end].text
                 if full in full_people:
@@ -377,9 +427,14 @@ class MentionFinder:
             if counts and counts.most_common(1)[0][0] != "PERSON":
                 person_parts.discard(full.split()[-1])
         for m in mentions:
+            text = doc[m.name_start : m.end].text
+            if m.source == "gazetteer" and m.known is not None and m.known.key.startswith("place:") \
+                    and not m.known.strong and text in person_parts:
+                # "Fritz Henderson ... Henderson said": the surname, not the town.
+                m.type, m.known = "PERSON", None
+                continue
             if m.known is not None and m.source in {"gazetteer", "dateline"}:
                 continue
-            text = doc[m.name_start : m.end].text
             if m.type != "PERSON" and text in person_parts:
                 m.type = "PERSON"
                 continue
@@ -392,6 +447,21 @@ class MentionFinder:
                     # news introduces people by their full name, so it is not one.
                     others = Counter({t: c for t, c in counts.items() if t != "PERSON"})
                     m.type = others.most_common(1)[0][0]
+        # A word that opens an organisation's name named in the article is that
+        # organisation when it stands alone ("AirTran Airways" ... "AirTran").
+        org_heads = {doc[m.start].text for m in mentions
+                     if m.type == "ORG" and m.end - m.start >= 2 and m.known is None and doc[m.start].is_alpha
+                     and (doc[m.start].is_title or doc[m.start].is_upper) and not self.kn.surface.get(doc[m.start].text)}
+        for m in mentions:
+            if m.end - m.start == 1 and m.known is None and m.type != "ORG" and doc[m.start].text in org_heads \
+                    and doc[m.start].text not in person_parts:
+                m.type = "ORG"
+
+    def _surname_like(self, word: str) -> bool:
+        """Whether a word of a person's name may stand for the person: not a known
+        name, unless only a town that is not a capital or a big city ("Henderson")."""
+        known = self.kn.surface.get(word)
+        return not known or all(k.key.startswith("place:") and not k.strong for k in known)
 
     def _propagate(self, doc: Doc, mentions: list[Mention], occupied: list[int],
                    in_story: object) -> list[Mention]:
@@ -431,6 +501,26 @@ class MentionFinder:
                         break
             i += 1
         return found
+
+
+_DESIGNATION = re.compile(r"[A-Z]{0,3}-?\d{2,4}(?:-?\d{1,4})?[A-Za-z]{0,2}s?")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|[ap]\.?m\.?", re.IGNORECASE)
+
+
+def _designation_follows(doc: Doc, e: int) -> bool:
+    """Whether a model number follows a name ("Boeing 787", "Airbus A380-800"): a product."""
+    if e >= len(doc) or not doc[e - 1].whitespace_:
+        return False
+    word = doc[e].text
+    if not _DESIGNATION.fullmatch(word) or (word.isdigit() and 1900 <= int(word) <= 2099):
+        return False
+    return not (e + 1 < len(doc) and doc[e + 1].lower_ in {"%", "percent", "per", "of"})
+
+
+def _time_zone(doc: Doc, s: int) -> bool:
+    """Whether an all-capital word right after a clock time is its time zone ("08:30 UTC")."""
+    tok = doc[s]
+    return s > 0 and tok.is_upper and tok.is_alpha and 2 <= len(tok) <= 5 and bool(_CLOCK.fullmatch(doc[s - 1].text))
 
 
 def _in_headline(doc: Doc, m: Mention) -> bool:
