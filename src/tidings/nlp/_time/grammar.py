@@ -64,6 +64,8 @@ _NUMWORD = (
 _VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE_NUMBERS), key=len, reverse=True))
 NUM = rf"(?:\d+(?:[.,]\d+)?|{_NUMWORD}|an?)"
 _UNIT_SG = "second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|century|millennium"
+# Verbs that close a trading period: "to end the day", "closed the week".
+_CLOSING = "end|ends|ended|ending|finish|finished|finishing|close|closes|closed|closing"
 _UNIT_PL = "seconds|minutes|hours|days|nights|weeks|weekends|fortnights|months|quarters|years|decades|centuries|millennia"
 UNIT = rf"(?:{_UNIT_PL}|{_UNIT_SG})"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
@@ -109,13 +111,16 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
     rules = [
         ("iso", rf"{b}(?P<y>\d{{4}})-(?P<m>\d\d)-(?P<d>\d\d)(?:T(?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d)?)?{e}"),
         ("slash", rf"{b}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d\d){e}"),
+        ("week_of", rf"{b}the week of (?P<mon>{months_all}) ?(?P<d>{DAY})(?:,? (?P<y>{YEAR}))?{e}"),
         ("mdy", rf"{b}{wd_pre}(?P<mon>{months_all}) ?(?P<d>{DAY})(?:,? (?P<y>{YEAR}))?{e}"),
         ("dmy", rf"{b}{wd_pre}(?:the )?(?P<d>{DAY}) (?:of )?(?P<mon>{months_all})(?:,? (?P<y>{YEAR}))?{e}"),
         ("month_rel", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<mon>{months_full}),? (?:of )?(?P<rel>this|last|next) year{e}"),
-        ("spoken_year", rf"{b}(?:the year )?(?:(?P<c>nineteen|twenty) (?P<yy>(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|(?P<k>two thousand)(?: and (?P<k2>{_ONES}|ten))?){e}"),
+        ("spoken_year", rf"{b}(?:the year )?(?:(?P<c>nineteen|twenty) (?P<yy>(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|(?P<k>two thousand)(?: and (?P<k2>{_ONES}|ten))?){e}(?! {UNIT}{e})"),
         ("month_year", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_all}),? (?:of )?(?P<y>{YEAR})"),
         ("clock", rf"{b}(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))? ?(?P<ap>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])(?: (?P<tz>{TZ}){e})?"
-                  rf"|{b}(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?: (?P<tz2>{TZ}){e})?(?![\d])"),
+                  rf"|{b}(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?: (?P<tz2>{TZ}){e})?(?![\d])"
+                  rf"|{b}(?P<hh3>[01]\d|2[0-3])(?P<mm3>[0-5]\d) (?P<tz3>{TZ}){e}"
+                  rf"|{b}(?P<hh4>1[0-2]|0?[1-9])(?: o'clock)? (?:in the (?P<dp4>morning|afternoon|evening)|at (?P<dp5>night)){e}"),
         ("noon", rf"{b}(?P<w>noon|midday|midnight){e}"),
         ("decade", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?:(?P<dd>1\d\d|20\d)0'?s|'(?P<d2>\d)0'?s|(?<=the\x20)(?P<d3>[2-9])0s|(?<=and\x20)(?P<d4>[2-9])0s|(?:nineteen[- ])?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){e}"),
         ("century", rf"{b}(?:the )?(?:(?P<mod>early|late|mid)[- ])?(?P<ord>{ORD})[- ]century{e}"),
@@ -127,17 +132,18 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
                    rf"|{b}(?:(?P<mod2>early|late|mid)[- ])?(?P<s2>{SEASON}),? (?:of )?(?P<y2>{YEAR})"
                    rf"|(?:(?<=in\x20)|(?<=since\x20)|(?<=during\x20)|(?<=until\x20)|(?<=by\x20))(?P<s3>spring|summer|winter|autumn){e}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this) )?(?P<h>(?-i:{holidays}))(?:,? (?P<y>{YEAR}))?{e}"),
-        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)? (?P<dir>ago|earlier|from now|hence|back){e}"
+        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)?(?: or so)? (?P<dir>ago|earlier|from now|hence|back){e}"
                 ),
         ("year_end", rf"{b}(?P<w>year-end|year end|year's end|the end of the year|the end of this year|the turn of the year|the full year|the whole year|the calendar year){e}"),
         ("year_ago", rf"{b}(?P<w>year|month|week|day)-(?:ago|earlier){e}"),
         ("rel_named", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<rel>this past|this coming|last|next|this|coming|past|previous) (?:(?P<wd>{wd_full})|(?P<mon>{months_full}))(?: (?P<dp>{DAYPART}))?{e}"),
         ("rel_unit", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in)? |(?P<part>{PART_OF}) )?(?P<rel>{REL}) (?P<u>week|weekend|month|quarter|year|decade|century|night|morning|afternoon|evening|{SEASON})(?:'s)?{e}"
-                     rf"|{b}(?:{EDGE_MOD}|by|at|until) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"
+                     rf"|{b}(?:{EDGE_MOD}|by|at|until|{_CLOSING}) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"
                      rf"|{b}(?P<part2>{PART_OF}) the (?P<u5>week|month|year|decade|quarter){e}"
                      rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"
+                     rf"|(?<=for\x20)(?P<t4>the day)(?! of| (?:before|after)){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=of\x20))(?P<t3>the (?P<u4>year|week|month)(?P<ended> end(?:ed|ing))?)(?! of| (?:before|after|ago|earlier))(?!\w)"),
-        ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
+        ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) |(?:(?P<dmod>early|late|mid)[- ]?)?(?P<dp0>{DAYPART}) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
         ("weekday", rf"{b}(?P<wd>{wd_full})(?:'s)?(?: (?P<dp>{DAYPART}))?(?![\w]|s\b)"),
         ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}"),
         ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{months_full}|{DAYPART}){e}"
@@ -146,11 +152,13 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("month", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_full})(?!\w)(?!-)"),
         ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|%| percent| per cent)"),
         ("duration", rf"{b}(?:(?P<pre>about|around|nearly|almost|roughly|approximately|some|more than|less than|fewer than|over|under|at least|up to|just|only|another|an additional|the (?:first|last|past|next|previous|final|coming|remaining|ensuing|following|latest)|the) )?"
-                     rf"(?:(?P<n0>{NUM}) (?:to|or) )?(?P<n>{NUM}|{_VAGUE})(?P<frac> 1/2| and a half)?(?: more| additional| full)?[ -](?P<u>{UNIT})(?: and a half)?(?!-old|-year-old| old)(?P<adj>-long)?{e}"
+                     rf"(?:(?P<n0>{NUM}) (?:to|or) )?(?P<n>{NUM}|{_VAGUE})(?P<frac> 1/2| and a half)?(?: (?:more|additional|full|straight|consecutive|successive|trading|business|working|calendar)){{0,2}}[ -](?P<u>{UNIT})(?: and a half)?(?!-old|-year-old| old)(?P<adj>-long)?{e}"
                      rf"|{b}(?P<pre2>the (?:past|last|next|previous|coming|first|final|remaining) )(?P<u2>{UNIT}){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=over\x20)|(?<=within\x20)|(?<=took\x20)|(?<=lasted\x20))(?P<bare>years|months|weeks|days|decades|hours|minutes|centuries){e}"
-                     rf"|{b}(?P<recent>recent|coming|next|past) (?P<u3>years|months|weeks|days|decades|hours){e}"),
-        ("ref", rf"{b}(?P<w>right now|just now|now|currently|nowadays|presently|at present|the present|these days|recently|more recently|lately|in recent times|the future|the near future|the near term|the long term|the short term|the long run|the short run|recent|current){e}"),
+                     rf"|{b}(?P<recent>recent|coming|next|past) (?P<u3>years|months|weeks|days|decades|hours|quarters){e}"
+                     rf"|{b}the (?P<u6>years|months|weeks|days|decades) (?:ahead|to come){e}"),
+        ("ref", rf"{b}(?P<w>right now|just now|now|currently|nowadays|presently|at present|the present|these days|recently|more recently|lately|in recent times|the future|the near future|the near term|the long term|the short term|the long run|the short run|the time being|recent|current){e}"
+                rf"|{b}(?P<w2>the past)(?! (?:{NUM}|{_VAGUE}|{UNIT}|{ORD}|decade|century){e})(?![\w-])"),
     ]
     return rules
 
@@ -159,7 +167,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
 # month, weekday and holiday names): the grammar is only tried around them.
 TRIGGER_WORDS = (
     f"{_UNIT_PL}|{_UNIT_SG}|{DAYPART}|{SEASON}|yesterday|today|tomorrow|tonight|now|currently|nowadays|"
-    "presently|present|these days|recently|lately|recent|current|future|term|run|noon|midday|midnight|daily|"
+    "presently|present|past|being|these days|recently|lately|recent|current|future|term|run|noon|midday|midnight|daily|"
     "weekly|monthly|quarterly|annually|yearly|annual|nightly|hourly|biweekly|bimonthly|semiannually|"
     "semi-annually|biannually|fortnightly|fiscal|twenties|thirties|forties|fifties|sixties|seventies|eighties|"
     "nineties|nineteen|thousand|year-end|Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays"

@@ -35,6 +35,7 @@ _MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", 
                "around", "on", "for", "each", "every", "that", "the", "as"}
 _UNTIL = re.compile(r"\b(?-i:until|till|through)\s+(?:[\w.:]+\s+){0,3}$")
 _BY = re.compile(r"\bby\s+$")
+_SOON = re.compile(r"\bas\s+(?:soon|early)\s+as\s+$", re.I)
 _DEADLINE = re.compile(r"\b(?:to|until|till|through|by|before|effective)\s+(?:the\s+)?(?:end\s+of\s+|middle\s+of\s+)?$", re.I)
 _PER_CUES = re.compile(r"(?:\d|%|million|billion|trillion|percent|cents?|dollars?|pounds?|euros?|yen|times|tons?|barrels?)\W*$", re.I)
 
@@ -232,6 +233,14 @@ def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
     if not cal.valid_date(y, mo, d):
         return None
     return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", f"tense-{ctx.tense}" if ctx.tense else "publication")
+
+
+def _week_of(m: re.Match[str], ctx: Context) -> Value | None:
+    """"the week of March 6": the ISO week holding that day."""
+    v = _day_month(m, ctx)
+    if v is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", v.value):
+        return None if v is None else Value("DATE", "XXXX-WXX", v.anchor)
+    return Value("DATE", cal.week(date.fromisoformat(v.value)), v.anchor)
 
 
 def _nearest_year(a: date, month: int, day: int, tense: str | None, *, firm: bool = False,
@@ -626,6 +635,8 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         if a is None:
             return Value("DATE", _UNDERSPEC[unit], "unanchored", _mod(m, "part2"))
         return Value("DATE", _shift_unit(a, unit, 0), "publication", _mod(m, "part2"))
+    if m["t4"]:  # "for the day"
+        return Value("DATE", a.isoformat() if a else "XXXX-XX-XX", _how(ctx))
     if m["t3"]:  # "for the year", "in the week"
         unit = _lower(m["u4"])
         if m["ended"]:
@@ -678,12 +689,13 @@ def _rel_day(m: re.Match[str], ctx: Context) -> Value | None:
     w = _lower(m["w"])
     shift = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1,
              "the day after tomorrow": 2}[w]
-    dp = m["dp"] or ("night" if w == "tonight" else None)
+    dp = m["dp"] or m["dp0"] or ("night" if w == "tonight" else None)
     typ = "TIME" if dp else "DATE"
+    mod = _mod(m, "mod", "dmod")
     if ctx.anchor is None:
-        return Value(typ, _daypart_time("XXXX-XX-XX", dp), "unanchored")
+        return Value(typ, _daypart_time("XXXX-XX-XX", dp), "unanchored", mod)
     d = (ctx.anchor + timedelta(days=shift)).isoformat()
-    return Value(typ, _daypart_time(d, dp), "publication", _mod(m, "mod"))
+    return Value(typ, _daypart_time(d, dp), "publication", mod)
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
@@ -700,10 +712,15 @@ def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
     # "until Tuesday", "until 9 a.m. Tuesday": a deadline lies ahead even in a past clause
     # ("Until Thursday, they had not..." opens a sentence about a past state: not a deadline)
     before = ctx.text[max(0, m.start() - 24) : m.start()]
-    if _UNTIL.search(before) or (_BY.search(before) and ctx.tense != PAST):
+    if _UNTIL.search(before) or _SOON.search(before) or (_BY.search(before) and ctx.tense != PAST):
         direction = cal.FUTURE
     d = cal.weekday_date(ctx.anchor, day, direction)
-    how = "publication" if d == ctx.anchor else f"tense-{ctx.tense or 'past'}"
+    if d == ctx.anchor:
+        how = "publication"
+    elif direction == cal.FUTURE and ctx.tense not in {FUTURE, PRESENT}:
+        how = "tense-future"  # a deadline: "until Tuesday", "as soon as Tuesday"
+    else:
+        how = f"tense-{ctx.tense or 'past'}"
     return Value(typ, _daypart_time(d.isoformat(), dp), how)
 
 
@@ -745,6 +762,8 @@ def _duration(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", "PAST_REF" if word in {"recent", "past"} else "FUTURE_REF", "none")
     if m["pre2"]:
         return Value("DURATION", duration_value(1, _unit_key(m["u2"])), "none")
+    if m["u6"]:  # "the weeks ahead"
+        return Value("DURATION", duration_value(None, _unit_key(m["u6"])), "none")
     unit = _unit_key(m["u"])
     raw = _lower(m["n"])
     n = parse_number(raw)
@@ -767,7 +786,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 _REFS = {"PRESENT_REF": {"right now", "just now", "now", "currently", "nowadays", "presently", "at present",
-                         "the present", "these days", "current"},
+                         "the present", "these days", "current", "the time being"},
          "PAST_REF": {"recently", "more recently", "lately", "in recent times", "the past", "previously",
                       "formerly", "recent"},
          "FUTURE_REF": {"the future", "future", "soon", "shortly", "the near future", "the near term",
@@ -775,7 +794,7 @@ _REFS = {"PRESENT_REF": {"right now", "just now", "now", "currently", "nowadays"
 
 
 def _ref(m: re.Match[str], ctx: Context) -> Value | None:
-    w = _lower(m["w"])
+    w = _lower(m["w"] or m["w2"])
     for value, words in _REFS.items():
         if w in words:
             return Value("DATE", value, "none")
@@ -783,8 +802,17 @@ def _ref(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 def _clock(m: re.Match[str], ctx: Context) -> Value | None:
-    hh = int(m["hh"] or m["hh2"])
-    mm = int(m["mm"] or m["mm2"] or 0)
+    if m["hh4"]:  # "4 in the morning", "10 at night"
+        hh = int(m["hh4"])
+        part = _lower(m["dp4"] or m["dp5"])
+        if part in {"afternoon", "evening"} or (part == "night" and hh >= 6):
+            hh = hh % 12 + 12
+        elif hh == 12:
+            hh = 0
+        day = ctx.anchor.isoformat() if ctx.anchor else "XXXX-XX-XX"
+        return Value("TIME", f"{day}T{hh:02d}:00", _how(ctx))
+    hh = int(m["hh"] or m["hh2"] or m["hh3"])
+    mm = int(m["mm"] or m["mm2"] or m["mm3"] or 0)
     ap = _lower(m["ap"]).replace(".", "")
     if ap == "pm" and hh < 12:
         hh += 12
@@ -793,7 +821,7 @@ def _clock(m: re.Match[str], ctx: Context) -> Value | None:
     if hh > 24 or (ap and int(m["hh"] or 0) > 12):
         return None
     day = ctx.anchor.isoformat() if ctx.anchor else "XXXX-XX-XX"
-    zone = "Z" if _lower(m["tz"] or m["tz2"]) in {"utc", "gmt", "z"} else ""
+    zone = "Z" if _lower(m["tz"] or m["tz2"] or m["tz3"]) in {"utc", "gmt", "z"} else ""
     return Value("TIME", f"{day}T{hh:02d}:{mm:02d}{zone}", _how(ctx))
 
 
@@ -804,7 +832,7 @@ def _noon(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "iso": _iso, "slash": _slash, "mdy": _day_month, "dmy": _day_month, "month_year": _month_year, "month_rel": _month_rel, "spoken_year": _spoken_year, "year_end": _year_end,
+    "iso": _iso, "slash": _slash, "week_of": _week_of, "mdy": _day_month, "dmy": _day_month, "month_year": _month_year, "month_rel": _month_rel, "spoken_year": _spoken_year, "year_end": _year_end,
     "clock": _clock, "noon": _noon, "decade": _decade, "century": _century, "fiscal": _fiscal,
     "quarter": _quarter, "season": _season, "holiday": _holiday, "ago": _ago, "year_ago": _year_ago,
     "rel_named": _rel_named, "rel_unit": _rel_unit, "rel_day": _rel_day, "weekday": _weekday,

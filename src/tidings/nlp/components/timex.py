@@ -116,6 +116,7 @@ class TimexComponent:
 _NAMED_QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _CLOCK = re.compile(r"T\d\d:\d\d$")
 _FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
+_CLOCK_ONLY = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
 def _attach_clock_dates(
@@ -139,6 +140,25 @@ def _attach_clock_dates(
                     continue
         out.append((span, v, head))
         i += 1
+    return _clock_days_from_sentence(out)
+
+
+def _clock_days_from_sentence(
+    found: list[tuple[Span, Value, Token | None]],
+) -> list[tuple[Span, Value, Token | None]]:
+    """A clock time alone takes the day its sentence names, when it names one
+    ("made its first flight Tuesday in Everett at 18:00 UTC")."""
+    out = list(found)
+    for k, (span, v, head) in enumerate(found):
+        if v.type != "TIME" or v.anchor != "publication" or not _CLOCK_ONLY.match(v.value):
+            continue
+        sent = span.sent
+        days = {ov.value for os, ov, _ in found
+                if os.sent.start == sent.start and _FULL_DATE.match(ov.value) and ov is not v}
+        if len(days) == 1:
+            day = days.pop()
+            anchor = next(ov.anchor for os, ov, _ in found if ov.value == day)
+            out[k] = (span, Value("TIME", day + v.value[10:], anchor, v.mod), head)
     return out
 
 
