@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from tidings.cli import cli
+from tidings.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
 pytest_plugins = ["storekit"]
@@ -113,6 +114,26 @@ def test_store_cli_errors_are_one_line(db, args, code):
     result = run(*args, "--db", db)
     assert result.exit_code == code
     assert "Traceback" not in result.output
+
+
+def test_store_cli_ingest_bad_records_do_not_stop_the_batch(tmp_path, record):
+    good = [json.dumps(record(n)) for n in ("visit_a", "visit_b")]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(good[0] + "\n{broken\n" + json.dumps({"id": "no-text"}) + "\n" + good[1] + "\n",
+                     encoding="utf-8")
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(record("unrelated"), indent=2), encoding="utf-8")
+    db = str(tmp_path / "bad.db")
+    result = CliRunner().invoke(cli, ["ingest", "--records", str(tmp_path / "absent.jsonl"), str(batch),
+                                      str(pretty), "--db", db])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    summary = json.loads(result.stderr.strip().splitlines()[-1])
+    # The absent file, the broken line, the record without text, the pretty-printed file: one each.
+    assert (summary["added"], summary["failed"]) == (2, 4)
+    stored = Store(db)
+    assert {a["id"] for a in stored.articles().items} == {json.loads(x)["id"] for x in good}
+    stored.close()
 
 
 STORE_COMMANDS = ["ingest", "events", "quotes", "entities", "timeline", "search", "export", "serve"]

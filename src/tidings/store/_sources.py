@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from tidings.errors import IngestError
+from tidings.errors import IngestError, StoreError
 from tidings.records import Article
 from tidings.store._store import IngestSummary, Store
 
@@ -31,24 +31,55 @@ class IngestReport:
                 "failed": len(self.failures)}
 
 
-def read_records(paths: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Records from JSON Lines files (the output of ``tidings read``)."""
+def read_records(paths: Iterable[str], *,
+                 on_error: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Records from JSON Lines files (the output of ``tidings read``).
+
+    Args:
+        paths: JSON Lines files; ``-`` is standard input.
+        on_error: called with a one-line message for a file that cannot be
+            opened or a line that is not a JSON object, which is then skipped
+            and the reading goes on; without it such a problem raises
+            :class:`~tidings.errors.IngestError`.
+    """
     import sys
+
+    def bad(message: str) -> None:
+        if on_error is None:
+            raise IngestError(message)
+        on_error(message)
 
     for path in paths:
         with contextlib.ExitStack() as stack:
-            stream: IO[str] = sys.stdin if path == "-" else stack.enter_context(
-                Path(path).open(encoding="utf-8"))
-            for n, line in enumerate(stream, 1):
-                if not line.strip():
-                    continue
+            try:
+                stream: IO[bytes] = sys.stdin.buffer if path == "-" else stack.enter_context(
+                    Path(path).open("rb"))
+            except OSError as exc:
+                bad(f"[T524] {path}: cannot open the records: {exc.strerror or exc}")
+                continue
+            good = 0
+            for n, raw in enumerate(stream, 1):
+                problem = None
                 try:
+                    line = raw.decode("utf-8")
+                    if not line.strip():
+                        continue
                     record = json.loads(line)
+                    if not isinstance(record, dict):
+                        problem = "expected a JSON object per line"
+                except UnicodeDecodeError:
+                    problem = "not UTF-8 text"
                 except json.JSONDecodeError as exc:
-                    raise IngestError(f"[T523] {path}:{n}: not a JSON record: {exc.msg}") from exc
-                if not isinstance(record, dict):
-                    raise IngestError(f"[T523] {path}:{n}: expected a JSON object per line")
-                yield record
+                    problem = f"not a JSON record: {exc.msg}"
+                if problem is None:
+                    good += 1
+                    yield record
+                elif good:
+                    bad(f"[T523] {path}:{n}: {problem}")  # one broken line in a batch
+                else:  # the file is not JSON Lines at all: one message for it
+                    bad(f"[T523] {path}:{n}: {problem}; expected JSON Lines, one record per line "
+                        "(the output of 'tidings read'); the rest of the file is skipped")
+                    break
 
 
 def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None = None,
@@ -64,16 +95,32 @@ def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None 
         on_article: called with each stored article's id and status.
 
     Returns:
-        Counts of added, replaced, unchanged, skipped and failed articles.
+        Counts of added, replaced, unchanged, skipped and failed articles. An
+        input that cannot be read or stored is a failure (logged as one line);
+        the others are stored all the same.
     """
     report = IngestReport()
 
-    def note(aid: str, status: str) -> None:
-        if on_article is not None:
-            on_article(aid, status)
+    def fail(message: str) -> None:
+        report.failures.append(message)
+        logger.warning("%s", message)
+
+    def store_all(items: Iterable[dict[str, Any]]) -> None:
+        # One article that cannot be stored is reported; the batch goes on.
+        summary = report.summary
+        for record in items:
+            try:
+                status = store.add(record)
+            except StoreError as exc:
+                fail(str(exc))
+                continue
+            setattr(summary, status, getattr(summary, status) + 1)
+            summary.ids.append(str(record.get("id")))
+            if on_article is not None:
+                on_article(str(record.get("id")), status)
 
     if records:
-        report.summary = store.ingest(read_records(paths), on_article=note)
+        store_all(read_records(paths, on_error=fail))
         return report
 
     from tidings.ingest import Failure, ReadOptions, read_paths
@@ -83,8 +130,7 @@ def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None 
     def fresh() -> Iterator[Article]:
         for item in read_paths(paths, ReadOptions(published=published)):
             if isinstance(item, Failure):
-                report.failures.append(item.message)
-                logger.warning("%s", item.message)
+                fail(item.message)
                 continue
             if not isinstance(item, Article):  # a Skipped input (language, too short...)
                 report.rejected += 1
@@ -97,5 +143,5 @@ def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None 
 
     from tidings.nlp.pipeline import analyze_many
 
-    report.summary = store.ingest(analyze_many(fresh()), on_article=note)
+    store_all(analyze_many(fresh()))
     return report
