@@ -30,6 +30,7 @@ AFTER_WINDOW = 40
 # “...” ― Jane Doe: a name credited after a dash that follows the closing mark.
 _DASH_CREDIT = re.compile(r"[ \t\u00a0]*([―—–-])[ \t\u00a0]*(?=[^\W\d_])")
 MAX_CREDIT_TOKENS = 6
+SHORT_LEAD = 4
 
 
 @dataclass(slots=True)
@@ -115,7 +116,7 @@ def _after_cue(
             continue
         if not lexical and not (verbal and attaching and token.dep_ in _MAIN_DEPS):
             continue
-        speaker = subject_of(token, skip=(ix.token_at(q.open), first)) if verbal else None
+        speaker = subject_of(token, within=(first, len(doc))) if verbal else None
         if speaker is None or not (first <= speaker.i):
             speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
         if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
@@ -179,11 +180,12 @@ def _before_cue(
             pobj = next((c for c in doc[i + 1].children if c.dep_ == "pobj"), None)
             return token, pobj, i + 2
         if is_cue(token, lexicon.direct):
-            speaker = subject_of(token)
-            if speaker is not None and speaker.i >= hi:
-                speaker = None
+            speaker = subject_of(token, within=(lo, hi))
             if speaker is None and token.tag_ == "VBG":
                 speaker = _participle_subject(ix, token)
+            if speaker is None and 0 < i - lo <= SHORT_LEAD:
+                # “X,” Trump said, “Y”: the parser may take a subject inside X for the cue's.
+                speaker = _nominal_before(doc, lo, i)
             return token, speaker, None
     if not colon or hi <= lo:
         return None
@@ -326,7 +328,7 @@ def find_direct(
                     kind, content_end = "mixed", max(q.end, sentence_end or 0)
         attribution: Attribution | None = None
         first_tok, last_tok = ix.token_from(q.open), ix.token_at(q.outer_end - 1) + 1
-        if found_after is not None and where != "introduced" or (found_after is not None and found_before is None):
+        if found_after is not None and (where != "introduced" or found_before is None):
             cue, speaker, cue_end = found_after
             if where == "embedded":
                 kind, content_start = "mixed", lead

@@ -156,13 +156,13 @@ def _fuller_name(doc: Doc, ent: Span) -> str:
     return text
 
 
-def subject_of(cue: Token, skip: tuple[int, int] | None = None) -> Token | None:
+def subject_of(cue: Token, within: tuple[int, int] | None = None) -> Token | None:
     """Return the subject of a cue verb, climbing over coordination ("said and added").
 
     Args:
         cue: the cue verb.
-        skip: token span ``[lo, hi)`` whose words cannot be the subject (the
-            quotation itself: the parser may hang a clause's subject inside the
+        within: token span ``[lo, hi)`` the subject must lie in (outside the
+            quotation: the parser may hang the subject of a clause inside the
             quote on the cue).
     """
     token: Token | None = cue
@@ -170,7 +170,7 @@ def subject_of(cue: Token, skip: tuple[int, int] | None = None) -> Token | None:
         if token is None:
             break
         for child in token.children:
-            if child.dep_ in SUBJECTS and not (skip is not None and skip[0] <= child.i < skip[1]):
+            if child.dep_ in SUBJECTS and (within is None or within[0] <= child.i < within[1]):
                 return child
         # "said and added", "..., saying", "began by saying", "seemed ready to riff,
         # telling ...": the subject is a head verb's.
