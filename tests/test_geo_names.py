@@ -7,6 +7,7 @@ import spacy
 from spacy.language import Language
 
 from tidings.geo import geoparse, haversine_km, name_key, place_spans
+from tidings.geo._parse import find_dateline
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,18 @@ def test_geo_geoparse_finds_and_places_toponyms() -> None:
     assert ("U.S.", "USA") in found
     alexandria = next(t for t in geoparse(text) if t["text"] == "Alexandria")
     assert haversine_km(alexandria["lat"], alexandria["lon"], 31.31, -92.45) < 50
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Flood waters rise. CHARLESTON, W.Va. (AP) -- The river crested.", "CHARLESTON, W.Va."),
+        ("ST. PAUL -- Lawmakers met.", "ST. PAUL"),
+        ("Storm hits coast. ATLANTA - A storm hit.", "ATLANTA"),
+        # Initials and words in capitals inside a sentence are not datelines.
+        ("The U.S. - Mexico border stayed open.", None),
+        ("He said the NFL - not the union - would decide.", None),
+    ],
+)
+def test_geo_find_dateline_in_plain_text(text: str, expected: str | None) -> None:
+    assert find_dateline(text) == expected

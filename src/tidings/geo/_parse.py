@@ -243,6 +243,31 @@ def _opening_place(name: str, gazetteer: Gazetteer) -> str | None:
     return None
 
 
+# A dateline in capitals opening the text or a sentence near its start: "ATLANTA -",
+# "CHARLESTON, W.Va. (AP) --", "ST. PAUL --".
+_DATELINE = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*)(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
+    r"(?P<qualifier>,\s+[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s*(?:\([A-Za-z ]+\))?\s*(?:--|[-—–])\s"
+)
+# How far into a text a dateline may open (after a headline and a byline).
+DATELINE_WITHIN = 600
+
+
+def find_dateline(text: str) -> str | None:
+    """Return the dateline of a plain text ("CHARLESTON, W.Va."), if one opens it or its first lines.
+
+    Args:
+        text: the text.
+
+    Returns:
+        The place and its qualifier as written, or None.
+    """
+    m = _DATELINE.search(text[:DATELINE_WITHIN])
+    if m is None or len(m.group("place").replace(".", "")) < 3:
+        return None
+    return m.group("place") + (m.group("qualifier") or "")
+
+
 def _comma_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` at commas into trimmed ``(start, end)`` parts."""
     parts: list[tuple[int, int]] = []
@@ -388,6 +413,9 @@ def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = N
                 toponyms.append(t)
                 labels.append(label)
             t.spans.append((start, end))
+    if dateline is None:
+        dateline = doc._.tidings_dateline if doc.has_extension("tidings_dateline") else None
+        dateline = dateline or find_dateline(text)
     resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=evidence)
     out: list[dict[str, Any]] = []
     for t, label in zip(toponyms, labels, strict=True):

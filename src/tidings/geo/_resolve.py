@@ -54,6 +54,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from tidings.geo._gazetteer import Gazetteer, Place, haversine_km
+from tidings.geo._names import name_key
 
 # fmt: off
 KIND_SCORE = {"country": 7.5, "continent": 8.0, "region": 7.5, "admin1": 7.0, "county": 5.0}
@@ -66,6 +67,7 @@ COUNTRY_PRESENT, COUNTRY_SHARE = 1.0, 3.0
 DIVISION_NAMED, DIVISION_TOWN = 2.5, 1.0
 NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5
 SHARED_DIVISION, SHARED_DIVISION_MAX = 1.0, 3.0
+DATELINE_WEIGHT = 2.0
 # fmt: on
 
 _TOWNS = frozenset({"city", "capital"})
@@ -183,6 +185,8 @@ def _context_score(place: Place, ctx: Context) -> float:
         elif key in ctx.town_divisions:
             score += DIVISION_TOWN
         score += min(SHARED_DIVISION * ctx.shared[key], SHARED_DIVISION_MAX)
+    elif place.kind == "admin1" and (place.country, place.admin1) in ctx.town_divisions:
+        score += DIVISION_TOWN  # a state that the article's towns lie in
     if place.kind in _TOWNS:
         nearest = min((haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.points),
                       default=math.inf)
@@ -262,12 +266,18 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             e.g. coded country entities and demonyms.
     """
     fixed = Context(countries=Counter(countries or {}))
+    dateline_key = ""
     if dateline:
         head, _, rest = dateline.partition(",")
         quals = qualifier_of("," + rest, 0, gazetteer) if rest.strip() else []
-        place, _ = _best(gazetteer.lookup(head.strip()), quals, Context(countries=Counter(fixed.countries)))
-        if place is not None:
-            _add_evidence(fixed, place, 2.0)
+        for q in quals:
+            _add_evidence(fixed, q, DATELINE_WEIGHT)
+        dateline_key = name_key(head)
+        if not any(name_key(t.name) == dateline_key for t in toponyms):
+            # A dateline the text does not repeat: resolve it on its own.
+            place, _ = _best(gazetteer.lookup(head.strip()), quals, Context(countries=Counter(fixed.countries)))
+            if place is not None:
+                _add_evidence(fixed, place, DATELINE_WEIGHT)
 
     qualifiers: list[list[Place]] = []
     candidates: list[Sequence[tuple[Place, bool]]] = []
@@ -277,6 +287,7 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             quals = qualifier_of(text, end, gazetteer)
             if quals:
                 break
+        written = bool(quals)
         if not quals and t.code:
             hinted = gazetteer.country(t.code)
             quals = [hinted] if hinted is not None else []
@@ -286,7 +297,9 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         if country is not None and all(p.id != country.id for p, _ in cands):
             cands.append((country, True))
         candidates.append(cands)
-        for q in quals:
+        # A qualifier written in the text is evidence for every name; the entity
+        # layer's reading of the name itself is not (it would vouch for itself).
+        for q in quals if written else ():
             _add_evidence(fixed, q, 1.0)
 
     # Which states could host each toponym's towns and counties (primary names only).
@@ -309,6 +322,8 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         for j, other in enumerate(first):
             if j != i and other is not None and other.id not in {p.id for p, _ in cands}:
                 weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
+                if dateline_key and name_key(toponyms[j].name) == dateline_key:
+                    weight *= DATELINE_WEIGHT  # the place the story is told from
                 _add_evidence(ctx, other, weight)
         t.place, t.score = _best(cands, quals, ctx, t.country)
         if t.place is not None and math.isnan(t.place.lat):
