@@ -21,7 +21,7 @@ from tidings.nlp._quotes.index import DocIndex
 from tidings.nlp._quotes.lexicon import CueLexicon
 from tidings.nlp._quotes.marks import CLOSERS, OPENERS, STRAIGHT, Quoted
 from tidings.nlp._quotes.record import Attribution, Quote
-from tidings.nlp._quotes.speakers import SpeakerResolver, attribute, subject_of
+from tidings.nlp._quotes.speakers import SPACED_DASHES, SpeakerResolver, attribute, subject_of
 
 _MARKS = set(OPENERS) | set(CLOSERS) | {STRAIGHT}
 _ATTACHING_END = set(",?!—–-…:;")
@@ -189,6 +189,10 @@ def _before_cue(
             return token, speaker, None
     if not colon or hi <= lo:
         return None
+    # "POLLS MISSED LATE SHIFT - Mark Blumenthal: “...”": the speaker follows the dash.
+    dashes = [t.i for t in doc[lo:hi] if t.text in SPACED_DASHES and t.whitespace_ and t.i > lo and doc[t.i - 1].whitespace_]
+    if dashes:
+        lo = dashes[-1] + 1
     verbs = [t for t in doc[lo:hi] if t.pos_ == "VERB" and (t.head.i < lo or t.head.i >= hi or t.dep_ == "ROOT")]
     if verbs:
         speaker = subject_of(verbs[0])

@@ -30,6 +30,7 @@ ADDRESSEE_OBJECT = frozenset(
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "prof"})
 MAX_SPEAKER_TOKENS = 14
+SPACED_DASHES = frozenset({"-", "–", "—", "―", "--"})
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "acomp"})
 
 
@@ -208,6 +209,10 @@ def phrase_span(head: Token, *, lo: int = 0, hi: int | None = None) -> tuple[int
     if end - start > MAX_SPEAKER_TOKENS:
         end = head.i + 1
         start = max(start, end - MAX_SPEAKER_TOKENS)
+    for k in range(head.i - 1, start - 1, -1):
+        if doc[k].text in SPACED_DASHES and doc[k].whitespace_ and k > 0 and doc[k - 1].whitespace_:
+            start = k + 1  # "HEADLINE - Name": the name starts after the dash
+            break
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
