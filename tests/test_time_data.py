@@ -16,6 +16,7 @@ def test_time_data_shipped_files_load() -> None:
     assert lex.weekdays["Sunday"] == (7, "full")
     assert "christmas" in lex.holidays
     assert lex.cues["due"] == "future"
+    assert "plan" in lex.object_cues and "due" not in lex.object_cues
     assert 1 <= lex.fiscal_year_start_month <= 12
 
 
@@ -39,3 +40,10 @@ def test_time_data_holiday_needs_a_rule(tmp_path: Path) -> None:
                    encoding="utf-8")
     with pytest.raises(LexiconError, match=r"T220"):
         load_lexicon(holidays=str(bad))
+
+
+def test_time_data_cue_object_column_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "cues.tsv"
+    bad.write_text("# source: test\n# licence: CC0-1.0\nlemma\ttense\tobject\nplan\tfuture\tmaybe\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"cues\.tsv:4 \(field 'object'\)"):
+        load_lexicon(cues=str(bad))

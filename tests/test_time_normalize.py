@@ -89,6 +89,9 @@ def test_time_months_vetoed_by_tense(text: str, tense: str, expected: str) -> No
     ("later this year", ("DATE", "2023")),
     ("early next year", ("DATE", "2024")),
     ("June last year", ("DATE", "2022-06")),
+    ("a week or so ago", ("DATE", "2023-W03")),
+    ("a couple of days ago", ("DATE", "2023-01-27")),
+    ("the week of March 6", ("DATE", "2023-W10")),
     ("year-end", ("DATE", "2023")),
 ])
 def test_time_relative_units(text: str, expected: tuple[str, str]) -> None:
@@ -115,14 +118,15 @@ def test_time_deictic_days(text: str, expected: tuple[str, str]) -> None:
     ("10:30 p.m.", None, ("TIME", "2023-01-29T22:30")),
     ("18:00 UTC", None, ("TIME", "2023-01-29T18:00Z")),
     ("noon", None, ("TIME", "2023-01-29T12:00")),
-    ("overnight", None, ("DURATION", None)),
+    ("0800 UTC", None, ("TIME", "2023-01-29T08:00Z")),
+    ("4 in the morning", None, ("TIME", "2023-01-29T04:00")),
+    ("10 at night", None, ("TIME", "2023-01-29T22:00")),
+    ("mid-afternoon yesterday", None, ("TIME", "2023-01-28TAF")),
+    ("overnight", None, ("TIME", "2023-01-28TNI")),  # the night before the paper
+    ("overnight", "future", ("TIME", "2023-01-29TNI")),  # "will work overnight": tonight
 ])
-def test_time_times_of_day(text: str, tense: str | None, expected: tuple[str, str | None]) -> None:
-    got = normalize(text, DCT, tense=tense)
-    if expected[1] is None:  # "overnight" alone is not a calendar point
-        assert got is None or got[0] != "DATE"
-    else:
-        assert got == expected
+def test_time_times_of_day(text: str, tense: str | None, expected: tuple[str, str]) -> None:
+    assert normalize(text, DCT, tense=tense) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -131,6 +135,8 @@ def test_time_times_of_day(text: str, tense: str | None, expected: tuple[str, st
     ("recently", ("DATE", "PAST_REF")),
     ("the future", ("DATE", "FUTURE_REF")),
     ("in recent years", ("DATE", "PAST_REF")),
+    ("in the past", ("DATE", "PAST_REF")),
+    ("for the time being", ("DATE", "PRESENT_REF")),
 ])
 def test_time_vague_references(text: str, expected: tuple[str, str]) -> None:
     assert normalize(text, DCT) == expected
@@ -150,6 +156,8 @@ def test_time_vague_references(text: str, expected: tuple[str, str]) -> None:
     ("Christmas 2022", ("DATE", "2022-12-25")),
     ("Thanksgiving 2023", ("DATE", "2023-11-23")),
     ("Easter 2023", ("DATE", "2023-04-09")),
+    ("Christmas Eve 2022", ("DATE", "2022-12-24")),  # a name of several words
+    ("New Year's Day 2024", ("DATE", "2024-01-01")),
 ])
 def test_time_quarters_seasons_fiscal_holidays(text: str, expected: tuple[str, str]) -> None:
     assert normalize(text, DCT) == expected
@@ -166,6 +174,13 @@ def test_time_quarters_seasons_fiscal_holidays(text: str, expected: tuple[str, s
     ("several years", ("DURATION", "PXY")),
     ("the past two quarters", ("DURATION", "P2Q")),
     ("for years", ("DURATION", "PXY")),
+    ("a couple of years", ("DURATION", "P2Y")),
+    ("the next couple of years", ("DURATION", "P2Y")),
+    ("a few minutes", ("DURATION", "PTXM")),
+    ("six straight days", ("DURATION", "P6D")),
+    ("the past five trading days", ("DURATION", "P5D")),
+    ("in the weeks ahead", ("DURATION", "PXW")),
+    ("the past two years", ("DURATION", "P2Y")),
 ])
 def test_time_durations(text: str, expected: tuple[str, str]) -> None:
     assert normalize(text, DCT) == expected
@@ -204,3 +219,30 @@ def test_time_rejects_non_times(text: str) -> None:
 
 def test_time_anchor_accepts_a_date_or_datetime() -> None:
     assert normalize("yesterday", date(2023, 1, 29)) == normalize("yesterday", "2023-01-29T08:15:00+09:00")
+
+
+@pytest.mark.parametrize("text,tense,expected", [
+    ("as soon as Tuesday", "past", "2023-01-31"),  # an earliest date lies ahead
+    ("until Tuesday", "past", "2023-01-31"),
+    ("on Tuesday", "past", "2023-01-24"),
+])
+def test_time_deadlines_look_ahead(text: str, tense: str, expected: str) -> None:
+    assert normalize(text, DCT, tense=tense) == ("DATE", expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("from 2014 to 2019", [("2014", "2014"), ("2019", "2019")]),
+    ("in 2014-2019", [("2014", "2014"), ("2019", "2019")]),
+    ("between 2014 and 2016", [("2014", "2014"), ("2016", "2016")]),
+    ("more than two thousand years", []),  # a count of years, not the year 2000
+])
+def test_time_ranges_give_one_expression_per_end(text: str, expected: list[tuple[str, str]]) -> None:
+    from tidings.nlp._time.tagger import default_tagger
+
+    tagger = default_tagger()
+    got = []
+    for found in tagger.scan(text):
+        v = tagger.value(found, text, date(2023, 1, 29), None)
+        if v is not None and v.type == "DATE":
+            got.append((text[found.start : found.end], v.value))
+    assert got == expected

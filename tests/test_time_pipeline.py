@@ -47,6 +47,24 @@ def _time(doc: Doc, text: str) -> dict[str, Any]:
     ("The deadline was extended until Tuesday.", "Tuesday", "2023-01-31"),
     ("The company said it would announce results in March.", "March", "2023-03"),
     ("The company bought the plant in June.", "June", "2022-06"),
+    # a plan given up is over; a plan still standing looks ahead
+    ("The offer had been due to expire on Friday.", "Friday", "2023-01-27"),
+    ("The offer is due to expire on Friday.", "Friday", "2023-02-03"),
+    ("The offer had been scheduled to expire at midnight Friday.", "midnight Friday", "2023-01-27T24:00"),
+    # modals look ahead, except a failed attempt
+    ("The deal should be completed in October.", "October", "2023-10"),
+    ("He could not be reached on Friday.", "Friday", "2023-01-27"),
+    # the object of a planning verb is planned ahead
+    ("They planned a large rally on Saturday.", "Saturday", "2023-02-04"),
+    ("The rally was planned for Saturday.", "Saturday", "2023-02-04"),
+    ("The prosecutor has scheduled a news conference Thursday.", "Thursday", "2023-02-02"),
+    # "hurt" with a singular subject can only be a past tense
+    ("Weakness in technology stocks hurt the index on Friday.", "Friday", "2023-01-27"),
+    # a simple past does not reach ahead; a deadline or a present clause may
+    ("In March, the company hired a new chief executive.", "March", "2022-03"),
+    ("The offer was extended to March 2.", "March 2", "2023-03-02"),
+    ("The dividend is payable March 1.", "March 1", "2023-03-01"),
+    ("Final guidelines to be published in March will decide.", "March", "2023-03"),
 ])
 def test_time_tense_places_the_day(nlp: Language, sentence: str, expr: str, value: str) -> None:
     assert _time(_doc(nlp, sentence), expr)["value"] == value
@@ -112,6 +130,27 @@ def test_time_for_token_takes_the_clause_time(nlp: Language) -> None:
 def test_time_quarter_reference_carries(nlp: Language) -> None:
     doc = _doc(nlp, "Profit rose in the third quarter of 2022. Sales were $5 million, up from $4 million a year earlier.")
     assert _time(doc, "a year earlier")["value"] == "2021-Q3"
+
+
+def test_time_quarter_reference_skips_forecasts(nlp: Language) -> None:
+    doc = _doc(nlp, "Profit rose in the third quarter of 2022. Analysts expect a loss in the second quarter of 2023. "
+                    "Sales were $5 million, up from $4 million a year earlier.")
+    assert _time(doc, "a year earlier")["value"] == "2021-Q3"  # a quarter still to come is not the report's
+
+
+def test_time_clock_takes_the_day_of_its_sentence(nlp: Language) -> None:
+    doc = _doc(nlp, "The jet made its first flight on Tuesday in Everett at 18:00 UTC.")
+    assert _time(doc, "18:00 UTC")["value"] == "2023-01-24T18:00Z"
+    doc = _doc(nlp, "The jet made its first flight in Everett at 18:00 UTC.")
+    assert _time(doc, "18:00 UTC")["value"] == "2023-01-29T18:00Z"  # no day named: the publication day
+
+
+@pytest.mark.parametrize("sentence,expr,value", [
+    ("The index rose 2% to end the day at 7,114.", "the day", "2023-01-29"),
+    ("For the day, the Nikkei closed down 6.4 percent.", "the day", "2023-01-29"),
+])
+def test_time_trading_day(nlp: Language, sentence: str, expr: str, value: str) -> None:
+    assert _time(_doc(nlp, sentence), expr)["value"] == value
 
 
 def test_time_user_vocabulary_file(nlp: Language, tmp_path: Any) -> None:

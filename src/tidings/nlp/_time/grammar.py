@@ -143,16 +143,17 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
                      rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"
                      rf"|(?<=for\x20)(?P<t4>the day)(?! of| (?:before|after)){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=of\x20))(?P<t3>the (?P<u4>year|week|month)(?P<ended> end(?:ed|ing))?)(?! of| (?:before|after|ago|earlier))(?!\w)"),
-        ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) |(?:(?P<dmod>early|late|mid)[- ]?)?(?P<dp0>{DAYPART}) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
+        ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) |(?:(?P<dmod>early|late|mid)[- ]?)?(?P<dp0>{DAYPART}) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight|overnight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
         ("weekday", rf"{b}(?P<wd>{wd_full})(?:'s)?(?: (?P<dp>{DAYPART}))?(?![\w]|s\b)"),
         ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}"),
         ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{months_full}|{DAYPART}){e}"
                 rf"|{b}(?P<adv>daily|weekly|monthly|quarterly|annually|yearly|annual|nightly|hourly|biweekly|bimonthly|semiannually|semi-annually|biannually|fortnightly){e}"
                 rf"|{b}(?P<times>once|twice|three times|\d+ times|{_NUMWORD} times) (?:a|an|per|each|every) (?P<u2>{UNIT}){e}"),
         ("month", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_full})(?!\w)(?!-)"),
+        ("year_range", rf"{b}(?P<y>{YEAR})[-\u2013](?P<y2>{YEAR})(?!\w|[-/]\d)"),
         ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|%| percent| per cent)"),
         ("duration", rf"{b}(?:(?P<pre>about|around|nearly|almost|roughly|approximately|some|more than|less than|fewer than|over|under|at least|up to|just|only|another|an additional|the (?:first|last|past|next|previous|final|coming|remaining|ensuing|following|latest)|the) )?"
-                     rf"(?:(?P<n0>{NUM}) (?:to|or) )?(?P<n>{NUM}|{_VAGUE})(?P<frac> 1/2| and a half)?(?: (?:more|additional|full|straight|consecutive|successive|trading|business|working|calendar)){{0,2}}[ -](?P<u>{UNIT})(?: and a half)?(?!-old|-year-old| old)(?P<adj>-long)?{e}"
+                     rf"(?:(?P<n0>{NUM}) (?:to|or) )?(?P<n>{NUM}|{_VAGUE})(?P<frac> 1/2| and a half)?(?: (?:more|additional|full|straight|consecutive|successive|trading|business|working)){{0,2}}[ -](?P<u>{UNIT})(?: and a half)?(?!-old|-year-old| old)(?P<adj>-long)?{e}"
                      rf"|{b}(?P<pre2>the (?:past|last|next|previous|coming|first|final|remaining) )(?P<u2>{UNIT}){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=over\x20)|(?<=within\x20)|(?<=took\x20)|(?<=lasted\x20))(?P<bare>years|months|weeks|days|decades|hours|minutes|centuries){e}"
                      rf"|{b}(?P<recent>recent|coming|next|past) (?P<u3>years|months|weeks|days|decades|hours|quarters){e}"

@@ -327,6 +327,11 @@ def _year(m: re.Match[str], ctx: Context) -> Value | None:
     return Value("DATE", m["y"], "absolute", _mod(m, "mod", "part"))
 
 
+def _year_part(m: re.Match[str], ctx: Context) -> Value | None:
+    """One end of a range of years ("2014-2019")."""
+    return Value("DATE", m["y"], "absolute")
+
+
 def _decade(m: re.Match[str], ctx: Context) -> Value | None:
     if m["dd"]:
         v = m["dd"]
@@ -688,8 +693,10 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
 def _rel_day(m: re.Match[str], ctx: Context) -> Value | None:
     w = _lower(m["w"])
     shift = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1,
-             "the day after tomorrow": 2}[w]
-    dp = m["dp"] or m["dp0"] or ("night" if w == "tonight" else None)
+             "the day after tomorrow": 2, "overnight": 0 if ctx.tense == FUTURE else -1}[w]
+    if w == "overnight" and (m["dp"] or m["dp0"] or m["mod"]):
+        return None
+    dp = m["dp"] or m["dp0"] or ("night" if w in {"tonight", "overnight"} else None)
     typ = "TIME" if dp else "DATE"
     mod = _mod(m, "mod", "dmod")
     if ctx.anchor is None:
@@ -836,6 +843,6 @@ HANDLERS: dict[str, Handler] = {
     "clock": _clock, "noon": _noon, "decade": _decade, "century": _century, "fiscal": _fiscal,
     "quarter": _quarter, "season": _season, "holiday": _holiday, "ago": _ago, "year_ago": _year_ago,
     "rel_named": _rel_named, "rel_unit": _rel_unit, "rel_day": _rel_day, "weekday": _weekday,
-    "weekday_set": _weekday_set, "set": _set, "month": _month, "year": _year, "duration": _duration,
+    "weekday_set": _weekday_set, "year_part": _year_part, "set": _set, "month": _month, "year": _year, "duration": _duration,
     "ref": _ref,
 }

@@ -16,6 +16,7 @@ from tidings.nlp._time.normalizer import HANDLERS, Context, Value
 _BACK = 5
 _WORD = re.compile(r"(?<![\w\-])[\w'$][\w'’.\-]*")
 _HAS_DIGIT = re.compile(r"\d")
+_YEAR_ONLY = re.compile(r"(?P<y>\d{4})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,12 @@ class TimeTagger:
                     break
             if text[end - 2 : end] in ("'s", "\u2019s"):  # "Friday's purchases": the possessive is not part of it
                 end -= 2
+            if rule == "year_range":  # "2014-2019": one expression per end, as "from 2014 to 2019"
+                for g in ("y", "y2"):
+                    part = _YEAR_ONLY.fullmatch(text, own.start(g), own.end(g))
+                    if part is not None:
+                        yield Found(own.start(g), own.end(g), "year_part", part)
+                continue
             yield Found(start, end, rule, own)
 
     def value(self, found: Found, text: str, anchor: date | None, tense: str | None,
