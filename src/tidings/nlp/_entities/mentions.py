@@ -451,7 +451,7 @@ class MentionFinder:
         # organisation when it stands alone ("AirTran Airways" ... "AirTran").
         org_heads = {doc[m.start].text for m in mentions
                      if m.type == "ORG" and m.end - m.start >= 2 and m.known is None and doc[m.start].is_alpha
-                     and (doc[m.start].is_title or doc[m.start].is_upper) and not self.kn.surface.get(doc[m.start].text)}
+                     and doc[m.start].text[0].isupper() and not self.kn.surface.get(doc[m.start].text)}
         for m in mentions:
             if m.end - m.start == 1 and m.known is None and m.type != "ORG" and doc[m.start].text in org_heads \
                     and doc[m.start].text not in person_parts:
