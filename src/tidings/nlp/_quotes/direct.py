@@ -103,6 +103,9 @@ def _after_cue(
     stop = min(first + AFTER_WINDOW, len(doc))
     inside_end = text[q.start : q.end].rstrip()[-1:] or ""
     attaching = inside_end in _ATTACHING_END or text[q.close + 1 : q.close + 2] == ","
+    # A cue word the tagger did not read as a verb (“...,” Trump says, tagged a noun)
+    # attributes the quote only when no verb cue follows (“...,” the report said).
+    fallback: tuple[Token, Token | None, int | None] | None = None
     for i in range(first, stop):
         token = doc[i]
         if token.idx >= pend or (token.text in _MARKS and i == first) or (token.text in _SENTENCE_END and i > first):
@@ -112,11 +115,13 @@ def _after_cue(
             return token, pobj, i + 2
         lexical = token.lemma_.lower() in lexicon.direct
         verbal = token.pos_ == "VERB" or (token.pos_ != "AUX" and token.tag_.startswith("VB"))
-        if lexical and not verbal and not (attaching and i - first <= 6):
+        if lexical and not verbal:
+            if fallback is None and attaching and i - first <= 6:
+                fallback = token, _speaker_after(doc, q, first, i), None
             continue
         if not lexical and not (verbal and attaching and token.dep_ in _MAIN_DEPS):
             continue
-        speaker = subject_of(token, within=(first, len(doc))) if verbal else None
+        speaker = subject_of(token, within=(first, len(doc)))
         if speaker is None or not (first <= speaker.i):
             speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
         if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
@@ -127,7 +132,15 @@ def _after_cue(
             return token, None, None
         if not lexical:
             break
-    return None
+    return fallback
+
+
+def _speaker_after(doc: Doc, q: Quoted, first: int, cue: int) -> Token | None:
+    """The last noun phrase between a closing mark and a cue, if outside the quotation."""
+    speaker = _nominal_before(doc, first, cue)
+    if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
+        return None
+    return speaker
 
 
 def _dash_credit(ix: DocIndex, q: Quoted) -> tuple[int, Token] | None:
