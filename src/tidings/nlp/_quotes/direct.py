@@ -121,6 +121,8 @@ def _after_cue(
             continue
         if not lexical and not (verbal and attaching and token.dep_ in _MAIN_DEPS):
             continue
+        if not attaching and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
+            break  # “... ongoing.” He said the FBI ...: the cue reports its own clause
         speaker = subject_of(token, within=(first, len(doc)))
         if speaker is None or not (first <= speaker.i):
             speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
