@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -50,10 +51,16 @@ def cli(verbose: int) -> None:
 @click.option("--reading-data", metavar="DIR", type=click.Path(exists=True, file_okay=False),
               help="Directory of reading data files (agencies.tsv, publishers.tsv, boilerplate.tsv) "
                    "replacing the shipped ones.")
+@click.option("--actors", multiple=True, metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="Actor dictionary (YAML, CSV/TSV, JSONL or PETRARCH .txt) merged over the shipped "
+                   "knowledge. Repeatable.")
+@click.option("--entity-data", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+              help="Directory of entity data files (countries.tsv, organisations.tsv, places.tsv, titles.tsv, "
+                   "...) replacing the shipped ones.")
 @click.option("--no-nlp", is_flag=True, help="Only read: skip entities, times, quotes and events.")
 def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, fields: tuple[str, ...],
          max_bytes: int, languages: tuple[str, ...], any_language: bool, reading_data: str | None,
-         no_nlp: bool) -> None:
+         actors: tuple[str, ...], entity_data: str | None, no_nlp: bool) -> None:
     """Read articles and print one JSON object per article (JSON Lines).
 
     PATHS are files, directories (read recursively) or - for stdin. A bad input
@@ -64,6 +71,11 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
     """
     from tidings.errors import Skipped
     from tidings.ingest import Failure, ReadOptions, read_paths
+
+    if actors:
+        os.environ["TIDINGS_ACTORS"] = os.pathsep.join(actors)
+    if entity_data:
+        os.environ["TIDINGS_ENTITY_DATA"] = entity_data
 
     options = ReadOptions(
         format=fmt, published=published, max_bytes=max_bytes, fields=fields, data_dir=reading_data,
