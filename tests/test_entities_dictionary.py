@@ -153,3 +153,41 @@ def test_entities_dictionary_petrarch_actors_are_coded() -> None:
     doc = analyse(nlp, "Arnor accused Gondor of breaking the treaty.", None)
     codes = {e["name"]: e["code"] for e in doc._.tidings_entities}
     assert codes.get("Arnor") == "ARN" and codes.get("Gondor") == "GON", codes
+
+
+# ---------------------------------------------------------------- from the command line
+
+
+def test_entities_dictionary_env_names_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings.nlp.components.entities import actors_from_env, data_files_from_env
+
+    titles = write(tmp_path, "titles.tsv", "# source: test\n# licence: CC0\ntitle\tsector\thead\nwarden\tGOV\t\n")
+    write(tmp_path, "notes.txt", "not a data file")
+    monkeypatch.setenv("TIDINGS_ACTORS", os.pathsep.join(["a.yaml", "b.txt"]))
+    monkeypatch.setenv("TIDINGS_ENTITY_DATA", str(tmp_path))
+    assert actors_from_env() == ["a.yaml", "b.txt"]
+    assert data_files_from_env() == {"titles": titles}
+    monkeypatch.setenv("TIDINGS_ENTITY_DATA", str(tmp_path / "missing"))
+    with pytest.raises(ConfigError, match="T402"):
+        data_files_from_env()
+
+
+@pytest.mark.slow
+def test_entities_dictionary_read_command_takes_actors_and_data(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    actors = write(tmp_path, "actors.yaml", YAML_OK)
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "titles.tsv", "# source: test\n# licence: CC0\ntitle\tsector\thead\nwarden\tMIL\t\n")
+    article = write(tmp_path, "story.txt", "Arnor sends troops north\n\nTroops from Arnor crossed the river on "
+                                           "Monday, Warden Halbarad Dunadan said.\n")
+    cmd = [sys.executable, "-m", "tidings.cli", "read", article, "--published", "2020-05-01",
+           "--actors", actors, "--entity-data", str(data)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=True)
+    ents = {e["name"]: e for e in json.loads(out.stdout)["entities"]}
+    assert ents["Arnor"]["code"] == "ARN"
+    warden = ents["Halbarad Dunadan"]
+    assert [(r["title"], r["sector"]) for r in warden["roles"]] == [("Warden", "MIL")]

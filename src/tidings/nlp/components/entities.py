@@ -14,7 +14,9 @@ Output: ``doc._.tidings_entities`` (entities of the output contract) and
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,6 +27,36 @@ from tidings.nlp._entities.engine import SPAN_KEY, EntityEngine
 from tidings.nlp._entities.knowledge import DEFAULT_FILES, load_knowledge
 
 logger = logging.getLogger(__name__)
+
+# Set by ``tidings read --actors/--entity-data``, or by hand: used when the
+# component's own config names no dictionaries or data files.
+ACTORS_ENV = "TIDINGS_ACTORS"
+DATA_ENV = "TIDINGS_ENTITY_DATA"
+
+
+def actors_from_env() -> list[str]:
+    """The actor dictionaries named by ``$TIDINGS_ACTORS`` (paths joined by ``os.pathsep``)."""
+    return [p for p in os.environ.get(ACTORS_ENV, "").split(os.pathsep) if p.strip()]
+
+
+def data_files_from_env() -> dict[str, str]:
+    """Replacement data files in the directory ``$TIDINGS_ENTITY_DATA``, by key.
+
+    A file there with the name of a shipped one (``titles.tsv``, ``places.tsv``...)
+    replaces it; the others stay the shipped ones.
+    """
+    folder = os.environ.get(DATA_ENV, "").strip()
+    if not folder:
+        return {}
+    base = Path(folder)
+    if not base.is_dir():
+        raise ConfigError(f"[T402] the entity data directory {folder!r} (${DATA_ENV}) does not exist")
+    out = {}
+    for key, shipped in DEFAULT_FILES.items():
+        candidate = base / shipped.rsplit("/", 1)[-1]
+        if candidate.is_file():
+            out[key] = str(candidate)
+    return out
 
 
 class EntityStage:
@@ -70,6 +102,7 @@ class EntityStage:
 )
 def make_entities(nlp: Language, name: str, actor_dictionaries: list[str], data_files: dict[str, str],
                   geocode: bool) -> EntityStage:
-    """Build the ``tidings_entities`` component."""
-    return EntityStage(nlp, name, actor_dictionaries=actor_dictionaries, data_files=data_files,
-                       geocode=geocode)
+    """Build the ``tidings_entities`` component (``$TIDINGS_ACTORS`` and
+    ``$TIDINGS_ENTITY_DATA`` stand in for an empty ``actor_dictionaries`` or ``data_files``)."""
+    return EntityStage(nlp, name, actor_dictionaries=list(actor_dictionaries) or actors_from_env(),
+                       data_files=dict(data_files) or data_files_from_env(), geocode=geocode)
