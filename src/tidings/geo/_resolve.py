@@ -165,9 +165,7 @@ def _qualifier_score(place: Place, qualifiers: Sequence[Place]) -> float:
     if not qualifiers:
         return 0.0
     if place.kind not in _LOCAL:
-        # The entity layer's country code for the name itself ("Georgia" → GEO) is a
-        # hint that the article's context can overrule.
-        return COUNTRY_HINT if any(q.id == place.id for q in qualifiers) else 0.0
+        return 0.0
     for q in qualifiers:
         if q.kind == "admin1" and (place.country, place.admin1) == (q.country, q.admin1):
             return QUALIFIER_MATCH
@@ -210,13 +208,17 @@ def _placed(place: Place, ctx: Context) -> Place | None:
 
 
 def _best(candidates: Iterable[tuple[Place, bool]], qualifiers: Sequence[Place],
-          ctx: Context, hint: str | None = None) -> tuple[Place | None, float]:
+          ctx: Context, hint: str | None = None, coded: Place | None = None) -> tuple[Place | None, float]:
     best: Place | None = None
     best_score = -math.inf
     for candidate, primary in candidates:
         place = _placed(candidate, ctx)
         s = base_score(place, primary) + _qualifier_score(place, qualifiers) + _context_score(place, ctx)
+        # The entity layer's reading of the name ("Georgia" → GEO) and the country it gave
+        # are first guesses that the article's context can overrule.
         if hint and place.country == hint:
+            s += COUNTRY_HINT
+        if coded is not None and place.id == coded.id:
             s += COUNTRY_HINT
         if s > best_score or (s == best_score and best is not None and place.population > best.population):
             best, best_score = place, s
@@ -281,25 +283,23 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
 
     qualifiers: list[list[Place]] = []
     candidates: list[Sequence[tuple[Place, bool]]] = []
+    coded: list[Place | None] = []
     for t in toponyms:
         quals: list[Place] = qualifier_of(", " + t.qualifier, 0, gazetteer) if t.qualifier else []
         for _, end in t.spans if not quals else ():
             quals = qualifier_of(text, end, gazetteer)
             if quals:
                 break
-        written = bool(quals)
-        if not quals and t.code:
-            hinted = gazetteer.country(t.code)
-            quals = [hinted] if hinted is not None else []
         qualifiers.append(quals)
         country = gazetteer.country(t.code) if t.code else None
+        coded.append(country)
         cands = list(_prune(gazetteer.lookup(t.name), t, text))
         if country is not None and all(p.id != country.id for p, _ in cands):
             cands.append((country, True))
         candidates.append(cands)
         # A qualifier written in the text is evidence for every name; the entity
         # layer's reading of the name itself is not (it would vouch for itself).
-        for q in quals if written else ():
+        for q in quals:
             _add_evidence(fixed, q, 1.0)
 
     # Which states could host each toponym's towns and counties (primary names only).
@@ -309,8 +309,8 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
 
     # Pass 1: fixed context only.
     first: list[Place | None] = []
-    for t, cands, quals in zip(toponyms, candidates, qualifiers, strict=True):
-        place, _ = _best(cands, quals, fixed, t.country)
+    for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
+        place, _ = _best(cands, quals, fixed, t.country, coded[i])
         first.append(place)
 
     # Pass 2: add what the other toponyms resolved to.
@@ -325,7 +325,7 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
                 if dateline_key and name_key(toponyms[j].name) == dateline_key:
                     weight *= DATELINE_WEIGHT  # the place the story is told from
                 _add_evidence(ctx, other, weight)
-        t.place, t.score = _best(cands, quals, ctx, t.country)
+        t.place, t.score = _best(cands, quals, ctx, t.country, coded[i])
         if t.place is not None and math.isnan(t.place.lat):
             # A county the article's towns cannot place: its state's point is the best guess.
             state = gazetteer.division(t.place.country, t.place.admin1)
