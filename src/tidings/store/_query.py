@@ -169,14 +169,18 @@ def event_rows(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
     """Turn event rows (joined with their article) into output dicts."""
     ids = [int(r.id) for r in rows]
     roles: dict[int, dict[str, list[int]]] = {i: {"actor": [], "target": []} for i in ids}
+    names: dict[int, dict[str, Any]] = {}
     if ids:
-        ea = s.event_actors
-        for eid, role, gid in conn.execute(
-            select(ea.c.event_id, ea.c.role, ea.c.global_id).where(ea.c.event_id.in_(ids))
+        # Roles and their entities' names in one round trip.
+        ea, g = s.event_actors, s.global_entities
+        for eid, role, gid, name, etype, code in conn.execute(
+            select(ea.c.event_id, ea.c.role, ea.c.global_id, g.c.name, g.c.type, g.c.code)
+            .join(g, g.c.id == ea.c.global_id)
+            .where(ea.c.event_id.in_(ids))
             .order_by(ea.c.event_id, ea.c.role, ea.c.global_id)
         ):
             roles[int(eid)][role].append(int(gid))
-    names = _names(conn, {g for r in roles.values() for gs in r.values() for g in gs})
+            names[int(gid)] = {"id": int(gid), "name": name, "type": etype, "code": code}
     out = []
     for r in rows:
         data = json.loads(r.data)

@@ -136,7 +136,16 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A connection for reading.
+
+        On PostgreSQL it runs in autocommit, as SQLite reads do: no BEGIN and
+        ROLLBACK round trips around each query, which is most of a short query's
+        time. A read of several statements may then see a write committed
+        between them.
+        """
         with self._errors("read"), self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     @contextmanager
