@@ -254,8 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     server.should_exit = True
     print(f"{'page':45} {'ttfb':>7} {'table':>7} {'fcp':>7} {'load':>7}  (ms, median of {args.runs})")
     for path, r in results.items():
-        print(f"{path:45} {r['ttfb']:7.0f} {r['dcl']:7.0f} {r.get('fcp', 0):7.0f} {r['load']:7.0f}  "
-              f"{r['rows']} rows")
+        fcp = f"{r['fcp']:7.0f}" if "fcp" in r else f"{'-':>7}"
+        print(f"{path:45} {r['ttfb']:7.0f} {r['dcl']:7.0f} {fcp} {r['load']:7.0f}  {r['rows']} rows")
     figure = results["/ui/events"]["dcl"]
     ok = figure < FLOOR_MS
     print(f"events explorer, {counts['reports']:,} reports: table rendered in {figure:.0f} ms "
