@@ -28,6 +28,8 @@ DCT = "2023-01-29"  # a Sunday
     ("the '80s", ("DATE", "198")),
     ("the 20th century", ("DATE", "19")),
     ("nineteen ninety-six", ("DATE", "1996")),
+    ("January nineteen ninety-seven", ("DATE", "1997-01")),  # a broadcast transcript
+    ("the winter of nineteen ninety-four", ("DATE", "1994-WI")),
 ])
 def test_time_absolute_dates(text: str, expected: tuple[str, str]) -> None:
     assert normalize(text, DCT) == expected
@@ -155,6 +157,9 @@ def test_time_vague_references(text: str, expected: tuple[str, str]) -> None:
     ("FY2024", ("DATE", "2024")),
     ("Christmas 2022", ("DATE", "2022-12-25")),
     ("Thanksgiving 2023", ("DATE", "2023-11-23")),
+    ("for the quarter ended Sept. 30", ("DATE", "2022-Q3")),  # the quarter the date closes
+    ("in the quarter ended July 31", ("DATE", "2022-Q2")),  # a fiscal quarter: mostly May-July
+    ("the latest period", ("DATE", "2022-Q4")),  # the last quarter over
     ("Easter 2023", ("DATE", "2023-04-09")),
     ("Christmas Eve 2022", ("DATE", "2022-12-24")),  # a name of several words
     ("New Year's Day 2024", ("DATE", "2024-01-01")),
@@ -195,6 +200,7 @@ def test_time_durations(text: str, expected: tuple[str, str]) -> None:
     ("$5 million a year", ("SET", "P1Y")),
     ("each July", ("SET", "XXXX-07")),
     ("Mondays", ("SET", "XXXX-WXX-1")),
+    ("on Tuesday nights", ("SET", "XXXX-WXX-2TNI")),
 ])
 def test_time_sets(text: str, expected: tuple[str, str]) -> None:
     assert normalize(text, DCT) == expected

@@ -69,6 +69,8 @@ _CLOSING = "end|ends|ended|ending|finish|finished|finishing|close|closes|closed|
 _UNIT_PL = "seconds|minutes|hours|days|nights|weeks|weekends|fortnights|months|quarters|years|decades|centuries|millennia"
 UNIT = rf"(?:{_UNIT_PL}|{_UNIT_SG})"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
+# a year said in words, as in broadcast transcripts: "nineteen ninety-four"
+SPOKEN_YEAR = rf"(?:nineteen|twenty) (?:(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?![\w-])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.]\d)"
 DAYPART = "morning|afternoon|evening|night|overnight"
 SEASON = "spring|summer|fall|autumn|winter"
@@ -116,7 +118,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("dmy", rf"{b}{wd_pre}(?:the )?(?P<d>{DAY}) (?:of )?(?P<mon>{months_all})(?:,? (?P<y>{YEAR}))?{e}"),
         ("month_rel", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<mon>{months_full}),? (?:of )?(?P<rel>this|last|next) year{e}"),
         ("spoken_year", rf"{b}(?:the year )?(?:(?P<c>nineteen|twenty) (?P<yy>(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|(?P<k>two thousand)(?: and (?P<k2>{_ONES}|ten))?){e}(?! {UNIT}{e})"),
-        ("month_year", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_all}),? (?:of )?(?P<y>{YEAR})"),
+        ("month_year", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_all}),? (?:of )?(?P<y>{YEAR}|{SPOKEN_YEAR})"),
         ("clock", rf"{b}(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))? ?(?P<ap>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])(?: (?P<tz>{TZ}){e})?"
                   rf"|{b}(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?: (?P<tz2>{TZ}){e})?(?![\d])"
                   rf"|{b}(?P<hh3>[01]\d|2[0-3])(?P<mm3>[0-5]\d) (?P<tz3>{TZ}){e}"
@@ -128,7 +130,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
                    rf"|{b}(?:the )?(?:(?P<rel2>{REL}|new) )?fiscal year{e}"),
         ("quarter", rf"{b}(?:(?P<the>the) )?(?:(?P<mods>(?:(?:current|latest|recent|previous|past|last|next|coming|same|comparable|corresponding|year-ago|year-earlier|fiscal|calendar|\d{{4}}|this year's|last year's|next year's)[ -])+))?(?:(?P<qord>{QORD})[- ](?P<qh>quarter|half)|(?P<q>quarter|period))(?: (?:(?:of|in) )?(?:(?:the )?fiscal )?(?P<qy>{YEAR}|this year|last year|next year|the year|the last year|the previous year|a year (?:ago|earlier)))?{e}"
                     rf"|{b}(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)(?:[ -]?(?P<qy2>{YEAR}))?{e}"),
-        ("season", rf"{b}(?:(?P<mod>early|late|mid)[- ])?(?:(?P<rel>{REL}|the) )(?P<s>{SEASON})(?:,? (?:of )?(?P<y>{YEAR}))?{e}"
+        ("season", rf"{b}(?:(?P<mod>early|late|mid)[- ])?(?:(?P<rel>{REL}|the) )(?P<s>{SEASON})(?:,? (?:of )?(?P<y>{YEAR}|{SPOKEN_YEAR}))?{e}"
                    rf"|{b}(?:(?P<mod2>early|late|mid)[- ])?(?P<s2>{SEASON}),? (?:of )?(?P<y2>{YEAR})"
                    rf"|(?:(?<=in\x20)|(?<=since\x20)|(?<=during\x20)|(?<=until\x20)|(?<=by\x20))(?P<s3>spring|summer|winter|autumn){e}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this) )?(?P<h>(?-i:{holidays}))(?:,? (?P<y>{YEAR}))?{e}"),
@@ -144,8 +146,8 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
                      rf"|(?<=for\x20)(?P<t4>the day)(?! of| (?:before|after)){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=of\x20))(?P<t3>the (?P<u4>year|week|month)(?P<ended> end(?:ed|ing))?)(?! of| (?:before|after|ago|earlier))(?!\w)"),
         ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) |(?:(?P<dmod>early|late|mid)[- ]?)?(?P<dp0>{DAYPART}) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight|overnight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
+        ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}|{b}(?P<wd2>{wd_full}) (?P<dps>mornings|afternoons|evenings|nights){e}"),
         ("weekday", rf"{b}(?P<wd>{wd_full})(?:'s)?(?: (?P<dp>{DAYPART}))?(?![\w]|s\b)"),
-        ("weekday_set", rf"{b}(?P<wd>{wd_full})s{e}"),
         ("set", rf"{b}(?:every|each|per) (?:other )?(?:(?P<n>{NUM}) )?(?P<u>{UNIT}|{wd_full}|{months_full}|{DAYPART}){e}"
                 rf"|{b}(?P<adv>daily|weekly|monthly|quarterly|annually|yearly|annual|nightly|hourly|biweekly|bimonthly|semiannually|semi-annually|biannually|fortnightly){e}"
                 rf"|{b}(?P<times>once|twice|three times|\d+ times|{_NUMWORD} times) (?:a|an|per|each|every) (?P<u2>{UNIT}){e}"),
@@ -168,7 +170,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
 # month, weekday and holiday names): the grammar is only tried around them.
 TRIGGER_WORDS = (
     f"{_UNIT_PL}|{_UNIT_SG}|{DAYPART}|{SEASON}|yesterday|today|tomorrow|tonight|now|currently|nowadays|"
-    "presently|present|past|being|these days|recently|lately|recent|current|future|term|run|noon|midday|midnight|daily|"
+    "presently|present|past|being|period|these days|recently|lately|recent|current|future|term|run|noon|midday|midnight|daily|"
     "weekly|monthly|quarterly|annually|yearly|annual|nightly|hourly|biweekly|bimonthly|semiannually|"
     "semi-annually|biannually|fortnightly|fiscal|twenties|thirties|forties|fifties|sixties|seventies|eighties|"
     "nineties|nineteen|thousand|year-end|Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays"

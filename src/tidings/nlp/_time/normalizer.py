@@ -297,11 +297,24 @@ def _year_end(m: re.Match[str], ctx: Context) -> Value | None:
     return Value("DATE", str(ctx.anchor.year), "publication", mod)
 
 
+def _year_number(text: str) -> int | None:
+    """A year in digits or in words ("nineteen ninety-four")."""
+    t = _lower(text)
+    if t.isdigit():
+        return int(t)
+    head, _, rest = t.partition(" ")
+    n = parse_number(rest)
+    if head not in {"nineteen", "twenty"} or n is None or not 10 <= n < 100:
+        return None
+    return (19 if head == "nineteen" else 20) * 100 + int(n)
+
+
 def _month_year(m: re.Match[str], ctx: Context) -> Value | None:
     mo = _month_number(m["mon"], ctx.lex)
-    if mo is None:
+    y = _year_number(m["y"])
+    if mo is None or y is None:
         return None
-    return Value("DATE", cal.ym(int(m["y"]), mo), "absolute", _mod(m, "mod", "part"))
+    return Value("DATE", cal.ym(y, mo), "absolute", _mod(m, "mod", "part"))
 
 
 def _month(m: re.Match[str], ctx: Context) -> Value | None:
@@ -403,6 +416,9 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
         n = None
         if not (m["the"] or mods) or (_lower(m["q"]) == "period" and not mods):
             return None
+        ended = quarter_end(m, ctx) if not re.search(r"\d{4}|year-ago|year-earlier", mods) else None
+        if ended is not None:  # "the quarter ended Sept. 30"
+            return Value("DATE", ended, "publication" if ctx.anchor else "unanchored")
     letter = "H" if half else "Q"
     year_m = re.search(r"\d{4}", mods)
     explicit_year: int | None = None
@@ -445,6 +461,32 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
     return Value("DATE", f"{y}-{letter}{n}", "publication")
 
 
+QUARTER_ENDED = re.compile(r"\s+end(?:ed|ing)\s+(?P<mon>[A-Z][a-z]+\.?)\s*(?P<d>\d{1,2})(?!\d)(?:,?\s+(?P<y>\d{4}))?")
+
+
+def quarter_end(m: re.Match[str], ctx: Context) -> str | None:
+    """The calendar quarter of "the quarter ended Sept. 30": the one holding most
+    of the three months that end on that day (a fiscal quarter ended July 31 is
+    mostly the second calendar quarter)."""
+    e = QUARTER_ENDED.match(ctx.text, m.end())
+    if e is None:
+        return None
+    mo = _month_number(e["mon"], ctx.lex)
+    d = int(e["d"])
+    if mo is None:
+        return None
+    if e["y"]:
+        y = int(e["y"])
+    elif ctx.anchor is not None:
+        y = _nearest_year(ctx.anchor, mo, d, PAST)
+    else:
+        return None
+    if not cal.valid_date(y, mo, d):
+        return None
+    mid = date(y, mo, d) - timedelta(days=45)
+    return f"{mid.year}-Q{cal.quarter_of(mid)}"
+
+
 _LAST_YEAR = {"last year", "the last year", "the previous year", "a year ago", "a year earlier"}
 
 
@@ -452,7 +494,7 @@ def _season(m: re.Match[str], ctx: Context) -> Value | None:
     word = _lower(m["s"] or m["s2"] or m["s3"])
     code = SEASONS[word]
     mod = _mod(m, "mod", "mod2")
-    y = m["y"] or m["y2"]
+    y = _year_number(m["y"] or m["y2"] or "")
     if y:
         return Value("DATE", f"{y}-{code}", "absolute", mod)
     if ctx.anchor is None:
@@ -732,8 +774,9 @@ def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
 
 
 def _weekday_set(m: re.Match[str], ctx: Context) -> Value | None:
-    day = _weekday_number(m["wd"], ctx.lex)
-    return Value("SET", f"XXXX-WXX-{day}", "none") if day else None
+    day = _weekday_number(m["wd"] or m["wd2"], ctx.lex)
+    part = _lower(m["dps"]).rstrip("s")  # "Tuesday nights"
+    return Value("SET", f"XXXX-WXX-{day}" + (f"T{DAYPARTS[part]}" if part else ""), "none") if day else None
 
 
 _ADVERB_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y",

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp._time import anchoring
 from tidings.nlp._time.lexicon import DEFAULT_PATHS, load_lexicon
-from tidings.nlp._time.normalizer import Value
+from tidings.nlp._time.normalizer import QUARTER_ENDED, Value
 from tidings.nlp._time.tagger import Found, TimeTagger, normalize, parse_anchor
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class TimexComponent:
                 continue
             if found.rule == "quarter" and _NAMED_QUARTER.match(value.value) and (
                 found.match.group("qord") or found.match.group("qn") or found.match.group("qn2")
+                or QUARTER_ENDED.match(text, found.match.end())
             ) and not re.search(r"ago|earlier|last year", found.match.group("mods") or ""):
                 named = (int(value.value[:4]), int(value.value[-1]))
                 # a report is about a quarter that is over; one still to come is a forecast
