@@ -91,6 +91,39 @@ DIRECT = [
         [("direct", "We cannot accept this,", "the judge", "exclaimed")],
         id="any-verb-after-comma",
     ),
+    pytest.param(
+        "“The plan will fail.” ― Maria Lopez\n“We need a better plan.”— Tom Reyes, a teacher",
+        [("direct", "The plan will fail.", "Maria Lopez", "―"),
+         ("direct", "We need a better plan.", "Tom Reyes, a teacher", "—")],
+        id="dash-credit",
+    ),
+    pytest.param(
+        "“The plan will fail.” — The vote was delayed.",
+        [("direct", "The plan will fail.", None, None)],
+        id="dash-then-sentence-is-no-credit",
+    ),
+    pytest.param(
+        "POLLS MISSED THE LATE SHIFT - Ann Selzer: “We stopped calling voters too early.”",
+        [("direct", "We stopped calling voters too early.", "Ann Selzer", ":")],
+        id="headline-dash-name-colon",
+    ),
+    pytest.param(
+        "“Prices will fall,” the finance minister said, “and wages will rise.”",
+        [("direct", "Prices will fall,", "the finance minister", "said"),
+         ("direct", "and wages will rise.", "the finance minister", "said")],
+        id="split-quote-same-sentence",
+    ),
+    pytest.param(
+        "“The probe is ongoing.” He said the agency had not commented on the case.",
+        [("direct", "The probe is ongoing.", None, None),
+         ("indirect", "the agency had not commented on the case", "He", "said")],
+        id="next-sentence-cue-reports-its-own-clause",
+    ),
+    pytest.param(
+        "“The vote was a disaster for the party,” the committee report said.",
+        [("direct", "The vote was a disaster for the party,", "the committee report", "said")],
+        id="cue-noun-before-cue-verb",
+    ),
 ]
 
 INDIRECT = [
@@ -120,6 +153,11 @@ INDIRECT = [
         id="denial",
     ),
     pytest.param(
+        "In the long run, the minister said, prices will fall.",
+        [("indirect", "In the long run, the minister said, prices will fall", "the minister", "said")],
+        id="parenthetical-cue",
+    ),
+    pytest.param(
         "The minister said the plan was “dead on arrival” and would be dropped.",
         [("mixed", "the plan was “dead on arrival” and would be dropped", "The minister", "said")],
         id="mixed-fragment",
@@ -127,7 +165,7 @@ INDIRECT = [
 ]
 
 
-def _check(quotes: list[dict[str, Any]], expected: list[tuple[str, str, str, str]]) -> None:
+def _check(quotes: list[dict[str, Any]], expected: list[tuple[str, str, str | None, str | None]]) -> None:
     got = [(q["kind"], q["text"], q["speaker_text"], q["cue"]) for q in quotes]
     assert got == expected
 

@@ -26,10 +26,10 @@ MAX_TAIL_REST = 8
 MIN_CONTENT_TOKENS = 3
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop punctuation, spaces and a leading complementiser from a token span."""
+def _trim(doc: Doc, start: int, end: int, *, keep_mark: bool = False) -> tuple[int, int]:
+    """Drop punctuation, spaces and (unless kept) a leading complementiser from a token span."""
     while start < end and (doc[start].is_punct or doc[start].is_space or (
-        doc[start].lower_ in _COMPLEMENTISERS and doc[start].dep_ == "mark"
+        not keep_mark and doc[start].lower_ in _COMPLEMENTISERS and doc[start].dep_ == "mark"
     )):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -59,6 +59,11 @@ def _clause_of(cue: Token) -> tuple[int, int, Token | None] | None:
         if child.dep_ == "ccomp":
             start, end = _subtree_range(child)
             return start, end, None
+    if _parenthetical(cue):
+        # "In his state, Christie said, offenders are sent to treatment": the whole
+        # sentence is the content, the attribution set off inside it.
+        start, end = _subtree_range(cue.head)
+        return start, end, subject_of(cue, within=(_edges(cue)[0], cue.i))
     if cue.dep_ in {"parataxis", "advcl", "conj"} and cue.i > cue.head.i:
         head = cue.head
         if cue.dep_ != "parataxis":
@@ -70,6 +75,26 @@ def _clause_of(cue: Token) -> tuple[int, int, Token | None] | None:
         start, end = _subtree_range(head, minus=cue)
         return start, end, None
     return None
+
+
+def _parenthetical(cue: Token) -> bool:
+    """Whether a cue and its subject are set off by commas inside the clause they report."""
+    if cue.dep_ != "parataxis" or cue.i > cue.head.i:
+        return False
+    doc = cue.doc
+    lo, hi = _edges(cue)
+    return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text == "," and doc[hi + 1].text == "," and lo < cue.i
+
+
+def _edges(cue: Token) -> tuple[int, int]:
+    """First and last word of a cue's phrase, leaving out punctuation at its edges."""
+    doc = cue.doc
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    while lo < cue.i and doc[lo].is_punct:
+        lo += 1
+    while hi > cue.i and doc[hi].is_punct:
+        hi -= 1
+    return lo, hi
 
 
 def _tail(ix: DocIndex, cue: Token) -> tuple[int, int, Token | None] | None:
@@ -155,7 +180,8 @@ def find_indirect(
         if got is None:
             continue
         start, end, speaker = got
-        start, end = _trim(doc, start, end)
+        inside = not multiword and _parenthetical(cue)
+        start, end = _trim(doc, start, end, keep_mark=inside)
         words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
         if len(words) < MIN_CONTENT_TOKENS or not _has_verb(doc, start, end):
             continue
@@ -163,7 +189,7 @@ def find_indirect(
             speaker = subject_of(cue)
             if speaker is None and cue.dep_ == "advcl" and cue.tag_ == "VBG":
                 speaker = subject_of(cue.head)
-        if speaker is not None and start <= speaker.i < end:
+        if speaker is not None and start <= speaker.i < end and not inside:
             speaker = None
         cstart, cend = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         if any(a < cend and cstart < b and (a >= cstart and b <= cend) for a, b in spans):
@@ -173,7 +199,10 @@ def find_indirect(
             cend = max(cend, max(f.end for f in inner))
         kind = "mixed" if inner else "indirect"
         left = [f for f in left if f not in inner]
-        bounds = (0, start) if speaker is not None and speaker.i < start else (end, len(doc))
+        if inside:
+            bounds = (_edges(cue)[0], cue.i)
+        else:
+            bounds = (0, start) if speaker is not None and speaker.i < start else (end, len(doc))
         attribution = attribute(
             cue, resolver, lexicon, speaker=speaker, bounds=bounds,
             cue_end=end_tok if multiword else None,
