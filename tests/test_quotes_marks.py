@@ -88,3 +88,27 @@ def test_quotes_marks_degenerate_never_crash(text: str) -> None:
 )
 def test_quotes_marks_paragraphs(text: str, expected: list[tuple[int, int]]) -> None:
     assert paragraphs(text) == expected
+
+
+_WRAPPED = (
+    "The committee met on Monday and said it would publish the report later\n"
+    "this week, after members had read the final draft and agreed on every\n"
+    "recommendation in it, one by one.\n"
+    "\n"
+    "Its chairman said the delay was short and that the findings would stand\n"
+    "as written, whatever the government said about them in the meantime.\n"
+)
+
+
+def test_quotes_marks_single_breaks_end_paragraphs_unless_hard_wrapped() -> None:
+    mixed = "Headline\n\nFirst paragraph.\nSecond paragraph.\nThird paragraph."
+    assert [mixed[a:b] for a, b in paragraphs(mixed)] == [
+        "Headline", "First paragraph.", "Second paragraph.", "Third paragraph."
+    ]
+    assert len(paragraphs(_WRAPPED)) == 2
+
+
+def test_quotes_marks_unclosed_quote_stops_at_single_break() -> None:
+    text = "Intro\n\n“We will win, he said.\nThe vote is on Monday.\nOfficials expect a close result."
+    (quote,) = find_quoted(text)
+    assert text[quote.start : quote.end] == "We will win, he said."
