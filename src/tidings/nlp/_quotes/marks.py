@@ -19,8 +19,10 @@ STRAIGHT = '"'
 _MARK = re.compile(r'["“”„«»]')
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
-# Text whose lines all stay within this width, most of them near the longest, is hard-wrapped.
+# Text whose lines all stay within a width (WRAP_MIN to WRAP_WIDTH), most of them near the longest,
+# is hard-wrapped.
 WRAP_WIDTH = 100
+WRAP_MIN = 50
 WRAP_SLACK = 20
 # Characters after which a straight mark is more likely to open than to close.
 _OPEN_CONTEXT = set(" \t\n\r\u00a0([{—–-/") | set(OPENERS)
@@ -88,7 +90,7 @@ def _hard_wrapped(text: str) -> bool:
     if len(lengths) < 4:
         return False
     longest = max(lengths)
-    if longest > WRAP_WIDTH:
+    if longest > WRAP_WIDTH or longest < WRAP_MIN:
         return False
     near = sum(1 for n in lengths if n >= longest - WRAP_SLACK)
     return near >= 0.5 * len(lengths)
