@@ -69,6 +69,20 @@ def test_api_cursor_pages(api_ro):
     assert len(seen) == 8
 
 
+def test_api_timeline_pages(api_ro):
+    whole = api_ro.get("/timeline", params={"entity": "Jens Stoltenberg", "limit": 100}).json()["items"]
+    seen, cursor = [], None
+    while True:
+        params = {"entity": "Jens Stoltenberg", "limit": 3, **({"cursor": cursor} if cursor else {})}
+        body = api_ro.get("/timeline", params=params).json()
+        seen += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert [r["id"] for r in seen] == [r["id"] for r in whole]
+    assert len(whole) == 4
+
+
 def test_api_cluster_lists_reports_and_sources(api_ro):
     (cluster,) = [c for c in api_ro.get("/clusters", params={"min_reports": 2, "until": "2023-01-29"}).json()["items"]]
     body = api_ro.get(f"/clusters/{cluster['id']}").json()["cluster"]

@@ -133,6 +133,25 @@ def test_store_timeline_in_date_order(visit_store_ro):
     assert rows[0]["reports"] == 2
 
 
+@pytest.mark.parametrize("limit,batch", [(1, 1), (2, 3), (3, 500)])
+def test_store_timeline_pages_match_the_whole(store, record, limit, batch):
+    a = record("visit_a")
+    a["events"].append(dict(a["events"][0], id="V9"))  # a second row of one cluster
+    for rec in (a, record("visit_b"), record("unrelated")):
+        store.add(rec)
+    whole = [(r["id"], r["cluster"], r["reports"], r["role"]) for r in store.timeline("Stoltenberg")]
+    seen, cursor = [], None
+    while True:
+        page = store.timeline_page("Stoltenberg", limit=limit, cursor=cursor, batch=batch)
+        assert len(page.items) <= limit
+        seen += [(r["id"], r["cluster"], r["reports"], r["role"]) for r in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == whole
+    assert len({c for _, c, _, _ in seen}) == len(seen) == 4
+
+
 def test_store_timeline_reports_are_articles(store, record):
     a = record("visit_a")
     again = dict(a["events"][0], id="V9")  # the arrival told twice in one article

@@ -531,6 +531,68 @@ def timeline(conn: Connection, ref: str) -> list[dict[str, Any]]:
     return out
 
 
+def timeline_page(conn: Connection, ref: str, *, limit: int = 50, cursor: str | None = None,
+                  batch: int = 500) -> Page:
+    """One page of :func:`timeline`: the real-world events whose first report comes next.
+
+    A row stands for a cluster (or an event in none), placed at the entity's
+    first report of it; the cursor names that report, so a cluster shown on
+    one page never comes again on a later one. Reports are counted over the
+    whole cluster (the articles telling of it with this entity in it).
+    """
+    limit = _limit(limit)
+    ids = _resolve_one(conn, ref)
+    ea, ev = s.event_actors, s.events
+
+    def of_entity(events: Any) -> Any:
+        roles = ea.alias()
+        return select(roles.c.event_id).where(roles.c.event_id == events.c.id,
+                                              roles.c.global_id.in_(ids)).exists()
+
+    base = _event_select().where(of_entity(ev))
+    if cursor:
+        day, last = decode_cursor(cursor, 2)
+        mark = tuple_(literal(str(day)), literal(int(last)))
+        seen = ev.alias("seen")
+        shown = select(seen.c.id).where(seen.c.cluster_id == ev.c.cluster_id,
+                                        tuple_(seen.c.date, seen.c.id) <= mark, of_entity(seen)).exists()
+        base = base.where(tuple_(ev.c.date, ev.c.id) > mark, or_(ev.c.cluster_id.is_(None), ~shown))
+    firsts: list[Any] = []
+    keys: set[Any] = set()
+    position: tuple[str, int] | None = None
+    while len(firsts) <= limit:
+        stmt = base
+        if position is not None:
+            stmt = stmt.where(tuple_(ev.c.date, ev.c.id) > tuple_(literal(position[0]), literal(position[1])))
+        rows = conn.execute(stmt.order_by(ev.c.date, ev.c.id).limit(batch)).all()
+        for r in rows:
+            key = r.cluster_id if r.cluster_id is not None else ("event", int(r.id))
+            if key not in keys:
+                keys.add(key)
+                firsts.append(r)
+                if len(firsts) > limit:
+                    break
+        if len(rows) < batch:
+            break
+        position = (rows[-1].date, int(rows[-1].id))
+    more = len(firsts) > limit
+    firsts = firsts[:limit]
+    clusters = sorted({int(r.cluster_id) for r in firsts if r.cluster_id is not None})
+    tellers: dict[int, int] = {}
+    if clusters:
+        tellers = {int(c): int(n) for c, n in conn.execute(
+            select(ev.c.cluster_id, func.count(func.distinct(ev.c.article_id)))
+            .where(ev.c.cluster_id.in_(clusters), of_entity(ev)).group_by(ev.c.cluster_id)
+        ).all()}
+    out = []
+    for item in event_rows(conn, firsts):
+        role = "actor" if any(a["id"] in ids for a in item["actors"]) else "target"
+        reports = tellers.get(item["cluster"], 1) if item["cluster"] is not None else 1
+        out.append({**item, "role": role, "reports": reports})
+    nxt = encode_cursor([firsts[-1].date, int(firsts[-1].id)]) if more and firsts else None
+    return Page(out, nxt)
+
+
 def itinerary(conn: Connection, ref: str) -> list[dict[str, Any]]:
     """Where a person was (or was due to be) on which day, from visit and arrival events."""
     ids = _resolve_one(conn, ref)

@@ -269,6 +269,11 @@ class Store:
         with self.read() as conn:
             return _query.timeline(conn, ref)
 
+    def timeline_page(self, ref: str, **kw: Any) -> Page:
+        """One page of :meth:`timeline` (``limit``, ``cursor``)."""
+        with self.read() as conn:
+            return _query.timeline_page(conn, ref, **kw)
+
     def itinerary(self, ref: str) -> list[dict[str, Any]]:
         with self.read() as conn:
             return _query.itinerary(conn, ref)
