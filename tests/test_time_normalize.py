@@ -138,6 +138,7 @@ def test_time_times_of_day(text: str, tense: str | None, expected: tuple[str, st
     ("the future", ("DATE", "FUTURE_REF")),
     ("in recent years", ("DATE", "PAST_REF")),
     ("in the past", ("DATE", "PAST_REF")),
+    ("Islam will one day be", ("DATE", "FUTURE_REF")),
     ("for the time being", ("DATE", "PRESENT_REF")),
 ])
 def test_time_vague_references(text: str, expected: tuple[str, str]) -> None:

@@ -106,6 +106,9 @@ def test_time_clock_joins_its_day(nlp: Language) -> None:
     ("The army sent 2000 troops to the border.", "2000"),
     ("May said the plan would work.", "May"),
     ("The 6-year-old boy was found.", "6-year-old"),
+    ("The index closed at 1678.5 points.", "1678"),
+    ("A second group of directors resigned.", "A second"),
+    ("Iraq imports about three-quarters of its food.", "about three-quarters"),
 ])
 def test_time_ignores_look_alikes(nlp: Language, sentence: str, absent: str) -> None:
     assert not [t for t in _doc(nlp, sentence)._.tidings_times if t["text"] == absent]

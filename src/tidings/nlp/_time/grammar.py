@@ -153,7 +153,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
                 rf"|{b}(?P<times>once|twice|three times|\d+ times|{_NUMWORD} times) (?:a|an|per|each|every) (?P<u2>{UNIT}){e}"),
         ("month", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_full})(?!\w)(?!-)"),
         ("year_range", rf"{b}(?P<y>{YEAR})[-\u2013](?P<y2>{YEAR})(?!\w|[-/]\d)"),
-        ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|%| percent| per cent)"),
+        ("year", rf"{b}(?:(?P<mod>early|late|mid)[- ]|(?P<part>{PART_OF}) |the year )?(?P<y>{YEAR})(?!\w|[-/]\d|[.,]\d|%| percent| per cent)"),
         ("duration", rf"{b}(?:(?P<pre>about|around|nearly|almost|roughly|approximately|some|more than|less than|fewer than|over|under|at least|up to|just|only|another|an additional|the (?:first|last|past|next|previous|final|coming|remaining|ensuing|following|latest)|the) )?"
                      rf"(?:(?P<n0>{NUM}) (?:to|or) )?(?P<n>{NUM}|{_VAGUE})(?P<frac> 1/2| and a half)?(?: (?:more|additional|full|straight|consecutive|successive|trading|business|working)){{0,2}}[ -](?P<u>{UNIT})(?: and a half)?(?!-old|-year-old| old)(?P<adj>-long)?{e}"
                      rf"|{b}(?P<pre2>the (?:past|last|next|previous|coming|first|final|remaining) )(?P<u2>{UNIT}){e}"

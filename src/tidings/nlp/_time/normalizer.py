@@ -35,6 +35,9 @@ _MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", 
                "around", "on", "for", "each", "every", "that", "the", "as"}
 _UNTIL = re.compile(r"\b(?-i:until|till|through)\s+(?:[\w.:]+\s+){0,3}$")
 _BY = re.compile(r"\bby\s+$")
+_ORDINAL_NEXT = re.compile(r"\s+(?!(?:of|or|and|to|in|on|at|for|later|earlier|ago|before|after|longer|more|each|per|a|an|the)\b)[a-z]", re.I)
+_FRACTION_NEXT = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|a|an|all|this|that|these|those|\w+'s)\b", re.I)
+_FUTURE_BEFORE = re.compile(r"\b(?:will|would|could|may|might|can|shall|he|she|they|we|I|you|it)\s+$", re.I)
 _SOON = re.compile(r"\bas\s+(?:soon|early)\s+as\s+$", re.I)
 _DEADLINE = re.compile(r"\b(?:to|until|till|through|by|before|effective)\s+(?:the\s+)?(?:end\s+of\s+|middle\s+of\s+)?$", re.I)
 _PER_CUES = re.compile(r"(?:\d|%|million|billion|trillion|percent|cents?|dollars?|pounds?|euros?|yen|times|tons?|barrels?)\W*$", re.I)
@@ -819,6 +822,13 @@ def _duration(m: re.Match[str], ctx: Context) -> Value | None:
     n = parse_number(raw)
     if n is None and raw not in VAGUE_NUMBERS:
         return None
+    after = ctx.text[m.end() : m.end() + 24]
+    if unit == "second" and raw in {"a", "an"} and _ORDINAL_NEXT.match(after):
+        return None  # "a second group", "a second term": an ordinal
+    if unit == "quarter" and _FRACTION_NEXT.match(after):
+        return None  # "three-quarters of its food", "a quarter of the market": a fraction
+    if unit == "day" and raw == "one" and not m["pre"] and _FUTURE_BEFORE.search(ctx.text[max(0, m.start() - 12) : m.start()]):
+        return Value("DATE", "FUTURE_REF", "none")  # "Islam will one day be..."
     if n is not None and ("and a half" in _lower(m.group()) or m["frac"]):
         n += 0.5
     if m["n0"]:  # "two to three weeks"
