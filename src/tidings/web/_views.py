@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, case, func, or_, select
 
 from tidings.errors import StoreError
 from tidings.knowledge.files import Field, load_data_file
@@ -378,29 +378,35 @@ def date_range(conn: Connection) -> tuple[str, str]:
 
 
 def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, Any]:
-    """Who acts on whom: edges actor -> target with counts of cooperative and conflictual reports."""
+    """Who acts on whom: the strongest edges actor -> target, with counts of cooperative and
+    conflictual reports and of each type; ranked, cut and counted in the database."""
     ev, g = s.events, s.global_entities
     actor, target = s.event_actors.alias("na"), s.event_actors.alias("nt")
     conds = _report_conditions(conn, q)
-    stmt = (select(actor.c.global_id.label("actor_id"), target.c.global_id.label("target_id"), ev.c.type,
-                   func.count().label("n"))
-            .select_from(ev)
-            .join(actor, and_(actor.c.event_id == ev.c.id, actor.c.role == "actor"))
-            .join(target, and_(target.c.event_id == ev.c.id, target.c.role == "target")))
-    if q.source:
-        stmt = stmt.join(s.articles, s.articles.c.id == ev.c.article_id)
-    rows = conn.execute(stmt.where(*conds).group_by(actor.c.global_id, target.c.global_id, ev.c.type)).all()
-    pol = polarity()
-    edges: dict[tuple[int, int], dict[str, Any]] = {}
+    cooperative = {t for t, p in polarity().items() if p == "cooperation"}
+    n = func.count()
+
+    def joined(stmt: Select[Any]) -> Select[Any]:
+        stmt = (stmt.select_from(ev)
+                .join(actor, and_(actor.c.event_id == ev.c.id, actor.c.role == "actor"))
+                .join(target, and_(target.c.event_id == ev.c.id, target.c.role == "target")))
+        if q.source:
+            stmt = stmt.join(s.articles, s.articles.c.id == ev.c.article_id)
+        return stmt.where(actor.c.global_id != target.c.global_id, *conds)
+
+    per_type = [func.sum(case((ev.c.type == name, 1), else_=0)).label(f"n_{name}") for name in PLOVER_TYPES]
+    rows = conn.execute(joined(select(
+        actor.c.global_id.label("actor_id"), target.c.global_id.label("target_id"), n.label("n"),
+        func.count().over().label("pairs"), *per_type,
+    )).group_by(actor.c.global_id, target.c.global_id)
+        .order_by(n.desc(), actor.c.global_id, target.c.global_id).limit(max_edges)).all()
+    kept = []
     for r in rows:
-        if r.actor_id == r.target_id:
-            continue
-        edge = edges.setdefault((int(r.actor_id), int(r.target_id)), {"source": int(r.actor_id), "target": int(r.target_id), "n": 0,
-                                                      "cooperation": 0, "conflict": 0, "types": {}})
-        edge["n"] += int(r.n)
-        edge[pol.get(r.type, "conflict")] += int(r.n)
-        edge["types"][r.type] = edge["types"].get(r.type, 0) + int(r.n)
-    kept = sorted(edges.values(), key=lambda e: (-e["n"], e["source"], e["target"]))[:max_edges]
+        types = {name: int(getattr(r, f"n_{name}")) for name in PLOVER_TYPES if getattr(r, f"n_{name}")}
+        coop = sum(k for name, k in types.items() if name in cooperative)
+        kept.append({"source": int(r.actor_id), "target": int(r.target_id), "n": int(r.n),
+                     "cooperation": coop, "conflict": int(r.n) - coop,
+                     "types": dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))})
     ids = {e["source"] for e in kept} | {e["target"] for e in kept}
     nodes = []
     if ids:
@@ -410,10 +416,10 @@ def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, An
     for e in kept:
         degree[e["source"]] = degree.get(e["source"], 0) + e["n"]
         degree[e["target"]] = degree.get(e["target"], 0) + e["n"]
-    for n in nodes:
-        n["n"] = degree.get(n["id"], 0)
-    nodes.sort(key=lambda n: (-n["n"], n["name"]))
-    return {"nodes": nodes, "edges": kept, "total_edges": len(edges)}
+    for node in nodes:
+        node["n"] = degree.get(node["id"], 0)
+    nodes.sort(key=lambda x: (-x["n"], x["name"]))
+    return {"nodes": nodes, "edges": kept, "total_edges": int(rows[0].pairs) if rows else 0}
 
 
 # -- entities ---------------------------------------------------------------
