@@ -74,6 +74,19 @@ def test_events_vague_aims_are_not_coded(read: Any, text: str) -> None:
     assert not [e for e in record["events"] if e["mode"] != "visit"], record["events"]
 
 
+def test_events_undone_passive_keeps_its_target(read: Any) -> None:
+    """No agent, but a named target: "Germany will be consulted" is worth coding."""
+    events = _of(read("Germany will be consulted before any changes are made."), "CONSULT")
+    assert [(e["modality"], e["actor_codes"], e["target_codes"][0]["code"]) for e in events] \
+        == [("planned", [], "DEU")], events
+
+
+@pytest.mark.parametrize("text,kept", [("France agreed.", False), ("France agreed to meet Germany.", True),
+                                       ("France promised tax cuts.", True)])
+def test_events_intent_verb_needs_a_content(read: Any, text: str, kept: bool) -> None:
+    assert bool(_of(read(text), "AGREE")) == kept, read(text)["events"]
+
+
 def test_events_pronoun_subject_of_a_complement(read: Any) -> None:
     record = read("Egypt indicated it would meet with Sudan.")
     meet = _of(record, "CONSULT")

@@ -67,6 +67,7 @@ class Found:
     sentence: Span
     path: list[Token] = field(default_factory=list)
     aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
+    passive: bool = False            # a passive trigger: its subject is the target ("unions will be consulted")
 
 
 def _has_subject(tok: Token) -> Token | None:
@@ -618,6 +619,9 @@ class Detector:
                 continue
             if not actors and not targets and "intent" not in trig.flags:
                 continue
+            if "intent" in trig.flags and not targets and not mutual \
+                    and not any(c.dep_ in {"xcomp", "ccomp", "dobj", "obj", "dative"} for c in tok.children):
+                continue  # "I agree": an opinion, no commitment to anything
             if trig.pos == "NOUN" and not actors:
                 continue  # a nominal event needs someone who holds it
             modality = self.modality(tok, cl, noun_governors)
@@ -626,6 +630,7 @@ class Detector:
             event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                                 cl.path, doc, sent, cl.top, times, also=cl.speech)
             event.aim = self._aim(cl.path)
+            event.passive = cl.passive_object is not None and cl.top.i == tok.i
             found.append(event)
             by_token[i] = event
         # An intent clause hung on another event ("opened a mission to Nato,
@@ -674,13 +679,14 @@ class Detector:
         """Whether an event says enough to be coded.
 
         An occurred event needs an actor or a target; one that did not (yet)
-        happen needs its actor; an aim or a wish also needs a target unless its
+        happen needs its actor (a passive without an agent its target: "unions
+        will be consulted"); an aim or a wish also needs a target unless its
         type stands alone.
         """
         if event.modality == "occurred":
             return bool(event.actors or event.targets)
         if not event.actors:
-            return False
+            return event.passive and bool(event.targets)
         if not event.aim or event.targets:
             return True
         mutual = len(event.actors) > 1 and event.trigger.type in MUTUAL_TYPES
