@@ -8,9 +8,10 @@ Reads ``<shared>/data/quotes/polnear``: the texts of a split and, per article,
 the attribution file of one annotator (the first listed in ``metadata.tsv``
 that has a file). Every article goes through the real pipeline.
 
-Figures, for direct quotes (gold content enclosed in quotation marks; system
-quotes of kind ``direct``) and for all attributions (every gold content, every
-system quote):
+Figures, for direct quotes (gold content enclosed in quotation marks: straight,
+curly or angle double marks, or the two apostrophes some archives write for a
+straight mark; system quotes of kind ``direct``) and for all attributions
+(every gold content, every system quote):
 
 * content overlap P/R/F1: a system quote is right when it overlaps some gold
   content; a gold content is found when some system quote overlaps it (a quote
@@ -117,13 +118,15 @@ def read_ann(path: Path, text: str) -> list[GoldAttribution]:
         if not content:
             continue
         first, last = content[0], content[-1]
-        inner_open = text[first[0] : first[1]].lstrip()[:1]
-        inner_close = text[last[0] : last[1]].rstrip()[-1:]
-        before = text[max(0, first[0] - 1) : first[0]]
-        after = text[last[1] : last[1] + 1]
-        direct = (inner_open in OPEN_MARKS or before in OPEN_MARKS) and (
-            inner_close in CLOSE_MARKS or after in CLOSE_MARKS
-        )
+        inner = text[first[0] : first[1]].lstrip()
+        inner_end = text[last[0] : last[1]].rstrip()
+        before = text[max(0, first[0] - 2) : first[0]]
+        after = text[last[1] : last[1] + 2]
+        # Two apostrophes stand for a double mark in some archives (''Yes,'' he said).
+        opens = inner[:1] in OPEN_MARKS or before[-1:] in OPEN_MARKS or inner.startswith("''") or before == "''"
+        closes = (inner_end[-1:] in CLOSE_MARKS or after[:1] in CLOSE_MARKS
+                  or inner_end.endswith("''") or after == "''")
+        direct = opens and closes
         gold.append(GoldAttribution(
             content=content,
             source=spans.get(roles.get("Source", ""), ()),

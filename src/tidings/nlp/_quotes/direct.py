@@ -19,11 +19,11 @@ from spacy.tokens import Doc, Token
 
 from tidings.nlp._quotes.index import DocIndex
 from tidings.nlp._quotes.lexicon import CueLexicon
-from tidings.nlp._quotes.marks import CLOSERS, OPENERS, STRAIGHT, Quoted
+from tidings.nlp._quotes.marks import CLOSERS, DOUBLE_APOSTROPHE, OPENERS, STRAIGHT, Quoted
 from tidings.nlp._quotes.record import Attribution, Quote
 from tidings.nlp._quotes.speakers import SPACED_DASHES, SpeakerResolver, attribute, subject_of
 
-_MARKS = set(OPENERS) | set(CLOSERS) | {STRAIGHT}
+_MARKS = set(OPENERS) | set(CLOSERS) | {STRAIGHT, DOUBLE_APOSTROPHE}
 _ATTACHING_END = set(",?!—–-…:;")
 _SENTENCE_END = {".", "!", "?"}
 AFTER_WINDOW = 40
@@ -64,7 +64,10 @@ def _position(text: str, pstart: int, q: Quoted) -> tuple[str, int]:
         return "initial", q.open
     last = prefix[-1]
     boundary = max(prefix.rfind(c) for c in ".!?”\"") + 1
-    if last in _SENTENCE_END or last in CLOSERS or last == STRAIGHT:
+    doubled = prefix.rfind(DOUBLE_APOSTROPHE)
+    if doubled >= 0:
+        boundary = max(boundary, doubled + len(DOUBLE_APOSTROPHE))
+    if last in _SENTENCE_END or last in CLOSERS or last == STRAIGHT or prefix.endswith(DOUBLE_APOSTROPHE):
         return "initial", q.open
     lead = pstart + boundary
     while lead < q.open and text[lead].isspace():

@@ -1,6 +1,7 @@
 """Find spans of text enclosed in quotation marks, bounded by paragraphs.
 
-Straight and curly double marks (and guillemets) are read with one pass over
+Straight and curly double marks (and guillemets, and two apostrophes standing
+for a straight mark) are read with one pass over
 the marks only (a regular expression finds them), so a long article costs
 little. A quotation opened and not closed ends at the end of its paragraph,
 unless the next paragraph opens with a mark: the news convention for a quote
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 OPENERS = "“„«"
 CLOSERS = "”»"
 STRAIGHT = '"'
-_MARK = re.compile(r'["“”„«»]')
+# Two apostrophes stand for a straight double mark in some archives (''Yes,'' he said).
+DOUBLE_APOSTROPHE = "''"
+_MARK = re.compile(r"''|[\"“”„«»]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
 # Text whose lines all stay within a width (WRAP_MIN to WRAP_WIDTH), most of them near the longest,
@@ -37,7 +40,8 @@ class Quoted:
         start: first character of the content (whitespace after the mark skipped).
         end: end of the content (before the closing mark, whitespace trimmed).
         open: index of the opening mark.
-        close: index of the closing mark, or ``None`` when the paragraph ended first.
+        close: index of (the last character of) the closing mark, or ``None`` when the
+            paragraph ended first.
         paragraph: index of the paragraph the quotation opens in.
         last_paragraph: index of the paragraph it ends in.
         depth_marks: whether quotation marks were nested inside it.
@@ -96,10 +100,10 @@ def _hard_wrapped(text: str) -> bool:
     return near >= 0.5 * len(lengths)
 
 
-def _straight_role(text: str, i: int) -> tuple[bool, bool]:
-    """Return (may open, may close) for a straight mark at ``i``."""
+def _straight_role(text: str, i: int, j: int) -> tuple[bool, bool]:
+    """Return (may open, may close) for a straight mark at ``text[i:j]``."""
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[j] if j < len(text) else " "
     may_open = before in _OPEN_CONTEXT and not after.isspace()
     may_close = not before.isspace() and (after in _CLOSE_AFTER or after.isspace())
     return may_open, may_close
@@ -125,39 +129,40 @@ def find_quoted(text: str, paras: list[tuple[int, int]] | None = None) -> list[Q
     """
     if paras is None:
         paras = paragraphs(text)
-    marks = [m.start() for m in _MARK.finditer(text)]
+    marks = [(m.start(), m.end()) for m in _MARK.finditer(text)]
     if not marks:
         return []
     found: list[Quoted] = []
     k = 0
     open_at: int | None = None
+    open_len = 1
     open_para = 0
     depth = 0
     nested = False
     for p, (pstart, pend) in enumerate(paras):
-        while k < len(marks) and marks[k] < pstart:
+        while k < len(marks) and marks[k][0] < pstart:
             k += 1
-        while k < len(marks) and marks[k] < pend:
-            i = marks[k]
+        while k < len(marks) and marks[k][0] < pend:
+            i, j = marks[k]
             k += 1
             ch = text[i]
-            if ch == STRAIGHT:
-                may_open, may_close = _straight_role(text, i)
+            if ch == STRAIGHT or j - i > 1:
+                may_open, may_close = _straight_role(text, i, j)
                 if open_at is None:
                     if may_open or not may_close:
-                        open_at, open_para, depth, nested = i, p, 0, False
+                        open_at, open_len, open_para, depth, nested = i, j - i, p, 0, False
                 elif depth > 0 and may_close:
                     depth -= 1
                 elif may_open and not may_close:
                     depth += 1
                     nested = True
                 else:
-                    start, end = _trim(text, open_at + 1, i)
-                    found.append(Quoted(start, end, open_at, i, open_para, p, nested))
+                    start, end = _trim(text, open_at + open_len, i)
+                    found.append(Quoted(start, end, open_at, j - 1, open_para, p, nested))
                     open_at = None
             elif ch in OPENERS:
                 if open_at is None:
-                    open_at, open_para, depth, nested = i, p, 0, False
+                    open_at, open_len, open_para, depth, nested = i, 1, p, 0, False
                 else:
                     depth += 1
                     nested = True
@@ -165,19 +170,20 @@ def find_quoted(text: str, paras: list[tuple[int, int]] | None = None) -> list[Q
                 if depth > 0:
                     depth -= 1
                 else:
-                    start, end = _trim(text, open_at + 1, i)
+                    start, end = _trim(text, open_at + open_len, i)
                     found.append(Quoted(start, end, open_at, i, open_para, p, nested))
                     open_at = None
         if open_at is None:
             continue
         following = paras[p + 1][0] if p + 1 < len(paras) else None
-        if following is not None and (text[following] in OPENERS or text[following] == STRAIGHT):
+        if following is not None and (text[following] in OPENERS or text[following] == STRAIGHT
+                                      or text.startswith(DOUBLE_APOSTROPHE, following)):
             # The quotation runs on: the next paragraph re-opens it. Skip that mark.
-            if k < len(marks) and marks[k] == following:
+            if k < len(marks) and marks[k][0] == following:
                 k += 1
             depth = 0
             continue
-        start, end = _trim(text, open_at + 1, pend)
+        start, end = _trim(text, open_at + open_len, pend)
         found.append(Quoted(start, end, open_at, None, open_para, p, nested))
         open_at = None
     return [q for q in found if q.end > q.start]
