@@ -109,11 +109,13 @@ def test_store_cli_export(db, tmp_path, fmt):
     (["entities", "merge", "1", "99999"], 1),
     (["export", "--to", "parquet"], 2),       # binary output needs -o
     (["events", "--format", "xml"], 2),
+    (["export", "--to", "csv", "-o", "/nonexistent-dir/out.csv"], 1),
 ])
 def test_store_cli_errors_are_one_line(db, args, code):
     result = run(*args, "--db", db)
     assert result.exit_code == code
     assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # not an uncaught error
 
 
 def test_store_cli_ingest_bad_records_do_not_stop_the_batch(tmp_path, record):

@@ -427,6 +427,8 @@ def export(to: str, table: str, output: str, db: str | None, **filters: Any) -> 
             n = export_store(conn, to, out, table=table, flt=_filter(**filters))
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"[T543] cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"exported {n} rows", err=True)
 
 
