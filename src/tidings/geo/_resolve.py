@@ -27,12 +27,16 @@ country evidence          +1.0 when the candidate's country is in the article,
                           other resolved toponyms)
 division evidence         +2.5 when the article names the candidate's state or
                           province; +1.0 when another resolved town lies in it
+                          (for a town, county or the state itself)
 proximity                 +3.0 when another resolved town lies within 60 km,
-                          +1.5 within 200 km (dateline included)
-shared division           +1.0 for each other toponym of the article that has a
+                          +1.5 within 200 km (the dateline's place counts
+                          twice as evidence)
+shared division           for each other toponym of the article that has a
                           town or county of that name in the same state or
-                          province (at most +3.0): "Alexandria", "Brandon" and
-                          "Douglas County" together point to Minnesota
+                          province, +1.0 divided by the square root of the
+                          number of states that name occurs in (at most +3.0):
+                          "Alexandria", "Osakis" and "Douglas County" together
+                          point to Minnesota, "Osakis" (in one state) most
 ========================  =====================================================
 
 Before scoring, candidates matched only by an alternate (foreign, historic)
@@ -68,6 +72,7 @@ DIVISION_NAMED, DIVISION_TOWN = 2.5, 1.0
 NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5
 SHARED_DIVISION, SHARED_DIVISION_MAX = 1.0, 3.0
 DATELINE_WEIGHT = 2.0
+SPECIFICITY = 0.5
 # fmt: on
 
 _TOWNS = frozenset({"city", "capital"})
@@ -305,7 +310,12 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
     # Which states could host each toponym's towns and counties (primary names only).
     hosts = [{(p.country, p.admin1) for p, primary in cands if primary and p.kind in _LOCAL}
              for cands in candidates]
-    votes: Counter[tuple[str, str]] = Counter(d for h in hosts for d in h)
+    # A name found in few states speaks for them more than "Springfield" does.
+    share = [len(h) ** -SPECIFICITY if h else 0.0 for h in hosts]
+    votes: Counter[tuple[str, str]] = Counter()
+    for h, w in zip(hosts, share, strict=True):
+        for d in h:
+            votes[d] += w
 
     # Pass 1: fixed context only.
     first: list[Place | None] = []
@@ -318,7 +328,7 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         ctx = Context(countries=Counter(fixed.countries), divisions=set(fixed.divisions),
                       town_divisions=set(fixed.town_divisions), points=list(fixed.points),
                       towns_in={k: list(v) for k, v in fixed.towns_in.items()},
-                      shared=votes - Counter(hosts[i]))
+                      shared=votes - Counter({d: share[i] for d in hosts[i]}))
         for j, other in enumerate(first):
             if j != i and other is not None and other.id not in {p.id for p, _ in cands}:
                 weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
