@@ -53,6 +53,7 @@ PATTERNS = [
     ("expel: sector of the target", "Poland expelled Russian diplomats.", "SANCTION", "expel", "POL", "RUS/GOV"),
     ("verbal attack is an accusation", "Germany attacked France's budget plans.", "ACCUSE", None, "DEU", "FRA"),
     ("armed attack", "Russia attacked Ukraine.", "ASSAULT", None, "RUS", "UKR"),
+    ("strike a deal is an agreement", "Britain struck a trade deal with Nigeria.", "AGREE", None, "GBR", "NGA"),
     ("mutual: coordinated actors, no target", "Egypt and Jordan held talks.", "CONSULT", None, "EGY", "JOR"),
 ]
 
