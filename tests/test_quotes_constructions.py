@@ -158,6 +158,16 @@ INDIRECT = [
         id="parenthetical-cue",
     ),
     pytest.param(
+        "Mr. Rubin asked the students if they were always so serious.",
+        [("indirect", "they were always so serious", "Mr. Rubin", "asked")],
+        id="clause-the-parser-missed",
+    ),
+    pytest.param(
+        "Mr. Rubin asked the students about their plans for the summer.",
+        [],
+        id="no-clause-no-quote",
+    ),
+    pytest.param(
         "The minister said the plan was “dead on arrival” and would be dropped.",
         [("mixed", "the plan was “dead on arrival” and would be dropped", "The minister", "said")],
         id="mixed-fragment",

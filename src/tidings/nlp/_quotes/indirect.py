@@ -17,13 +17,14 @@ from tidings.nlp._quotes.index import DocIndex
 from tidings.nlp._quotes.lexicon import CueLexicon
 from tidings.nlp._quotes.marks import Quoted
 from tidings.nlp._quotes.record import Quote
-from tidings.nlp._quotes.speakers import SpeakerResolver, attribute, subject_of
+from tidings.nlp._quotes.speakers import SpeakerResolver, addressee_of, attribute, subject_of
 
 _COMPLEMENTISERS = frozenset({"that", "whether", "if"})
 _TAIL_VERB_DEPS = frozenset({"acl", "relcl", "amod", "pcomp"})
 MAX_TAIL_SPEAKER = 10
 MAX_TAIL_REST = 8
 MIN_CONTENT_TOKENS = 3
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def _trim(doc: Doc, start: int, end: int, *, keep_mark: bool = False) -> tuple[int, int]:
@@ -121,6 +122,36 @@ def _tail(ix: DocIndex, cue: Token) -> tuple[int, int, Token | None] | None:
     return s, k, head
 
 
+def _surface_clause(ix: DocIndex, cue: Token) -> tuple[int, int, Token | None] | None:
+    """Read "X said CLAUSE" when the parser missed the clause ("He said legalizing it could ...").
+
+    The words after the cue to the end of the sentence (after an addressee and a
+    "that") are the content when they open with the subject of a finite verb (or
+    "if"/"whether" and such a subject), and the cue has a subject before it.
+    """
+    doc = ix.doc
+    _s, e = ix.sentence_of(cue.i)
+    subject = subject_of(cue)
+    if subject is None or subject.i > cue.i or cue.i + 1 >= e:
+        return None
+    start = cue.i + 1
+    if doc[start].is_punct or doc[start].is_space:
+        return None
+    target = addressee_of(cue)
+    if target is not None and target.i >= start:
+        start = target.right_edge.i + 1
+    if start < e and doc[start].lower_ == "that":
+        start += 1
+    first = start + 1 if start < e and doc[start].lower_ in {"if", "whether"} else start
+    # The clause must start right there: its subject is the first words after the cue.
+    if not any(
+        t.tag_ in _FINITE and c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and c.left_edge.i == first
+        for t in doc[first:e] for c in t.children
+    ):
+        return None
+    return start, e, subject
+
+
 def _according(cue: Token, ix: DocIndex) -> tuple[int, int, Token | None] | None:
     """Read "according to X": content is the rest of the sentence."""
     doc = ix.doc
@@ -176,7 +207,7 @@ def find_indirect(
         else:
             if not is_cue(cue, lexicon.clause):
                 continue
-            got = _clause_of(cue) or _tail(ix, cue)
+            got = _clause_of(cue) or _tail(ix, cue) or _surface_clause(ix, cue)
         if got is None:
             continue
         start, end, speaker = got
