@@ -109,6 +109,10 @@ def test_time_clock_joins_its_day(nlp: Language) -> None:
     ("The index closed at 1678.5 points.", "1678"),
     ("A second group of directors resigned.", "A second"),
     ("Iraq imports about three-quarters of its food.", "about three-quarters"),
+    ("Almost a quarter (21%) of those polled agreed.", "Almost a quarter"),
+    ("He told BBC Radio 4's Today programme he would stay.", "Today"),
+    ("He told the Sunday Times the party would win.", "Sunday"),
+    ("The figures appear in the Quarterly Economic Commentary.", "Quarterly"),
 ])
 def test_time_ignores_look_alikes(nlp: Language, sentence: str, absent: str) -> None:
     assert not [t for t in _doc(nlp, sentence)._.tidings_times if t["text"] == absent]

@@ -36,7 +36,7 @@ _MONTH_CUES = {"in", "of", "since", "until", "till", "by", "during", "through", 
 _UNTIL = re.compile(r"\b(?-i:until|till|through)\s+(?:[\w.:]+\s+){0,3}$")
 _BY = re.compile(r"\bby\s+$")
 _ORDINAL_NEXT = re.compile(r"\s+(?!(?:of|or|and|to|in|on|at|for|later|earlier|ago|before|after|longer|more|each|per|a|an|the)\b)[a-z]", re.I)
-_FRACTION_NEXT = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|a|an|all|this|that|these|those|\w+'s)\b", re.I)
+_FRACTION_NEXT = re.compile(r"\s+(?:\([^)]{0,12}\)\s+)?of\s+(?:the|its|his|her|their|our|a|an|all|this|that|these|those|them|us|\w+'s)\b", re.I)
 _FUTURE_BEFORE = re.compile(r"\b(?:will|would|could|may|might|can|shall|he|she|they|we|I|you|it)\s+$", re.I)
 _SOON = re.compile(r"\bas\s+(?:soon|early)\s+as\s+$", re.I)
 _DEADLINE = re.compile(r"\b(?:to|until|till|through|by|before|effective)\s+(?:the\s+)?(?:end\s+of\s+|middle\s+of\s+)?$", re.I)
@@ -813,8 +813,9 @@ def _duration(m: re.Match[str], ctx: Context) -> Value | None:
     if m["recent"]:
         word = _lower(m["recent"])
         return Value("DATE", "PAST_REF" if word in {"recent", "past"} else "FUTURE_REF", "none")
-    if m["pre2"]:
-        return Value("DURATION", duration_value(1, _unit_key(m["u2"])), "none")
+    if m["pre2"]:  # "the past week" one unit; "the coming years" some
+        plural = _lower(m["u2"]).endswith(("s", "millennia"))
+        return Value("DURATION", duration_value(None if plural else 1, _unit_key(m["u2"])), "none")
     if m["u6"]:  # "the weeks ahead"
         return Value("DURATION", duration_value(None, _unit_key(m["u6"])), "none")
     unit = _unit_key(m["u"])
@@ -825,7 +826,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Value | None:
     after = ctx.text[m.end() : m.end() + 24]
     if unit == "second" and raw in {"a", "an"} and _ORDINAL_NEXT.match(after):
         return None  # "a second group", "a second term": an ordinal
-    if unit == "quarter" and _FRACTION_NEXT.match(after):
+    if unit == "quarter" and (_FRACTION_NEXT.match(after) or re.search(r"\w-quarters?$", m.group(), re.I)):
         return None  # "three-quarters of its food", "a quarter of the market": a fraction
     if unit == "day" and raw == "one" and not m["pre"] and _FUTURE_BEFORE.search(ctx.text[max(0, m.start() - 12) : m.start()]):
         return Value("DATE", "FUTURE_REF", "none")  # "Islam will one day be..."

@@ -19,6 +19,22 @@ _HAS_DIGIT = re.compile(r"\d")
 _YEAR_ONLY = re.compile(r"(?P<y>\d{4})")
 
 
+_NAME_RULES = {"rel_day", "set"}  # "BBC Radio 4's Today programme", "the Daily Mail", "Quarterly Economic Commentary"
+_NAME_AFTER_THE = re.compile(r"\s+[A-Z][a-z]")
+
+
+def _is_name(text: str, start: int, end: int, rule: str) -> bool:
+    """Whether a time word is part of a name: "Today" or "Daily" capitalised in
+    mid-sentence, "the Sunday Times"."""
+    word = text[start:end]
+    before = text[max(0, start - 40) : start].rstrip()
+    mid_sentence = bool(before) and (before[-1].isalpha() or before[-1] in ",;'\u2019")
+    if rule in _NAME_RULES and word[:1].isupper() and not word.isupper() and mid_sentence:
+        return True
+    return (rule == "weekday" and " " not in word and before.lower().endswith((" the", "\nthe"))
+            and _NAME_AFTER_THE.match(text, end) is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A recognised expression before normalisation."""
@@ -81,6 +97,8 @@ class TimeTagger:
                     break
             if text[end - 2 : end] in ("'s", "\u2019s"):  # "Friday's purchases": the possessive is not part of it
                 end -= 2
+            if _is_name(text, start, end, rule):
+                continue
             if rule == "year_range":  # "2014-2019": one expression per end, as "from 2014 to 2019"
                 for g in ("y", "y2"):
                     part = _YEAR_ONLY.fullmatch(text, own.start(g), own.end(g))
