@@ -6,13 +6,11 @@ const container = document.getElementById("world-map");
 const counts = data.countries;
 const maxCount = Math.max(1, ...Object.values(counts));
 const points = data.points.map((p) => ({ ...p, xy: project(p.lat, p.lon) }));
-const CELL_PX = 44;
 
 function shade(n) {
   if (!n) return null;
-  const t = Math.log(1 + n) / Math.log(1 + maxCount);
-  const light = 92 - 40 * t;
-  return `hsl(28 85% ${light}%)`;
+  const t = Math.sqrt(n / maxCount);
+  return `hsl(28 75% ${93 - 30 * t}%)`;
 }
 
 function eventsLink(members) {
@@ -26,23 +24,26 @@ function eventsLink(members) {
   return "/ui/events?" + params.toString();
 }
 
+const radiusPx = (n) => Math.min(22, 9 + 3.2 * Math.log10(n));
+const MERGE_PX = 46;
+
+// Greedy clustering in screen space: the biggest places first; a place within
+// MERGE_PX of a cluster's centre joins it, so no two circles overlap much.
 function draw({ overlay, scale }) {
   overlay.replaceChildren();
-  const cell = CELL_PX / scale;
-  const groups = new Map();
-  for (const p of points) {
-    const key = `${Math.floor(p.xy[0] / cell)}:${Math.floor(p.xy[1] / cell)}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(p);
+  const reach = MERGE_PX / scale;
+  const clusters = [];
+  for (const p of [...points].sort((a, b) => b.n - a.n)) {
+    const near = clusters.find((c) => Math.hypot(c.x - p.xy[0], c.y - p.xy[1]) < reach);
+    if (near) {
+      near.members.push(p);
+      near.n += p.n;
+    } else {
+      clusters.push({ members: [p], n: p.n, x: p.xy[0], y: p.xy[1] });
+    }
   }
-  const clusters = [...groups.values()].map((members) => {
-    const n = members.reduce((s, m) => s + m.n, 0);
-    const x = members.reduce((s, m) => s + m.xy[0] * m.n, 0) / n;
-    const y = members.reduce((s, m) => s + m.xy[1] * m.n, 0) / n;
-    return { members: members.sort((a, b) => b.n - a.n), n, x, y };
-  }).sort((a, b) => b.n - a.n);
   for (const c of clusters) {
-    const rPx = Math.min(26, 7 + 3.2 * Math.sqrt(c.n));
+    const rPx = radiusPx(c.n);
     const names = c.members.slice(0, 4).map((m) => m.place).join(", ") + (c.members.length > 4 ? ` and ${c.members.length - 4} more` : "");
     const label = `${c.n.toLocaleString()} report${c.n === 1 ? "" : "s"} at ${names}`;
     const href = eventsLink(c.members);
