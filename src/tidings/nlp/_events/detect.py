@@ -253,11 +253,11 @@ class Detector:
                     cl.actor_heads = [cur.head]
                 cl.top = cur
                 break
-            if cur.dep_ in _SHARE_SUBJECT and cur.head is not cur:
+            if cur.dep_ in _SHARE_SUBJECT and cur.head.i != cur.i:
                 cur = cur.head
                 path.append(cur)
                 continue
-            if cur.dep_ == "pcomp" and cur.head.head is not cur.head:
+            if cur.dep_ == "pcomp" and cur.head.head.i != cur.head.i:
                 cur = cur.head.head
                 path.append(cur)
                 continue
@@ -268,7 +268,7 @@ class Detector:
         # complement, or the verb is coordinated with or appended to the clause.
         up = cl.top
         hops = 0
-        while up.dep_ in {"ccomp", "conj", "xcomp", "advcl"} and up.head is not up and hops < 4:
+        while up.dep_ in {"ccomp", "conj", "xcomp", "advcl"} and up.head.i != up.i and hops < 4:
             head = up.head
             if up.dep_ == "ccomp" and head.lemma_.lower() in self.speech:
                 cl.speech = head
@@ -307,7 +307,7 @@ class Detector:
                 continue
             np = tok.doc[j]
             while np.dep_ in {"appos", "compound", "amod", "det", "punct", "nummod", "poss", "case"} \
-                    and np.head is not np and np.head.i <= tok.i:
+                    and np.head.i != np.i and np.head.i <= tok.i:
                 np = np.head
             if np.dep_ in {"conj", "appos", "pobj", "dobj", "npadvmod"} and np.pos_ in {"PROPN", "NOUN"}:
                 out[tok.i] = np
@@ -366,7 +366,7 @@ class Detector:
                 bump(cues.get(("about", "governor")))
         # Denials and failures govern the event from above its subject.
         up = cl.top
-        if up.dep_ in {"xcomp", "ccomp"} and up.head is not up:
+        if up.dep_ in {"xcomp", "ccomp"} and up.head.i != up.i:
             kind = cues.get((up.head.lemma_.lower(), "governor"))
             if kind == "negated":
                 bump(kind)
@@ -445,7 +445,7 @@ class Detector:
             elif src == "compound":
                 heads = [c for c in tok.children if c.dep_ in {"compound", "nmod"}]
             elif src == "poss":
-                heads = [c for c in tok.children if c.dep_ == "poss" or (c.dep_ == "case" and c.head is tok)]
+                heads = [c for c in tok.children if c.dep_ == "poss"]
                 if any(c.dep_ == "case" for c in tok.children) and tok.dep_ in {"dobj"}:
                     heads = []
             elif src == "place":
@@ -738,7 +738,7 @@ class Detector:
         governors = [parent for child, parent in zip(cl.path, cl.path[1:], strict=False)
                      if child.dep_ != "conj"]
         top = cl.top
-        if top.dep_ in {"advcl", "xcomp", "ccomp", "pcomp"} and top.head is not top:
+        if top.dep_ in {"advcl", "xcomp", "ccomp", "pcomp"} and top.head.i != top.i:
             governors.append(top.head.head if top.dep_ == "pcomp" else top.head)
         for gov in governors:
             trig = matched.get(gov.i)
