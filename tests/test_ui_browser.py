@@ -213,12 +213,24 @@ def test_ui_map_clusters_zoom_and_filter(page, server):
     page.wait_for_function("document.body.dataset.ready === 'map'")
     assert int(page.locator("#world-map").get_attribute("data-clusters")) >= 2
     assert page.locator("#world-map .land").count() > 150
-    seoul = page.locator("#world-map a.cluster[aria-label*='Seoul']")
-    assert seoul.count() == 1
-    before = page.locator("#world-map svg").get_attribute("viewBox")
-    page.get_by_role("button", name="Zoom in").click()
-    assert page.locator("#world-map svg").get_attribute("viewBox") != before
+    # Seen whole, Seoul and Tokyo are one cluster; Enter on it zooms in until they part.
+    both = page.locator("#world-map .cluster[aria-label*='Seoul']")
+    assert both.count() == 1
+    assert both.get_attribute("role") == "button" and "Tokyo" in both.get_attribute("aria-label")
+    assert both.get_attribute("aria-label").startswith("6 reports")
     shot(page, "map")
+    before = page.locator("#world-map svg").get_attribute("viewBox")
+    both.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#world-map svg").get_attribute("viewBox") != before
+    seoul = page.locator("#world-map a.cluster[aria-label*='Seoul']")
+    assert seoul.count() == 1 and seoul.get_attribute("aria-label").startswith("3 reports")
+    assert "place=" in seoul.get_attribute("href")
+    assert page.locator("#world-map a.cluster[aria-label*='Tokyo']").count() == 1
+    before = page.locator("#world-map svg").get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom out").click()
+    assert page.locator("#world-map svg").get_attribute("viewBox") != before
+    shot(page, "map-zoomed")
     page.get_by_label("From").fill("2023-02-01")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**since=2023-02-01**")
