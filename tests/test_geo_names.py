@@ -31,6 +31,9 @@ def blank() -> Language:
         ("She moved to Minnesota last year.", [("Minnesota", "GPE")]),
         ("Peace talks in the Middle East stalled.", [("Middle East", "LOC")]),
         ("The Minnesota Department of Transportation said so.", [("Minnesota", "GPE")]),
+        # A town opens a name after "The", not inside a run of capitalised words.
+        ("The Gainesville Riding Club met.", [("Gainesville", "GPE")]),
+        ("Mayor Ross Gainesville spoke.", []),
         ("Talks resumed in March.", []),
         ("Nothing here at all.", []),
     ],

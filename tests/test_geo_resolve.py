@@ -131,7 +131,8 @@ def test_geo_dateline_sets_the_scene(gaz: Gazetteer) -> None:
     ("word", "iso3"),
     [("Russian", "RUS"), ("Israeli", "ISR"), ("Egyptian", "EGY"), ("Sudanese", "SDN"), ("Chinese", "CHN"),
      ("Canadian", "CAN"), ("Palestinian", "PSE"), ("Turkish", "TUR"), ("Sri Lankan", "LKA"),
-     ("Americans", "USA"), ("Georgian", "GEO"), ("Xqzzyan", None), ("lowercase", None)],
+     ("Americans", "USA"), ("Georgian", "GEO"), ("Lebanese", "LBN"), ("British", "GBR"), ("Dutch", "NLD"),
+     ("Xqzzyan", None), ("lowercase", None)],
 )
 def test_geo_demonym_country(gaz: Gazetteer, word: str, iso3: str | None) -> None:
     place = demonym_country(word, gaz)

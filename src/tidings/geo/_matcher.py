@@ -99,10 +99,11 @@ def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[i
         if end - start == 1 and kind not in _STRONG_KINDS and tagged and span[0].pos_ != "PROPN" \
                 and not span.text.isupper():
             continue
-        # Inside a capitalised name ("Alexandria Police", "Ross Perot"): a town is
-        # named at the start of such a run, not in its middle.
-        if kind not in _STRONG_KINDS and start > 0 and not doc[start].is_sent_start and (
-            doc[start - 1].is_title or doc[start - 1].pos_ == "PROPN"
+        # Inside a capitalised name ("Ross Perot"): a town is named at the start of
+        # such a run ("The Gainesville Riding Club"), not in its middle.
+        before = doc[start - 1] if start > 0 else None
+        if kind not in _STRONG_KINDS and before is not None and not doc[start].is_sent_start and (
+            (before.is_title and not before.is_stop) or before.pos_ == "PROPN"
         ):
             continue
         spans.append(Span(doc, start, end, label="LOC" if kind in _AREA_KINDS else "GPE"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -9,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
 
+from tidings.errors import LexiconError
 from tidings.geo._gazetteer import Gazetteer, Place, load_gazetteer
 from tidings.geo._matcher import place_spans, well_known_names
 from tidings.geo._names import name_key
 from tidings.geo._resolve import Toponym, resolve
+from tidings.knowledge.files import Field, load_data_file
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+# The entity layer's country table, for its demonyms.
+COUNTRIES = "tidings:entities/countries.tsv"
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 # Demonym endings and what the country name ends with instead:
 # Russian→Russia, Egyptian→Egypt, Canadian→Canada, Palestinian→Palestine,
@@ -37,6 +42,17 @@ def _geo(place: Place) -> dict[str, Any]:
     return {"lat": round(place.lat, 5), "lon": round(place.lon, 5), "geonameid": place.geonameid or None}
 
 
+@functools.lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Demonyms of the entity layer's country table ("Lebanese" → LBN, "British" → GBR)."""
+    try:
+        data = load_data_file(COUNTRIES, (Field("code", required=True), Field("demonyms", kind="list")))
+    except LexiconError as exc:  # the rules below still read most demonyms
+        logger.warning("%s", exc)
+        return {}
+    return {d: e["code"] for e in data.entries for d in e["demonyms"] or ()}
+
+
 def demonym_country(word: str, gazetteer: Gazetteer) -> Place | None:
     """Return the country a demonym such as "Russian" or "Israeli" refers to, if any.
 
@@ -50,6 +66,11 @@ def demonym_country(word: str, gazetteer: Gazetteer) -> Place | None:
     if not word[:1].isupper():
         return None
     base = word.strip()
+    listed = _demonyms().get(base) or _demonyms().get(base[:-1] if base.endswith("s") else "")
+    if listed is not None:
+        country = gazetteer.country(listed)
+        if country is not None:
+            return country
     if base.endswith("s") and not base.endswith("ese"):
         base = base[:-1]  # plural: "Russians", "Israelis"
     for suffix, ending in _DEMONYM_RULES:
