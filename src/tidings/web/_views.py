@@ -136,7 +136,7 @@ def _is_day(value: str) -> bool:
 def _entity_cond(conn: Connection, ref: str, role: str | None, event_id: Any) -> Any:
     """The events an entity takes part in (in a role): one range of the entity index."""
     ea = s.event_actors.alias()
-    cond = [ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
+    cond: list[Any] = [ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
     if role is not None:
         cond.append(ea.c.role == role)
     return event_id.in_(select(ea.c.event_id).where(*cond))
@@ -400,7 +400,7 @@ def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, An
         func.count().over().label("pairs"), *per_type,
     )).group_by(actor.c.global_id, target.c.global_id)
         .order_by(n.desc(), actor.c.global_id, target.c.global_id).limit(max_edges)).all()
-    kept = []
+    kept: list[dict[str, Any]] = []
     for r in rows:
         types = {name: int(getattr(r, f"n_{name}")) for name in PLOVER_TYPES if getattr(r, f"n_{name}")}
         coop = sum(k for name, k in types.items() if name in cooperative)
@@ -408,7 +408,7 @@ def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, An
                      "cooperation": coop, "conflict": int(r.n) - coop,
                      "types": dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))})
     ids = {e["source"] for e in kept} | {e["target"] for e in kept}
-    nodes = []
+    nodes: list[dict[str, Any]] = []
     if ids:
         for r in conn.execute(select(g.c.id, g.c.name, g.c.type, g.c.code).where(g.c.id.in_(sorted(ids)))):
             nodes.append({"id": int(r.id), "name": r.name, "type": r.type, "code": r.code})
