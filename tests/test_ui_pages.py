@@ -74,6 +74,7 @@ def test_ui_root_redirects(ui):
     ("type=NOT-A-TYPE&since=garbage", 8),
     ("level=events", 6),
     ("level=events&actor=Stoltenberg&since=2023-01-30", 2),
+    ("cluster=notanumber", 8),
 ])
 def test_ui_events_filters(ui, params, expected):
     page = ui.get("/ui/events?" + params).text
@@ -90,11 +91,20 @@ def test_ui_events_sort_and_page_links(ui):
     known = [p for p in places if p != "—"]  # where no place sorts is the backend's choice
     assert known == sorted(known) and len(known) == 7
     page = ui.get("/ui/events?level=events&sort=-source").text
-    reports = [int(re.findall(r"<td[^>]*>\s*(\d+) <span", r)[0]) for r in rows(page)]
+    reports = [int(re.findall(r">(\d+)</a> <span", r)[0]) for r in rows(page)]
     assert reports == sorted(reports, reverse=True) and reports[0] == 2
     # A page past the end shows the last page.
     page = ui.get("/ui/events?page=99").text
     assert len(rows(page)) == 8 and "1–8 of" in page
+
+
+def test_ui_cluster_links_to_its_reports(ui):
+    page = ui.get("/ui/events?level=events&sort=-source").text
+    first = rows(page)[0]
+    (href,) = re.findall(r'href="(/ui/events\?cluster=\d+)"', first)
+    reports = ui.get(href).text
+    assert len(rows(reports)) == 2 and "Only the reports of event" in reports
+    assert sorted(re.findall(r"<td>(Example [A-Za-z]+)</td>", reports)) == ["Example News", "Example Wire"]
 
 
 def test_ui_reports_table_pages_by_offset(ui):

@@ -75,7 +75,10 @@ class Query:
     page: int = 1
     size: int = 50
 
-    FILTERS: ClassVar[tuple[str, ...]] = ("type", "actor", "target", "since", "until", "place", "country", "modality", "source")
+    cluster: str = ""
+
+    FILTERS: ClassVar[tuple[str, ...]] = ("type", "actor", "target", "since", "until", "place", "country",
+                                          "modality", "source", "cluster")
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> Query:
@@ -88,6 +91,8 @@ class Query:
         values["type"] = values["type"].upper() if values["type"].upper() in PLOVER_TYPES else ""
         values["modality"] = values["modality"] if values["modality"] in MODALITIES else ""
         values["country"] = values["country"].upper()[:3]
+        if not (values["cluster"].isdigit() and 0 < int(values["cluster"]) <= 2**31 - 1):
+            values["cluster"] = ""
         for bound in ("since", "until"):
             if not _is_day(values[bound]):
                 values[bound] = ""
@@ -166,6 +171,8 @@ def _report_conditions(conn: Connection, q: Query, *, with_dates: bool = True) -
         conds.append(ev.c.country == q.country)
     if q.source:
         conds.append(or_(a.c.publisher == q.source, a.c.id == q.source, a.c.url == q.source))
+    if q.cluster:
+        conds.append(ev.c.cluster_id == int(q.cluster))
     return conds
 
 
@@ -242,7 +249,9 @@ def clusters_table(conn: Connection, q: Query, *, limit: int | None = None,
         conds.append(c.c.date <= q.until + "\uffff")
     if q.country:
         conds.append(c.c.country == q.country)
-    member = _report_conditions(conn, replace(q, type="", since="", until="", country=""),
+    if q.cluster:
+        conds.append(c.c.id == int(q.cluster))
+    member = _report_conditions(conn, replace(q, type="", since="", until="", country="", cluster=""),
                                 with_dates=False)
     if member:
         inner = select(ev.c.cluster_id).where(ev.c.cluster_id == c.c.id, *member)
