@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tidings.geo import Gazetteer, demonym_country, geocode_entities, haversine_km, load_gazetteer
-from tidings.geo._parse import core_place_name
+from tidings.geo._parse import core_place_name, division_demonym
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +190,13 @@ def test_geo_names_after_a_place_are_placed_there(gaz: Gazetteer, text: str, nam
 )
 def test_geo_core_place_name(gaz: Gazetteer, name: str, core: str | None) -> None:
     assert core_place_name(name, gaz) == core
+
+
+@pytest.mark.parametrize(
+    ("word", "state"),
+    [("Minnesotans", "Minnesota"), ("Ohioans", "Ohio"), ("Californian", "California"), ("Ontarians", "Ontario"),
+     ("Russians", None), ("New Londoners", None), ("residents", None)],
+)
+def test_geo_division_demonym(gaz: Gazetteer, word: str, state: str | None) -> None:
+    place = division_demonym(word, gaz)
+    assert (place.name if place else None) == state

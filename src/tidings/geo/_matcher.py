@@ -104,7 +104,7 @@ def place_spans(doc: Doc, *, gazetteer: Gazetteer | None = None) -> list[tuple[i
         before = doc[start - 1] if start > 0 else None
         if kind not in _STRONG_KINDS and before is not None and not doc[start].is_sent_start and (
             (before.is_title and not before.is_stop) or before.pos_ == "PROPN"
-        ):
+        ) and before.text not in _CALENDAR_AND_COMPASS:
             continue
         spans.append(Span(doc, start, end, label="LOC" if kind in _AREA_KINDS else "GPE"))
     return [(s.start_char, s.end_char, s.label_) for s in sorted(filter_spans(spans), key=lambda s: s.start)]

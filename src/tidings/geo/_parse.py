@@ -85,6 +85,25 @@ def demonym_country(word: str, gazetteer: Gazetteer) -> Place | None:
     return None
 
 
+# Demonyms of states and provinces: Minnesotan, Ohioan, Ontarian.
+_DIVISION_DEMONYM_RULES = (("n", ""), ("an", ""), ("ian", ""), ("ian", "a"), ("an", "o"))
+
+
+def division_demonym(word: str, gazetteer: Gazetteer) -> Place | None:
+    """Return the state or province a demonym such as "Minnesotans" refers to, if any."""
+    base = word.strip()
+    if not base[:1].isupper() or " " in base:
+        return None
+    base = base[:-1] if base.endswith("s") else base
+    for suffix, ending in _DIVISION_DEMONYM_RULES:
+        if not base.endswith(suffix) or len(base) - len(suffix) < 3:
+            continue
+        for place, primary in gazetteer.lookup(base[: len(base) - len(suffix)] + ending):
+            if primary and place.kind == "admin1":
+                return place
+    return None
+
+
 def _code_of(entity: dict[str, Any]) -> str | None:
     code = entity.get("code")
     return code if isinstance(code, str) and _ISO3.match(code) and code != "IGO" else None
@@ -341,9 +360,13 @@ def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Count
                 if code is None:
                     demonym = demonym_country(e.get("name") or "", gaz)
                     code = demonym.country if demonym is not None else None
-                if code is None or gaz.country(code) is None:
-                    continue
                 spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
+                if code is None or gaz.country(code) is None:
+                    state = division_demonym(e.get("name") or "", gaz)
+                    if state is not None:  # "Minnesotans" stand for Minnesota
+                        toponyms.append(Toponym(name=state.name, spans=spans, country=state.country))
+                        labels.append("NORP")
+                    continue
                 toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=code))
                 labels.append("NORP")
         _org_demonyms(entities, toponyms, labels, gaz)
@@ -416,6 +439,17 @@ def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = N
     gaz = gazetteer or load_gazetteer()
     doc = nlp(text)
     toponyms, labels, evidence = _from_doc(doc, gaz)
+    if dateline is None:
+        dateline = doc._.tidings_dateline if doc.has_extension("tidings_dateline") else None
+        found = _DATELINE.search(text[:DATELINE_WITHIN]) if dateline is None else None
+        if found is not None and len(found.group("place").replace(".", "")) >= 3:
+            dateline = found.group("place") + (found.group("qualifier") or "")
+            start, end = found.span("place")
+            if recall and gaz.lookup(found.group("place")) and \
+                    not _overlaps((start, end), [s for t in toponyms for s in t.spans]):
+                # The dateline is a place whatever the tagger made of it ("DANIELSVILLE -").
+                toponyms.append(Toponym(name=found.group("place"), spans=[(start, end)]))
+                labels.append("GPE")
     if recall:
         taken = [s for t in toponyms for s in t.spans]
         # A place name inside an organisation's name ("the Minnesota Department of
@@ -434,9 +468,6 @@ def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = N
                 toponyms.append(t)
                 labels.append(label)
             t.spans.append((start, end))
-    if dateline is None:
-        dateline = doc._.tidings_dateline if doc.has_extension("tidings_dateline") else None
-        dateline = dateline or find_dateline(text)
     resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=evidence)
     out: list[dict[str, Any]] = []
     for t, label in zip(toponyms, labels, strict=True):
