@@ -200,6 +200,7 @@ def test_time_durations(text: str, expected: tuple[str, str]) -> None:
     ("twice a week", ("SET", "P1W")),
     ("$5 million a year", ("SET", "P1Y")),
     ("each July", ("SET", "XXXX-07")),
+    ("flights depart each Thursday", ("SET", "XXXX-WXX-4")),
     ("Mondays", ("SET", "XXXX-WXX-1")),
     ("on Tuesday nights", ("SET", "XXXX-WXX-2TNI")),
 ])

@@ -19,17 +19,21 @@ _HAS_DIGIT = re.compile(r"\d")
 _YEAR_ONLY = re.compile(r"(?P<y>\d{4})")
 
 
-_NAME_RULES = {"rel_day", "set"}  # "BBC Radio 4's Today programme", "the Daily Mail", "Quarterly Economic Commentary"
+# rules whose words, capitalised in mid-sentence, are names: "BBC Radio 4's Today
+# programme", "the Daily Mail", "the Evening Standard", "Midnight Mass"
+_NAME_RULES = {"rel_day", "set", "rel_unit", "noon"}
 _NAME_AFTER_THE = re.compile(r"\s+[A-Z][a-z]")
 
 
-def _is_name(text: str, start: int, end: int, rule: str) -> bool:
+def _is_name(text: str, start: int, end: int, rule: str, calendar_names: frozenset[str]) -> bool:
     """Whether a time word is part of a name: "Today" or "Daily" capitalised in
     mid-sentence, "the Sunday Times"."""
     word = text[start:end]
     before = text[max(0, start - 40) : start].rstrip()
     mid_sentence = bool(before) and (before[-1].isalpha() or before[-1] in ",;'\u2019")
-    if rule in _NAME_RULES and word[:1].isupper() and not word.isupper() and mid_sentence:
+    last = word.split()[-1] if word.strip() else word
+    if (rule in _NAME_RULES and last[:1].isupper() and not last.isupper() and mid_sentence
+            and last.rstrip(".") not in calendar_names):  # "each Thursday" is a time
         return True
     return (rule == "weekday" and " " not in word and before.lower().endswith((" the", "\nthe"))
             and _NAME_AFTER_THE.match(text, end) is not None)
@@ -97,7 +101,7 @@ class TimeTagger:
                     break
             if text[end - 2 : end] in ("'s", "\u2019s"):  # "Friday's purchases": the possessive is not part of it
                 end -= 2
-            if _is_name(text, start, end, rule):
+            if _is_name(text, start, end, rule, self.trigger_names):
                 continue
             if rule == "year_range":  # "2014-2019": one expression per end, as "from 2014 to 2019"
                 for g in ("y", "y2"):
