@@ -141,7 +141,7 @@ def test_ui_events_filter_and_follow_evidence(page, server):
     page.wait_for_url("**type=PROTEST**")
     rows = page.locator("#events-table tbody tr")
     assert rows.count() == 1
-    assert "1–1 of 1 reports" in page.locator("#summary").inner_text()
+    assert "1–1 of 1 report" in page.locator("#summary").inner_text()
     assert "Brussels" in rows.first.inner_text()
     shot(page, "events-filtered")
     evidence = rows.first.locator("a.evidence")
