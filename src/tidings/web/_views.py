@@ -9,6 +9,7 @@ filter column is indexed or narrows an indexed scan.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -406,11 +407,11 @@ def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, An
     # of every pair in the database, then the strongest pairs are kept.
     counts: dict[tuple[int, int], dict[str, int]] = {}
     for a, t, etype in conn.execute(joined(select(
-            actor.c.global_id, target.c.global_id, ev.c.type))).tuples():
+            actor.c.global_id, target.c.global_id, ev.c.type))).tuples().all():
         types = counts.setdefault((a, t), {})
         types[etype] = types.get(etype, 0) + 1
     totals = {pair: sum(types.values()) for pair, types in counts.items()}
-    strongest = sorted(totals, key=lambda pair: (-totals[pair], pair))[:max_edges]
+    strongest = heapq.nsmallest(max_edges, totals, key=lambda pair: (-totals[pair], pair))
     kept: list[dict[str, Any]] = []
     for pair in strongest:
         types = counts[pair]
