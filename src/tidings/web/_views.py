@@ -212,13 +212,22 @@ def reports_table(conn: Connection, q: Query, *, limit: int | None = None,
     conds = _report_conditions(conn, q)
     base = select(ev.c.id).select_from(ev.join(a, a.c.id == ev.c.article_id) if q.source else ev)
     total = int(conn.execute(select(func.count()).select_from(base.where(*conds).subquery())).scalar_one())
-    stmt = select(ev.c.id, ev.c.article_id, ev.c.local_id, ev.c.type, ev.c.mode, ev.c.modality,
-                  ev.c.date, ev.c.place, ev.c.country, ev.c.cameo, ev.c.evidence, ev.c.cluster_id,
-                  a.c.publisher, a.c.headline, a.c.url).join(a, a.c.id == ev.c.article_id).where(*conds)
-    stmt = _ordered(stmt, _REPORT_SORT[q.sort](), ev.c.id, q.desc)
+    # The page's ids first, from events alone (articles only when the sort or a filter needs
+    # them), then the rows of those ids: the sort never drags the wide columns along.
+    key = _REPORT_SORT[q.sort]()
+    page_ids = _ordered(base.where(*conds), key, ev.c.id, q.desc)
+    if q.sort == "source" and not q.source:
+        page_ids = page_ids.join(a, a.c.id == ev.c.article_id)
     size = limit if limit is not None else q.size
     start = offset if offset is not None else (q.page - 1) * q.size
-    rows = conn.execute(stmt.limit(size).offset(start)).all()
+    ids = [int(i) for i in conn.execute(page_ids.limit(size).offset(start)).scalars()]
+    found = {int(r.id): r for r in conn.execute(
+        select(ev.c.id, ev.c.article_id, ev.c.local_id, ev.c.type, ev.c.mode, ev.c.modality,
+               ev.c.date, ev.c.place, ev.c.country, ev.c.cameo, ev.c.evidence, ev.c.cluster_id,
+               a.c.publisher, a.c.headline, a.c.url)
+        .join(a, a.c.id == ev.c.article_id).where(ev.c.id.in_(ids or [-1]))
+    )}
+    rows = [found[i] for i in ids if i in found]
     names = _names_of(conn, [int(r.id) for r in rows])
     items = [{
         "id": int(r.id), "article_id": r.article_id, "event": r.local_id, "type": r.type,
