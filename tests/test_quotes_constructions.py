@@ -120,6 +120,12 @@ DIRECT = [
         id="next-sentence-cue-reports-its-own-clause",
     ),
     pytest.param(
+        "“We will win the vote,”Okafor said. Adeyemi said,“We will not.”",
+        [("direct", "We will win the vote,", "Okafor", "said"),
+         ("direct", "We will not.", "Adeyemi", "said")],
+        id="marks-glued-to-words",
+    ),
+    pytest.param(
         "“The vote was a disaster for the party,” the committee report said.",
         [("direct", "The vote was a disaster for the party,", "the committee report", "said")],
         id="cue-noun-before-cue-verb",
