@@ -31,14 +31,14 @@ logger = logging.getLogger(__name__)
 _NEGATIVE = frozenset({"negated"})
 
 
-def _day_window(day: str) -> tuple[str, str] | None:
+def _day_window(day: str, days: int = 1) -> tuple[str, str] | None:
     try:
         d = date.fromisoformat(day[:10])
     except ValueError:
         return None
     if len(day) < 10:
         return None
-    return (d - timedelta(days=1)).isoformat(), (d + timedelta(days=1)).isoformat()
+    return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
 
 
 def _roles(conn: Connection, *, event_ids: list[int]) -> tuple[set[int], set[int]]:
@@ -69,10 +69,21 @@ def assign(conn: Connection, event_id: int) -> int:
     window = _day_window(row.date)
     best: tuple[int, int] | None = None
     if window is not None and actors:
-        c = s.event_clusters
+        c, ea = s.event_clusters, s.event_actors
+        # Only clusters with a report by one of these actors can be joined: found
+        # through the actors' index, not by trying every cluster of the type
+        # that day (a busy news day has thousands). A member lies within a day
+        # of its cluster's date, so within two days of this event.
+        wide = _day_window(row.date, 2) or window
+        sharing = (
+            select(ev.c.cluster_id).join(ea, ea.c.event_id == ev.c.id)
+            .where(ea.c.global_id.in_(sorted(actors)), ea.c.role == "actor",
+                   ea.c.date >= wide[0], ea.c.date <= wide[1], ev.c.cluster_id.is_not(None))
+        )
         candidates = conn.execute(
             select(c.c.id, c.c.place_global_id, c.c.country)
-            .where(c.c.type == row.type, c.c.date >= window[0], c.c.date <= window[1])
+            .where(c.c.type == row.type, c.c.date >= window[0], c.c.date <= window[1],
+                   c.c.id.in_(sharing))
             .order_by(c.c.id)
         ).all()
         for cand in candidates:
