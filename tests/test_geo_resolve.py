@@ -200,3 +200,15 @@ def test_geo_core_place_name(gaz: Gazetteer, name: str, core: str | None) -> Non
 def test_geo_division_demonym(gaz: Gazetteer, word: str, state: str | None) -> None:
     place = division_demonym(word, gaz)
     assert (place.name if place else None) == state
+
+
+def test_geo_later_passes_drop_an_overruled_first_reading(gaz: Gazetteer) -> None:
+    # "Georgia" is read first as the country (the entity layer coded it GEO); once the
+    # context makes it the state, it must no longer pull "Atlanta" towards Texas.
+    text = "A Georgia man died in Atlanta, police said. Georgia lawmakers and the Texas Rangers met in Atlanta."
+    entities = _entities(text, [("Georgia", "GPE"), ("Atlanta", "GPE"), ("Texas", "GPE")],
+                         codes={"Georgia": "GEO"})
+    geocode_entities(entities, text=text, dateline=None, gazetteer=gaz)
+    georgia, atlanta, _ = entities
+    assert georgia["country"] == "USA" and _near(georgia, 32.9, -83.3)
+    assert _near(atlanta, 33.75, -84.39, km=30), atlanta["geo"]

@@ -1,11 +1,12 @@
 """Choose, among same-named places, the one an article means.
 
-Each toponym is scored against its candidates in two passes. The first pass uses
+Each toponym is scored against its candidates in passes. The first pass uses
 what is fixed before any choice: the kind and size of each candidate, the
 countries the entity layer coded, a "City, State" qualifier written next to the
-name, and the dateline. The second pass adds what the first pass found for the
+name, and the dateline. Each later pass adds what the pass before found for the
 *other* toponyms of the article: their countries, their first-order divisions
-and how near their towns lie. The score of a candidate is a sum of:
+and how near their towns lie; passes stop when one changes nothing (at most
+four). The score of a candidate is a sum of:
 
 ========================  =====================================================
 kind                      country 7.5, continent 8.0, region 7.5, admin1 7.0,
@@ -73,6 +74,7 @@ NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5
 SHARED_DIVISION, SHARED_DIVISION_MAX = 1.0, 3.0
 DATELINE_WEIGHT = 2.0
 SPECIFICITY = 0.5
+PASSES = 4  # at most; resolution stops as soon as a pass changes nothing
 # fmt: on
 
 _TOWNS = frozenset({"city", "capital"})
@@ -323,20 +325,33 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         place, _ = _best(cands, quals, fixed, t.country, coded[i])
         first.append(place)
 
-    # Pass 2: add what the other toponyms resolved to.
-    for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
-        ctx = Context(countries=Counter(fixed.countries), divisions=set(fixed.divisions),
-                      town_divisions=set(fixed.town_divisions), points=list(fixed.points),
-                      towns_in={k: list(v) for k, v in fixed.towns_in.items()},
-                      shared=votes - Counter({d: share[i] for d in hosts[i]}))
-        for j, other in enumerate(first):
-            if j != i and other is not None and other.id not in {p.id for p, _ in cands}:
-                weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
-                if dateline_key and name_key(toponyms[j].name) == dateline_key:
-                    weight *= DATELINE_WEIGHT  # the place the story is told from
-                _add_evidence(ctx, other, weight)
-        t.place, t.score = _best(cands, quals, ctx, t.country, coded[i])
-        if t.place is not None and math.isnan(t.place.lat):
+    # Later passes: add what the previous pass found for the other toponyms, so that
+    # a first reading overruled by the context ("Georgia" the country in an article
+    # on Atlanta) stops misleading the others.
+    chosen = first
+    results: list[tuple[Place | None, float]] = []
+    for _ in range(PASSES - 1):
+        results = []
+        for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
+            ctx = Context(countries=Counter(fixed.countries), divisions=set(fixed.divisions),
+                          town_divisions=set(fixed.town_divisions), points=list(fixed.points),
+                          towns_in={k: list(v) for k, v in fixed.towns_in.items()},
+                          shared=votes - Counter({d: share[i] for d in hosts[i]}))
+            own = {p.id for p, _ in cands}
+            for j, other in enumerate(chosen):
+                if j != i and other is not None and other.id not in own:
+                    weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
+                    if dateline_key and name_key(toponyms[j].name) == dateline_key:
+                        weight *= DATELINE_WEIGHT  # the place the story is told from
+                    _add_evidence(ctx, other, weight)
+            results.append(_best(cands, quals, ctx, t.country, coded[i]))
+        settled = [place for place, _ in results] == chosen
+        chosen = [place for place, _ in results]
+        if settled:
+            break
+    for t, (place, score) in zip(toponyms, results, strict=True):
+        t.place, t.score = place, score
+        if place is not None and math.isnan(place.lat):
             # A county the article's towns cannot place: its state's point is the best guess.
-            state = gazetteer.division(t.place.country, t.place.admin1)
-            t.place = replace(t.place, lat=state.lat, lon=state.lon) if state is not None else None
+            state = gazetteer.division(place.country, place.admin1)
+            t.place = replace(place, lat=state.lat, lon=state.lon) if state is not None else None
