@@ -225,6 +225,8 @@ def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
             return None
         return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "absolute")
     if ctx.anchor is None:
+        if not cal.valid_date(2000, mo, d):  # no such day in any year ("Feb. 30")
+            return None
         return Value("DATE", f"XXXX-{mo:02d}-{d:02d}", "unanchored")
     wd = _group(m, "wd")
     if wd:  # a weekday fixes the year: take the nearest year where the date falls on it
@@ -866,7 +868,9 @@ def _clock(m: re.Match[str], ctx: Context) -> Value | None:
     if m["hh4"]:  # "4 in the morning", "10 at night"
         hh = int(m["hh4"])
         part = _lower(m["dp4"] or m["dp5"])
-        if part in {"afternoon", "evening"} or (part == "night" and hh >= 6):
+        if part == "night" and hh == 12:
+            hh = 24  # midnight, written as in "midnight Friday"
+        elif part in {"afternoon", "evening"} or (part == "night" and hh >= 6):
             hh = hh % 12 + 12
         elif hh == 12:
             hh = 0
