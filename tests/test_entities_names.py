@@ -110,3 +110,23 @@ def test_entities_names_first_word_of_an_organisation_is_the_organisation(nlp: A
                     "to AirTran Airways on Tuesday.")
     org = named(ents, "AirTran Airways")
     assert org["type"] == "ORG" and "AirTran" in {m["text"] for m in org["mentions"]}
+
+
+def test_entities_names_title_case_dateline_is_a_place(nlp: Any) -> None:
+    # The model reads "San Jose - Cisco Systems" as one GPE.
+    ents = run(nlp, "San Jose - Cisco Systems has sued Apple over the iPhone name. Cisco said the name was its own.")
+    assert named(ents, "San Jose")["type"] == "GPE"
+    org = named(ents, "Cisco Systems")
+    assert org["type"] == "ORG" and "Cisco" in {m["text"] for m in org["mentions"]}
+
+
+def test_entities_names_unknown_title_case_opening_is_no_dateline(nlp: Any) -> None:
+    ents = run(nlp, "Boeing Company - the maker of the 787 - said it would hire.")
+    assert named(ents, "Boeing Company")["type"] == "ORG"
+
+
+def test_entities_names_end_at_a_spaced_dash(nlp: Any) -> None:
+    # The model reads "San Jose - Cisco" as one GPE.
+    ents = run(nlp, "The dispute is between Apple Inc. and a leader in network systems, based in San Jose - Cisco.")
+    assert named(ents, "San Jose")["type"] == "GPE"
+    assert not any(" - " in t for t in mention_texts(ents))

@@ -38,9 +38,10 @@ MALE_HONORIFICS = frozenset({"Mr", "Mr.", "Sir", "Lord"})
 DETERMINERS = frozenset({"the", "The", "THE"})
 # fmt: on
 
-# A dateline at the start of a paragraph: "SEOUL -", "WASHINGTON, Jan 5 (Reuters) -".
+# A dateline at the start of a paragraph: "SEOUL -", "WASHINGTON, Jan 5 (Reuters) -",
+# "San Jose -" (a place the gazetteer knows, unless the reader found the dateline).
 _DATELINE = re.compile(
-    r"(?m)^[ \t]*(?P<place>[A-Z][A-Z.'\-]*(?:[ ][A-Z][A-Z.'\-]*){0,3})"
+    r"(?m)^[ \t]*(?P<place>[A-Z][A-Za-z.'\-]*(?:[ ][A-Z][A-Za-z.'\-]*){0,3})"
     r"(?:,[ ][A-Za-z][A-Za-z .]{0,30}?)?(?:[ ]\([A-Za-z][\w .]*\))?[ ]?[-\u2013\u2014]+[ ]"
 )
 
@@ -118,7 +119,7 @@ def find_dateline(doc: Doc, kn: Knowledge) -> tuple[int, int, Known | None] | No
         if not place or len(place) < 3:
             continue
         known = _place(kn, place)
-        if known is None and doc._.tidings_dateline is None:
+        if known is None and (doc._.tidings_dateline is None or not place.isupper()):
             continue
         begin = body_start + m.start("place")
         return begin, begin + len(place), known
@@ -185,9 +186,12 @@ class MentionFinder:
                 return k
         return 0
 
-    def _model_name(self, doc: Doc, ent: Span) -> tuple[int, int, str] | None:
+    def _model_name(self, doc: Doc, ent: Span, dateline: tuple[int, int] | None) -> tuple[int, int, str] | None:
         """A name of the model, corrected: ``(start, end, label)``, or None when it is none.
 
+        * "Boeing Company - the maker", "based in San Jose - Cisco": a name ends
+          before a spaced dash (one after the dateline's place is left to the
+          dateline);
         * "Spokeswoman Sandy Angers" (typed anything): a title before a
           person's name is cut off and the name is a person;
         * "Douglas Aircraft" typed PERSON ends with an organisation's word: ORG;
@@ -197,6 +201,11 @@ class MentionFinder:
         """
         s, e = _strip(doc, ent.start, ent.end)
         label = ent.label_
+        if not (dateline and s < dateline[1] <= e):
+            for k in range(s + 1, e - 1):
+                if doc[k].text in _DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_:
+                    s, e = _strip(doc, s, k)
+                    break
         if e <= s:
             return None
         if label == "ORG":
@@ -284,7 +293,7 @@ class MentionFinder:
         model = {}
         for ent in doc.ents:
             if ent.label_ in NAME_TYPES:
-                found = self._model_name(doc, ent)
+                found = self._model_name(doc, ent, dl_tokens)
                 if found is not None:
                     model[found[:2]] = found[2]
         # Words of people the model named in full: such a word is no city ("Fritz Henderson").
@@ -329,6 +338,10 @@ class MentionFinder:
                 s = dl_tokens[1]
                 while s < e and (doc[s].is_punct or doc[s].is_space):
                     s += 1
+                # The type was the whole run's ("San Jose - Cisco Systems": GPE); the rest
+                # ending in an organisation's word is an organisation.
+                if e > s and label != "ORG" and self.kn.org_words.get(doc[e - 1].text):
+                    label = "ORG"
             if e <= s or not in_story(s, e):
                 continue
             if not free(s, e):
@@ -503,6 +516,7 @@ class MentionFinder:
         return found
 
 
+_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 _DESIGNATION = re.compile(r"[A-Z]{0,3}-?\d{2,4}(?:-?\d{1,4})?[A-Za-z]{0,2}s?")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|[ap]\.?m\.?", re.IGNORECASE)
 
