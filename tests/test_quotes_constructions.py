@@ -126,6 +126,17 @@ DIRECT = [
         id="marks-glued-to-words",
     ),
     pytest.param(
+        "“We will win the vote,” party chairman Tunde Okafor said Monday.",
+        [("direct", "We will win the vote,", "party chairman Tunde Okafor", "said")],
+        id="time-after-cue-is-no-speaker",
+    ),
+    pytest.param(
+        "''I admire the mechanics'' of the plan, Mr. Okafor said. ''The rest is weak.''",
+        [("direct", "I admire the mechanics", "Mr. Okafor", "said"),
+         ("direct", "The rest is weak.", "Mr. Okafor", "said")],
+        id="doubled-apostrophes-quote-opening-a-sentence",
+    ),
+    pytest.param(
         "“The vote was a disaster for the party,” the committee report said.",
         [("direct", "The vote was a disaster for the party,", "the committee report", "said")],
         id="cue-noun-before-cue-verb",

@@ -90,7 +90,7 @@ def _nominal_before(doc: Doc, lo: int, hi: int) -> Token | None:
 
 
 def _after_cue(
-    ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str
+    ix: DocIndex, q: Quoted, lexicon: CueLexicon, text: str, *, initial: bool = False
 ) -> tuple[Token, Token | None, int | None] | None:
     """Find a cue in the words just after a quotation's closing mark.
 
@@ -106,6 +106,8 @@ def _after_cue(
     stop = min(first + AFTER_WINDOW, len(doc))
     inside_end = text[q.start : q.end].rstrip()[-1:] or ""
     attaching = inside_end in _ATTACHING_END or text[q.close + 1 : q.close + 2] == ","
+    # “X” of the plan, Mr Y said.: a quote opening a sentence the cue governs.
+    runs_in = initial and inside_end not in _SENTENCE_END
     # A cue word the tagger did not read as a verb (“...,” Trump says, tagged a noun)
     # attributes the quote only when no verb cue follows (“...,” the report said).
     fallback: tuple[Token, Token | None, int | None] | None = None
@@ -131,7 +133,7 @@ def _after_cue(
             speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
         if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
             speaker = None
-        if speaker is not None and (attaching or i - first <= 6):
+        if speaker is not None and (attaching or i - first <= 6 or (runs_in and token.dep_ == "ROOT")):
             return token, speaker, None
         if attaching and lexical:
             return token, None, None
@@ -332,7 +334,7 @@ def find_direct(
     for q in quoted:
         pstart = ix.paras[q.paragraph][0]
         where, lead = _position(text, pstart, q)
-        found_after = _after_cue(ix, q, lexicon, text)
+        found_after = _after_cue(ix, q, lexicon, text, initial=where == "initial")
         content_start, content_end = q.start, q.end
         kind = "direct"
         found_before = None

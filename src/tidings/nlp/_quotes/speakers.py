@@ -30,6 +30,8 @@ ADDRESSEE_OBJECT = frozenset(
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "president", "prof"})
 MAX_SPEAKER_TOKENS = 14
+# "said Monday", "said last week": a time after the cue is no inverted subject.
+_WHEN = frozenset({"DATE", "TIME"})
 SPACED_DASHES = frozenset({"-", "–", "—", "―", "--"})
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep", "acomp"})
 
@@ -187,7 +189,7 @@ def subject_of(cue: Token, within: tuple[int, int] | None = None) -> Token | Non
     nxt = cue.nbor(1) if cue.i + 1 < len(cue.doc) else None
     if nxt is not None and cue.lemma_.lower() in ADDRESSEE_OBJECT:
         return None
-    if nxt is not None and nxt.pos_ in {"PROPN", "NOUN", "PRON", "DET", "ADJ"}:
+    if nxt is not None and nxt.pos_ in {"PROPN", "NOUN", "PRON", "DET", "ADJ"} and nxt.ent_type_ not in _WHEN:
         head = nxt
         while head.head is not head and head.head.i > cue.i and head.dep_ in {"compound", "det", "amod", "poss", "nmod"}:
             head = head.head
