@@ -129,6 +129,10 @@ def _after_cue(
         if not attaching and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
             break  # “... ongoing.” He said the FBI ...: the cue reports its own clause
         speaker = subject_of(token, within=(first, len(doc)))
+        if speaker is not None and speaker.i > token.i and any(
+            doc[k].text in _MARKS for k in range(token.i + 1, speaker.i)
+        ):
+            speaker = None  # said on Fox News's “Fox and Friends”: words in marks are no speaker
         if speaker is None or not (first <= speaker.i):
             speaker = _nominal_before(doc, first, i) if (lexical or attaching) else None
         if speaker is not None and (q.open <= speaker.idx < q.outer_end or speaker.i < first):
