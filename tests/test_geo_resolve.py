@@ -182,6 +182,11 @@ def test_geo_names_after_a_place_are_placed_there(gaz: Gazetteer, text: str, nam
         ("Eastern Illinois Area of Special Education", "Illinois"),
         ("Ludlow Town Hall", "Ludlow"),
         ("N.Va.", "Va."),
+        # Two places joined by a hyphen, or a party and a town.
+        ("Logan-Rogersville", "Logan"),
+        ("D-Iowa City", "Iowa City"),
+        ("Coca-Cola Company", None),
+        ("Jean-Pierre Raffarin", None),
         # A river or lake is not at the town it is named after; unknown openings stay unknown.
         ("Naugatuck River", None),
         ("Lake Ontario", None),

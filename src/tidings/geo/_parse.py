@@ -220,7 +220,8 @@ _NATURAL = frozenset({
 # A one-word name that is not well known opens a longer name only before one of these.
 _DIVISION_WORDS = frozenset({
     "county", "parish", "city", "town", "township", "village", "borough", "province", "state",
-    "district",
+    "district", "fire", "police", "sheriff", "sheriff's", "sheriff’s", "school", "schools", "high",
+    "library", "hall", "council", "courthouse", "community", "public",
 })
 # fmt: on
 # The longest opening of a name worth trying, in words.
@@ -262,6 +263,16 @@ def core_place_name(name: str, gazetteer: Gazetteer) -> str | None:
         prefix = _opening_place(form, gazetteer)
         if prefix is not None:
             return prefix
+    # Two places joined by a hyphen ("Logan-Rogersville", "Greenbrier-Pocahontas County")
+    # or a party and a town ("D-Iowa City"): the first part that is a place.
+    head, dash, rest = name.partition("-")
+    if dash and rest[:1].isupper():
+        second = rest if gazetteer.lookup(rest) else core_place_name(rest, gazetteer)
+        if second is not None and len(head) <= 2:
+            return second
+        first = head if gazetteer.lookup(head) else None
+        if first is not None and second is not None:
+            return first
     return None
 
 
@@ -277,7 +288,8 @@ def _opening_place(name: str, gazetteer: Gazetteer) -> str | None:
             continue
         if not any(primary for _, primary in gazetteer.lookup(prefix)):
             continue
-        if n == 1 and prefix not in well_known and words[1].lower() not in _DIVISION_WORDS:
+        if n == 1 and prefix not in well_known and words[1].lower() not in _DIVISION_WORDS \
+                and not words[1][:1].islower():
             continue
         return prefix
     return None
