@@ -160,6 +160,11 @@ INDIRECT = [
         id="said-in-a-statement",
     ),
     pytest.param(
+        "The ministry spokesman, who said the talks would resume next week, left early.",
+        [("indirect", "the talks would resume next week", "The ministry spokesman", "said")],
+        id="relative-clause-speaker",
+    ),
+    pytest.param(
         "According to the ministry, the talks will resume next week.",
         [("indirect", "the talks will resume next week", "the ministry", "According to")],
         id="according-to",

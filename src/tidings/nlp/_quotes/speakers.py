@@ -174,6 +174,8 @@ def subject_of(cue: Token, within: tuple[int, int] | None = None) -> Token | Non
             break
         for child in token.children:
             if child.dep_ in SUBJECTS and (within is None or within[0] <= child.i < within[1]):
+                if child.tag_ in {"WP", "WDT"} and token.dep_ == "relcl" and token.head.pos_ in {"NOUN", "PROPN"}:
+                    return token.head  # "Bernie Sanders, who said ...": the noun the clause hangs on
                 return child
         # "said and added", "..., saying", "began by saying", "seemed ready to riff,
         # telling ...": the subject is a head verb's.
@@ -271,6 +273,9 @@ def attribute(
     }
     if speaker is not None:
         lo, hi = bounds if bounds is not None else (0, len(doc))
+        rel = next((t for t in (cue, *cue.ancestors) if t.dep_ == "relcl" and t.head == speaker), None)
+        if rel is not None:
+            hi = min(hi, rel.left_edge.i)  # "Mr Kamin, who emphasized that ...": the name only
         s, e = phrase_span(speaker, lo=lo, hi=hi)
         eid, name, spans, is_person = resolver.resolve(speaker, (s, e), pronoun_fallback=True)
         words = doc[s:e]
