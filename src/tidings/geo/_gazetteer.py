@@ -376,7 +376,7 @@ class Gazetteer:
             # SQLite stores NaN as NULL: an unplaced county comes back as None.
             lat = math.nan if row[6] is None else row[6]
             lon = math.nan if row[7] is None else row[7]
-            place = Place(*row[:6], lat, lon, row[8])
+            place = Place(row[0], row[1], row[2], row[3], row[4], row[5], lat, lon, row[8])
             self._by_id[row[0]] = place
         return place
 

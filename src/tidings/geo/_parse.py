@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections import Counter
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
@@ -114,9 +114,9 @@ def _country_of(entity: dict[str, Any]) -> str | None:
     return country if isinstance(country, str) and _ISO3.match(country) else None
 
 
-def _evidence(entities: list[dict[str, Any]]) -> Counter[str]:
+def _evidence(entities: list[dict[str, Any]]) -> defaultdict[str, float]:
     """Country evidence from the entity layer: coded countries, demonyms, people's countries."""
-    evidence: Counter[str] = Counter()
+    evidence: defaultdict[str, float] = defaultdict(float)
     for e in entities:
         n = max(1, len(e.get("mentions") or ()))
         code = _code_of(e)
@@ -357,7 +357,7 @@ def _org_demonyms(entities: list[dict[str, Any]], toponyms: list[Toponym], label
                 labels.append("NORP")
 
 
-def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Counter[str]]:
+def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], defaultdict[str, float]]:
     """Toponyms from the tidings entities when the stage produced them, else from ``doc.ents``."""
     entities = doc._.tidings_entities if doc.has_extension("tidings_entities") else None
     toponyms: list[Toponym] = []
@@ -384,7 +384,7 @@ def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], Count
         _org_demonyms(entities, toponyms, labels, gaz)
         return toponyms, labels, _evidence(entities)
     groups: dict[tuple[str, str], Toponym] = {}
-    evidence: Counter[str] = Counter()
+    evidence: defaultdict[str, float] = defaultdict(float)
     for ent in doc.ents:
         if ent.label_ in PLACE_TYPES and "," in ent.text:
             # "Fargo, N.D." as one entity: each part is a place name of its own.

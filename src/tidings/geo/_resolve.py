@@ -54,8 +54,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from tidings.geo._gazetteer import Gazetteer, Place, haversine_km
@@ -115,16 +115,16 @@ class Toponym:
 class Context:
     """What the article says about where it is."""
 
-    countries: Counter[str] = field(default_factory=Counter)
+    countries: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     divisions: set[tuple[str, str]] = field(default_factory=set)
     town_divisions: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
     towns_in: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
-    shared: Counter[tuple[str, str]] = field(default_factory=Counter)
+    shared: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def country_bonus(self, country: str) -> float:
         total = sum(self.countries.values())
-        if not country or total <= 0 or self.countries[country] <= 0:
+        if not country or total <= 0 or self.countries.get(country, 0.0) <= 0:
             return 0.0
         return COUNTRY_PRESENT + COUNTRY_SHARE * self.countries[country] / total
 
@@ -189,7 +189,7 @@ def _context_score(place: Place, ctx: Context) -> float:
             score += DIVISION_NAMED
         elif key in ctx.town_divisions:
             score += DIVISION_TOWN
-        score += min(SHARED_DIVISION * ctx.shared[key], SHARED_DIVISION_MAX)
+        score += min(SHARED_DIVISION * ctx.shared.get(key, 0.0), SHARED_DIVISION_MAX)
     elif place.kind == "admin1" and (place.country, place.admin1) in ctx.town_divisions:
         score += DIVISION_TOWN  # a state that the article's towns lie in
     if place.kind in _TOWNS:
@@ -202,7 +202,7 @@ def _context_score(place: Place, ctx: Context) -> float:
     return score
 
 
-def _placed(place: Place, ctx: Context) -> Place | None:
+def _placed(place: Place, ctx: Context) -> Place:
     """Give a county the index could not place the middle of the article's towns in its state."""
     if not math.isnan(place.lat):
         return place
@@ -263,7 +263,7 @@ def _add_evidence(ctx: Context, place: Place, weight: float, *, with_point: bool
 
 
 def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
-            dateline: str | None = None, countries: Counter[str] | None = None) -> None:
+            dateline: str | None = None, countries: Mapping[str, float] | None = None) -> None:
     """Resolve each toponym to a place in place (``toponym.place``), by the article's context.
 
     Args:
@@ -274,17 +274,18 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         countries: country evidence from the entity layer (ISO alpha-3 → weight),
             e.g. coded country entities and demonyms.
     """
-    fixed = Context(countries=Counter(countries or {}))
+    fixed = Context(countries=defaultdict(float, countries or {}))
     dateline_key = ""
     if dateline:
         head, _, rest = dateline.partition(",")
-        quals = qualifier_of("," + rest, 0, gazetteer) if rest.strip() else []
-        for q in quals:
+        dateline_quals = qualifier_of("," + rest, 0, gazetteer) if rest.strip() else []
+        for q in dateline_quals:
             _add_evidence(fixed, q, DATELINE_WEIGHT)
         dateline_key = name_key(head)
         if not any(name_key(t.name) == dateline_key for t in toponyms):
             # A dateline the text does not repeat: resolve it on its own.
-            place, _ = _best(gazetteer.lookup(head.strip()), quals, Context(countries=Counter(fixed.countries)))
+            place, _ = _best(gazetteer.lookup(head.strip()), dateline_quals,
+                             Context(countries=defaultdict(float, fixed.countries)))
             if place is not None:
                 _add_evidence(fixed, place, DATELINE_WEIGHT)
 
@@ -300,10 +301,10 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         qualifiers.append(quals)
         country = gazetteer.country(t.code) if t.code else None
         coded.append(country)
-        cands = list(_prune(gazetteer.lookup(t.name), t, text))
-        if country is not None and all(p.id != country.id for p, _ in cands):
-            cands.append((country, True))
-        candidates.append(cands)
+        pruned = list(_prune(gazetteer.lookup(t.name), t, text))
+        if country is not None and all(p.id != country.id for p, _ in pruned):
+            pruned.append((country, True))
+        candidates.append(pruned)
         # A qualifier written in the text is evidence for every name; the entity
         # layer's reading of the name itself is not (it would vouch for itself).
         for q in quals:
@@ -314,7 +315,7 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
              for cands in candidates]
     # A name found in few states speaks for them more than "Springfield" does.
     share = [len(h) ** -SPECIFICITY if h else 0.0 for h in hosts]
-    votes: Counter[tuple[str, str]] = Counter()
+    votes: defaultdict[tuple[str, str], float] = defaultdict(float)
     for h, w in zip(hosts, share, strict=True):
         for d in h:
             votes[d] += w
@@ -333,10 +334,11 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
     for _ in range(PASSES - 1):
         results = []
         for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
-            ctx = Context(countries=Counter(fixed.countries), divisions=set(fixed.divisions),
+            ctx = Context(countries=defaultdict(float, fixed.countries), divisions=set(fixed.divisions),
                           town_divisions=set(fixed.town_divisions), points=list(fixed.points),
                           towns_in={k: list(v) for k, v in fixed.towns_in.items()},
-                          shared=votes - Counter({d: share[i] for d in hosts[i]}))
+                          shared={d: v - share[i] for d, v in votes.items() if d in hosts[i]} | {
+                              d: v for d, v in votes.items() if d not in hosts[i]})
             own = {p.id for p, _ in cands}
             for j, other in enumerate(chosen):
                 if j != i and other is not None and other.id not in own:
