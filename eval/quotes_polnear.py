@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ CLOSE_MARKS = "”\"»"
 STRIP = " \t\r\n\u00a0“”\"«»„‘’'.,;:!?—–-…"
 
 Spans = tuple[tuple[int, int], ...]
+# brat lines: a span's words may hold a line break, so a line is a record only by its id.
+_TEXT_BOUND = re.compile(r"T\d+\t")
+_EVENT = re.compile(r"E\d+\t")
 
 
 @dataclass
@@ -100,15 +104,13 @@ def read_ann(path: Path, text: str) -> list[GoldAttribution]:
     spans: dict[str, Spans] = {}
     events: list[dict[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("T"):
+        if _TEXT_BOUND.match(line):
             tid, info, _words = (line.split("\t") + ["", ""])[:3]
             _label, _, offsets = info.partition(" ")
-            pieces = []
-            for piece in offsets.split(";"):
-                s, e = piece.split()
-                pieces.append((int(s), int(e)))
-            spans[tid] = tuple(pieces)
-        elif line.startswith("E"):
+            pieces = [tuple(piece.split()) for piece in offsets.split(";")]
+            if pieces and all(len(p) == 2 and p[0].isdigit() and p[1].isdigit() for p in pieces):
+                spans[tid] = tuple((int(a), int(b)) for a, b in pieces)
+        elif _EVENT.match(line):
             _eid, args = line.split("\t")[:2]
             roles = dict(arg.split(":", 1) for arg in args.split())
             events.append(roles)
