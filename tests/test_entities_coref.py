@@ -66,6 +66,10 @@ def mention_texts(ent: dict[str, Any]) -> list[str]:
         ("The International Monetary Fund cut its growth forecast for Germany.",
          "International Monetary Fund", "its"),
         ("Brazil opened its first embassy in the region last year.", "Brazil", "its"),
+        ("Toyota recalled two million cars on Monday. They said the fault affected brakes.", "Toyota", "They"),
+        # "the president" alone
+        ("President Lula da Silva arrived in Brasilia on Monday. The president said the economy would grow.",
+         "Lula da Silva", "The president"),
         # an acronym defined in the text
         ("The Korea Institute for Defense Analyses (KIDA) published a report. KIDA said the risk had grown.",
          "Korea Institute for Defense Analyses", "KIDA"),
