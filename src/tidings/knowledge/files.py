@@ -194,10 +194,10 @@ def load_data_file(
         provenance = _check_provenance(doc.get("provenance") or {}, name)
         # YAML loses line numbers; count entries from the 'entries:' line as a guide.
         base = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("entries:")), 1)
-        for n, entry in enumerate(doc["entries"], start=1):
-            if not isinstance(entry, dict):
+        for n, item in enumerate(doc["entries"], start=1):
+            if not isinstance(item, dict):
                 raise LexiconError(f"[T212] entry {n} is not a mapping", path=name, line=base + n)
-            raw.append((int(entry.pop("_line", base + n)), entry))
+            raw.append((int(item.pop("_line", base + n)), item))
     elif suffix == "jsonl":
         lines = text.splitlines()
         provenance = {}

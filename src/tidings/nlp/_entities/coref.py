@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from tidings.nlp._entities.knowledge import Known
 from tidings.nlp._entities.mentions import DETERMINERS, Mention
@@ -133,7 +133,7 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
             word = words[0].lower()
             cands = []
             for d in person_drafts:
-                dw = [w.lower() for w in drafts[d].words]
+                dw = tuple(w.lower() for w in drafts[d].words)
                 if len(dw) < 2:
                     continue
                 parts = {p for w in dw for p in w.split("-")}
@@ -266,7 +266,7 @@ class Salience:
         return sorted(((s, e) for e, s in best.items()), reverse=True)
 
 
-def _head(doc: Doc, m: Mention) -> object:
+def _head(doc: Doc, m: Mention) -> Token:
     for tok in doc[m.start : m.end]:
         if not (m.start <= tok.head.i < m.end) or tok.head.i == tok.i:
             return tok

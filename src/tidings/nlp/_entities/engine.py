@@ -7,7 +7,6 @@ per Doc. See ``docs/entities.md`` for the behaviour and its limits.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from typing import Any
 
 from spacy.language import Language
@@ -44,7 +43,7 @@ _PLACE_PREPS = {"in": 3.0, "at": 3.0, "to": 2.0, "from": 1.5, "into": 2.0, "visi
 
 def _lower_matcher(nlp: Language, phrases: list[str]) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for phrase, doc in zip(phrases, nlp.tokenizer.pipe(phrases), strict=True):
+    for phrase, doc in zip(phrases, nlp.tokenizer.pipe(phrases), strict=True):  # type: ignore[union-attr]
         matcher.add(phrase, [doc])
     return matcher
 
@@ -401,7 +400,7 @@ def _context_country(doc: Doc, mentions: list[Mention], sent_of: list[int], tok:
     """
     sent = sent_of[tok] if tok < len(sent_of) else 0
     for back in range(3):
-        scores: Counter[str] = Counter()
+        scores: dict[str, float] = {}
         for m in mentions:
             if m.kind != "name" or m.known is None or m.type not in {"GPE", "NORP"}:
                 continue
@@ -414,9 +413,9 @@ def _context_country(doc: Doc, mentions: list[Mention], sent_of: list[int], tok:
             weight = _PLACE_PREPS.get(prev, 1.0)
             if m.known.key.startswith("place:"):
                 weight += 0.5
-            scores[country] += weight
+            scores[country] = scores.get(country, 0.0) + weight
         if scores:
-            return scores.most_common(1)[0][0]
+            return max(scores, key=lambda c: scores[c])
         if sent - back <= 0:
             break
     return dateline_country
@@ -425,7 +424,7 @@ def _context_country(doc: Doc, mentions: list[Mention], sent_of: list[int], tok:
 def _geocode(entities: list[dict[str, Any]], doc: Doc) -> None:
     """Let the geocoder fill ``geo`` (and a missing ``country``) of places, when it is installed."""
     try:
-        from tidings.geo import geocode_entities  # type: ignore[attr-defined]
+        from tidings.geo import geocode_entities
     except ImportError:
         return
     geocode_entities(entities, text=doc.text, dateline=doc._.tidings_dateline)
