@@ -20,6 +20,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -73,8 +74,9 @@ GLUED_MARK_INFIXES = (r'(?<=[^\W\d_])[,.!?:](?=[“”"][^\W\d_])', r'(?<=[,.!?:
 
 
 def _split_glued_marks(nlp: Language) -> None:
-    infixes = list(nlp.Defaults.infixes or ()) + list(GLUED_MARK_INFIXES)
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    if isinstance(nlp.tokenizer, Tokenizer):
+        infixes = list(nlp.Defaults.infixes or ()) + list(GLUED_MARK_INFIXES)
+        nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def masked_text(article: Article) -> str:

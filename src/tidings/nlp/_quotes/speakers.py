@@ -116,9 +116,7 @@ class SpeakerResolver:
             name, etype = self.names.get(eid, (mention.text, mention.label_))
             spans = own + tuple(self.entity_spans.get(eid, ()))
             is_person = etype == "PERSON" or head.lower_ in PERSON_PRONOUNS
-            if head.lower_ in PRONOUNS or not name:
-                name = name or None
-            return eid, name, spans, is_person
+            return eid, name or None, spans, is_person
         lower = head.lower_
         if lower in PRONOUNS:
             prev = self.person_before(head.idx)
