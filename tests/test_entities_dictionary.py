@@ -138,7 +138,7 @@ def test_entities_dictionary_unknown_data_file_key() -> None:
     import spacy
 
     nlp = spacy.blank("en")
-    with pytest.raises(ConfigError, match="T401"):
+    with pytest.raises(ConfigError, match="T410"):
         nlp.add_pipe("tidings_entities", config={"data_files": {"planets": "x.tsv"}})
 
 
@@ -168,7 +168,7 @@ def test_entities_dictionary_env_names_files(tmp_path: Path, monkeypatch: pytest
     assert actors_from_env() == ["a.yaml", "b.txt"]
     assert data_files_from_env() == {"titles": titles}
     monkeypatch.setenv("TIDINGS_ENTITY_DATA", str(tmp_path / "missing"))
-    with pytest.raises(ConfigError, match="T402"):
+    with pytest.raises(ConfigError, match="T411"):
         data_files_from_env()
 
 

@@ -129,7 +129,7 @@ def test_petrarch_agents(tmp_path: Path, name: str, forms: tuple, sector: str, p
 def test_petrarch_agent_without_tilde_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "agents.txt"
     path.write_text("PRESIDENT [GOV]\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="T229"):
+    with pytest.raises(LexiconError, match="T258"):
         load_petrarch_agents(path)
 
 

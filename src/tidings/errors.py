@@ -14,6 +14,12 @@ The hierarchy::
 Every message states what failed, the value, what was expected and how to fix
 it, and starts with a stable code such as ``[T101]`` so it can be searched.
 The CLI turns a ``TidingsError`` into one line on stderr and exit status 1.
+
+Codes by range: ``T1xx`` reading inputs; ``T2xx`` data files (``T201``-``T215``
+the shared loader, ``T240``-``T249`` actor dictionaries, ``T250``-``T269``
+PETRARCH dictionaries); ``T3xx`` the pipeline; ``T4xx`` component settings, ten
+per component (``T400`` quotes, ``T410`` entities, ``T420`` events, ``T430``
+times); ``T5xx`` the store; ``T8xx`` batch runs. A code keeps one meaning.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ _ROLE_KEYS = ("title", "org", "country", "sector", "code", "start", "end")
 def _role_from_mapping(raw: dict[str, Any], *, path: str, line: int, n: int) -> RoleEntry:
     unknown = [k for k in raw if k not in _ROLE_KEYS]
     if unknown:
-        raise LexiconError(f"[T216] unknown role key(s) {unknown}; expected some of {list(_ROLE_KEYS)}",
+        raise LexiconError(f"[T240] unknown role key(s) {unknown}; expected some of {list(_ROLE_KEYS)}",
                            path=path, line=line, field=f"roles[{n}].{unknown[0]}")
     values = {k: (str(raw[k]).strip() if raw.get(k) not in (None, "") else None) for k in _ROLE_KEYS}
     if values["country"] and _country(values["country"]):
@@ -96,7 +96,7 @@ def _role_from_mapping(raw: dict[str, Any], *, path: str, line: int, n: int) -> 
             raise LexiconError(f"[T205] expected an ISO date YYYY-MM-DD; got {values[key]!r}",
                                path=path, line=line, field=f"roles[{n}].{key}")
     if values["start"] and values["end"] and values["end"][:10] < values["start"][:10]:
-        raise LexiconError(f"[T217] the role ends ({values['end']}) before it starts ({values['start']})",
+        raise LexiconError(f"[T241] the role ends ({values['end']}) before it starts ({values['start']})",
                            path=path, line=line, field=f"roles[{n}].end")
     return RoleEntry(**values)
 
@@ -138,7 +138,7 @@ def load_actor_dictionary(path: str | Path) -> list[ActorEntry]:
                      for n, r in enumerate(entry.get("roles") or [])]
         if name in actors:
             if not tabular:
-                raise LexiconError(f"[T218] the actor {name!r} is defined twice (first on line "
+                raise LexiconError(f"[T242] the actor {name!r} is defined twice (first on line "
                                    f"{actors[name]['line']})", path=data.path, line=line, field="name")
             actors[name]["roles"].extend(roles)
             continue

@@ -107,10 +107,10 @@ def _date(value: str, *, path: str, line: int) -> str:
         m, d = value[2:4], value[4:]
     else:
         raise LexiconError(
-            f"[T221] bad date {value!r}; expected YYMMDD or YYYYMMDD", path=path, line=line, field="date"
+            f"[T250] bad date {value!r}; expected YYMMDD or YYYYMMDD", path=path, line=line, field="date"
         )
     if not (1 <= int(m) <= 12 and 1 <= int(d) <= 31):
-        raise LexiconError(f"[T221] bad date {value!r}: month or day out of range", path=path, line=line,
+        raise LexiconError(f"[T250] bad date {value!r}: month or day out of range", path=path, line=line,
                            field="date")
     return f"{y}-{m}-{d}"
 
@@ -131,12 +131,12 @@ def _parse_code(body: str, *, path: str, line: int) -> tuple[str | None, str | N
     """Parse the inside of ``[...]``: return (code, start, end) with ISO dates."""
     body = body.strip()
     if not body:
-        raise LexiconError("[T222] empty code in brackets; write [CODE] or [CODE >YYMMDD]", path=path,
+        raise LexiconError("[T251] empty code in brackets; write [CODE] or [CODE >YYMMDD]", path=path,
                            line=line, field="code")
     m = re.match(r"^(\S+?)\s*(?:([<>])\s*(\d+)|(\d+)\s*-\s*(\d+))?\s*$", body)
     if m is None or (m.group(1).isdigit() and len(m.group(1)) >= 6):
         raise LexiconError(
-            f"[T223] cannot read the code {body!r}; expected CODE, CODE <YYMMDD, CODE >YYMMDD "
+            f"[T252] cannot read the code {body!r}; expected CODE, CODE <YYMMDD, CODE >YYMMDD "
             "or CODE YYYYMMDD-YYYYMMDD",
             path=path, line=line, field="code",
         )
@@ -232,7 +232,7 @@ def load_petrarch_actors(path: str | Path) -> list[ActorEntry]:
         if not line.strip():
             continue
         if "[" in line and "]" not in line:
-            raise LexiconError("[T224] '[' without a closing ']'", path=name, line=lineno, field="code")
+            raise LexiconError("[T253] '[' without a closing ']'", path=name, line=lineno, field="code")
         codes = [_parse_code(b, path=name, line=lineno) for b in _BRACKET.findall(line)]
         expanded: list[tuple[str | None, str | None, str | None]] = []
         for c, s, e in codes:
@@ -244,27 +244,27 @@ def load_petrarch_actors(path: str | Path) -> list[ActorEntry]:
         indented = line[:1] in {" ", "\t"}
         if words.startswith("+"):
             if current is None:
-                raise LexiconError("[T225] a '+' synonym before any actor", path=name, line=lineno,
+                raise LexiconError("[T254] a '+' synonym before any actor", path=name, line=lineno,
                                    field="name")
             form = _name(words[1:])
             if not form:
-                raise LexiconError("[T226] an empty synonym", path=name, line=lineno, field="name")
+                raise LexiconError("[T255] an empty synonym", path=name, line=lineno, field="name")
             current["forms"].append(form)  # type: ignore[attr-defined]
             current["codes"].extend(expanded)  # type: ignore[attr-defined]
         elif indented and not words:
             if current is None:
-                raise LexiconError("[T227] a code line before any actor", path=name, line=lineno,
+                raise LexiconError("[T256] a code line before any actor", path=name, line=lineno,
                                    field="code")
             current["codes"].extend(expanded)  # type: ignore[attr-defined]
         else:
             if indented and current is not None and not expanded:
                 # An indented word line without codes continues nothing we know.
-                raise LexiconError(f"[T228] unexpected indented text {words!r}", path=name, line=lineno,
+                raise LexiconError(f"[T257] unexpected indented text {words!r}", path=name, line=lineno,
                                    field="name")
             close()
             form = _name(words)
             if not form:
-                raise LexiconError("[T226] an actor line without a name", path=name, line=lineno,
+                raise LexiconError("[T255] an actor line without a name", path=name, line=lineno,
                                    field="name")
             current = {"forms": [form], "codes": list(expanded), "line": lineno}
     close()
@@ -343,7 +343,7 @@ def load_petrarch_agents(path: str | Path) -> list[AgentEntry]:
             continue
         codes = _BRACKET.findall(body)
         if len(codes) != 1:
-            raise LexiconError(f"[T229] expected one [~CODE] or [CODE~] on the line, got {len(codes)}",
+            raise LexiconError(f"[T258] expected one [~CODE] or [CODE~] on the line, got {len(codes)}",
                                path=name, line=lineno, field="code")
         raw_code = codes[0].strip().replace(" ", "")
         if raw_code.startswith("~"):
@@ -351,23 +351,23 @@ def load_petrarch_agents(path: str | Path) -> list[AgentEntry]:
         elif raw_code.endswith("~"):
             position, sector = "prefix", raw_code[:-1]
         else:
-            raise LexiconError(f"[T229] agent code {raw_code!r} lacks '~' (write [~GOV] or [NGO~])",
+            raise LexiconError(f"[T258] agent code {raw_code!r} lacks '~' (write [~GOV] or [NGO~])",
                                path=name, line=lineno, field="code")
         if not sector.isalnum():
-            raise LexiconError(f"[T229] bad agent code {raw_code!r}", path=name, line=lineno, field="code")
+            raise LexiconError(f"[T258] bad agent code {raw_code!r}", path=name, line=lineno, field="code")
         rest = _BRACKET.sub(" ", body)
         plural_m = re.search(r"\{([^}]*)\}", rest)
         explicit = plural_m.group(1).strip() if plural_m else None
         word = re.sub(r"\{[^}]*\}", " ", rest).strip()
         if not word:
-            raise LexiconError("[T226] an agent line without a word", path=name, line=lineno, field="name")
+            raise LexiconError("[T255] an agent line without a word", path=name, line=lineno, field="name")
         variants = [word]
         for key, values in subs.items():
             if key in word:
                 variants = [v.replace(key, val) for v in variants for val in values]
         unknown = re.search(r"![A-Z0-9_]+!", " ".join(variants))
         if unknown:
-            raise LexiconError(f"[T230] unknown substitution set {unknown.group(0)}", path=name, line=lineno,
+            raise LexiconError(f"[T259] unknown substitution set {unknown.group(0)}", path=name, line=lineno,
                                field="name")
         for variant in variants:
             forms = [_name(variant)]
@@ -430,7 +430,7 @@ def load_petrarch_verbs(path: str | Path) -> list[VerbEntry]:
         if body.startswith("---"):
             m = _VERB_HEADER.match(body)
             if m is None:
-                raise LexiconError("[T235] a verb block header must read '--- VERB [code] ---'", path=name,
+                raise LexiconError("[T260] a verb block header must read '--- VERB [code] ---'", path=name,
                                    line=lineno, field="header")
             default = clean(m.group(2))
             verbs = []

@@ -50,7 +50,7 @@ def data_files_from_env() -> dict[str, str]:
         return {}
     base = Path(folder)
     if not base.is_dir():
-        raise ConfigError(f"[T402] the entity data directory {folder!r} (${DATA_ENV}) does not exist")
+        raise ConfigError(f"[T411] the entity data directory {folder!r} (${DATA_ENV}) does not exist")
     out = {}
     for key, shipped in DEFAULT_FILES.items():
         candidate = base / shipped.rsplit("/", 1)[-1]
@@ -78,7 +78,7 @@ class EntityStage:
                  geocode: bool = True) -> None:
         unknown = sorted(set(data_files or {}) - set(DEFAULT_FILES))
         if unknown:
-            raise ConfigError(f"[T401] unknown data file key(s) {unknown} for tidings_entities; "
+            raise ConfigError(f"[T410] unknown data file key(s) {unknown} for tidings_entities; "
                               f"expected some of {sorted(DEFAULT_FILES)}")
         self.name = name
         actors = load_actor_dictionaries(actor_dictionaries)
