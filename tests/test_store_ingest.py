@@ -11,27 +11,59 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tidings.errors import StoreError
-from tidings.store import Store
+from tidings.store import EventFilter, Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
 pytest_plugins = ["storekit"]
 
 
 def test_store_migrations_recorded(store):
-    assert store.migrations() == ["0001_initial", "0002_fulltext"]
+    assert store.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words"]
+
+
+def _older_store(store_url: str, upto: str) -> Store:
+    """A store at migration ``upto``; the word index table exists only so the writer can run."""
+    from tidings.store import _migrations
+    from tidings.store import _schema as s
+
+    old = Store(store_url, migrate=False)
+    assert _migrations.migrate(old.engine, upto=upto)[-1] == upto
+    s.metadata.create_all(old.engine, tables=[s.entity_words])
+    return old
+
+
+def _forget_word_index(old: Store) -> None:
+    """Drop the word index, as a store written before it existed has none."""
+    from sqlalchemy import text
+
+    with old.engine.begin() as conn:
+        conn.execute(text("DROP TABLE entity_words"))
+    old.close()
 
 
 def test_store_migrations_upgrade_in_place(store_url, record):
-    from tidings.store import _migrations
-
-    old = Store(store_url, migrate=False)
-    assert _migrations.migrate(old.engine, upto="0001_initial") == ["0001_initial"]
+    old = _older_store(store_url, "0001_initial")
     old.add(record("visit_a"))
-    old.close()
+    _forget_word_index(old)
     upgraded = Store(store_url)
-    assert upgraded.migrations() == ["0001_initial", "0002_fulltext"]
+    assert upgraded.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words"]
     # The article stored before the upgrade is found by the new full-text index.
     assert [a["headline"] for a in upgraded.search("Seoul").items] == [record("visit_a")["headline"]]
+    upgraded.close()
+
+
+def test_store_migration_backfills_word_index(store_url, record):
+    old = _older_store(store_url, "0002_fulltext")
+    old.add(record("visit_a"))
+    old.add(record("visit_b"))
+    expected = {ref: old.events(EventFilter(entity=ref)).items for ref in ("Stoltenberg", "Kishida", "Park")}
+    _forget_word_index(old)
+    upgraded = Store(store_url)
+    assert upgraded.migrations()[-1] == "0003_name_words"
+    # Partial names are found through the backfilled index exactly as before the upgrade.
+    for ref, items in expected.items():
+        assert items, ref
+        assert upgraded.events(EventFilter(entity=ref)).items == items
     upgraded.close()
 
 

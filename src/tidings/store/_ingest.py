@@ -148,6 +148,7 @@ def _write_entities(conn: Connection, art: _Article) -> None:
             })
     _insert(conn, s.entities, ent_rows, art.id)
     _insert(conn, s.mentions, mention_rows, art.id)
+    _resolve.index_names(conn, [(row["global_id"], row["name_norm"]) for row in ent_rows])
 
 
 def _insert(conn: Connection, table: Any, rows: list[dict[str, Any]], where: str) -> None:
@@ -294,9 +295,23 @@ def _write_article(conn: Connection, art: _Article) -> None:
     _insert(conn, s.sections, sections, art.id)
 
 
-def delete_article(conn: Connection, article_id: str) -> None:
-    """Remove an article and everything read from it; empty clusters go too."""
-    ev = s.events
+def delete_article(conn: Connection, article_id: str, *, prune: bool = True) -> set[tuple[int, str]]:
+    """Remove an article and everything read from it; empty clusters go too.
+
+    With ``prune``, the names only this article gave an entity leave the word
+    index, and global entities nothing refers to any more are deleted.
+
+    Returns:
+        The (global id, normalised name) pairs of the article's entities, for
+        :func:`prune_entities` when the caller prunes later.
+    """
+    ev, e = s.events, s.entities
+    named = {(int(gid), str(name)) for gid, name in conn.execute(
+        select(e.c.global_id, e.c.name_norm).where(e.c.article_id == article_id)).all()}
+    for table, col in ((s.events, s.events.c.place_global_id), (s.events, s.events.c.source_global_id),
+                       (s.quotes, s.quotes.c.speaker_global_id)):
+        named |= {(int(gid), "") for gid in conn.execute(
+            select(col).where(table.c.article_id == article_id, col.is_not(None))).scalars()}
     clusters = set(conn.execute(
         select(ev.c.cluster_id).where(ev.c.article_id == article_id, ev.c.cluster_id.is_not(None))
     ).scalars())
@@ -306,6 +321,18 @@ def delete_article(conn: Connection, article_id: str) -> None:
         conn.execute(delete(table).where(table.c.article_id == article_id))
     conn.execute(delete(s.articles).where(s.articles.c.id == article_id))
     _cluster.refresh(conn, clusters)
+    if prune:
+        prune_entities(conn, named)
+    return named
+
+
+def prune_entities(conn: Connection, named: Iterable[tuple[int, str]]) -> None:
+    """After articles went: unindex names no article gives any more, delete unreferenced entities."""
+    named = set(named)
+    _resolve.unindex_unused(conn, [(gid, name) for gid, name in named if name])
+    dropped = _resolve.drop_orphans(conn, {gid for gid, _ in named})
+    if dropped:
+        logger.info("deleted %d entities no stored article names any more", len(dropped))
 
 
 def write_record(conn: Connection, record: Mapping[str, Any]) -> str:
@@ -322,10 +349,13 @@ def write_record(conn: Connection, record: Mapping[str, Any]) -> str:
         return "unchanged"
     status = "added"
     url = _str(record.get("url"))
+    # Entities of a replaced reading are pruned after the new one is written,
+    # so an entity the new reading names again keeps its id.
+    named: set[tuple[int, str]] = set()
     if url:
         for old in conn.execute(select(a.c.id).where(a.c.url == url)).scalars().all():
             logger.info("article %s replaces %s (same URL %s)", art.id, old, url)
-            delete_article(conn, old)
+            named |= delete_article(conn, old, prune=False)
             status = "replaced"
     _write_article(conn, art)
     _write_entities(conn, art)
@@ -333,6 +363,8 @@ def write_record(conn: Connection, record: Mapping[str, Any]) -> str:
     _write_quotes(conn, art)
     for event_id in _write_events(conn, art):
         _cluster.assign(conn, event_id)
+    if named:
+        prune_entities(conn, named)
     return status
 
 

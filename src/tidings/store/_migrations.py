@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 from tidings.errors import StoreError
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
+from tidings.store._resolve import name_words
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +81,43 @@ def _fulltext(conn: Connection) -> None:
         raise StoreError(f"[T503] full-text search is not available on {conn.dialect.name!r}")
 
 
+def _name_words(conn: Connection) -> None:
+    """The word index of entity names (backfilled), and indexes for the explorer's filters."""
+    s.metadata.create_all(conn, tables=[s.entity_words])
+    w = s.entity_words
+    seen: set[tuple[int, str]] = set()
+    batch: list[dict[str, object]] = []
+
+    def put(gid: int, name: str) -> None:
+        if (gid, name) in seen:
+            return
+        seen.add((gid, name))
+        batch.extend({"global_id": gid, "name": name, "word": word} for word in name_words(name))
+        if len(batch) >= 5000:
+            conn.execute(w.insert(), batch)
+            batch.clear()
+
+    g, e = s.global_entities, s.entities
+    for gid, name in conn.execute(select(g.c.id, g.c.name_norm)).tuples().all():
+        put(int(gid), str(name))
+    for gid, name in conn.execute(select(e.c.global_id, e.c.name_norm).distinct()).tuples().all():
+        put(int(gid), str(name))
+    if batch:
+        conn.execute(w.insert(), batch)
+    for sql in (
+        # "The names of entity X" and "is this still a name of X": one index range.
+        "CREATE INDEX IF NOT EXISTS ix_entities_global_name ON entities (global_id, name_norm)",
+        # The events explorer's country filter, in date order, and its source filter.
+        "CREATE INDEX IF NOT EXISTS ix_events_country_date ON events (country, date, id)",
+        "CREATE INDEX IF NOT EXISTS ix_articles_publisher ON articles (publisher)",
+    ):
+        conn.execute(text(sql))
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
+    ("0003_name_words", _name_words),
 )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from tidings.errors import StoreError
 from tidings.store import _schema as s
 from tidings.store._ingest import date_of
-from tidings.store._resolve import normalise_name
+from tidings.store._resolve import name_words, normalise_name
 
 MAX_LIMIT = 1000
 # Ids are 32-bit on every backend (PostgreSQL INTEGER).
@@ -137,14 +137,25 @@ def entity_ids(conn: Connection, ref: str) -> list[int]:
     exact |= set(conn.execute(select(e.c.global_id).where(e.c.name_norm == norm)).scalars())
     if exact:
         return sorted(int(x) for x in exact)
+    words = norm.split(" ")
+    indexed = name_words(norm)
+    if indexed and len(indexed) == len(set(words)):
+        # The word index: the entities with the longest of the words in one of
+        # their names, kept when the name holds all the words in order.
+        w = s.entity_words
+        probe = max(indexed, key=lambda word: (len(word), word))
+        padded = f" {norm} "
+        rows = conn.execute(select(w.c.global_id, w.c.name).where(w.c.word == probe)).tuples()
+        return sorted({int(gid) for gid, name in rows if padded in f" {name} "})
+    # A word too long for the index: look through the names.
     esc = norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    def words(col: Any) -> Any:
+    def contains(col: Any) -> Any:
         return or_(col.like(f"{esc} %", escape="\\"), col.like(f"% {esc}", escape="\\"),
                    col.like(f"% {esc} %", escape="\\"))
 
-    found = set(conn.execute(select(g.c.id).where(words(g.c.name_norm))).scalars())
-    found |= set(conn.execute(select(e.c.global_id).where(words(e.c.name_norm))).scalars())
+    found = set(conn.execute(select(g.c.id).where(contains(g.c.name_norm))).scalars())
+    found |= set(conn.execute(select(e.c.global_id).where(contains(e.c.name_norm))).scalars())
     return sorted(int(x) for x in found)
 
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from tidings.errors import StoreError
 from tidings.store import _schema as s
@@ -46,6 +47,11 @@ _HONORIFICS = frozenset({
 _CODE_TYPES = {"GPE": "place", "LOC": "place"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+
+# Names and words longer than these are not put in the word index (a btree
+# entry has a size limit on PostgreSQL); exact lookups still find them.
+MAX_INDEXED_NAME = 400
+MAX_INDEXED_WORD = 100
 
 
 def normalise_name(name: str) -> str:
@@ -91,6 +97,65 @@ class LocalEntity:
         return out
 
 
+def name_words(norm: str) -> list[str]:
+    """The words of a normalised name as the word index keeps them."""
+    if len(norm) > MAX_INDEXED_NAME:
+        return []
+    return sorted({w for w in norm.split(" ") if w and len(w) <= MAX_INDEXED_WORD})
+
+
+def index_names(conn: Connection, pairs: Iterable[tuple[int, str]]) -> None:
+    """Put the words of names (global id, normalised name) in the word index, once each."""
+    rows = {(gid, name, word) for gid, name in pairs for word in name_words(name)}
+    if not rows:
+        return
+    w = s.entity_words
+    known = set(conn.execute(
+        select(w.c.global_id, w.c.name, w.c.word).where(
+            w.c.global_id.in_(sorted({r[0] for r in rows})), w.c.name.in_(sorted({r[1] for r in rows})))
+    ).tuples())
+    todo = [{"global_id": gid, "name": name, "word": word} for gid, name, word in sorted(rows - known)]
+    if todo:
+        conn.execute(insert(w), todo)
+
+
+def unindex_unused(conn: Connection, pairs: Iterable[tuple[int, str]]) -> None:
+    """Drop the words of names an entity no longer bears (no article names it so)."""
+    g, e, w = s.global_entities, s.entities, s.entity_words
+    for gid, name in sorted(set(pairs)):
+        own = conn.execute(select(g.c.id).where(g.c.id == gid, g.c.name_norm == name)).first()
+        used = own is not None or conn.execute(
+            select(e.c.article_id).where(e.c.global_id == gid, e.c.name_norm == name).limit(1)
+        ).first() is not None
+        if not used:
+            conn.execute(delete(w).where(w.c.global_id == gid, w.c.name == name))
+
+
+def drop_orphans(conn: Connection, gids: Iterable[int]) -> list[int]:
+    """Delete global entities nothing refers to any more (their articles were replaced or deleted).
+
+    Returns:
+        The ids deleted.
+    """
+    g, ev = s.global_entities, s.events
+    refs = (
+        (s.entities, s.entities.c.global_id), (s.event_actors, s.event_actors.c.global_id),
+        (s.quotes, s.quotes.c.speaker_global_id), (s.event_clusters, s.event_clusters.c.place_global_id),
+    )
+    dropped = []
+    for gid in sorted(set(gids)):
+        if any(conn.execute(select(col).where(col == gid).limit(1)).first() is not None for _, col in refs):
+            continue
+        if conn.execute(select(ev.c.id).where(or_(ev.c.place_global_id == gid,
+                                                  ev.c.source_global_id == gid)).limit(1)).first():
+            continue
+        conn.execute(delete(s.entity_words).where(s.entity_words.c.global_id == gid))
+        conn.execute(delete(s.entity_keys).where(s.entity_keys.c.global_id == gid))
+        conn.execute(delete(g).where(g.c.id == gid))
+        dropped.append(gid)
+    return dropped
+
+
 def _new_global(conn: Connection, ent: LocalEntity) -> int:
     result = conn.execute(
         insert(s.global_entities).values(
@@ -101,6 +166,7 @@ def _new_global(conn: Connection, ent: LocalEntity) -> int:
     gid = result.inserted_primary_key[0] if result.inserted_primary_key else None
     if gid is None:  # pragma: no cover - both dialects return the key
         raise StoreError("[T510] the store did not return the id of a new global entity")
+    index_names(conn, [(int(gid), ent.norm)])
     return int(gid)
 
 
@@ -111,15 +177,26 @@ def _add_keys(conn: Connection, gid: int, keys: list[str]) -> None:
         conn.execute(insert(s.entity_keys), rows)
 
 
+def _with_surname(conn: Connection, etype: str, surname: str) -> list[int]:
+    """Global entities of a type whose own name is a full name ending with ``surname``.
+
+    Driven by the word index (the entities with that word in a name), so the
+    cost does not grow with the number of entities stored.
+    """
+    g, w = s.global_entities, s.entity_words
+    ending = g.c.name_norm.like("% " + _escape_like(surname), escape="\\")
+    if surname in name_words(surname):
+        stmt = (select(g.c.id).distinct().join(w, w.c.global_id == g.c.id)
+                .where(w.c.word == surname, g.c.type == etype, ending))
+    else:  # a word too long for the index
+        stmt = select(g.c.id).where(g.c.type == etype, ending)
+    return sorted(int(x) for x in conn.execute(stmt).scalars())
+
+
 def _surname_match(conn: Connection, ent: LocalEntity) -> int | None:
     """The one stored full-name person whose last name is ``ent``'s single word."""
-    g = s.global_entities
-    rows = conn.execute(
-        select(g.c.id).where(
-            g.c.type == ent.type, g.c.name_norm.like("% " + _escape_like(ent.norm), escape="\\")
-        )
-    ).scalars().all()
-    return int(rows[0]) if len(rows) == 1 else None
+    rows = _with_surname(conn, ent.type, ent.norm)
+    return rows[0] if len(rows) == 1 else None
 
 
 def _escape_like(value: str) -> str:
@@ -130,13 +207,7 @@ def _fold_surnames(conn: Connection, gid: int, ent: LocalEntity) -> None:
     """Fold stored surname-only people into a new full name that alone carries it."""
     surname = ent.norm.rsplit(" ", 1)[-1]
     g = s.global_entities
-    others = conn.execute(
-        select(g.c.id).where(
-            g.c.type == ent.type, g.c.id != gid,
-            g.c.name_norm.like("% " + _escape_like(surname), escape="\\"),
-        )
-    ).scalars().all()
-    if others:
+    if [other for other in _with_surname(conn, ent.type, surname) if other != gid]:
         return
     singles = conn.execute(
         select(g.c.id).where(g.c.type == ent.type, g.c.name_norm == surname, g.c.id != gid)
@@ -206,6 +277,10 @@ def merge(conn: Connection, into: int, other: int) -> None:
         )
     )
     conn.execute(update(ea).where(ea.c.global_id == other).values(global_id=into))
+    w = s.entity_words
+    names = set(conn.execute(select(w.c.name).where(w.c.global_id == other)).scalars())
+    conn.execute(delete(w).where(w.c.global_id == other))
+    index_names(conn, [(into, name) for name in names])
     conn.execute(delete(g).where(g.c.id == other))
 
 
@@ -252,6 +327,9 @@ def split(
         conn.execute(update(e).where(e.c.article_id == art, e.c.local_id == loc).values(global_id=new))
         conn.execute(update(s.mentions).where(s.mentions.c.article_id == art,
                                               s.mentions.c.local_id == loc).values(global_id=new))
+    moved = {normalise_name(r.name) or r.name.casefold() for r in locals_}
+    index_names(conn, [(new, n) for n in moved])
+    unindex_unused(conn, [(gid, n) for n in moved])
     # The name keys of the moved variant now lead to the new entity.
     if name is not None:
         key = f"name:{first.type}:{normalise_name(name)}"

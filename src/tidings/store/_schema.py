@@ -202,3 +202,16 @@ event_actors = Table(
 )
 
 ARTICLE_TABLES = (sections, mentions, entities, times, quotes, event_actors, events)
+
+# The words of every name of a global entity (its own and its per-article
+# variants), so that a partial name ("Stoltenberg") finds "Jens Stoltenberg" by
+# one index range instead of a scan of every name. Kept in step on ingest,
+# merge, split and delete; added by migration 0003, which backfills it.
+entity_words = Table(
+    "entity_words",
+    metadata,
+    Column("global_id", Integer, ForeignKey("global_entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("word", Text, primary_key=True),
+    Index("ix_entity_words_word", "word", "global_id", "name"),
+)
