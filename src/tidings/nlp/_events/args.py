@@ -61,7 +61,8 @@ class EntityIndex:
         else:
             self._fallback(doc)
         for eid, ent in self.entities.items():
-            if ent.get("code"):
+            # The country a code names is a place, not the first person coded with it.
+            if ent.get("code") and ent.get("type") in {"GPE", None}:
                 self.by_code.setdefault(str(ent["code"]), eid)
         for spans in self._spans.values():
             spans.sort()
@@ -188,8 +189,10 @@ class EntityIndex:
             return [Arg(eid, code, sector, tok.i, text)]
         if place_host or tok.pos_ == "PRON":
             return []
-        sector = self.sectors.get(tok.lemma_.lower()) or self.sectors.get(tok.lower_)
-        owners = self._owners(tok, with_preps=bool(sector))
+        sector, of_word = self._sector(tok)
+        if of_word is not None:
+            text = _phrase(tok, keep_of=True)
+        owners = self._owners(tok, with_preps=bool(sector) and of_word is None)
         if owners:
             if sector:
                 args = []
@@ -197,7 +200,9 @@ class EntityIndex:
                     code, own_sector = self.codes_of(owner)
                     if code is None:
                         code = self.entities.get(owner, {}).get("country")
-                    args.append(Arg(None, code, sector, tok.i, text))
+                    # "Kenyan and Tanzanian leaders": each side is named by its own modifier.
+                    own_text = _owner_text(tok, owner, self) if len(owners) > 1 else text
+                    args.append(Arg(None, code, sector, tok.i, own_text))
                 return args
             return [Arg(o, *self.codes_of(o), tok.i, text) for o in owners]
         if sector:
@@ -206,6 +211,22 @@ class EntityIndex:
             # A name the entity layer did not resolve: keep its words, uncoded.
             return [Arg(None, None, None, tok.i, text)]
         return []
+
+    def _sector(self, tok: Token) -> tuple[str | None, Token | None]:
+        """The sector a noun names, and the "of" complement that completes it, if any.
+
+        A sector word may be a phrase with "of" ("head of state", "chief of staff"):
+        the phrase is tried before the noun alone.
+        """
+        lemma = tok.lemma_.lower()
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        found = self.sectors.get(f"{lemma} of {g.lemma_.lower()}")
+                        if found:
+                            return found, g
+        return self.sectors.get(lemma) or self.sectors.get(tok.lower_), None
 
     def _owners(self, tok: Token, *, with_preps: bool) -> list[str]:
         """Entities a noun phrase belongs to: its modifiers', or (for a sector word such
@@ -245,12 +266,25 @@ def _coordinated(head: Token, exclude: frozenset[int]) -> list[Token]:
     return out
 
 
-def _phrase(tok: Token) -> str:
-    """The words of a noun phrase headed by a token, without its clauses and conjuncts."""
+def _owner_text(tok: Token, owner: str, index: EntityIndex) -> str:
+    """The words of a phrase with coordinated modifiers, for one of them:
+    "Kenyan and Tanzanian leaders" for Tanzania is "Tanzanian leaders"."""
+    mods = [c for c in tok.children if c.dep_ in _MODIFIER_DEPS]
+    group = [t for m in mods for t in _coordinated(m, frozenset())]
+    words = [t for t in group if index.entity_at(t) == owner]
+    if not words:
+        return _phrase(tok)
+    return " ".join([*(w.text for w in words[:1]), tok.text])
+
+
+def _phrase(tok: Token, *, keep_of: bool = False) -> str:
+    """The words of a noun phrase headed by a token, without its clauses and conjuncts
+    (with its "of" complement when ``keep_of``: "a Tanzanian head of state")."""
     left = tok.i
     right = tok.i
     for child in tok.children:
-        if child.dep_ in {"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"}:
+        if child.dep_ in {"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"} \
+                and not (keep_of and child.dep_ == "prep" and child.lower_ == "of"):
             continue
         sub = list(child.subtree)
         left = min(left, sub[0].i)

@@ -102,6 +102,73 @@ def _purpose_link(below: Token, governor: Token) -> bool:
             and governor.lemma_.lower() not in _LINKING)
 
 
+# Prepositions that join a verb's object to what the object does ("accused X of
+# detaining", "warned X against attending", "thanked X for helping").
+# Nouns that, with "both" or "two", name the sides of the last meeting.
+_SIDE_WORDS = frozenset({"side", "party", "country", "nation", "neighbour", "neighbor", "government",
+                         "leader", "state"})
+_CONTROL_PREPS = frozenset({"of", "for", "against", "from", "into"})
+
+
+def _object_controller(tok: Token) -> Token | None:
+    """The object of the verb governing a complement without a subject, which is
+    the complement's doer: "urged both sides to sign", "called on traders to
+    return", "accused the boats of detaining"."""
+    if tok.dep_ == "xcomp" and tok.head.i != tok.i:
+        gov = tok.head
+    elif tok.dep_ == "pcomp" and tok.head.lower_ in _CONTROL_PREPS and tok.head.dep_ == "prep" \
+            and tok.head.head.i != tok.head.i:
+        gov = tok.head.head
+    else:
+        return None
+    if gov.pos_ not in {"VERB", "AUX"}:
+        return None
+    for child in gov.children:
+        if child.i > tok.i:
+            continue
+        if child.dep_ in {"dobj", "obj"} and child.pos_ in {"NOUN", "PROPN"}:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "on" and tok.dep_ == "xcomp":
+            for g in child.children:
+                if g.dep_ == "pobj" and g.pos_ in {"NOUN", "PROPN"}:
+                    return g
+    return None
+
+
+def _reported_future(tok: Token, speech: frozenset[str]) -> bool:
+    """Whether a verb is the content of a past verb of saying ("said it would"), so its
+    "would" is the "will" of the words reported, not a condition."""
+    if tok.dep_ != "ccomp" or tok.head.i == tok.i:
+        return False
+    head = tok.head
+    if head.lemma_.lower() not in speech or head.tag_ not in {"VBD", "VBN"}:
+        return False
+    return not any(c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children if m.dep_ == "mark")
+                   for c in tok.children)
+
+
+def _past_after_modal(tok: Token, speech: frozenset[str]) -> bool:
+    """A past verb the parser coordinated with a reported "would"/"will" clause."""
+    head = tok.head
+    return (tok.dep_ == "conj" and tok.tag_ == "VBD" and head.i != tok.i and head.dep_ == "ccomp"
+            and any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
+            and head.head.i != head.i and head.head.tag_ == "VBD" and head.head.lemma_.lower() in speech)
+
+
+def _complements(tok: Token) -> list[Token]:
+    """Verbs of a word's complement without a subject of their own: "of detaining", "to sign"."""
+    out = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    out += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTROL_PREPS
+            for g in c.children if g.dep_ == "pcomp" and g.pos_ == "VERB"]
+    return [t for t in out if _has_subject(t) is None]
+
+
+def _earlier(value: str, published: str) -> bool:
+    """Whether a date (of any precision) lies wholly before the publication day."""
+    n = min(len(value), 10)
+    return value[:n] < published[:n]
+
+
 def _is_date(value: Any) -> bool:
     """Whether a TIMEX3 value is a calendar date or time ("2023", "2023-01-29"), not "PAST_REF"."""
     return isinstance(value, str) and value[:4].isdigit()
@@ -248,6 +315,20 @@ class Detector:
                         cl.actor_heads = [root]
                         cl.top = cur
                         break
+            controller = _object_controller(cur)
+            if controller is not None:
+                # "urged both sides to sign", "accused the boats of detaining":
+                # the governing verb's object does what the complement says.
+                cl.actor_heads = [controller]
+                cl.top = cur
+                break
+            if _past_after_modal(cur, self.speech):
+                # "said her government would reopen the post and called on
+                # traders": the parser hangs the second report on the first
+                # report's content; a past verb does not share its "would".
+                cur = cur.head.head
+                path.append(cur)
+                continue
             if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN", "PRON"} and cur.tag_ in {"VBG", "VBN"}:
                 if cur.tag_ == "VBG":
                     cl.actor_heads = [cur.head]
@@ -351,7 +432,10 @@ class Detector:
             for child in t.children:
                 dep = child.dep_
                 if dep in _AUX:
-                    bump(cues.get((child.lower_, "aux")) or cues.get((child.lemma_.lower(), "aux")))
+                    kind = cues.get((child.lower_, "aux")) or cues.get((child.lemma_.lower(), "aux"))
+                    if kind == "hypothetical" and child.lower_ == "would" and _reported_future(t, self.speech):
+                        kind = "planned"  # "said her government would reopen": a reported "will"
+                    bump(kind)
                 elif dep == "neg":
                     bump(cues.get((child.lower_, "neg")) or "negated")
                 elif dep == "advmod":
@@ -514,6 +598,7 @@ class Detector:
     def run(self, doc: Doc, index: EntityIndex) -> list[Found]:
         times = list(doc._.tidings_times or [])
         out: list[Found] = []
+        self._parties: list[Arg] = []
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
@@ -600,9 +685,33 @@ class Detector:
                     actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
             else:
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+                if not actors and len(cl.actor_heads) == 1 and self._refers_to_parties(cl.actor_heads[0]):
+                    actors = list(self._parties)
                 if not actors:
                     actors = self._pronoun_antecedent(index, cl, exclude, quote)
             targets, destination = self.targets(index, tok, trig, cl, exclude)
+            if not targets:
+                objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+                objects += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in {"on", "with"}
+                            for g in c.children if g.dep_ == "pobj"]
+                if any(self._refers_to_parties(o) for o in objects):
+                    targets = list(self._parties)
+            place_tokens = list(cl.path)
+            if trig.pos == "NOUN" and tok.dep_ in {"dep", "appos", "npadvmod"} and tok.head.pos_ in {"VERB", "AUX"}:
+                # "met X in Nairobi on Tuesday, the first visit by ...": the noun
+                # restates the clause it hangs on, and takes its setting.
+                place_tokens.append(tok.head)
+            hosted = False
+            if not targets and trig.mode == "visit":
+                # A visit with no one named as visited is a visit to the place's country.
+                where = self.place(index, place_tokens)
+                host, code = index.host_of(where) if where else (None, None)
+                if host is not None or code is not None:
+                    codes = {a.code for a in actors}
+                    sector = index.codes_of(host)[1] if host else None
+                    if code not in codes:
+                        targets = [Arg(host, code, sector, tok.i, str(index.entities[where].get("name")))]
+                        hosted = True
             if "intent" in trig.flags and not targets:
                 for child in tok.children:
                     if child.dep_ == "xcomp":
@@ -614,6 +723,10 @@ class Detector:
             # Nobody acts on himself, nor on the body he speaks for.
             own = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
             targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own) or t.entity is None]
+            # Nor on a town of his own country ("reopen the Namanga border post").
+            actor_codes = {a.code for a in actors if a.code}
+            targets = [t for t in targets if not (t.entity and index.is_place(t.entity) and t.code in actor_codes
+                                                  and not (index.get(t.entity) or {}).get("code"))]
             mutual = len(actors) > 1 and trig.type in MUTUAL_TYPES
             if not targets and "needs_target" in trig.flags and not mutual:
                 continue
@@ -626,13 +739,15 @@ class Detector:
                 continue  # a nominal event needs someone who holds it
             modality = self.modality(tok, cl, noun_governors)
             modality = self._governed(cl, matched, modality)
-            place = destination if trig.mode == "visit" and destination else self.place(index, cl.path)
+            place = destination if trig.mode == "visit" and destination else self.place(index, place_tokens)
             event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                                 cl.path, doc, sent, cl.top, times, also=cl.speech)
             event.aim = self._aim(cl.path)
             event.passive = cl.passive_object is not None and cl.top.i == tok.i
             found.append(event)
             by_token[i] = event
+            if not hosted:
+                self._note_parties(event)
         # An intent clause hung on another event ("opened a mission to Nato,
         # vowing to deepen cooperation") is directed at that event's target.
         for event in found:
@@ -644,6 +759,35 @@ class Detector:
                 event.targets = list(governing.targets)
         self._borrow_setting(found, by_token)
         return [e for e in found if self._specific(e)]
+
+    def _note_parties(self, event: Found) -> None:
+        """Remember the two or more sides of a meeting or an agreement that happened,
+        for a later "both sides" or "the meeting"."""
+        if event.trigger.type not in {"CONSULT", "AGREE"} or event.modality != "occurred":
+            return
+        sides: list[Arg] = []
+        for arg in [*event.actors, *event.targets]:
+            if arg.code and all(arg.code != s.code for s in sides):
+                sides.append(arg)
+        if len(sides) >= 2:
+            self._parties = sides
+
+    def _refers_to_parties(self, head: Token) -> bool:
+        """Whether a noun phrase names the sides of the last meeting: "both sides",
+        "the two countries", "the meeting", "the talks"."""
+        if not getattr(self, "_parties", None):
+            return False
+        dets = {c.lower_ for c in head.children if c.dep_ in {"det", "predet", "nummod"}}
+        if head.lemma_.lower() in _SIDE_WORDS and dets & {"both", "two"}:
+            return True
+        trig = self.match(head)
+        if trig is None or trig.type not in {"CONSULT", "AGREE"} or trig.pos != "NOUN":
+            return False
+        if not dets & {"the", "this", "that", "these", "those"}:
+            return False
+        # A meeting named with its own participants is another meeting.
+        return not any(c.dep_ in {"compound", "poss", "nmod"} or (c.dep_ == "prep" and c.lower_ in {"with", "between"})
+                       for c in head.children)
 
     @staticmethod
     def _pronoun_antecedent(index: EntityIndex, cl: Clause, exclude: frozenset[int],
@@ -760,6 +904,13 @@ class Detector:
         if not _is_date(value):
             value = None  # "recently" (PAST_REF) says no date
         published = doc._.tidings_published
+        if value is None and published and _past(path):
+            # "had accused the boats of detaining its fishermen last month": a past
+            # act with no date of its own took place when the deed it reports on did.
+            inner = self.when(doc, _complements(tok), times)
+            inner_value = inner.get("value") if inner else None
+            if _is_date(inner_value) and _earlier(str(inner_value), str(published)):
+                when, value = inner, inner_value
         if modality == "occurred" and value and published and str(value)[:10] > str(published)[:10] \
                 and not _past(path):
             modality = "planned"
