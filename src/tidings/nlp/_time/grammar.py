@@ -134,10 +134,13 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
                    rf"|{b}(?:(?P<mod2>early|late|mid)[- ])?(?P<s2>{SEASON}),? (?:of )?(?P<y2>{YEAR})"
                    rf"|(?:(?<=in\x20)|(?<=since\x20)|(?<=during\x20)|(?<=until\x20)|(?<=by\x20))(?P<s3>spring|summer|winter|autumn){e}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this) )?(?P<h>(?-i:{holidays}))(?:,? (?P<y>{YEAR}))?{e}"),
-        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)?(?: or so)? (?P<dir>ago|earlier|from now|hence|back){e}"
+        ("ago", rf"{b}(?:(?:about|around|nearly|almost|roughly|some|more than|less than|just|only|at least|over) )?(?P<n>{NUM}|{_VAGUE})(?: and a half)?[ -](?P<u>{UNIT})(?: and a half)?(?: or so)? (?P<dir>ago|earlier|later|from now|hence|back){e}"
                 ),
         ("year_end", rf"{b}(?P<w>year-end|year end|year's end|the end of the year|the end of this year|the turn of the year|the full year|the whole year|the calendar year){e}"),
         ("year_ago", rf"{b}(?P<w>year|month|week|day)-(?:ago|earlier){e}"),
+        ("narrative", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in| on)? )?(?P<rel>the following|the previous|the preceding|the prior|the next|that same|that very|the same|that) (?P<u>day|morning|afternoon|evening|night|week|weekend|month|quarter|year)(?P<yago>(?:(?<=same\x20day)|(?<=same\x20week)|(?<=same\x20month))(?:,? (?:a year (?:ago|earlier|before)|(?:of )?last year|(?:of )?the previous year|(?:of )?the year before)))?(?![\w-])"
+                      rf"|{b}(?P<rel3>the following|the previous|the preceding|the prior|the next|that same) (?P<wd>{wd_full})(?: (?P<dp>{DAYPART}))?(?![\w-])"
+                      rf"|{b}(?P<u2>the day|the night|the week|the month|the year|the weekend) (?P<dir>before|after|earlier|later)(?! (?:yesterday|tomorrow|the|a|an|his|her|its|their|our|this|that|these|those)(?![\w-]))(?! ?[A-Z0-9])(?![\w-])"),
         ("rel_named", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<rel>this past|this coming|last|next|this|coming|past|previous) (?:(?P<wd>{wd_full})|(?P<mon>{months_full}))(?: (?P<dp>{DAYPART}))?{e}"),
         ("rel_unit", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in)? |(?P<part>{PART_OF}) )?(?P<rel>{REL}) (?P<u>week|weekend|month|quarter|year|decade|century|night|morning|afternoon|evening|{SEASON})(?:'s)?{e}"
                      rf"|{b}(?:{EDGE_MOD}|by|at|until|{_CLOSING}) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"

@@ -10,11 +10,12 @@ value (``XXXX-WXX-1``, ``XXXX-01``...).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tidings.nlp._time import calendar as cal
+from tidings.nlp._time import narrative
 from tidings.nlp._time.grammar import (
     DAYPARTS,
     DECADE_WORDS,
@@ -53,7 +54,8 @@ class Value:
         anchor: how it was resolved: ``absolute`` (needs no reference),
             ``publication`` (counted from the publication date), ``tense-past``,
             ``tense-future`` or ``tense-present`` (a calendar name placed by the
-            tense of its clause), ``none`` (durations, sets, vague references) or
+            tense of its clause), ``narrative`` (counted from the last date the
+            text mentioned: "the next day", "two days later"), ``none`` (durations, sets, vague references) or
             ``unanchored`` (relative, but no publication date was known).
         mod: a TIMEX3 ``mod`` (START, END, MID, APPROX...) or ``None``.
     """
@@ -74,6 +76,7 @@ class Context:
     text: str
     quarter: tuple[int, int] | None = None  # the last quarter the text named, (year, n)
     firm: bool = False  # the expression modifies a simple past verb itself ("In January, X bought Y")
+    refs: Sequence[str] = ()  # the calendar values the text mentioned before, in order (the story's timeline)
 
 
 Handler = Callable[[re.Match[str], Context], Value | None]
@@ -585,6 +588,8 @@ def _ago(m: re.Match[str], ctx: Context) -> Value | None:
     direction = _lower(m["dir"])
     sign = 1 if direction in {"later", "from now", "hence"} else -1
     if n is None:
+        if direction == "later":  # "a few days later": a stretch after the story's last date
+            return Value("DURATION", duration_value(None, unit), "none")
         if raw in VAGUE_NUMBERS or raw:
             return Value("DATE", "FUTURE_REF" if sign > 0 else "PAST_REF", "none")
         return None
@@ -592,8 +597,17 @@ def _ago(m: re.Match[str], ctx: Context) -> Value | None:
         n += 0.5
     if ctx.anchor is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX-XX-XX"), "unanchored")
+    if direction == "later" and unit in {"second", "minute", "hour"}:  # "an hour later": how long after
+        return Value("DURATION", duration_value(n, unit), "none")
     a = ctx.anchor
     k = int(round(n)) * sign
+    if direction in {"later", "earlier"} and float(n).is_integer() and not (
+            unit == "year" and k == -1 and ctx.quarter is not None):
+        # "two days later", "a week earlier": counted from the story's last date
+        ref, told = narrative.reference(ctx.refs, unit, a)
+        if told and ref is not None:
+            return Value("DATE", narrative.shifted(ref, unit, k if unit not in {"hour", "minute", "second"} else 0),
+                         "narrative")
     if unit in {"second", "minute", "hour"}:
         return Value("DATE", a.isoformat(), "publication")
     if unit in {"day", "night"}:
@@ -667,6 +681,46 @@ def _rel_named(m: re.Match[str], ctx: Context) -> Value | None:
     else:
         y = a.year
     return Value("DATE", cal.ym(y, mo), "publication", mod)
+
+
+_NARRATIVE_SHIFT = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1,
+                    "before": -1, "earlier": -1, "after": 1, "later": 1}
+
+
+def _narrative(m: re.Match[str], ctx: Context) -> Value | None:
+    """"the next morning", "that day", "the previous Friday", "the day before": counted
+    from the last date the text mentioned ("the next" only in a past clause: in a
+    present or future one it is counted from the publication date, like "next")."""
+    if m["u2"]:
+        unit = _lower(m["u2"]).removeprefix("the ")
+        k = _NARRATIVE_SHIFT[_lower(m["dir"])]
+        rel = "the"
+    else:
+        rel = _lower(m["rel"] or m["rel3"])
+        unit = "weekday" if m["wd"] else _lower(m["u"])
+        k = _NARRATIVE_SHIFT.get(rel, 0)
+    refs = ctx.refs if rel != "the next" or ctx.tense == PAST else ()
+    ref, told = narrative.reference(refs, unit, ctx.anchor)
+    if ref is not None and m["yago"]:  # "the same month a year ago": that month, a year before
+        ref = narrative.year_before(ref, unit)
+    how = "narrative" if told else _how(ctx)
+    mod = _mod(m, "mod")
+    if m["wd"]:
+        day = _weekday_number(m["wd"], ctx.lex)
+        if day is None:
+            return None
+        dp = m["dp"]
+        typ = "TIME" if dp else "DATE"
+        if ref is None:
+            return Value(typ, _daypart_time(f"XXXX-WXX-{day}", dp), "unanchored")
+        return Value(typ, _daypart_time(narrative.weekday_from(ref, day, k, ctx.tense), dp), how)
+    if unit in DAYPARTS:  # "the next morning", "that night", "the night before"
+        if ref is None:
+            return Value("TIME", _daypart_time("XXXX-XX-XX", unit), "unanchored", mod)
+        return Value("TIME", _daypart_time(narrative.shifted(ref, "day", k), unit), how, mod)
+    if ref is None:
+        return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored", mod)
+    return Value("DATE", narrative.shifted(ref, unit, k), how, mod)
 
 
 def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
@@ -900,7 +954,7 @@ HANDLERS: dict[str, Handler] = {
     "iso": _iso, "slash": _slash, "week_of": _week_of, "mdy": _day_month, "dmy": _day_month, "month_year": _month_year, "month_rel": _month_rel, "spoken_year": _spoken_year, "year_end": _year_end,
     "clock": _clock, "noon": _noon, "decade": _decade, "century": _century, "fiscal": _fiscal,
     "quarter": _quarter, "season": _season, "holiday": _holiday, "ago": _ago, "year_ago": _year_ago,
-    "rel_named": _rel_named, "rel_unit": _rel_unit, "rel_day": _rel_day, "weekday": _weekday,
+    "narrative": _narrative, "rel_named": _rel_named, "rel_unit": _rel_unit, "rel_day": _rel_day, "weekday": _weekday,
     "weekday_set": _weekday_set, "year_part": _year_part, "set": _set, "month": _month, "year": _year, "duration": _duration,
     "ref": _ref,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -112,7 +112,8 @@ class TimeTagger:
             yield Found(start, end, rule, own)
 
     def value(self, found: Found, text: str, anchor: date | None, tense: str | None,
-              quarter: tuple[int, int] | None = None, *, firm: bool = False) -> Value | None:
+              quarter: tuple[int, int] | None = None, *, firm: bool = False,
+              refs: Sequence[str] = ()) -> Value | None:
         """Normalise one expression (``None`` when its rule rejects it in context).
 
         Args:
@@ -124,8 +125,10 @@ class TimeTagger:
                 "a year earlier" and "the quarter" refer to it.
             firm: the expression modifies a simple past verb itself, so a
                 month or date without a year is not ahead of the anchor.
+            refs: the calendar values the text mentioned before this one
+                ("the next day" is counted from the last of them).
         """
-        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter, firm))
+        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter, firm, refs))
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from tidings.nlp._time import anchoring
+from tidings.nlp._time import anchoring, narrative
 from tidings.nlp._time.lexicon import DEFAULT_PATHS, load_lexicon
 from tidings.nlp._time.normalizer import QUARTER_ENDED, Value
 from tidings.nlp._time.tagger import Found, TimeTagger, normalize, parse_anchor
@@ -65,6 +65,7 @@ class TimexComponent:
         text = doc.text
         out: list[tuple[Span, Value, Token | None]] = []
         quarter: tuple[int, int] | None = None
+        refs: list[str] = []
         for found in self.tagger.scan(text):
             span = doc.char_span(found.start, found.end, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -74,9 +75,12 @@ class TimexComponent:
             head = anchoring.head_of(span)
             tense = anchoring.clause_tense(head, self.lex.cues, self.lex.object_cues)
             firm = tense == anchoring.PAST and head is not None and head.tag_ == "VBD"
-            value = self.tagger.value(found, text, anchor, tense, quarter, firm=firm)
+            value = self.tagger.value(found, text, anchor, tense, quarter, firm=firm, refs=refs)
             if value is None:
                 continue
+            if (value.type in ("DATE", "TIME") and value.anchor != "unanchored" and narrative.is_reference(value.value)
+                    and not found.match.group().lower().endswith("overnight")):  # a stretch, not a day named
+                refs.append(value.value)  # the story's timeline: "the next day" counts from here
             if found.rule == "quarter" and _NAMED_QUARTER.match(value.value) and (
                 found.match.group("qord") or found.match.group("qn") or found.match.group("qn2")
                 or QUARTER_ENDED.match(text, found.match.end())
