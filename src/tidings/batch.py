@@ -246,7 +246,8 @@ def run_batch(
             every format that :func:`tidings.ingest.read_paths` reads.
         sink: where records go (:class:`PartitionSink`, or a store sink).
         read_options: how to read the inputs.
-        settings: what the workers run (pipeline stages, ``nlp.pipe`` batch size).
+        settings: what the workers run (pipeline stages, ``nlp.pipe`` batch size,
+            actor dictionaries and entity data files).
         workers: worker processes on this machine; more than one starts a
             Dask ``LocalCluster`` (one thread per worker).
         scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
@@ -272,6 +273,11 @@ def run_batch(
         threading.Thread(target=_input_bytes, args=(list(sources), counters), daemon=True).start()
     setup_started = time.perf_counter()
     try:
+        if settings.nlp and (settings.actors or settings.entity_data):
+            # A bad dictionary or data file stops the run here, once, not in every worker.
+            from tidings.nlp.components.entities import check_entity_options
+
+            check_entity_options(settings.actors, settings.entity_data)
         executor = make_executor(
             settings, workers=workers, scheduler=scheduler, use_dask=use_dask, capacity=in_flight
         )

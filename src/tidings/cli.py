@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,18 @@ def _emit(record: dict[str, Any], pretty: bool) -> None:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
         click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def entity_options(func: Any) -> Any:
+    """The shared ``--actors`` and ``--entity-data`` options (paths made absolute, for workers)."""
+    func = click.option(
+        "--entity-data", metavar="DIR", type=click.Path(exists=True, file_okay=False, resolve_path=True),
+        help="Directory of entity data files (countries.tsv, organisations.tsv, places.tsv, titles.tsv, "
+             "...) replacing the shipped ones.")(func)
+    return click.option(
+        "--actors", multiple=True, metavar="FILE", type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+        help="Actor dictionary (YAML, CSV/TSV, JSONL or PETRARCH .txt) merged over the shipped "
+             "knowledge. Repeatable.")(func)
 
 
 @click.group()
@@ -51,12 +63,7 @@ def cli(verbose: int) -> None:
 @click.option("--reading-data", metavar="DIR", type=click.Path(exists=True, file_okay=False),
               help="Directory of reading data files (agencies.tsv, publishers.tsv, boilerplate.tsv) "
                    "replacing the shipped ones.")
-@click.option("--actors", multiple=True, metavar="FILE", type=click.Path(exists=True, dir_okay=False),
-              help="Actor dictionary (YAML, CSV/TSV, JSONL or PETRARCH .txt) merged over the shipped "
-                   "knowledge. Repeatable.")
-@click.option("--entity-data", metavar="DIR", type=click.Path(exists=True, file_okay=False),
-              help="Directory of entity data files (countries.tsv, organisations.tsv, places.tsv, titles.tsv, "
-                   "...) replacing the shipped ones.")
+@entity_options
 @click.option("--no-nlp", is_flag=True, help="Only read: skip entities, times, quotes and events.")
 def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, fields: tuple[str, ...],
          max_bytes: int, languages: tuple[str, ...], any_language: bool, reading_data: str | None,
@@ -71,11 +78,6 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
     """
     from tidings.errors import Skipped
     from tidings.ingest import Failure, ReadOptions, read_paths
-
-    if actors:
-        os.environ["TIDINGS_ACTORS"] = os.pathsep.join(actors)
-    if entity_data:
-        os.environ["TIDINGS_ENTITY_DATA"] = entity_data
 
     options = ReadOptions(
         format=fmt, published=published, max_bytes=max_bytes, fields=fields, data_dir=reading_data,
@@ -100,7 +102,9 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
         for article in articles():
             _emit(doc_to_record(article, None), pretty)
     else:
-        from tidings.nlp.pipeline import analyze_many
+        from tidings.nlp.pipeline import STAGES, analyze_many, load_pipeline
+
+        nlp = load_pipeline(STAGES, actors=actors, entity_data=entity_data)
 
         def failed(article: Article, exc: Exception) -> None:
             counts["failed"] += 1
@@ -109,7 +113,7 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
             click.echo(f"tidings: [T300] {where}: the analysis failed ({type(exc).__name__}: {exc}); "
                        "the article is left out", err=True)
 
-        for record in analyze_many(articles(), on_error=failed):
+        for record in analyze_many(articles(), nlp, on_error=failed):
             _emit(record, pretty)
     if counts["failed"] or counts["skipped"]:
         click.echo(f"tidings: {counts['failed']} input(s) failed, {counts['skipped']} skipped", err=True)
@@ -145,6 +149,7 @@ def schema() -> None:
               help="Texts per nlp.pipe batch (bounds a worker's memory).  [default: 16]")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date when the source has none.")
 @click.option("--no-nlp", is_flag=True, help="Only read: skip entities, times, quotes and events.")
+@entity_options
 @click.option("--errors", "errors_path", metavar="FILE",
               help="Failures file (JSON Lines).  [default: DIR/errors.jsonl, or ./errors.jsonl with --db]")
 @click.option("--summary-json", metavar="FILE", help="Also write the summary as JSON to FILE ('-' for stdout).")
@@ -152,8 +157,9 @@ def schema() -> None:
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
 def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format: str,
           partition_size: int, workers: int, scheduler: str | None, chunk_size: int,
-          batch_size: int | None, published: str | None, no_nlp: bool, errors_path: str | None,
-          summary_json: str | None, total: int | None, progress: bool) -> None:
+          batch_size: int | None, published: str | None, no_nlp: bool, actors: tuple[str, ...],
+          entity_data: str | None, errors_path: str | None, summary_json: str | None, total: int | None,
+          progress: bool) -> None:
     """Stream articles from SOURCES through the pipeline into the store or partition files.
 
     Articles already written (by id) are skipped, so a re-run resumes; failures
@@ -173,9 +179,9 @@ def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format:
 
         debug = logging.getLogger().level <= logging.DEBUG
         logging.getLogger("distributed").setLevel(logging.INFO if debug else logging.WARNING)
-    settings = WorkSettings(nlp=not no_nlp)
+    settings = WorkSettings(nlp=not no_nlp, actors=actors, entity_data=entity_data)
     if batch_size is not None:
-        settings = WorkSettings(nlp=not no_nlp, batch_size=batch_size)
+        settings = dataclasses.replace(settings, batch_size=batch_size)
     sink = open_sink(out=out, db=db, out_format=out_format, partition_size=partition_size)
     summary = run_batch(
         sources, sink, read_options=ReadOptions(published=published), settings=settings,
@@ -256,7 +262,9 @@ def _filter(**kw: Any) -> Any:
 @db_option
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date when the source has none.")
 @click.option("--records", is_flag=True, help="Sources are JSON Lines records from 'tidings read'.")
-def ingest(sources: tuple[str, ...], db: str | None, published: str | None, records: bool) -> None:
+@entity_options
+def ingest(sources: tuple[str, ...], db: str | None, published: str | None, records: bool,
+           actors: tuple[str, ...], entity_data: str | None) -> None:
     """Read, analyse and store articles; stored ones are skipped, so a rerun resumes.
 
     Example: tidings ingest articles/ --db news.db
@@ -265,7 +273,12 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
 
     store = _open_store(db)
     try:
-        report = ingest_sources(store, sources, published=published, records=records)
+        nlp = None
+        if (actors or entity_data) and not records:
+            from tidings.nlp.pipeline import STAGES, load_pipeline
+
+            nlp = load_pipeline(STAGES, actors=actors, entity_data=entity_data)
+        report = ingest_sources(store, sources, published=published, records=records, nlp=nlp)
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(report.as_dict()), err=True)

@@ -12,10 +12,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tidings.nlp.pipeline import BATCH_SIZE, STAGES
 from tidings.records import Article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +37,22 @@ class WorkSettings:
             entities, times, quotes and events).
         stages: the tidings stages to add to the spaCy model.
         batch_size: texts per ``nlp.pipe`` batch (bounds a worker's peak memory).
+        actors: actor dictionaries for the entity stage (``--actors``); absolute
+            paths that every worker can read.
+        entity_data: a directory of replacement entity data files (``--entity-data``).
     """
 
     nlp: bool = True
     stages: tuple[str, ...] = STAGES
     batch_size: int = BATCH_SIZE
+    actors: tuple[str, ...] = ()
+    entity_data: str | None = None
+
+    def pipeline(self) -> Language:
+        """The pipeline these settings name (loaded once per process)."""
+        from tidings.nlp.pipeline import load_pipeline
+
+        return load_pipeline(self.stages, actors=self.actors, entity_data=self.entity_data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +105,7 @@ def peak_rss() -> int:
 def warm_up(settings: WorkSettings) -> None:
     """Load the pipeline into this process's cache so the first chunk does not pay for it."""
     if settings.nlp:
-        from tidings.nlp.pipeline import load_pipeline
-
-        load_pipeline(settings.stages)
+        settings.pipeline()
 
 
 def _failure(article: Article, exc: Exception) -> ItemFailure:
@@ -120,7 +132,7 @@ def process_chunk(articles: list[Article], settings: WorkSettings) -> ChunkResul
         The records of the articles that were analysed, in input order, and a
         failure for each article that was not.
     """
-    from tidings.nlp.pipeline import analyze_many, doc_to_record, load_pipeline
+    from tidings.nlp.pipeline import analyze_many, doc_to_record
 
     started = time.perf_counter()
     if not settings.nlp:
@@ -133,7 +145,7 @@ def process_chunk(articles: list[Article], settings: WorkSettings) -> ChunkResul
                 failures.append(_failure(article, exc))
         return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())
 
-    nlp = load_pipeline(settings.stages)
+    nlp = settings.pipeline()
     with _PIPELINE_LOCK:
         try:
             records = list(analyze_many(articles, nlp, batch_size=settings.batch_size))

@@ -40,12 +40,15 @@ BATCH_SIZE = 16
 
 
 @functools.lru_cache(maxsize=4)
-def load_pipeline(stages: tuple[str, ...] = STAGES, model: str = MODEL) -> Language:
-    """Load spaCy's model and add the tidings components (once per process).
+def load_pipeline(stages: tuple[str, ...] = STAGES, model: str = MODEL, *, actors: tuple[str, ...] = (),
+                  entity_data: str | None = None) -> Language:
+    """Load spaCy's model and add the tidings components (once per process and settings).
 
     Args:
         stages: which tidings stages to add, in pipeline order.
         model: the installed spaCy model package to load.
+        actors: actor dictionaries for the entity stage (``--actors``).
+        entity_data: a directory of replacement entity data files (``--entity-data``).
 
     Returns:
         The ``Language`` with tidings components.
@@ -64,7 +67,10 @@ def load_pipeline(stages: tuple[str, ...] = STAGES, model: str = MODEL) -> Langu
     _split_glued_marks(nlp)
     nlp.add_pipe("tidings_structure", before="parser")
     for stage in stages:
-        nlp.add_pipe(f"tidings_{stage}")
+        config: dict[str, Any] = {}
+        if stage == "entities" and (actors or entity_data):
+            config = {"actor_dictionaries": list(actors), "data_dir": entity_data or ""}
+        nlp.add_pipe(f"tidings_{stage}", config=config)
     return nlp
 
 

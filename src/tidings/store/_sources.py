@@ -8,11 +8,14 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tidings.errors import IngestError, StoreError
 from tidings.records import Article
 from tidings.store._store import IngestSummary, Store
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +87,8 @@ def read_records(paths: Iterable[str], *,
 
 def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None = None,
                    records: bool = False,
-                   on_article: Callable[[str, str], None] | None = None) -> IngestReport:
+                   on_article: Callable[[str, str], None] | None = None,
+                   nlp: Language | None = None) -> IngestReport:
     """Read, analyse and store sources; articles stored already are not analysed again.
 
     Args:
@@ -93,6 +97,7 @@ def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None 
         published: publication date for articles that carry none.
         records: the inputs are records from ``tidings read``, already analysed.
         on_article: called with each stored article's id and status.
+        nlp: the pipeline to analyse with (the default one when ``None``).
 
     Returns:
         Counts of added, replaced, unchanged, skipped and failed articles. An
@@ -143,5 +148,5 @@ def ingest_sources(store: Store, paths: Iterable[str], *, published: str | None 
 
     from tidings.nlp.pipeline import analyze_many
 
-    store_all(analyze_many(fresh()))
+    store_all(analyze_many(fresh(), nlp))
     return report

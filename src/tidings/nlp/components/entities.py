@@ -28,8 +28,8 @@ from tidings.nlp._entities.knowledge import DEFAULT_FILES, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-# Set by ``tidings read --actors/--entity-data``, or by hand: used when the
-# component's own config names no dictionaries or data files.
+# Used when the component's own config names no dictionaries or data files
+# (``tidings read/batch/ingest --actors/--entity-data`` pass them in the config).
 ACTORS_ENV = "TIDINGS_ACTORS"
 DATA_ENV = "TIDINGS_ENTITY_DATA"
 
@@ -40,23 +40,44 @@ def actors_from_env() -> list[str]:
 
 
 def data_files_from_env() -> dict[str, str]:
-    """Replacement data files in the directory ``$TIDINGS_ENTITY_DATA``, by key.
+    """Replacement data files in the directory ``$TIDINGS_ENTITY_DATA``, by key."""
+    folder = os.environ.get(DATA_ENV, "").strip()
+    return data_files_in(folder, f"${DATA_ENV}") if folder else {}
+
+
+def data_files_in(folder: str, origin: str = "data_dir") -> dict[str, str]:
+    """Replacement data files in ``folder``, by key.
 
     A file there with the name of a shipped one (``titles.tsv``, ``places.tsv``...)
     replaces it; the others stay the shipped ones.
+
+    Raises:
+        ConfigError: ``[T411]`` when the folder does not exist.
     """
-    folder = os.environ.get(DATA_ENV, "").strip()
-    if not folder:
-        return {}
     base = Path(folder)
     if not base.is_dir():
-        raise ConfigError(f"[T411] the entity data directory {folder!r} (${DATA_ENV}) does not exist")
+        raise ConfigError(f"[T411] the entity data directory {folder!r} ({origin}) does not exist; "
+                          "give a directory of data files such as titles.tsv")
     out = {}
     for key, shipped in DEFAULT_FILES.items():
         candidate = base / shipped.rsplit("/", 1)[-1]
         if candidate.is_file():
             out[key] = str(candidate)
     return out
+
+
+def check_entity_options(actor_dictionaries: Sequence[str] = (), data_dir: str | None = None) -> None:
+    """Load the given actor dictionaries and entity data files once, to fail early.
+
+    A batch calls this in the driver, so a bad file stops it with one error
+    before any worker starts, instead of failing in every worker.
+
+    Raises:
+        ConfigError: the data directory does not exist.
+        LexiconError: a dictionary or data file is invalid (file, line, field named).
+    """
+    data_files = data_files_in(data_dir) if data_dir else {}
+    load_knowledge(data_files, load_actor_dictionaries(list(actor_dictionaries)))
 
 
 class EntityStage:
@@ -98,11 +119,18 @@ class EntityStage:
     "tidings_entities",
     assigns=["doc._.tidings_entities", "doc.spans", "doc.ents"],
     requires=["doc.ents", "token.dep", "token.pos", "doc.sents"],
-    default_config={"actor_dictionaries": [], "data_files": {}, "geocode": True},
+    default_config={"actor_dictionaries": [], "data_files": {}, "data_dir": "", "geocode": True},
 )
 def make_entities(nlp: Language, name: str, actor_dictionaries: list[str], data_files: dict[str, str],
-                  geocode: bool) -> EntityStage:
-    """Build the ``tidings_entities`` component (``$TIDINGS_ACTORS`` and
-    ``$TIDINGS_ENTITY_DATA`` stand in for an empty ``actor_dictionaries`` or ``data_files``)."""
+                  data_dir: str, geocode: bool) -> EntityStage:
+    """Build the ``tidings_entities`` component.
+
+    ``data_dir`` is a directory of replacement data files (``tidings --entity-data``);
+    ``data_files`` names replacements one by one and wins over it. ``$TIDINGS_ACTORS``
+    and ``$TIDINGS_ENTITY_DATA`` stand in for empty ``actor_dictionaries`` and
+    ``data_dir``/``data_files``.
+    """
+    files = data_files_in(data_dir) if data_dir else {}
+    files.update(data_files)
     return EntityStage(nlp, name, actor_dictionaries=list(actor_dictionaries) or actors_from_env(),
-                       data_files=dict(data_files) or data_files_from_env(), geocode=geocode)
+                       data_files=files or data_files_from_env(), geocode=geocode)
