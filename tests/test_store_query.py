@@ -151,3 +151,14 @@ def test_store_export_cameo_tsv(visit_store_ro):
     assert got["SQLDATE"] == "20230129"
     assert (got["Actor2Code"], got["Actor2CountryCode"], got["EventCode"]) == ("KORGOV", "KOR", "040")
     assert got["Evidence"].startswith("is expected to hold talks")
+
+
+@pytest.mark.parametrize("when,sqldate", [("2022", "20220000"), ("2022-11", "20221100"),
+                                          ("2023-02-02", "20230202")])
+def test_store_export_cameo_tsv_dates_are_eight_digits(store, record, when, sqldate):
+    rec = record("unrelated")
+    rec["events"][0]["when"] = when
+    store.add(rec)
+    _, data = _export(store, "cameo-tsv", flt=EventFilter(type=rec["events"][0]["type"]))
+    header, row = [line.split("\t") for line in data.decode("utf-8").splitlines()]
+    assert dict(zip(header, row, strict=True))["SQLDATE"] == sqldate

@@ -113,6 +113,18 @@ def plover_event(ev: dict[str, Any], agents: _Agents) -> dict[str, Any]:
     }
 
 
+def sqldate(day: str | None) -> str:
+    """GDELT's ``SQLDATE``: eight digits ``YYYYMMDD``; an unknown month or day is ``00``.
+
+    >>> sqldate("2023-01-29"), sqldate("2023-01"), sqldate("2023"), sqldate(None)
+    ('20230129', '20230100', '20230000', '')
+    """
+    digits = (day or "").replace("-", "")[:8]
+    if not digits.isdigit() or len(digits) not in (4, 6, 8):
+        return ""
+    return digits.ljust(8, "0")
+
+
 def cameo_row(ev: dict[str, Any], agents: _Agents) -> list[str]:
     actor, target = _first(ev["actors"]), _first(ev["targets"])
     a_info = agents.get(ev["article_id"], actor["id"]) if actor else {}
@@ -120,7 +132,7 @@ def cameo_row(ev: dict[str, Any], agents: _Agents) -> list[str]:
     code = ev["cameo"] or ""
     evidence = " ".join((ev["evidence"]["text"] or "").split())
     return [
-        str(ev["id"]), (ev["date"] or "").replace("-", "")[:8],
+        str(ev["id"]), sqldate(ev["date"]),
         _agent_code(a_info, actor), actor["name"] if actor else "",
         (a_info.get("code") or a_info.get("country") or "") if actor else "", a_info.get("sector") or "",
         _agent_code(t_info, target), target["name"] if target else "",
