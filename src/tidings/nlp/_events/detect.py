@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -104,6 +104,11 @@ def _purpose_link(below: Token, governor: Token) -> bool:
 
 # Prepositions that join a verb's object to what the object does ("accused X of
 # detaining", "warned X against attending", "thanked X for helping").
+# The CAMEO code of words aimed at a person ("verbal" triggers), and the sectors
+# whose attacks are no words.
+VERBAL_CAMEO = "111"
+_ARMED = frozenset({"MIL", "REB", "COP", "SPY", "UAF"})
+
 # Nouns that, with "both" or "two", name the sides of the last meeting.
 _SIDE_WORDS = frozenset({"side", "party", "country", "nation", "neighbour", "neighbor", "government",
                          "leader", "state"})
@@ -727,6 +732,8 @@ class Detector:
             actor_codes = {a.code for a in actors if a.code}
             targets = [t for t in targets if not (t.entity and index.is_place(t.entity) and t.code in actor_codes
                                                   and not (index.get(t.entity) or {}).get("code"))]
+            if "verbal" in trig.flags:
+                trig = self._verbal(index, trig, actors, targets)
             mutual = len(actors) > 1 and trig.type in MUTUAL_TYPES
             if not targets and "needs_target" in trig.flags and not mutual:
                 continue
@@ -759,6 +766,21 @@ class Detector:
                 event.targets = list(governing.targets)
         self._borrow_setting(found, by_token)
         return [e for e in found if self._specific(e)]
+
+    def _verbal(self, index: EntityIndex, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> Trigger:
+        """An attack on a named person by someone who bears no arms is words:
+        "Fox attacks Blair" criticises him (CAMEO 111 and its type in the crosswalk)."""
+        walk = self.k.crosswalk.get(VERBAL_CAMEO)
+        if not targets or walk is None or any(a.sector in _ARMED for a in actors):
+            return trig
+        if not all(t.entity and (index.get(t.entity) or {}).get("type") == "PERSON" for t in targets):
+            return trig
+        mode = walk.get("mode")
+        context = walk.get("context")
+        if isinstance(context, list):
+            context = context[0] if context else None
+        return replace(trig, type=str(walk["type"]), mode=str(mode) if mode else None,
+                       context=str(context) if context else None, cameo=VERBAL_CAMEO)
 
     def _note_parties(self, event: Found) -> None:
         """Remember the two or more sides of a meeting or an agreement that happened,

@@ -33,7 +33,7 @@ TARGET_SOURCES = frozenset(
     {"dobj", "dative", "place", "compound", "poss", "agent", "with", "against", "to", "on", "for",
      "at", "in", "of", "from", "into", "over", "toward", "towards", "about", "between", "near"}
 )
-TRIGGER_FLAGS = frozenset({"intent", "reported", "needs_target"})
+TRIGGER_FLAGS = frozenset({"intent", "reported", "needs_target", "verbal"})
 
 
 def _code_check(value: str) -> str | None:
@@ -84,7 +84,8 @@ class Trigger:
             (empty: no constraint).
         type, mode, context, cameo: what the event is.
         target: where the target is found, in order of preference.
-        flags: ``intent``, ``reported``, ``needs_target``.
+        flags: ``intent``, ``reported``, ``needs_target``, ``verbal`` (aimed at a
+            named person, the act is words: coded as CAMEO 111, criticise or denounce).
         source: ``file:line`` it came from.
     """
 
