@@ -58,6 +58,20 @@ def clause_verb(token: Token | None) -> Token | None:
     return None
 
 
+def finite_clause(verb: Token | None) -> Token | None:
+    """The verb of the clause a verb belongs to, through gerund complements of a
+    preposition ("accused X of detaining ..." is one clause of "accused"); a
+    relative, reported or coordinated clause is a clause of its own."""
+    steps = 0
+    while verb is not None and steps < 4 and verb.dep_ == "pcomp" and verb.tag_ == "VBG":
+        gov = clause_verb(verb.head)
+        if gov is None or gov is verb:
+            break
+        verb = gov
+        steps += 1
+    return verb
+
+
 def _aux_words(token: Token) -> set[str]:
     return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
 

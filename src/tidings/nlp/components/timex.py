@@ -171,7 +171,10 @@ def time_for_token(doc: Doc, token: Token) -> dict[str, Any] | None:
     """Return the time expression linked to the clause of ``token``, if any.
 
     A time expression belongs to a clause when the word it modifies is the
-    token itself or has the same governing verb. Nothing is inherited from
+    token itself or has the same governing verb, or, failing that, when the
+    two verbs are one clause with its gerund complement ("Uganda, which had
+    accused X of detaining its fishermen last month": the time belongs to
+    "accused" too, and never to the main clause). Nothing is inherited from
     other sentences.
 
     Args:
@@ -185,8 +188,10 @@ def time_for_token(doc: Doc, token: Token) -> dict[str, Any] | None:
     if not times:
         return None
     verb = anchoring.clause_verb(token)
+    clause = anchoring.finite_clause(verb)
     sent = token.sent
     best: dict[str, Any] | None = None
+    wider: dict[str, Any] | None = None
     for t in times:
         h = t.get("head")
         if h is None or not (sent.start <= h < sent.end):
@@ -194,9 +199,12 @@ def time_for_token(doc: Doc, token: Token) -> dict[str, Any] | None:
         head = doc[h]
         if head.i == token.i:
             return t
-        if verb is not None and anchoring.clause_verb(head) == verb and best is None:
+        head_verb = anchoring.clause_verb(head)
+        if verb is not None and head_verb == verb and best is None:
             best = t
-    return best
+        elif clause is not None and wider is None and anchoring.finite_clause(head_verb) == clause:
+            wider = t
+    return best or wider
 
 
 @Language.factory(
