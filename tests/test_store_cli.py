@@ -71,6 +71,24 @@ def test_store_cli_timeline_itinerary(db):
     assert [(r["place"], r["date"]) for r in rows] == [("Seoul", "2023-01-29"), ("Tokyo", "2023-01-30")]
 
 
+@pytest.mark.parametrize("extra", [[], ["--itinerary"]])
+def test_store_cli_timeline_pages(db, extra):
+    whole = run("timeline", "Jens Stoltenberg", *extra, "--format", "jsonl", "--db", db)
+    assert whole.exit_code == 0 and "--cursor" not in whole.stderr
+    expected = [json.loads(line) for line in whole.stdout.splitlines()]
+    assert len(expected) >= 2
+    got, cursor = [], []
+    for _ in range(len(expected) + 1):
+        page = run("timeline", "Jens Stoltenberg", *extra, "--limit", "1", *cursor, "--format", "jsonl",
+                   "--db", db)
+        assert page.exit_code == 0, page.output
+        got += [json.loads(line) for line in page.stdout.splitlines()]
+        if "--cursor" not in page.stderr:
+            break
+        cursor = ["--cursor", page.stderr.split("--cursor", 1)[1].split()[0]]
+    assert got == expected
+
+
 @pytest.mark.parametrize("args,expected", [
     (["quotes", "--speaker", "Stoltenberg", "--format", "jsonl"], 2),
     (["entities", "--type", "PERSON", "--format", "jsonl"], 3),

@@ -386,16 +386,22 @@ def entities_split(entity: int, article: str | None, name: str | None, db: str |
 @click.option("--itinerary", is_flag=True, help="Where the person was, day by day, instead.")
 @db_option
 @format_option
-def timeline(entity: str, itinerary: bool, db: str | None, fmt: str) -> None:
-    """Show an entity's events in date order (or a person's itinerary).
+@limit_option
+@click.option("--cursor", default=None, help="Start after the previous page (printed on stderr).")
+def timeline(entity: str, itinerary: bool, db: str | None, fmt: str, limit: int, cursor: str | None) -> None:
+    """Show an entity's events in date order (or a person's itinerary), a page at a time.
 
     Example: tidings timeline "Jens Stoltenberg" --itinerary
     """
     store = _open_store(db)
     try:
-        rows = store.itinerary(entity) if itinerary else store.timeline(entity)
+        fetch = store.itinerary_page if itinerary else store.timeline_page
+        page = fetch(entity, limit=limit, cursor=cursor)
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
+    rows = page.items
+    if page.next_cursor:
+        click.echo(f"more: add --cursor {page.next_cursor}", err=True)
     _show(rows, fmt, "itinerary" if itinerary else "timeline")
 
 

@@ -254,8 +254,8 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
     @reads.get("/timeline", summary="An entity's events in date order, or a person's itinerary")
     def get_timeline(entity: Annotated[str, Query(min_length=1, max_length=200)],
                      itinerary: bool = False, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-        if itinerary:  # a few stops a day: one page
-            return {"ok": True, "items": the_store.itinerary(entity), "next_cursor": None}
+        if itinerary:
+            return _page(the_store.itinerary_page(entity, limit=limit, cursor=cursor))
         return _page(the_store.timeline_page(entity, limit=limit, cursor=cursor))
 
     @reads.get("/quotes", summary="Quotes by speaker and words")

@@ -655,6 +655,19 @@ def itinerary(conn: Connection, ref: str) -> list[dict[str, Any]]:
     return [{k: v for k, v in s.items() if not k.startswith("_")} for s in stops]
 
 
+def itinerary_page(conn: Connection, ref: str, *, limit: int = 50, cursor: str | None = None) -> Page:
+    """One page of :func:`itinerary`; the cursor counts the stops already shown.
+
+    A person's stops are few (the travel events naming them), so each page is
+    cut from the whole itinerary, which is built from one index range.
+    """
+    limit = _limit(limit)
+    start = int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    stops = itinerary(conn, ref)
+    end = start + limit
+    return Page(stops[start:end], encode_cursor([end]) if end < len(stops) else None)
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """How much the store holds; events (clusters) and reports are counted apart."""
     def n(table: Any) -> int:

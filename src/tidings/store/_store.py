@@ -278,6 +278,11 @@ class Store:
         with self.read() as conn:
             return _query.itinerary(conn, ref)
 
+    def itinerary_page(self, ref: str, **kw: Any) -> Page:
+        """One page of :meth:`itinerary` (``limit``, ``cursor``)."""
+        with self.read() as conn:
+            return _query.itinerary_page(conn, ref, **kw)
+
     def counts(self) -> dict[str, int]:
         with self.read() as conn:
             return _query.counts(conn)
