@@ -126,6 +126,9 @@ def _object_controller(tok: Token) -> Token | None:
         gov = tok.head.head
     else:
         return None
+    if gov.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pcomp" and gov.dep_ in {"dobj", "obj"} \
+            and gov.head.pos_ == "VERB":
+        return gov  # "accused the boats of seizing": the parser hangs "of" on the object
     if gov.pos_ not in {"VERB", "AUX"}:
         return None
     for child in gov.children:
@@ -161,11 +164,24 @@ def _past_after_modal(tok: Token, speech: frozenset[str]) -> bool:
 
 
 def _complements(tok: Token) -> list[Token]:
-    """Verbs of a word's complement without a subject of their own: "of detaining", "to sign"."""
+    """Verbs of a word's complement without a subject of their own: "of detaining", "to sign"
+    (also when the parser hangs "of detaining" on the object: "accused the boats of detaining")."""
     out = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
-    out += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTROL_PREPS
+    owners = [tok, *(c for c in tok.children if c.dep_ in {"dobj", "obj"})]
+    out += [g for o in owners for c in o.children if c.dep_ == "prep" and c.lower_ in _CONTROL_PREPS
             for g in c.children if g.dep_ == "pcomp" and g.pos_ == "VERB"]
     return [t for t in out if _has_subject(t) is None]
+
+
+def _restated_clause(tok: Token) -> Token | None:
+    """The verb of the clause an event noun restates in apposition: "met X in Nairobi on
+    Tuesday, the first visit by ..." (hung on the verb, or on its subject or object)."""
+    if tok.dep_ not in {"dep", "appos", "npadvmod"} or tok.head.i == tok.i:
+        return None
+    head = tok.head
+    if head.pos_ in {"NOUN", "PROPN"} and head.dep_ in {"nsubj", "dobj", "obj"}:
+        head = head.head
+    return head if head.pos_ in {"VERB", "AUX"} else None
 
 
 def _earlier(value: str, published: str) -> bool:
@@ -694,6 +710,10 @@ class Detector:
                     actors = list(self._parties)
                 if not actors:
                     actors = self._pronoun_antecedent(index, cl, exclude, quote)
+                elif len(cl.actor_heads) == 1 and all(a.code is None and a.entity is None for a in actors):
+                    code = self._possessor_code(index, cl.actor_heads[0], cl, speakers, quote)
+                    if code is not None:
+                        actors = [Arg(None, code, a.sector, a.token, a.text) for a in actors]
             targets, destination = self.targets(index, tok, trig, cl, exclude)
             if not targets:
                 objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
@@ -702,10 +722,11 @@ class Detector:
                 if any(self._refers_to_parties(o) for o in objects):
                     targets = list(self._parties)
             place_tokens = list(cl.path)
-            if trig.pos == "NOUN" and tok.dep_ in {"dep", "appos", "npadvmod"} and tok.head.pos_ in {"VERB", "AUX"}:
+            restated = _restated_clause(tok) if trig.pos == "NOUN" else None
+            if restated is not None:
                 # "met X in Nairobi on Tuesday, the first visit by ...": the noun
                 # restates the clause it hangs on, and takes its setting.
-                place_tokens.append(tok.head)
+                place_tokens.append(restated)
             hosted = False
             if not targets and trig.mode == "visit":
                 # A visit with no one named as visited is a visit to the place's country.
@@ -781,6 +802,25 @@ class Detector:
             context = context[0] if context else None
         return replace(trig, type=str(walk["type"]), mode=str(mode) if mode else None,
                        context=str(context) if context else None, cameo=VERBAL_CAMEO)
+
+    def _possessor_code(self, index: EntityIndex, head: Token, cl: Clause, speakers: dict[int, Token],
+                        quote: dict[str, Any] | None) -> str | None:
+        """The country of a possessive pronoun on a sector word: "our officials" in a
+        quote, or "said his government would ...", belong to the speaker's side."""
+        poss = [c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+        if len(poss) != 1 or index.entity_at(poss[0]) is not None:
+            return None
+        word = poss[0].lower_
+        speaker: str | None = None
+        if word in {"our", "my"}:
+            speaker = quote.get("speaker") if quote else None
+        elif word in {"his", "her", "its", "their"} and cl.speech is not None and cl.ccomp_crossed:
+            tok = self.speaker_of(cl.speech, speakers)
+            args = index.args_for(tok) if tok is not None else []
+            return args[0].code if len(args) == 1 else None
+        if not speaker or speaker not in index.entities:
+            return None
+        return index.codes_of(speaker)[0]
 
     def _note_parties(self, event: Found) -> None:
         """Remember the two or more sides of a meeting or an agreement that happened,

@@ -1,0 +1,160 @@
+"""Ordinary news beyond the seed: reciprocal meetings, who does what another
+verb's object is asked or accused of, "both sides", nominal visits, reported
+plans, denials and words aimed at a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tidings.records import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from tidings.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="module")
+def read(nlp: Any) -> Any:
+    from tidings.nlp.pipeline import analyze
+
+    def run(text: str) -> dict[str, Any]:
+        return analyze(Article(text=text, source_path="test", published="2030-01-15"), nlp)
+
+    return run
+
+
+def _of(record: dict[str, Any], etype: str, trigger: str | None = None) -> list[dict[str, Any]]:
+    return [e for e in record["events"] if e["type"] == etype and (trigger is None or e["trigger"]["text"] == trigger)]
+
+
+def _codes(event: dict[str, Any], side: str) -> list[str | None]:
+    return [c["code"] for c in event[f"{side}_codes"]]
+
+
+def _pairs(events: list[dict[str, Any]]) -> set[tuple[str | None, ...]]:
+    return {(*_codes(e, "actor"), *_codes(e, "target")) for e in events}
+
+
+# -- reciprocal acts of a compound subject ------------------------------------------
+
+@pytest.mark.parametrize(
+    "text,trigger,codes",
+    [
+        ("French and German ministers met in Brussels.", "met", {"FRA", "DEU"}),
+        ("Chilean and Peruvian leaders meet in Lima to end fishing row", "meet", {"CHL", "PER"}),
+    ],
+)
+def test_events_compound_subject_of_a_mutual_verb_is_a_pair(read: Any, text: str, trigger: str,
+                                                            codes: set[str]) -> None:
+    events = _of(read(text), "CONSULT", trigger)
+    assert events, read(text)["events"]
+    for e in events:
+        assert _codes(e, "actor") != _codes(e, "target"), e
+        assert set(_codes(e, "actor")) | set(_codes(e, "target")) == codes, e
+        # Each side is named by its own words, never the whole phrase for both.
+        assert e["actor_text"] != e["target_text"], e
+
+
+# -- the object of the governing verb does what its complement says -------------------
+
+def test_events_accused_of_doing(read: Any) -> None:
+    record = read("Chile accused Peruvian fishing boats of seizing its trawlers last month.")
+    accusations = _of(record, "ACCUSE", "accused")
+    assert [(_codes(e, "actor"), _codes(e, "target")) for e in accusations] == [(["CHL"], ["PER"])], accusations
+    # The accusation is dated by the deed it names, not by the publication date.
+    assert accusations[0]["when"] == "2029-12" and not accusations[0]["when_inferred"], accusations
+    seizures = _of(record, "COERCE", "seizing")
+    assert seizures and all(_codes(e, "actor") == ["PER"] for e in seizures), seizures
+
+
+def test_events_urged_to_act_is_done_by_the_object(read: Any) -> None:
+    record = read("Germany urged Poland to sign the treaty.")
+    signs = _of(record, "SUPPORT", "sign")
+    assert signs and all(_codes(e, "actor") == ["POL"] for e in signs), record["events"]
+    assert all(e["modality"] == "hypothetical" for e in signs), signs
+
+
+# -- "both sides" and "the talks" are the parties of the last meeting ----------------------
+
+def test_events_both_sides_are_the_last_meetings_parties(read: Any) -> None:
+    record = read("Russia and Ukraine held talks in Geneva on Monday. "
+                  "The European Union welcomed the talks and urged both sides to sign a ceasefire agreement.")
+    for etype, trigger in (("SUPPORT", "welcomed"), ("REQUEST", "urged")):
+        events = _of(record, etype, trigger)
+        assert {c for e in events for c in _codes(e, "target")} == {"RUS", "UKR"}, (trigger, record["events"])
+    signs = _of(record, "SUPPORT", "sign")
+    assert _pairs(signs) == {("RUS", "UKR"), ("UKR", "RUS")}, signs
+
+
+def test_events_both_sides_without_a_meeting_stay_unresolved(read: Any) -> None:
+    record = read("The European Union urged both sides to sign a ceasefire agreement.")
+    events = _of(record, "REQUEST", "urged")
+    assert all(not e["target_codes"] for e in events), events
+
+
+# -- nominal visits -----------------------------------------------------------------------------
+
+def test_events_visit_by_a_head_of_state_targets_the_host(read: Any) -> None:
+    record = read("The Argentine president met the Brazilian president in Rio de Janeiro on Monday, "
+                  "the first visit by an Argentine head of state in a decade.")
+    visits = _of(record, "CONSULT", "visit")
+    assert [(_codes(e, "actor"), _codes(e, "target")) for e in visits] == [(["ARG"], ["BRA"])], record["events"]
+    assert visits[0]["actor_codes"][0]["sector"] == "GOV"
+    assert visits[0]["actor_text"].endswith("head of state"), visits
+
+
+# -- reported plans, calls and refusals ------------------------------------------------------------
+
+def test_events_reported_would_is_a_plan_and_the_call_is_made(read: Any) -> None:
+    record = read("The Canadian prime minister said his government would reopen the border crossing "
+                  "next week and called on traders to return.")
+    reopen = _of(record, "CONCEDE", "reopen")
+    assert [(e["modality"], _codes(e, "actor")) for e in reopen] == [("planned", ["CAN"])], record["events"]
+    assert reopen[0]["when"] and reopen[0]["when"].startswith("2030-W"), reopen
+    calls = _of(record, "REQUEST", "called")
+    assert [(e["modality"], e["target_codes"][0]["sector"]) for e in calls] == [("occurred", "BUS")], calls
+
+
+def test_events_conditional_would_stays_hypothetical(read: Any) -> None:
+    record = read("France said it would send troops to Estonia if Russia attacked.")
+    events = _of(record, "MOBILIZE") + _of(record, "AID")
+    assert events and all(e["modality"] == "hypothetical" for e in events), record["events"]
+
+
+def test_events_a_delegation_not_sent(read: Any) -> None:
+    events = _of(read("Uganda did not send a delegation to the summit in Kigali."), "CONSULT", "send")
+    assert [(e["modality"], _codes(e, "actor")) for e in events] == [("negated", ["UGA"])], events
+
+
+# -- words aimed at a person ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text,trigger,etype",
+    [
+        ("Senator Mary Jones attacked President John Smith over the budget.", "attacked", "ACCUSE"),
+        ("Russian troops attacked Kharkiv on Monday.", "attacked", "ASSAULT"),
+    ],
+)
+def test_events_an_attack_on_a_person_is_words(read: Any, text: str, trigger: str, etype: str) -> None:
+    record = read(text)
+    events = [e for e in record["events"] if e["trigger"]["text"] == trigger]
+    assert events and {e["type"] for e in events} == {etype}, events
+
+
+@pytest.mark.parametrize(
+    "text,etype,trigger",
+    [
+        ("The opposition dismissed the Chinese proposal.", "REJECT", "dismissed"),
+        ("The prime minister ridiculed the Australian plan.", "ACCUSE", "ridiculed"),
+        ("Officials liaised with Indian police.", "CONSULT", "liaised"),
+    ],
+)
+def test_events_more_triggers(read: Any, text: str, etype: str, trigger: str) -> None:
+    assert _of(read(text), etype, trigger), read(text)["events"]
