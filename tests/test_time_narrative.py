@@ -137,3 +137,18 @@ def test_time_relative_clause_time_stays_out_of_the_main_clause(nlp: Language) -
     hold = next(t for t in doc if t.text == "hold")
     assert time_for_token(doc, said) is None
     assert time_for_token(doc, hold) is None
+
+
+@pytest.mark.parametrize("text,expr,value", [
+    ("Shares closed lower on Friday. Dealers placed heavy buy orders in the morning.", "the morning",
+     "2023-01-27TMO"),
+    ("The index rose on Friday, ending the day at 8,017.", "the day", "2023-01-27"),
+])
+def test_time_the_day_of_a_past_clause_is_the_story_day(nlp: Language, text: str, expr: str, value: str) -> None:
+    t = _time(_doc(nlp, text), expr)
+    assert (t["value"], t["anchor"]) == (value, "narrative")
+
+
+def test_time_the_day_of_a_present_clause_is_the_publication_day(nlp: Language) -> None:
+    t = _time(_doc(nlp, "The index rose on Friday. Traders expect gains later in the day."), "the day")
+    assert t["value"] == DCT

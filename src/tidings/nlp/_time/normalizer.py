@@ -723,6 +723,17 @@ def _narrative(m: re.Match[str], ctx: Context) -> Value | None:
     return Value("DATE", narrative.shifted(ref, unit, k), how, mod)
 
 
+def _story_day(ctx: Context) -> tuple[date | None, str]:
+    """The day "the day", "the morning" name: in a past clause, the last day the
+    text mentioned ("closed Friday ... buy orders in the morning"), else the
+    publication day."""
+    if ctx.tense == PAST and ctx.anchor is not None:
+        ref, told = narrative.reference(ctx.refs, "day", ctx.anchor)
+        if told and ref is not None and date(*ref) <= ctx.anchor:
+            return date(*ref), "narrative"
+    return ctx.anchor, _how(ctx)
+
+
 def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
     a = ctx.anchor
     if m["t2"]:  # "the weekend", "the morning"
@@ -735,14 +746,16 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
             else:
                 d = a if a.isoweekday() >= 6 else a - timedelta(days=a.isoweekday())
             return Value("DATE", cal.week(d) + "-WE", "publication")
-        return Value("TIME", _daypart_time(a.isoformat() if a else "XXXX-XX-XX", unit), _how(ctx))
+        day, how = _story_day(ctx)
+        return Value("TIME", _daypart_time(day.isoformat() if day else "XXXX-XX-XX", unit), how)
     if m["part2"]:  # "the end of the month": the current one
         unit = _lower(m["u5"])
         if a is None:
             return Value("DATE", _UNDERSPEC[unit], "unanchored", _mod(m, "part2"))
         return Value("DATE", _shift_unit(a, unit, 0), "publication", _mod(m, "part2"))
     if m["t4"]:  # "for the day"
-        return Value("DATE", a.isoformat() if a else "XXXX-XX-XX", _how(ctx))
+        day, how = _story_day(ctx)
+        return Value("DATE", day.isoformat() if day else "XXXX-XX-XX", how)
     if m["t3"]:  # "for the year", "in the week"
         unit = _lower(m["u4"])
         if m["ended"]:
@@ -752,8 +765,11 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", _shift_unit(a, unit, 0), "publication")
     if m["t"]:  # "earlier in the day"
         unit = _lower(m["u2"])
-        if unit in DAYPARTS:
-            return Value("TIME", _daypart_time(a.isoformat() if a else "XXXX-XX-XX", unit), _how(ctx))
+        if unit in DAYPARTS or unit == "day":
+            day, how = _story_day(ctx)
+            if unit == "day":
+                return Value("DATE", day.isoformat() if day else "XXXX-XX-XX", how)
+            return Value("TIME", _daypart_time(day.isoformat() if day else "XXXX-XX-XX", unit), how)
         if a is None:
             return Value("DATE", _UNDERSPEC[unit], "unanchored")
         return Value("DATE", _shift_unit(a, unit, 0), "publication")
