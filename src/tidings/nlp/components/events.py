@@ -213,12 +213,10 @@ def _near(when: str | None, published: Any) -> bool:
     return abs(delta.days) <= 1
 
 
-def _side(event: dict[str, Any], ids: str, codes: str) -> tuple[Any, ...] | None:
-    """Who a side of an event is: its entities, else its codes; None when nobody."""
-    if event[ids]:
-        return ("entity", *event[ids])
+def _side(event: dict[str, Any], codes: str) -> tuple[Any, ...] | None:
+    """Who a side of an event is by its codes; None when nobody is coded."""
     found = tuple((c.get("code"), c.get("sector")) for c in event[codes] if c.get("code"))
-    return ("code", *found) if found else None
+    return found or None
 
 
 def _section(sections: list[Any], offset: int) -> str | None:
@@ -253,13 +251,18 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
     def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
         if not (a["when_inferred"] or b["when_inferred"] or a["when"] == b["when"]):
             return False
+        # "Kenyan leaders" (coded only) may be the president named elsewhere;
+        # two named people are one only when they are the same.
+        for ids in ("actors", "targets"):
+            if a[ids] and b[ids] and a[ids] != b[ids]:
+                return False
         ca, cb = country(a), country(b)
         return ca is None or cb is None or ca == cb
 
     groups: list[list[dict[str, Any]]] = []
     by_key: dict[tuple[Any, ...], list[list[dict[str, Any]]]] = {}
     for ev in events:
-        actor, target = _side(ev, "actors", "actor_codes"), _side(ev, "targets", "target_codes")
+        actor, target = _side(ev, "actor_codes"), _side(ev, "target_codes")
         if actor is None or target is None:
             groups.append([ev])
             continue
