@@ -255,3 +255,14 @@ def test_ui_world_and_polarity_data():
     assert set(pol) == set(PLOVER_TYPES)
     assert {t for t, p in pol.items() if p == "cooperation"} == {
         "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+
+
+@pytest.mark.parametrize("max_edges", [1, 2, 150])
+def test_ui_network_from_kept_counts_equals_recount(visit_store_ro, max_edges):
+    from tidings.web import _views
+
+    q = _views.Query.parse({})
+    with visit_store_ro.read() as conn:
+        kept = _views.network(conn, q, max_edges=max_edges)
+        recount = _views.network(conn, q, max_edges=max_edges, use_counts=False)
+    assert kept == recount and len(kept["edges"]) == min(max_edges, 4)

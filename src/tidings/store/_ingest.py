@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from tidings.errors import StoreError
-from tidings.store import _cluster, _resolve
+from tidings.store import _cluster, _pairs, _resolve
 from tidings.store import _schema as s
 
 logger = logging.getLogger(__name__)
@@ -221,6 +221,7 @@ def _write_events(conn: Connection, art: _Article) -> list[int]:
         event_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         ids.append(event_id)
         _write_roles(conn, art, ev, event_id, date)
+    _pairs.adjust(conn, ids, 1)
     return ids
 
 
@@ -315,6 +316,7 @@ def delete_article(conn: Connection, article_id: str, *, prune: bool = True) -> 
     clusters = set(conn.execute(
         select(ev.c.cluster_id).where(ev.c.article_id == article_id, ev.c.cluster_id.is_not(None))
     ).scalars())
+    _pairs.adjust(conn, conn.execute(select(ev.c.id).where(ev.c.article_id == article_id)).scalars(), -1)
     event_ids = select(ev.c.id).where(ev.c.article_id == article_id).scalar_subquery()
     conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id.in_(event_ids)))
     for table in (s.events, s.quotes, s.times, s.mentions, s.entities, s.sections):
@@ -386,12 +388,15 @@ def relink(conn: Connection, article_ids: Iterable[str]) -> None:
         ).all():
             conn.execute(s.quotes.update().where(s.quotes.c.id == q_id).values(
                 speaker_global_id=art.global_id(json.loads(q_data).get("speaker"))))
-        for e_id, e_data, e_date in conn.execute(
+        rows = conn.execute(
             select(s.events.c.id, s.events.c.data, s.events.c.date).where(s.events.c.article_id == aid)
-        ).all():
+        ).all()
+        _pairs.adjust(conn, [int(r.id) for r in rows], -1)
+        for e_id, e_data, e_date in rows:
             ev = json.loads(e_data)
             _, place_gid, _ = _place(art, ev.get("place"))
             conn.execute(s.events.update().where(s.events.c.id == e_id).values(
                 place_global_id=place_gid, source_global_id=art.global_id(ev.get("source"))))
             conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id == e_id))
             _write_roles(conn, art, ev, e_id, e_date)
+        _pairs.adjust(conn, [int(r.id) for r in rows], 1)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from tidings.errors import StoreError
+from tidings.store import _pairs
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._resolve import name_words
@@ -114,10 +115,17 @@ def _name_words(conn: Connection) -> None:
         conn.execute(text(sql))
 
 
+def _event_pairs(conn: Connection) -> None:
+    """Counts of reports per actor -> target pair (for the network), backfilled."""
+    s.metadata.create_all(conn, tables=[s.event_pairs])
+    _pairs.rebuild(conn)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
     ("0003_name_words", _name_words),
+    ("0004_event_pairs", _event_pairs),
 )
 
 

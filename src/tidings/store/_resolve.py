@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from tidings.errors import StoreError
+from tidings.store import _pairs
 from tidings.store import _schema as s
 
 logger = logging.getLogger(__name__)
@@ -262,6 +263,9 @@ def merge(conn: Connection, into: int, other: int) -> None:
     for gid in (into, other):
         if gid not in present:
             raise StoreError(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
+    # The pairs of the events naming ``other`` are counted again once it is ``into``.
+    moved = _pairs.events_of(conn, [other])
+    _pairs.adjust(conn, moved, -1)
     for table, col in _GLOBAL_REFS:
         conn.execute(update(table).where(col == other).values({col.name: into}))
     ea = s.event_actors
@@ -277,6 +281,7 @@ def merge(conn: Connection, into: int, other: int) -> None:
         )
     )
     conn.execute(update(ea).where(ea.c.global_id == other).values(global_id=into))
+    _pairs.adjust(conn, moved, 1)
     w = s.entity_words
     names = set(conn.execute(select(w.c.name).where(w.c.global_id == other)).scalars())
     conn.execute(delete(w).where(w.c.global_id == other))

@@ -215,3 +215,16 @@ entity_words = Table(
     Column("word", Text, primary_key=True),
     Index("ix_entity_words_word", "word", "global_id", "name"),
 )
+
+# Reports per actor -> target pair and event type, with the total of a pair
+# under the type "*": the network of the whole store without counting every
+# report. Kept in step by tidings.store._pairs; added by migration 0004.
+event_pairs = Table(
+    "event_pairs",
+    metadata,
+    Column("actor_id", Integer, primary_key=True),
+    Column("target_id", Integer, primary_key=True),
+    Column("type", String(20), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Index("ix_event_pairs_type_n", "type", "n"),
+)

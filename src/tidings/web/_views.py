@@ -396,9 +396,33 @@ def date_range(conn: Connection) -> tuple[str, str]:
 # -- network ----------------------------------------------------------------
 
 
-def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, Any]:
+def _pair_counts(conn: Connection, max_edges: int) -> tuple[dict[tuple[int, int], dict[str, int]], int]:
+    """The strongest pairs of the whole store (with their counts by type) from ``event_pairs``."""
+    p = s.event_pairs
+    cut = conn.execute(select(p.c.n).where(p.c.type == "*").order_by(p.c.n.desc())
+                       .offset(max_edges - 1).limit(1)).scalar() or 0
+    totals = {(int(a), int(t)): int(n) for a, t, n in conn.execute(
+        select(p.c.actor_id, p.c.target_id, p.c.n).where(p.c.type == "*", p.c.n >= cut)).tuples()}
+    strongest = heapq.nsmallest(max_edges, totals, key=lambda pair: (-totals[pair], pair))
+    counts: dict[tuple[int, int], dict[str, int]] = {pair: {} for pair in strongest}
+    actors = sorted({a for a, _ in strongest})
+    for start in range(0, len(actors), 500):
+        for a, t, etype, n in conn.execute(
+                select(p.c.actor_id, p.c.target_id, p.c.type, p.c.n)
+                .where(p.c.actor_id.in_(actors[start:start + 500]), p.c.type != "*")).tuples():
+            if (int(a), int(t)) in counts:
+                counts[(int(a), int(t))][str(etype)] = int(n)
+    total = int(conn.execute(select(func.count()).select_from(p).where(p.c.type == "*")).scalar_one())
+    return counts, total
+
+
+def network(conn: Connection, q: Query, *, max_edges: int = 150, use_counts: bool = True) -> dict[str, Any]:
     """Who acts on whom: the strongest edges actor -> target, with counts of cooperative and
-    conflictual reports and of each type."""
+    conflictual reports and of each type.
+
+    Without filters the counts kept by the store (``event_pairs``) are read; with
+    ``use_counts=False``, or any filter, the reports are counted here.
+    """
     ev, g = s.events, s.global_entities
     actor, target = s.event_actors.alias("na"), s.event_actors.alias("nt")
     conds = _report_conditions(conn, q)
@@ -412,13 +436,17 @@ def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, An
             stmt = stmt.join(s.articles, s.articles.c.id == ev.c.article_id)
         return stmt.where(actor.c.global_id != target.c.global_id, *conds)
 
-    # One row per report (actor, target, type), counted here: cheaper than a grouped sort
-    # of every pair in the database, then the strongest pairs are kept.
     counts: dict[tuple[int, int], dict[str, int]] = {}
-    for a, t, etype in conn.execute(joined(select(
-            actor.c.global_id, target.c.global_id, ev.c.type))).tuples().all():
-        types = counts.setdefault((a, t), {})
-        types[etype] = types.get(etype, 0) + 1
+    if use_counts and not q.filtered():
+        counts, total_edges = _pair_counts(conn, max_edges)
+    else:
+        # One row per report (actor, target, type), counted here: cheaper than a grouped sort
+        # of every pair in the database, then the strongest pairs are kept.
+        for a, t, etype in conn.execute(joined(select(
+                actor.c.global_id, target.c.global_id, ev.c.type))).tuples().all():
+            types = counts.setdefault((a, t), {})
+            types[etype] = types.get(etype, 0) + 1
+        total_edges = len(counts)
     totals = {pair: sum(types.values()) for pair, types in counts.items()}
     strongest = heapq.nsmallest(max_edges, totals, key=lambda pair: (-totals[pair], pair))
     kept: list[dict[str, Any]] = []
@@ -440,7 +468,7 @@ def network(conn: Connection, q: Query, *, max_edges: int = 150) -> dict[str, An
     for node in nodes:
         node["n"] = degree.get(node["id"], 0)
     nodes.sort(key=lambda x: (-x["n"], x["name"]))
-    return {"nodes": nodes, "edges": kept, "total_edges": len(counts)}
+    return {"nodes": nodes, "edges": kept, "total_edges": total_edges}
 
 
 # -- entities ---------------------------------------------------------------
