@@ -158,3 +158,11 @@ def test_events_an_attack_on_a_person_is_words(read: Any, text: str, trigger: st
 )
 def test_events_more_triggers(read: Any, text: str, etype: str, trigger: str) -> None:
     assert _of(read(text), etype, trigger), read(text)["events"]
+
+
+def test_events_headline_of_coded_sides_folds_into_the_named_report(read: Any) -> None:
+    record = read("Chilean and Peruvian leaders meet in Lima\n\n"
+                  "Chilean President Ana Rojas met Peruvian President Luis Vega in Lima on Monday.")
+    forward = [e for e in _of(record, "CONSULT") if _codes(e, "actor") == ["CHL"] and _codes(e, "target") == ["PER"]]
+    assert len(forward) == 1, record["events"]
+    assert len(forward[0]["mentions"]) == 2 and forward[0]["actors"], forward
