@@ -83,6 +83,16 @@ def test_api_timeline_pages(api_ro):
     assert len(whole) == 4
 
 
+def test_api_itinerary_pages(api_ro):
+    params = {"entity": "Jens Stoltenberg", "itinerary": "true"}
+    whole = api_ro.get("/timeline", params=params).json()
+    assert whole["next_cursor"] is None and len(whole["items"]) == 2
+    first = api_ro.get("/timeline", params={**params, "limit": 1}).json()
+    second = api_ro.get("/timeline", params={**params, "limit": 1, "cursor": first["next_cursor"]}).json()
+    assert first["items"] + second["items"] == whole["items"]
+    assert second["next_cursor"] is None
+
+
 def test_api_cluster_lists_reports_and_sources(api_ro):
     (cluster,) = [c for c in api_ro.get("/clusters", params={"min_reports": 2, "until": "2023-01-29"}).json()["items"]]
     body = api_ro.get(f"/clusters/{cluster['id']}").json()["cluster"]
