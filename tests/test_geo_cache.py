@@ -29,7 +29,8 @@ def test_geo_index_is_built_once_per_sha(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("TIDINGS_CACHE", str(tmp_path / "cache"))
     builds: list[Path] = []
 
-    def fake_build(path: Path, places: object = None, country_points: object = None) -> None:
+    def fake_build(path: Path, places: object = None, country_points: object = None,
+                   county_points: object = None) -> None:
         builds.append(path)
         b = _gazetteer._Builder()
         pid = b.add(1, "Testville", "city", "USA", "TX", 30.0, -97.0, 1000)

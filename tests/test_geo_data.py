@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tidings.errors import LexiconError
-from tidings.geo._data import load_country_points, load_places
+from tidings.geo._data import load_country_points, load_county_points, load_places
 
 HEADER = "# source: test\n# licence: CC0-1.0\nname\taliases\tkind\tcountry\tadmin1\tlat\tlon\n"
 
@@ -58,3 +58,65 @@ def test_geo_country_points_reject_bad_code(tmp_path: Path) -> None:
     with pytest.raises(LexiconError) as err:
         load_country_points(path)
     assert err.value.field == "iso3" and err.value.line == 4
+
+
+COUNTY_HEADER = "# source: test\n# licence: CC0-1.0\nstate\tname\tlat\tlon\tzips\n"
+
+
+def test_geo_shipped_county_points_load() -> None:
+    counties = load_county_points()
+    assert len(counties.entries) > 3000
+    assert "zipcodes" in counties.provenance["source"] and "MIT" in counties.provenance["licence"]
+    by_key = {(e["state"], e["name"]): e for e in counties.entries}
+    walker_tx, walker_ga = by_key[("TX", "Walker County")], by_key[("GA", "Walker County")]
+    assert 30.0 < walker_tx["lat"] < 31.5 and -96.5 < walker_tx["lon"] < -95.0
+    assert walker_ga["lon"] > -86.0
+
+
+@pytest.mark.parametrize(
+    ("row", "code", "field"),
+    [
+        ("Tx\tWalker County\t30.6\t-95.6\t3", "[T205]", "state"),
+        ("TX\t\t30.6\t-95.6\t3", "[T202]", "name"),
+        ("TX\tWalker County\t30.6\t-195.6\t3", "[T205]", "lon"),
+        ("TX\tWalker County\t\t-95.6\t3", "[T202]", "lat"),
+        ("TX\tWalker County\t30.6\t-95.6\t-1", "[T205]", "zips"),
+        ("TX\tWalker County\t30.6\t-95.6\t3\nTX\tWALKER COUNTY\t30.7\t-95.5\t1", "[T224]", "name"),
+    ],
+)
+def test_geo_county_points_errors_name_line_and_field(tmp_path: Path, row: str, code: str, field: str) -> None:
+    path = tmp_path / "counties.tsv"
+    path.write_text(COUNTY_HEADER + row + "\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        load_county_points(path)
+    assert code in str(err.value)
+    assert err.value.field == field
+    assert err.value.line == 4 + row.count("\n")
+    assert str(path) in str(err.value)
+
+
+def test_geo_county_points_derive_to_a_loadable_table(tmp_path: Path) -> None:
+    pytest.importorskip("zipcodes")
+    from tidings.geo.derive_county_points import main
+
+    out = tmp_path / "counties.tsv"
+    assert main([str(out)]) == 0
+    derived = load_county_points(out)
+    assert len(derived.entries) > 3000
+    assert {e["state"] for e in derived.entries} >= {"TX", "GA", "AK", "LA"}
+
+
+def test_geo_county_points_derive_without_zipcodes_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+
+    from tidings.geo import derive_county_points
+
+    def missing(name: str) -> object:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(importlib, "import_module", missing)
+    assert derive_county_points.main([str(tmp_path / "x.tsv")]) == 2
+    err = capsys.readouterr().err
+    assert "zipcodes" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.tsv").exists()

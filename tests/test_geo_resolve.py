@@ -63,6 +63,20 @@ def _near(entity: dict[str, Any], lat: float, lon: float, km: float = 100.0) -> 
          (38.90, -77.04), "USA"),
         ("Wildfires burned across Washington state.", [("Washington", "GPE")], "Washington",
          (47.4, -120.5), "USA"),
+        # A county has a point of its own (the county table), not its state's.
+        ("Deputies in Walker County, Texas, found the car.", [("Walker County", "GPE"), ("Texas", "GPE")],
+         "Walker County", (30.74, -95.57), "USA"),
+        # A town and a county near each other agree; a state named elsewhere decides
+        # between two such pairs (Huntsville and Walker County, Alabama, lie 130 km apart).
+        ("Walker County deputies took the man to the Huntsville jail. Texas officials agreed.",
+         [("Walker County", "GPE"), ("Huntsville", "GPE"), ("Texas", "GPE")], "Walker County",
+         (30.74, -95.57), "USA"),
+        ("Walker County deputies took the man to the Huntsville jail. Texas officials agreed.",
+         [("Walker County", "GPE"), ("Huntsville", "GPE"), ("Texas", "GPE")], "Huntsville",
+         (30.72, -95.55), "USA"),
+        ("Paris police and Henry County deputies closed the road to Puryear.",
+         [("Paris", "GPE"), ("Henry County", "GPE"), ("Puryear", "GPE")], "Henry County",
+         (36.33, -88.30), "USA"),
     ],
 )
 def test_geo_context_chooses_the_place(gaz: Gazetteer, text: str, places: list[tuple[str, str]],

@@ -29,9 +29,10 @@ country evidence          +1.0 when the candidate's country is in the article,
 division evidence         +2.5 when the article names the candidate's state or
                           province; +1.0 when another resolved town lies in it
                           (for a town, county or the state itself)
-proximity                 +3.0 when another resolved town lies within 60 km,
-                          +1.5 within 200 km (the dateline's place counts
-                          twice as evidence)
+proximity                 for a town or county: +3.0 when another resolved
+                          town or county lies within 60 km, +1.5 within
+                          200 km (the dateline's place counts twice as
+                          evidence)
 shared division           for each other toponym of the article that has a
                           town or county of that name in the same state or
                           province, +1.0 divided by the square root of the
@@ -119,6 +120,7 @@ class Context:
     divisions: set[tuple[str, str]] = field(default_factory=set)
     town_divisions: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
+    county_points: list[tuple[float, float]] = field(default_factory=list)
     towns_in: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
     shared: dict[tuple[str, str], float] = field(default_factory=dict)
 
@@ -192,12 +194,15 @@ def _context_score(place: Place, ctx: Context) -> float:
         score += min(SHARED_DIVISION * ctx.shared.get(key, 0.0), SHARED_DIVISION_MAX)
     elif place.kind == "admin1" and (place.country, place.admin1) in ctx.town_divisions:
         score += DIVISION_TOWN  # a state that the article's towns lie in
-    if place.kind in _TOWNS:
+    if place.kind in _LOCAL and not math.isnan(place.lat):
+        # A county is large: only a town or county close to its middle speaks for it.
         nearest = min((haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.points),
                       default=math.inf)
-        if nearest <= NEAR_KM:
+        nearest_county = min((haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.county_points),
+                             default=math.inf)
+        if min(nearest, nearest_county) <= NEAR_KM:
             score += NEAR_BONUS
-        elif nearest <= AROUND_KM:
+        elif nearest <= AROUND_KM and place.kind != "county":
             score += AROUND_BONUS
     return score
 
@@ -257,8 +262,9 @@ def _add_evidence(ctx: Context, place: Place, weight: float, *, with_point: bool
         ctx.divisions.add((place.country, place.admin1))
     elif place.kind in _LOCAL:
         ctx.town_divisions.add((place.country, place.admin1))
+        if with_point and not math.isnan(place.lat):
+            (ctx.points if place.kind in _TOWNS else ctx.county_points).append((place.lat, place.lon))
         if with_point and place.kind in _TOWNS and not math.isnan(place.lat):
-            ctx.points.append((place.lat, place.lon))
             ctx.towns_in.setdefault((place.country, place.admin1), []).append((place.lat, place.lon))
 
 
@@ -336,6 +342,7 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
             ctx = Context(countries=defaultdict(float, fixed.countries), divisions=set(fixed.divisions),
                           town_divisions=set(fixed.town_divisions), points=list(fixed.points),
+                          county_points=list(fixed.county_points),
                           towns_in={k: list(v) for k, v in fixed.towns_in.items()},
                           shared={d: v - share[i] for d, v in votes.items() if d in hosts[i]} | {
                               d: v for d, v in votes.items() if d not in hosts[i]})
