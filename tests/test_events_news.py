@@ -166,3 +166,10 @@ def test_events_headline_of_coded_sides_folds_into_the_named_report(read: Any) -
     forward = [e for e in _of(record, "CONSULT") if _codes(e, "actor") == ["CHL"] and _codes(e, "target") == ["PER"]]
     assert len(forward) == 1, record["events"]
     assert len(forward[0]["mentions"]) == 2 and forward[0]["actors"], forward
+
+
+def test_events_a_purpose_after_an_object_keeps_the_subject(read: Any) -> None:
+    """Only verbs of asking, urging, accusing ... hand their complement to their object."""
+    record = read("The French president met Italian and German ministers to talk about trade.")
+    talks = _of(record, "CONSULT", "talk")
+    assert all(_codes(e, "actor") == ["FRA"] for e in talks), talks

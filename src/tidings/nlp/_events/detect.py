@@ -115,7 +115,7 @@ _SIDE_WORDS = frozenset({"side", "party", "country", "nation", "neighbour", "nei
 _CONTROL_PREPS = frozenset({"of", "for", "against", "from", "into"})
 
 
-def _object_controller(tok: Token) -> Token | None:
+def _object_controller(tok: Token, control: frozenset[str]) -> Token | None:
     """The object of the verb governing a complement without a subject, which is
     the complement's doer: "urged both sides to sign", "called on traders to
     return", "accused the boats of detaining"."""
@@ -127,9 +127,9 @@ def _object_controller(tok: Token) -> Token | None:
     else:
         return None
     if gov.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pcomp" and gov.dep_ in {"dobj", "obj"} \
-            and gov.head.pos_ == "VERB":
+            and gov.head.pos_ == "VERB" and gov.head.lemma_.lower() in control:
         return gov  # "accused the boats of seizing": the parser hangs "of" on the object
-    if gov.pos_ not in {"VERB", "AUX"}:
+    if gov.pos_ not in {"VERB", "AUX"} or gov.lemma_.lower() not in control:
         return None
     for child in gov.children:
         if child.i > tok.i:
@@ -264,6 +264,7 @@ class Detector:
         self.time_for_token = time_for_token
         self.quote_at = quote_at
         self.speech = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "speech")
+        self.control = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "control")
 
     # -- triggers ----------------------------------------------------------
 
@@ -336,7 +337,7 @@ class Detector:
                         cl.actor_heads = [root]
                         cl.top = cur
                         break
-            controller = _object_controller(cur)
+            controller = _object_controller(cur, self.control)
             if controller is not None:
                 # "urged both sides to sign", "accused the boats of detaining":
                 # the governing verb's object does what the complement says.
@@ -422,7 +423,7 @@ class Detector:
 
         def bump(kind: str | None) -> None:
             nonlocal best
-            if kind and kind != "speech" and MODALITY_RANK[kind] > MODALITY_RANK[best]:
+            if kind and kind in MODALITY_RANK and MODALITY_RANK[kind] > MODALITY_RANK[best]:
                 best = kind
 
         cues = self.k.cues
