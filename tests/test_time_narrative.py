@@ -152,3 +152,8 @@ def test_time_the_day_of_a_past_clause_is_the_story_day(nlp: Language, text: str
 def test_time_the_day_of_a_present_clause_is_the_publication_day(nlp: Language) -> None:
     t = _time(_doc(nlp, "The index rose on Friday. Traders expect gains later in the day."), "the day")
     assert t["value"] == DCT
+
+
+def test_time_the_night_of_a_date_is_not_the_publication_night(nlp: Language) -> None:
+    doc = _doc(nlp, "He was shot to death on the night of Oct. 23 as he stood in his kitchen.")
+    assert [t["text"] for t in doc._.tidings_times] == ["Oct. 23"]

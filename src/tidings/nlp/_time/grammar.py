@@ -145,7 +145,7 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("rel_unit", rf"{b}(?:(?P<mod>{EDGE_MOD})(?: in)? |(?P<part>{PART_OF}) )?(?P<rel>{REL}) (?P<u>week|weekend|month|quarter|year|decade|century|night|morning|afternoon|evening|{SEASON})(?:'s)?{e}"
                      rf"|{b}(?:{EDGE_MOD}|by|at|until|{_CLOSING}) (?:(?:in|on|at) )?(?P<t>the (?P<u2>day|week|month|year|weekend|morning|afternoon|evening))(?! of){e}"
                      rf"|{b}(?P<part2>{PART_OF}) the (?P<u5>week|month|year|decade|quarter){e}"
-                     rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}"
+                     rf"|{b}(?P<t2>the (?P<u3>weekend|morning|afternoon|evening|night)){e}(?! of (?:the )?[A-Z0-9])"
                      rf"|(?<=for\x20)(?P<t4>the day)(?! of| (?:before|after)){e}"
                      rf"|(?:(?<=for\x20)|(?<=in\x20)|(?<=of\x20))(?P<t3>the (?P<u4>year|week|month)(?P<ended> end(?:ed|ing))?)(?! of| (?:before|after|ago|earlier))(?!\w)"),
         ("rel_day", rf"{b}(?:(?P<mod>early|late|earlier|later) |(?:(?P<dmod>early|late|mid)[- ]?)?(?P<dp0>{DAYPART}) )?(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tomorrow|tonight|overnight)(?:'s)?(?: (?P<dp>{DAYPART}))?{e}"),
