@@ -184,7 +184,7 @@ def time_for_token(doc: Doc, token: Token) -> dict[str, Any] | None:
     Returns:
         The time dict (as in ``doc._.tidings_times``), or ``None``.
     """
-    times = doc._.tidings_times or []
+    times: list[dict[str, Any]] = doc._.tidings_times or []
     if not times:
         return None
     verb = anchoring.clause_verb(token)
