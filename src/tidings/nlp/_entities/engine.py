@@ -37,6 +37,7 @@ from tidings.nlp._entities.roles import RoleFound, RoleReader, build_title_match
 logger = logging.getLogger(__name__)
 
 SPAN_KEY = "tidings_mentions"
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _POSSESSIVE = frozenset({"'s", "\u2019s"})
 _PLACE_PREPS = {"in": 3.0, "at": 3.0, "to": 2.0, "from": 1.5, "into": 2.0, "visit": 2.0}
 
@@ -77,6 +78,11 @@ class EntityEngine:
 
         found_roles = self.roles(doc, mentions, at_token, context_country)
         drafts = group_names(doc, mentions)
+        for idx, m in enumerate(mentions):
+            if m.source == "office" and m.entity < 0:
+                # An unnamed office holder is a person of their own.
+                drafts.append(Draft(type="PERSON", mentions=[idx]))
+                m.entity = len(drafts) - 1
         for role in found_roles:
             e = mentions[role.mention].entity
             if e >= 0:
@@ -212,6 +218,11 @@ class EntityEngine:
             seen_mentions = set()
             aliases: list[str] = []
             for s, e, kind in ms:
+                if kind == "pronoun" and etype in PLACE_TYPES:
+                    # "Japan said it would ...": the pronoun stands for the state as an actor,
+                    # not for a place; it stays in the span group the later stages read, but a
+                    # place's mentions are where the text names it.
+                    continue
                 span = doc[s:e]
                 key = (span.start_char, span.end_char)
                 if key in seen_mentions:

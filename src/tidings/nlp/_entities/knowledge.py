@@ -27,6 +27,7 @@ DEFAULT_FILES: dict[str, str] = {
     "nominals": "tidings:entities/nominals.tsv",
     "institutions": "tidings:entities/institutions.tsv",
     "orgwords": "tidings:entities/orgwords.tsv",
+    "divisions": "tidings:entities/divisions.tsv",
 }
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -65,7 +66,7 @@ _FIELDS: dict[str, list[Field]] = {
     ],
     "titles": [
         Field("title", required=True), Field("sector", required=True, choices=SECTORS),
-        Field("head"),
+        Field("head"), Field("of", choices=frozenset({"place", "org"})),
     ],
     "nominals": [Field("noun", required=True), Field("kind", required=True)],
     "institutions": [
@@ -73,6 +74,7 @@ _FIELDS: dict[str, list[Field]] = {
         Field("sector", required=True, choices=SECTORS), Field("note"),
     ],
     "orgwords": [Field("word", required=True), Field("kind", required=True, choices=frozenset({"suffix", "head"}))],
+    "divisions": [Field("word", required=True)],
 }
 
 
@@ -121,6 +123,9 @@ class Knowledge:
         nominals: lower-case noun -> kind.
         institutions: lower-case phrase -> (type, sector).
         org_words: last word of organisations' names, as written -> ``suffix`` or ``head``.
+        title_of: lower-case title -> ``place`` or ``org``: what a name run together
+            with it before it stands for ("Anderson County Sheriff").
+        divisions: words that make a name a place's ("County", "Parish", "City").
         sha256: a digest of every file read, to key derived caches on.
     """
 
@@ -132,6 +137,8 @@ class Knowledge:
     nominals: dict[str, str] = field(default_factory=dict)
     institutions: dict[str, tuple[str, str]] = field(default_factory=dict)
     org_words: dict[str, str] = field(default_factory=dict)
+    title_of: dict[str, str] = field(default_factory=dict)
+    divisions: frozenset[str] = frozenset()
     sha256: str = ""
 
     def add(self, known: Known, forms: Iterable[str]) -> None:
@@ -226,12 +233,15 @@ def load_knowledge(
         )
     for row in data["titles"]:
         kn.titles[row["title"].lower()] = (row["sector"], (row["head"] or "").lower() == "head")
+        if row.get("of"):
+            kn.title_of[row["title"].lower()] = row["of"]
     for row in data["nominals"]:
         kn.nominals[row["noun"].lower()] = row["kind"].lower()
     for row in data["institutions"]:
         kn.institutions[row["phrase"].lower()] = (row["type"], row["sector"])
     for row in data["orgwords"]:
         kn.org_words[row["word"]] = row["kind"]
+    kn.divisions = frozenset(row["word"] for row in data["divisions"])
 
     for actor in actors:
         digest.update(repr(actor).encode())

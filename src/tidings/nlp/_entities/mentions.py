@@ -27,6 +27,8 @@ from tidings.nlp._entities.knowledge import Knowledge, Known
 logger = logging.getLogger(__name__)
 
 NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+# The label of the office in a place-office run ("Anderson County Sheriff").
+OFFICE = "OFFICE"
 
 # fmt: off
 HONORIFICS = frozenset({
@@ -167,6 +169,8 @@ class MentionFinder:
         # them off a name the model ran them into ("Spokeswoman Sandy Angers").
         self.titles = {tuple(t.replace("-", " - ").split()) for t in kn.titles}
         self.title_len = max((len(t) for t in self.titles), default=0)
+        # In tokens, a title may be one longer than in words ("state 's attorney").
+        self.title_tokens = self.title_len + 1
 
     def _country_and_body(self, doc: Doc, known: Known, a: int, b: int, s: int, e: int) -> bool:
         """Whether a model name is a country plus a body of it ("US Government"): two mentions."""
@@ -186,8 +190,92 @@ class MentionFinder:
                 return k
         return 0
 
-    def _model_name(self, doc: Doc, ent: Span, dateline: tuple[int, int] | None) -> tuple[int, int, str] | None:
-        """A name of the model, corrected: ``(start, end, label)``, or None when it is none.
+    def _title_at(self, doc: Doc, k: int, e: int) -> int:
+        """The number of tokens of the longest capitalised title starting at ``k``, ending by ``e``, or 0."""
+        for n in range(min(self.title_tokens, e - k, len(doc) - k), 0, -1):
+            span = doc[k : k + n]
+            if span.text.lower() in self.kn.titles and all(
+                t.is_title or t.is_upper or not t.is_alpha or (t.lower_ in _SMALL_WORDS and 0 < t.i - k < n - 1)
+                for t in span
+            ):
+                return n
+        return 0
+
+    def _office_holder(self, doc: Doc, s: int, k: int, title: str, types: dict[str, str]) -> tuple[str, bool] | None:
+        """What the words ``doc[s:k]`` before a title are, when the model ran them into one name:
+        ``(type, strong)`` for a place (``GPE``) or organisation (``ORG``), or None.
+
+        Strong evidence: the gazetteer knows the words; they end in a division word
+        ("Anderson County") or open with one before "of" ("City of Norfolk"); the model
+        types them alone elsewhere in the article. Weak: the title is a place's or an
+        organisation's office (the title lexicon's ``of`` column).
+        """
+        words = doc[s:k]
+        if not all((t.is_alpha and (t.is_title or t.is_upper)) or t.text in {".", "-", "of"} for t in words):
+            return None
+        text = words.text
+        for known in self.kn.surface.get(text, []):
+            if known.type in {"GPE", "LOC"}:
+                return "GPE", True
+            if known.type == "ORG":
+                return "ORG", True
+            return None
+        if doc[k - 1].text in self.kn.divisions or (k - s >= 3 and doc[s].text in self.kn.divisions
+                                                    and doc[s + 1].text == "of"):
+            return "GPE", True
+        if self.kn.org_words.get(doc[k - 1].text) == "head":
+            return "ORG", True
+        elsewhere = types.get(text)
+        if elsewhere is not None:
+            if elsewhere in {"GPE", "LOC"}:
+                return "GPE", True
+            return ("ORG", True) if elsewhere == "ORG" else None
+        scope = self.kn.title_of.get(title)
+        if scope is None:
+            return None
+        return ("GPE" if scope == "place" else "ORG"), False
+
+    def _place_office(self, doc: Doc, s: int, e: int, label: str,
+                      types: dict[str, str]) -> list[tuple[int, int, str]] | None:
+        """A place or organisation, an office and maybe its holder, run into one name by the model.
+
+        "Huntsville Fire Chief Dan Wilkerson" is the place "Huntsville" and the
+        person "Dan Wilkerson" (whose role the title gives); "Anderson County
+        Sheriff" alone is the place and an unnamed holder of the office
+        (``OFFICE``). Returns the pieces, or None when the name is no such run.
+        """
+        for k in range(s + 1, min(e, s + 5)):
+            n = self._title_at(doc, k, e + self.title_tokens)
+            if not n:
+                continue
+            title = doc[k : k + n].text.lower()
+            holder = self._office_holder(doc, s, k, title, types)
+            j = k + n
+            if j > e:
+                # The model's name runs into a title that goes on after it ("Gainesville
+                # Police" Chief, "Harris County District" Attorney, "Obama Chief of" Staff):
+                # the name ends before the title.
+                if holder is not None:
+                    return [(s, k, holder[0])]
+                return [(s, k, label)] if label == "PERSON" else None
+            if holder is None:
+                return None
+            kind, strong = holder
+            if j == e:
+                # "Jane Alderman": a one-word title after one unknown word may be a surname.
+                if not strong and n == 1 and k - s == 1:
+                    return None
+                return [(s, k, kind), (k, j, OFFICE)]
+            if self._plain_person_name(doc, j, e) or (
+                label == "PERSON" and all(t.is_alpha and t.is_title for t in doc[j:e]) and e - j <= 3
+            ):
+                return [(s, k, kind), (j, e, "PERSON")]
+            return None
+        return None
+
+    def _model_name(self, doc: Doc, ent: Span, dateline: tuple[int, int] | None,
+                    types: dict[str, str]) -> list[tuple[int, int, str]]:
+        """A name of the model, corrected: ``(start, end, label)`` pieces, none when it is no name.
 
         * "Boeing Company - the maker", "based in San Jose - Cisco": a name ends
           before a spaced dash (one after the dateline's place is left to the
@@ -197,7 +285,9 @@ class MentionFinder:
         * "Douglas Aircraft" typed PERSON ends with an organisation's word: ORG;
         * "Adam Air Flight 574": the airline, without the flight;
         * "Boeing 787", "Airbus A380": the maker in a product's name is no mention;
-        * "08:30 UTC": a time zone after a clock time is no name.
+        * "08:30 UTC": a time zone after a clock time is no name;
+        * "Anderson County Sheriff (Paul Smith)": a place, an office and its holder
+          (see :meth:`_place_office`).
         """
         s, e = _strip(doc, ent.start, ent.end)
         label = ent.label_
@@ -207,16 +297,19 @@ class MentionFinder:
                     s, e = _strip(doc, s, k)
                     break
         if e <= s:
-            return None
+            return []
         if label == "ORG":
             for k in range(s + 1, e):
                 if doc[k].text in {"Flight", "flight"}:
                     e = k
                     break
             if _designation_follows(doc, e):
-                return None
+                return []
         if e - s == 1 and label != "PERSON" and _time_zone(doc, s):
-            return None
+            return []
+        office = self._place_office(doc, s, e, label, types)
+        if office is not None:
+            return office
         cut = self._title_prefix(doc, s, e)
         if cut and (label == "PERSON" or self._plain_person_name(doc, s + cut, e)):
             s, label = s + cut, "PERSON"
@@ -224,7 +317,7 @@ class MentionFinder:
             label = "ORG"
         if label == "PERSON":
             e = _extend_hyphen(doc, s, e)
-        return s, e, label
+        return [(s, e, label)]
 
     def _plain_person_name(self, doc: Doc, s: int, e: int) -> bool:
         """Whether ``doc[s:e]`` looks like a person's full name: two or more capitalised
@@ -290,12 +383,16 @@ class MentionFinder:
             if cands:
                 matches.append((s, e, cands[0]))
         matches.sort(key=lambda m: (m[0] - m[1], m[0]))
-        model = {}
+        model: dict[tuple[int, int], str] = {}
+        holders: set[tuple[int, int]] = set()
+        types = {ent.text: ent.label_ for ent in doc.ents if ent.label_ in NAME_TYPES}
         for ent in doc.ents:
             if ent.label_ in NAME_TYPES:
-                found = self._model_name(doc, ent, dl_tokens)
-                if found is not None:
-                    model[found[:2]] = found[2]
+                pieces = self._model_name(doc, ent, dl_tokens, types)
+                for ps, pe, plabel in pieces:
+                    model[(ps, pe)] = plabel
+                if len(pieces) > 1 or (pieces and pieces[0][1] < ent.end and self._title_at(doc, pieces[0][1], len(doc))):
+                    holders.add(pieces[0][:2])  # the place or body whose office follows
         # Words of people the model named in full: such a word is no city ("Fritz Henderson").
         person_words = {t.text for (s, e), label in model.items() if label == "PERSON" and e - s >= 2
                         for t in doc[s:e]}
@@ -346,7 +443,11 @@ class MentionFinder:
                 continue
             if not free(s, e):
                 continue
-            take(Mention(s, e, label, source="model"))
+            if label == OFFICE:
+                # The office of an unnamed holder ("Anderson County Sheriff" said): a person.
+                take(Mention(s, e, "PERSON", kind="title", source="office"))
+                continue
+            take(Mention(s, e, label, source="jurisdiction" if (s, e) in holders else "model"))
 
         # 4. Honorifics: "Mr Kishida" is a person mention including "Mr".
         for i in range(n - 1):
@@ -413,8 +514,9 @@ class MentionFinder:
             if tok.text in defined and occupied[tok.i] < 0:
                 take(Mention(tok.i, tok.i + 1, defined[tok.text], source="acronym"))  # type: ignore[operator]
 
-    def _retype(self, doc: Doc, mentions: list[Mention]) -> None:
+    def _retype(self, doc: Doc, all_mentions: list[Mention]) -> None:
         """Make the types of same-named mentions agree, and surnames of people people."""
+        mentions = [m for m in all_mentions if m.kind == "name"]
         # Surname (and given-name) tokens of people named in full.
         person_parts: set[str] = set()
         full_people: set[str] = set()
@@ -467,7 +569,7 @@ class MentionFinder:
                      and doc[m.start].text[0].isupper() and not self.kn.surface.get(doc[m.start].text)}
         for m in mentions:
             if m.end - m.start == 1 and m.known is None and m.type != "ORG" and doc[m.start].text in org_heads \
-                    and doc[m.start].text not in person_parts:
+                    and doc[m.start].text not in person_parts and m.source != "jurisdiction":
                 m.type = "ORG"
 
     def _surname_like(self, word: str) -> bool:
@@ -481,7 +583,7 @@ class MentionFinder:
         """Find further occurrences of people's names the model missed."""
         names: dict[str, list[tuple[str, ...]]] = {}
         for m in mentions:
-            if m.type != "PERSON":
+            if m.type != "PERSON" or m.kind != "name":
                 continue
             words = tuple(t.text for t in doc[m.name_start : m.end])
             if len(words) < 2 or any(self.kn.surface.get(w) for w in words):
@@ -517,6 +619,7 @@ class MentionFinder:
 
 
 _DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+_SMALL_WORDS = frozenset({"of", "the", "and", "for"})
 _DESIGNATION = re.compile(r"[A-Z]{0,3}-?\d{2,4}(?:-?\d{1,4})?[A-Za-z]{0,2}s?")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|[ap]\.?m\.?", re.IGNORECASE)
 

@@ -138,6 +138,9 @@ class RoleReader:
                     by_token[i] = (s, e, t)
         roles: list[RoleFound] = []
         for idx, m in enumerate(mentions):
+            if m.source == "office":
+                roles.append(self._office(doc, idx, m, mentions, at_token, context_country))
+                continue
             if m.type != "PERSON" or m.kind != "name":
                 continue
             found = self._pre_title(doc, idx, m, mentions, at_token, by_end, context_country)
@@ -176,6 +179,18 @@ class RoleReader:
         org, country, mod_start = self._modifier(doc, s, mentions, at_token)
         role = RoleFound(mention=idx, title=title, sector=sector, org=org, country=country,
                          start=mod_start, end=title_end, pre=True, title_start=s)
+        self._fill_context(role, m, context_country)
+        return role
+
+    def _office(self, doc: Doc, idx: int, m: Mention, mentions: list[Mention], at_token: list[int],
+                context_country: object) -> RoleFound:
+        """The role of an unnamed office holder ("Anderson County Sheriff" said): the title, with
+        the place or organisation before it."""
+        text = doc[m.start : m.end].text
+        sector, _head = self.kn.titles.get(text.lower(), ("GOV", False))
+        org, country, mod_start = self._modifier(doc, m.start, mentions, at_token)
+        role = RoleFound(mention=idx, title=title_case(text.replace(" - ", "-")), sector=sector, org=org,
+                         country=country, start=mod_start, end=m.end, pre=True)
         self._fill_context(role, m, context_country)
         return role
 
