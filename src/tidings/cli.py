@@ -456,9 +456,12 @@ def export(to: str, table: str, output: str, db: str | None, **filters: Any) -> 
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @db_option
 def serve(host: str, port: int, db: str | None) -> None:
-    """Serve the REST API (writes need the bearer token in $TIDINGS_TOKEN).
+    """Serve the web pages (at /ui/) and the REST API over the store.
 
-    Example: TIDINGS_TOKEN=secret tidings serve --port 8000
+    Writes through the API need the bearer token in $TIDINGS_TOKEN; with
+    $TIDINGS_READ_TOKEN set, reads (pages included) need that token.
+
+    Example: TIDINGS_TOKEN=secret tidings serve --port 8000   # then open http://127.0.0.1:8000/ui/
     """
     import uvicorn
 
