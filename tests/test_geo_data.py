@@ -120,3 +120,15 @@ def test_geo_county_points_derive_without_zipcodes_says_so(tmp_path: Path, monke
     err = capsys.readouterr().err
     assert "zipcodes" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.tsv").exists()
+
+
+@pytest.mark.parametrize(("iso3", "capital"), [("JPN", "Tokyo"), ("SRB", "Belgrade"), ("FRA", "Paris"),
+                                               ("USA", "Washington")])
+def test_geo_country_point_is_not_its_capital(iso3: str, capital: str) -> None:
+    from tidings.geo import haversine_km, load_gazetteer
+
+    gaz = load_gazetteer()
+    country = gaz.country(iso3)
+    town = next(p for p, _ in gaz.lookup(capital) if p.kind == "capital" and p.country == iso3)
+    assert country is not None
+    assert haversine_km(country.lat, country.lon, town.lat, town.lon) > 80.0
