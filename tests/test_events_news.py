@@ -173,3 +173,22 @@ def test_events_a_purpose_after_an_object_keeps_the_subject(read: Any) -> None:
     record = read("The French president met Italian and German ministers to talk about trade.")
     talks = _of(record, "CONSULT", "talk")
     assert all(_codes(e, "actor") == ["FRA"] for e in talks), talks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Scottish leader wrote to the first minister on Tuesday accusing him of an error of judgement.",
+        "Leaders prepared for July's summit in Brussels.",
+    ],
+)
+def test_events_a_date_is_nobody(read: Any, text: str) -> None:
+    record = read(text)
+    days = {"Tuesday", "July's", "July"}
+    assert not [e for e in record["events"] if e["actor_text"] in days or e["target_text"] in days], record["events"]
+
+
+def test_events_attacking_the_way_something_was_done_is_criticism(read: Any) -> None:
+    record = read("The former minister attacked the way the war was sold to the public.")
+    events = [e for e in record["events"] if e["trigger"]["text"] == "attacked"]
+    assert events and all(e["type"] == "ACCUSE" for e in events), events

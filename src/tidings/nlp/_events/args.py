@@ -51,6 +51,11 @@ class EntityIndex:
         self.entities: dict[str, dict[str, Any]] = {}
         self.by_code: dict[str, str] = {}
         self._spans: dict[int, list[tuple[int, str]]] = {}
+        # Where the time stage found a date or a time (by character offset).
+        self.time_chars: set[int] = set()
+        for tm in doc._.tidings_times or []:
+            if tm.get("type") in {"DATE", "TIME"}:
+                self.time_chars.update(range(int(tm.get("start", 0)), int(tm.get("end", 0))))
         group = doc.spans.get("tidings_mentions", None)
         if group is not None and doc._.tidings_entities is not None:
             for ent in doc._.tidings_entities:
@@ -164,6 +169,8 @@ class EntityIndex:
 
     def _resolve(self, tok: Token, *, place_host: bool) -> list[Arg]:
         eid = self.entity_at(tok)
+        if eid is None and tok.idx in self.time_chars:
+            return []  # "on Tuesday", "July's summit": a date is nobody
         text = _phrase(tok)
         if eid is not None:
             if place_host:

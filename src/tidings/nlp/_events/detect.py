@@ -329,7 +329,8 @@ class Detector:
                 # "warned against South Korea attending the summit": the noun
                 # right before a bare gerund is its subject.
                 prev = cur.doc[cur.i - 1]
-                if prev.dep_ in {"pobj", "conj"} and prev.pos_ in {"PROPN", "NOUN"} and prev.head.i < cur.i:
+                if prev.dep_ in {"pobj", "conj"} and prev.pos_ in {"PROPN", "NOUN"} and prev.head.i < cur.i \
+                        and prev.ent_type_ not in {"DATE", "TIME"}:
                     root = prev
                     while root.dep_ == "conj" and root.head.i < root.i:
                         root = root.head
