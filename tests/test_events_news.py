@@ -192,3 +192,20 @@ def test_events_attacking_the_way_something_was_done_is_criticism(read: Any) -> 
     record = read("The former minister attacked the way the war was sold to the public.")
     events = [e for e in record["events"] if e["trigger"]["text"] == "attacked"]
     assert events and all(e["type"] == "ACCUSE" for e in events), events
+
+
+def test_events_we_in_a_quote_of_one_side_are_both_sides(read: Any) -> None:
+    record = read("The French president met the German chancellor in Paris on Monday.\n\n"
+                  '"We have agreed that our ministers will meet every month," the French president said after the talks.')
+    agreed = _of(record, "AGREE", "agreed")
+    assert _pairs(agreed) == {("FRA", "DEU")}, record["events"]
+    planned = [e for e in _of(record, "CONSULT", "meet") if e["modality"] == "planned"]
+    assert _pairs(planned) == {("FRA", "DEU")}, record["events"]
+    # "after the talks" is the meeting already told, not a second one.
+    met = [e for e in _of(record, "CONSULT") if e["modality"] == "occurred"]
+    assert len(met) == 1 and len(met[0]["mentions"]) == 2, met
+
+
+def test_events_we_without_a_meeting_has_no_other_side(read: Any) -> None:
+    record = read('"We have agreed to raise taxes," the French president said.')
+    assert all(not e["target_codes"] for e in _of(record, "AGREE")), record["events"]

@@ -173,6 +173,14 @@ def _complements(tok: Token) -> list[Token]:
     return [t for t in out if _has_subject(t) is None]
 
 
+def _first_plural(cl: Clause) -> bool:
+    """Whether the actor is "we" or "our ..." ("our officials will meet")."""
+    if len(cl.actor_heads) != 1:
+        return False
+    head = cl.actor_heads[0]
+    return head.lower_ == "we" or any(c.dep_ == "poss" and c.lower_ == "our" for c in head.children)
+
+
 def _restated_clause(tok: Token) -> Token | None:
     """The verb of the clause an event noun restates in apposition: "met X in Nairobi on
     Tuesday, the first visit by ..." (hung on the verb, or on its subject or object)."""
@@ -757,6 +765,11 @@ class Detector:
                                                   and not (index.get(t.entity) or {}).get("code"))]
             if "verbal" in trig.flags:
                 trig = self._verbal(index, trig, actors, targets)
+            if not targets and trig.type in MUTUAL_TYPES and (
+                    (quote is not None and _first_plural(cl)) or (trig.pos == "NOUN" and self._refers_to_parties(tok))):
+                # "We have agreed", "our officials will meet", said by one side of the
+                # meeting just told ("we" are both sides), or "after the talks".
+                targets = self._other_parties(actors)
             mutual = len(actors) > 1 and trig.type in MUTUAL_TYPES
             if not targets and "needs_target" in trig.flags and not mutual:
                 continue
@@ -823,6 +836,14 @@ class Detector:
         if not speaker or speaker not in index.entities:
             return None
         return index.codes_of(speaker)[0]
+
+    def _other_parties(self, actors: list[Arg]) -> list[Arg]:
+        """The other sides of the last meeting, when the actors are one of its sides."""
+        codes = {a.code for a in actors if a.code}
+        parties = getattr(self, "_parties", [])
+        if not codes or not codes & {p.code for p in parties}:
+            return []
+        return [p for p in parties if p.code not in codes]
 
     def _note_parties(self, event: Found) -> None:
         """Remember the two or more sides of a meeting or an agreement that happened,
