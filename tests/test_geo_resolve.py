@@ -231,3 +231,15 @@ def test_geo_later_passes_drop_an_overruled_first_reading(gaz: Gazetteer) -> Non
     georgia, atlanta, _ = entities
     assert georgia["country"] == "USA" and _near(georgia, 32.9, -83.3)
     assert _near(atlanta, 33.75, -84.39, km=30), atlanta["geo"]
+
+
+def test_geo_a_person_coded_to_a_country_counts_once(gaz: Gazetteer) -> None:
+    text = ("Lebanon schools closed. Superintendent Larry Lee said Lee would decide. Lee spoke in "
+            "Lebanon and Zionsville, in Boone County. Lee said Lee and Lee agreed. Lee left Lebanon.")
+    entities = _entities(text, [("Lebanon", "GPE"), ("Zionsville", "GPE"), ("Boone County", "GPE")],
+                         codes={"Lebanon": "LBN"})
+    person = _entities(text, [("Lee", "PERSON")])[0]
+    person.update(id="E9", code="LBN", country="LBN")
+    geocode_entities([*entities, person], text=text, dateline=None, gazetteer=gaz)
+    assert _near(entities[0], 40.05, -86.47, km=60), entities[0]["geo"]
+    assert entities[0]["country"] == "USA"

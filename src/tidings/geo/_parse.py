@@ -122,12 +122,16 @@ def _evidence(entities: list[dict[str, Any]]) -> defaultdict[str, float]:
         code = _code_of(e)
         if e.get("type") in PLACE_TYPES:
             continue  # places count once resolved, not by their first reading
-        if code:
+        if e.get("type") in {"PERSON", "ORG"}:
+            # A person's or organisation's country is a guess from a modifier
+            # ("the Lebanon superintendent"): it counts once, however often they are named.
+            country = code or _country_of(e)
+            if country:
+                evidence[country] += 0.5
+        elif code:
             evidence[code] += n
         elif e.get("type") == "NORP" and _country_of(e):
             evidence[_country_of(e) or ""] += n
-        elif e.get("type") in {"PERSON", "ORG"} and _country_of(e):
-            evidence[_country_of(e) or ""] += 0.5
     return evidence
 
 
