@@ -105,13 +105,16 @@ def name_words(norm: str) -> list[str]:
     return sorted({w for w in norm.split(" ") if w and len(w) <= MAX_INDEXED_WORD})
 
 
-def index_names(conn: Connection, pairs: Iterable[tuple[int, str]]) -> None:
-    """Put the words of names (global id, normalised name) in the word index, once each."""
+def index_names(conn: Connection, pairs: Iterable[tuple[int, str]], *, fresh: bool = False) -> None:
+    """Put the words of names (global id, normalised name) in the word index, once each.
+
+    ``fresh``: the entities are new, so none of their words is indexed yet.
+    """
     rows = {(gid, name, word) for gid, name in pairs for word in name_words(name)}
     if not rows:
         return
     w = s.entity_words
-    known = set(conn.execute(
+    known = set() if fresh else set(conn.execute(
         select(w.c.global_id, w.c.name, w.c.word).where(
             w.c.global_id.in_(sorted({r[0] for r in rows})), w.c.name.in_(sorted({r[1] for r in rows})))
     ).tuples())
@@ -167,7 +170,7 @@ def _new_global(conn: Connection, ent: LocalEntity) -> int:
     gid = result.inserted_primary_key[0] if result.inserted_primary_key else None
     if gid is None:  # pragma: no cover - both dialects return the key
         raise StoreError("[T510] the store did not return the id of a new global entity")
-    index_names(conn, [(int(gid), ent.norm)])
+    index_names(conn, [(int(gid), ent.norm)], fresh=True)
     return int(gid)
 
 
