@@ -209,3 +209,18 @@ def test_events_we_in_a_quote_of_one_side_are_both_sides(read: Any) -> None:
 def test_events_we_without_a_meeting_has_no_other_side(read: Any) -> None:
     record = read('"We have agreed to raise taxes," the French president said.')
     assert all(not e["target_codes"] for e in _of(record, "AGREE")), record["events"]
+
+
+@pytest.mark.parametrize(
+    "text,etype",
+    [
+        ("Indian and Chinese troops clashed on the border.", "ASSAULT"),
+        ("Senator Mary Jones and Governor John Smith clashed over the budget.", "ACCUSE"),
+    ],
+)
+def test_events_a_clash_is_mutual(read: Any, text: str, etype: str) -> None:
+    record = read(text)
+    events = [e for e in record["events"] if e["trigger"]["text"] == "clashed"]
+    assert len(events) == 2 and {e["type"] for e in events} == {etype}, events
+    assert {e["actor_text"] for e in events} == {e["target_text"] for e in events}, events
+    assert all(e["actor_text"] != e["target_text"] for e in events), events

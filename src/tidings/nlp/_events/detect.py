@@ -255,6 +255,12 @@ _CONTENT_MODALITY = {"REQUEST": "hypothetical", "ACCUSE": "hypothetical", "THREA
 # ("Gondor and Osgiliath renewed ties", "A and B held a meeting").
 MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT"})
 
+def is_mutual(trig: Trigger) -> bool:
+    """Whether coordinated actors of a trigger with no target act on one another:
+    its type is mutual, or the trigger is flagged so ("clash", "fight")."""
+    return trig.type in MUTUAL_TYPES or "mutual" in trig.flags
+
+
 # Event types that say something without a target ("protesters rallied", "troops
 # were deployed"); the others are acts towards someone, and an aim or a wish
 # ("arrived to deepen ties", "we need to strengthen the partnership") that names
@@ -770,7 +776,7 @@ class Detector:
                 # "We have agreed", "our officials will meet", said by one side of the
                 # meeting just told ("we" are both sides), or "after the talks".
                 targets = self._other_parties(actors)
-            mutual = len(actors) > 1 and trig.type in MUTUAL_TYPES
+            mutual = len(actors) > 1 and is_mutual(trig)
             if not targets and "needs_target" in trig.flags and not mutual:
                 continue
             if not actors and not targets and "intent" not in trig.flags:
@@ -807,6 +813,8 @@ class Detector:
         """An attack on a named person by someone who bears no arms is words:
         "Fox attacks Blair" criticises him (CAMEO 111 and its type in the crosswalk)."""
         walk = self.k.crosswalk.get(VERBAL_CAMEO)
+        if not targets and "mutual" in trig.flags and len(actors) > 1:
+            targets = actors  # "the two leaders clashed": each at the other
         if not targets or walk is None or any(a.sector in _ARMED for a in actors):
             return trig
         if not all(t.entity and (index.get(t.entity) or {}).get("type") == "PERSON" for t in targets):
@@ -918,7 +926,7 @@ class Detector:
             return event.passive and bool(event.targets)
         if not event.aim or event.targets:
             return True
-        mutual = len(event.actors) > 1 and event.trigger.type in MUTUAL_TYPES
+        mutual = len(event.actors) > 1 and is_mutual(event.trigger)
         return mutual or event.trigger.type in SELF_STANDING_TYPES
 
     def _aim(self, path: list[Token]) -> bool:

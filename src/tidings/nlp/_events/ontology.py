@@ -33,7 +33,7 @@ TARGET_SOURCES = frozenset(
     {"dobj", "dative", "place", "compound", "poss", "agent", "with", "against", "to", "on", "for",
      "at", "in", "of", "from", "into", "over", "toward", "towards", "about", "between", "near"}
 )
-TRIGGER_FLAGS = frozenset({"intent", "reported", "needs_target", "verbal"})
+TRIGGER_FLAGS = frozenset({"intent", "reported", "needs_target", "verbal", "mutual"})
 
 
 def _code_check(value: str) -> str | None:
@@ -85,7 +85,8 @@ class Trigger:
         type, mode, context, cameo: what the event is.
         target: where the target is found, in order of preference.
         flags: ``intent``, ``reported``, ``needs_target``, ``verbal`` (aimed at a
-            named person, the act is words: coded as CAMEO 111, criticise or denounce).
+            named person, the act is words: coded as CAMEO 111, criticise or denounce),
+            ``mutual`` (coordinated actors with no target act on one another: "clash").
         source: ``file:line`` it came from.
     """
 

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
-from tidings.nlp._events.detect import MUTUAL_TYPES, Detector, Found
+from tidings.nlp._events.detect import Detector, Found, is_mutual
 from tidings.nlp._events.ontology import EventKnowledge
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class EventCoder:
         for f in found:
             actors: list[Arg | None] = list(f.actors) or [None]
             targets: list[Arg | None] = list(f.targets) or [None]
-            mutual = not f.targets and len(f.actors) > 1 and f.trigger.type in MUTUAL_TYPES
+            mutual = not f.targets and len(f.actors) > 1 and is_mutual(f.trigger)
             for actor in actors:
                 for target in (f.actors if mutual else targets):
                     if mutual and target is actor:
