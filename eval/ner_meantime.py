@@ -17,7 +17,7 @@ spans alike (MEANTIME and spaCy include it, tidings does not).
 The text is rebuilt from MEANTIME's tokens as a news site would print it (PTB
 quotes ``...'' become straight double quotes, "O' Leary" is "O'Leary").
 
-    python eval/ner_meantime.py [--limit N]
+    python eval/ner_meantime.py [--limit N] [--errors N]
 """
 
 from __future__ import annotations
@@ -155,9 +155,33 @@ def score(gold: list[set[tuple[int, int, str]]], pred: list[set[tuple[int, int, 
     return out
 
 
+def errors(articles: list[Article], gold: list[set[tuple[int, int, str]]],
+           pred: list[set[tuple[int, int, str]]]) -> Counter[tuple[str, str, str]]:
+    """Unmatched predictions (``FP``) and gold mentions (``FN``) by text and type, head match."""
+    out: Counter[tuple[str, str, str]] = Counter()
+
+    def text(art: Article, a: int, b: int) -> str:
+        return art.text[art.token_spans[a][0] : art.token_spans[b][1]]
+
+    for art, g_set, p_set in zip(articles, gold, pred, strict=True):
+        used: set[tuple[int, int, str]] = set()
+        for p in sorted(p_set):
+            hit = next((g for g in sorted(g_set) if g not in used and g[2] == p[2] and g[1] == p[1] and g[0] <= p[0]),
+                       None)
+            if hit is None:
+                out["FP", text(art, p[0], p[1]), p[2]] += 1
+            else:
+                used.add(hit)
+        for g in g_set - used:
+            out["FN", text(art, g[0], g[1]), g[2]] += 1
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="Score only the first N articles.")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="Also print tidings' N most frequent errors (head match).")
     args = parser.parse_args()
     data = shared_data_dir()
     if data is None:
@@ -236,6 +260,10 @@ def main() -> int:
         gain = results["tidings"]["ALL"][2] - results["bare en_core_web_sm"]["ALL"][2]
         print(f"tidings - bare: {100 * gain:+.1f} F1 points")
     print(f"\ntime: bare {t_bare:.1f}s, tidings (model + entities) {t_tidings:.1f}s")
+    if args.errors:
+        print(f"\ntidings' {args.errors} most frequent errors (FP: predicted, not gold; FN: gold, not found)")
+        for (kind, words, etype), n in errors(articles, gold, pred_tidings).most_common(args.errors):
+            print(f"{n:>4}  {kind}  {etype:<4} {words}")
     return 0
 
 

@@ -130,3 +130,22 @@ def test_entities_names_end_at_a_spaced_dash(nlp: Any) -> None:
     ents = run(nlp, "The dispute is between Apple Inc. and a leader in network systems, based in San Jose - Cisco.")
     assert named(ents, "San Jose")["type"] == "GPE"
     assert not any(" - " in t for t in mention_texts(ents))
+
+
+def test_entities_names_organisation_cut_short_is_whole(nlp: Any) -> None:
+    # The model: "Lockheed" ORG + "Martin" PRODUCT; "Chrysler" ORG + "LLC" untagged.
+    ents = run(nlp, "The contract was fought for between Boeing and Lockheed Martin, Lockheed ultimately "
+                    "winning the contest.")
+    lockheed = named(ents, "Lockheed Martin")
+    assert lockheed["type"] == "ORG" and {m["text"] for m in lockheed["mentions"]} == {"Lockheed Martin", "Lockheed"}
+    for text in ["American automobile manufacturer Chrysler LLC has said that it wants to close dealers.",
+                 '"It is too early," said the vice president and chairman of Chrysler LLC Jim Press.']:
+        assert named(run(nlp, text), "Chrysler LLC")["type"] == "ORG"
+
+
+def test_entities_names_organisation_not_joined_to_a_date_or_possession(nlp: Any) -> None:
+    # "Tuesday" (a date) and "Saturn" after a possessive are not part of the name.
+    ents = run(nlp, "Apple Tuesday said sales rose.")
+    assert named(ents, "Apple")["type"] == "ORG"
+    ents = run(nlp, "General Motors' Saturn unit will be sold to Penske.")
+    assert not any(e["name"].endswith("Saturn") and e["name"].startswith("General") for e in ents)

@@ -319,6 +319,56 @@ class MentionFinder:
             e = _extend_hyphen(doc, s, e)
         return [(s, e, label)]
 
+    def _join_cut_names(self, doc: Doc) -> list[Span]:
+        """The model's entities, with organisations' names it cut short made whole.
+
+        * "Lockheed" ORG + "Martin" (PERSON, PRODUCT...): one capitalised word the model
+          started a new entity with, right after an organisation's name, is its last word;
+        * "Chrysler" + "LLC", "Inc.", "Group": an organisation word after the name is part of it;
+        * "Lockheed" + "Martin" untagged, when "Lockheed Martin" is an organisation
+          elsewhere in the article.
+        Not when the word is a known place or nationality, a title or an honorific.
+        """
+        ents = list(doc.ents)
+        full = {e.text for e in ents if e.label_ == "ORG" and len(e) >= 2}
+        out: list[Span] = []
+        i = 0
+        while i < len(ents):
+            ent = ents[i]
+            last = doc[ent.end - 1]
+            if ent.label_ != "ORG" or not last.whitespace_ or ent.end >= len(doc) or last.is_punct \
+                    or last.text in {"'s", "\u2019s"}:
+                out.append(ent)
+                i += 1
+                continue
+            end = ent.end
+            nxt = ents[i + 1] if i + 1 < len(ents) else None
+            if nxt is not None and nxt.start == end and len(nxt) == 1 and nxt.label_ in _JOINABLE \
+                    and self._name_part(doc, end):
+                end, i = nxt.end, i + 1
+            else:
+                k = end
+                while k < len(doc) and doc[k].ent_iob_ == "O" and doc[k].text in self.kn.org_words \
+                        and doc[k - 1].whitespace_:
+                    k += 1
+                if k == end and doc[end].ent_iob_ == "O" and self._name_part(doc, end) \
+                        and doc[ent.start : end + 1].text in full:
+                    k = end + 1
+                end = k
+            out.append(ent if end == ent.end else Span(doc, ent.start, end, label="ORG"))
+            i += 1
+        return out
+
+    def _name_part(self, doc: Doc, k: int) -> bool:
+        """Whether token ``k`` may be the last word of a name before it (capitalised, no
+        known place or nationality, no title or honorific, not a sentence's first word)."""
+        tok = doc[k]
+        if not (tok.is_alpha and (tok.is_title or tok.is_upper)) or tok.is_sent_start or tok.text in HONORIFICS:
+            return False
+        if any(known.type in {"GPE", "LOC", "NORP"} for known in self.kn.surface.get(tok.text, [])):
+            return False
+        return not self._title_at(doc, k, len(doc))
+
     def _plain_person_name(self, doc: Doc, s: int, e: int) -> bool:
         """Whether ``doc[s:e]`` looks like a person's full name: two or more capitalised
         proper nouns, none of them a known place, organisation or organisation word."""
@@ -386,7 +436,7 @@ class MentionFinder:
         model: dict[tuple[int, int], str] = {}
         holders: set[tuple[int, int]] = set()
         types = {ent.text: ent.label_ for ent in doc.ents if ent.label_ in NAME_TYPES}
-        for ent in doc.ents:
+        for ent in self._join_cut_names(doc):
             if ent.label_ in NAME_TYPES:
                 pieces = self._model_name(doc, ent, dl_tokens, types)
                 for ps, pe, plabel in pieces:
@@ -620,6 +670,8 @@ class MentionFinder:
 
 _DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 _SMALL_WORDS = frozenset({"of", "the", "and", "for"})
+# Labels of a one-word entity that may be the cut-off last word of an organisation's name.
+_JOINABLE = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "FAC", "EVENT", "LAW"})
 _DESIGNATION = re.compile(r"[A-Z]{0,3}-?\d{2,4}(?:-?\d{1,4})?[A-Za-z]{0,2}s?")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|[ap]\.?m\.?", re.IGNORECASE)
 
