@@ -281,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     base, server = serve(db)
     paths = ["/ui/events", "/ui/events?type=ASSAULT&since=2020-01-01",
              "/ui/events?actor=Anna+Abara", "/ui/events?sort=-place&size=100",
-             "/ui/events?page=1000", "/ui/events?level=events"]
+             "/ui/events?page=1000", "/ui/events?level=events",
+             "/ui/events?country=KOR", "/ui/events?source=Wire+3", "/ui/events?actor=Abara"]
     results = measure(base, paths, args.runs)
     others = ["/ui/", "/ui/articles/uibench00000001", "/ui/entities/1", "/ui/map", "/ui/network",
               "/ui/search?q=talks"]
