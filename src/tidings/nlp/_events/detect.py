@@ -747,13 +747,13 @@ class Detector:
             if not targets and trig.mode == "visit":
                 # A visit with no one named as visited is a visit to the place's country.
                 where = self.place(index, place_tokens)
-                host, code = index.host_of(where) if where else (None, None)
-                if host is not None or code is not None:
-                    codes = {a.code for a in actors}
+                host, code = index.host_of(where) if where is not None else (None, None)
+                if where is not None and (host is not None or code is not None) \
+                        and code not in {a.code for a in actors}:
                     sector = index.codes_of(host)[1] if host else None
-                    if code not in codes:
-                        targets = [Arg(host, code, sector, tok.i, str(index.entities[where].get("name")))]
-                        hosted = True
+                    name = str((index.get(where) or {}).get("name") or "")
+                    targets = [Arg(host, code, sector, tok.i, name)]
+                    hosted = True
             if "intent" in trig.flags and not targets:
                 for child in tok.children:
                     if child.dep_ == "xcomp":
@@ -763,8 +763,8 @@ class Detector:
                             break
             actor_keys = {a.key for a in actors}
             # Nobody acts on himself, nor on the body he speaks for.
-            own = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
-            targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own) or t.entity is None]
+            own_orgs = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
+            targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own_orgs) or t.entity is None]
             # Nor on a town of his own country ("reopen the Namanga border post").
             actor_codes = {a.code for a in actors if a.code}
             targets = [t for t in targets if not (t.entity and index.is_place(t.entity) and t.code in actor_codes

@@ -277,7 +277,8 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
             groups.append(group)
     out: list[dict[str, Any]] = []
     for group in groups:
-        best = dict(min(group, key=rank))
+        first: dict[str, Any] = min(group, key=rank)
+        best = dict(first)
         if best["when_inferred"]:
             dated = [ev for ev in group if not ev["when_inferred"]]
             if dated:
