@@ -74,6 +74,12 @@ def _near(entity: dict[str, Any], lat: float, lon: float, km: float = 100.0) -> 
         ("Walker County deputies took the man to the Huntsville jail. Texas officials agreed.",
          [("Walker County", "GPE"), ("Huntsville", "GPE"), ("Texas", "GPE")], "Huntsville",
          (30.72, -95.55), "USA"),
+        # Two names that lie together in one state only: Paris and Henry County, Tennessee
+        # (each also exists in several other states); Huntsville in Walker County, Texas.
+        ("Paris police and Henry County deputies closed the road.", [("Paris", "GPE"), ("Henry County", "GPE")],
+         "Henry County", (36.33, -88.30), "USA"),
+        ("Walker County deputies took the man to the Huntsville jail.",
+         [("Walker County", "GPE"), ("Huntsville", "GPE")], "Huntsville", (30.72, -95.55), "USA"),
         ("Paris police and Henry County deputies closed the road to Puryear.",
          [("Paris", "GPE"), ("Henry County", "GPE"), ("Puryear", "GPE")], "Henry County",
          (36.33, -88.30), "USA"),

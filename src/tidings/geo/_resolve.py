@@ -29,10 +29,14 @@ country evidence          +1.0 when the candidate's country is in the article,
 division evidence         +2.5 when the article names the candidate's state or
                           province; +1.0 when another resolved town lies in it
                           (for a town, county or the state itself)
+neighbours                for a town or county: +1.0 times the specificity
+                          (below) of each other toponym that has a town or
+                          county within 60 km of it, at most +2.0 ("Paris" and
+                          "Henry County" lie together only in Tennessee)
 proximity                 for a town or county: +3.0 when another resolved
-                          town or county lies within 60 km, +1.5 within
-                          200 km (the dateline's place counts twice as
-                          evidence)
+                          town or county lies within 60 km; for a town, +1.5
+                          when a resolved town lies within 200 km (the
+                          dateline's place counts twice as evidence)
 shared division           for each other toponym of the article that has a
                           town or county of that name in the same state or
                           province, +1.0 divided by the square root of the
@@ -73,6 +77,7 @@ COUNTRY_PRESENT, COUNTRY_SHARE = 1.0, 3.0
 DIVISION_NAMED, DIVISION_TOWN = 2.5, 1.0
 NEAR_KM, NEAR_BONUS, AROUND_KM, AROUND_BONUS = 60.0, 3.0, 200.0, 1.5
 SHARED_DIVISION, SHARED_DIVISION_MAX = 1.0, 3.0
+NEIGHBOUR, NEIGHBOUR_MAX, NEIGHBOUR_CANDIDATES = 1.0, 2.0, 60
 DATELINE_WEIGHT = 2.0
 SPECIFICITY = 0.5
 PASSES = 4  # at most; resolution stops as soon as a pass changes nothing
@@ -219,8 +224,35 @@ def _placed(place: Place, ctx: Context) -> Place:
     return replace(place, lat=lat, lon=lon)
 
 
+def _neighbours(candidates: Sequence[Sequence[tuple[Place, bool]]],
+                share: Sequence[float]) -> list[dict[int, float]]:
+    """Score each town or county by the other names that have a candidate near it.
+
+    "Paris" and "Henry County" both exist in ten states, but only in Tennessee do
+    they lie together: each other toponym with a town or county within ``NEAR_KM``
+    of a candidate adds ``NEIGHBOUR`` times that toponym's specificity (at most
+    ``NEIGHBOUR_MAX``). Names with very many candidates are left out (cost).
+    """
+    local = [[p for p, primary in cands if primary and p.kind in _LOCAL and not math.isnan(p.lat)]
+             for cands in candidates]
+    out: list[dict[int, float]] = [{} for _ in candidates]
+    for i, mine in enumerate(local):
+        if not mine or len(mine) > NEIGHBOUR_CANDIDATES:
+            continue
+        for j, theirs in enumerate(local):
+            if j == i or not theirs or len(theirs) > NEIGHBOUR_CANDIDATES:
+                continue
+            own = {p.id for p in mine}
+            for p in mine:
+                if any(q.id not in own and abs(q.lat - p.lat) < 1.0
+                       and haversine_km(p.lat, p.lon, q.lat, q.lon) <= NEAR_KM for q in theirs):
+                    out[i][p.id] = min(out[i].get(p.id, 0.0) + NEIGHBOUR * share[j], NEIGHBOUR_MAX)
+    return out
+
+
 def _best(candidates: Iterable[tuple[Place, bool]], qualifiers: Sequence[Place],
-          ctx: Context, hint: str | None = None, coded: Place | None = None) -> tuple[Place | None, float]:
+          ctx: Context, hint: str | None = None, coded: Place | None = None,
+          neighbours: Mapping[int, float] | None = None) -> tuple[Place | None, float]:
     best: Place | None = None
     best_score = -math.inf
     for candidate, primary in candidates:
@@ -232,6 +264,8 @@ def _best(candidates: Iterable[tuple[Place, bool]], qualifiers: Sequence[Place],
             s += COUNTRY_HINT
         if coded is not None and place.id == coded.id:
             s += COUNTRY_HINT
+        if neighbours:
+            s += neighbours.get(place.id, 0.0)
         if s > best_score or (s == best_score and best is not None and place.population > best.population):
             best, best_score = place, s
     return best, best_score
@@ -326,10 +360,12 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
         for d in h:
             votes[d] += w
 
+    near = _neighbours(candidates, share)
+
     # Pass 1: fixed context only.
     first: list[Place | None] = []
     for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
-        place, _ = _best(cands, quals, fixed, t.country, coded[i])
+        place, _ = _best(cands, quals, fixed, t.country, coded[i], near[i])
         first.append(place)
 
     # Later passes: add what the previous pass found for the other toponyms, so that
@@ -353,7 +389,7 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
                     if dateline_key and name_key(toponyms[j].name) == dateline_key:
                         weight *= DATELINE_WEIGHT  # the place the story is told from
                     _add_evidence(ctx, other, weight)
-            results.append(_best(cands, quals, ctx, t.country, coded[i]))
+            results.append(_best(cands, quals, ctx, t.country, coded[i], near[i]))
         settled = [place for place, _ in results] == chosen
         chosen = [place for place, _ in results]
         if settled:
