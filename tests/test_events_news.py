@@ -224,3 +224,9 @@ def test_events_a_clash_is_mutual(read: Any, text: str, etype: str) -> None:
     assert len(events) == 2 and {e["type"] for e in events} == {etype}, events
     assert {e["actor_text"] for e in events} == {e["target_text"] for e in events}, events
     assert all(e["actor_text"] != e["target_text"] for e in events), events
+
+
+def test_events_participants_of_one_report_never_fold(read: Any) -> None:
+    record = read("The French president will meet Prime Minister Fumio Kishida and other Japanese officials in Tokyo.")
+    meets = _of(record, "CONSULT", "meet")
+    assert {e["target_text"] for e in meets} == {"Prime Minister Fumio Kishida", "other Japanese officials"}, meets

@@ -251,6 +251,9 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
     def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
         if not (a["when_inferred"] or b["when_inferred"] or a["when"] == b["when"]):
             return False
+        # Participants of one report are distinct ("Kishida and other Japanese officials").
+        if any(m["trigger"]["start"] == n["trigger"]["start"] for m in a["mentions"] for n in b["mentions"]):
+            return False
         # "Kenyan leaders" (coded only) may be the president named elsewhere;
         # two named people are one only when they are the same.
         for ids in ("actors", "targets"):
