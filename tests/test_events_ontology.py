@@ -134,5 +134,5 @@ def test_events_custom_ontology_at_work(tmp_path: Path) -> None:
 def test_events_replace_triggers_without_triggers_is_a_config_error() -> None:
     from tidings.nlp.components.events import EventCoder
 
-    with pytest.raises(ConfigError, match="T401"):
+    with pytest.raises(ConfigError, match="T420"):
         EventCoder(None, replace_triggers=True)  # type: ignore[arg-type]

@@ -86,12 +86,12 @@ class EventCoder:
         self.name = name
         self.fold = fold
         if replace_triggers and not triggers:
-            raise ConfigError("[T401] replace_triggers is set but no trigger file is given; "
+            raise ConfigError("[T420] replace_triggers is set but no trigger file is given; "
                               "set 'triggers' to your lexicon or drop replace_triggers")
         for label, value in (("ontology", ontology), ("extra_types", extra_types), ("crosswalk", crosswalk),
                              ("cues", cues), ("sectors", sectors)):
             if value is not None and not isinstance(value, (str, Path)):
-                raise ConfigError(f"[T402] {label} must be a file path, got {value!r}")
+                raise ConfigError(f"[T421] {label} must be a file path, got {value!r}")
         self.knowledge = EventKnowledge.load(
             ontology=ontology, extra_types=extra_types, crosswalk=crosswalk, triggers=triggers,
             replace_triggers=replace_triggers, cues=cues, sectors=sectors,
