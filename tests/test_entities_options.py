@@ -45,6 +45,8 @@ def check(record: dict[str, object]) -> None:
     ents = {e["name"]: e for e in record["entities"]}  # type: ignore[attr-defined]
     assert ents["Arnor"]["code"] == "ARN", ents
     assert [(r["title"], r["sector"]) for r in ents["Halbarad Dunadan"]["roles"]] == [("Warden", "MIL")]
+    # The model tags "Warden" as a person of its own before the name: it is the title, no entity.
+    assert "Warden" not in ents
 
 
 def tidings(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -307,6 +307,9 @@ class MentionFinder:
                 return []
         if e - s == 1 and label != "PERSON" and _time_zone(doc, s):
             return []
+        if self._title_at(doc, s, e) == e - s and e < len(doc) and doc[e].ent_iob_ == "B" \
+                and doc[e].ent_type_ == "PERSON":
+            return []  # "Warden" PERSON + "Halbarad Dunadan" PERSON: a title, then the name
         office = self._place_office(doc, s, e, label, types)
         if office is not None:
             return office
