@@ -83,6 +83,12 @@ def test_entities_offices_name_running_into_a_title(nlp: Any) -> None:
     assert named(ents, "Obama")["type"] == "PERSON"
 
 
+def test_entities_offices_given_name_left_between_title_and_name(nlp: Any) -> None:
+    # The model: "Obama Chief of" PERSON, "Emanuel" PERSON; "Rahm" left out of both.
+    ents = run(nlp, "Obama Chief of Staff Rahm Emanuel said the vote was close.")
+    assert titles(named(ents, "Rahm Emanuel")) == ["Chief of Staff"]
+
+
 def test_entities_offices_a_known_place_gives_the_role_its_country(nlp: Any) -> None:
     # The model: "Texas Governor Greg Abbott" is read whole unless the gazetteer splits it.
     ents = run(nlp, "Texas Governor Greg Abbott said the vote was close.")

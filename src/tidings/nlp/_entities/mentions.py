@@ -201,6 +201,10 @@ class MentionFinder:
                 return n
         return 0
 
+    def _title_ending_at(self, doc: Doc, p: int) -> bool:
+        """Whether a capitalised title of the lexicon ends right before token ``p``."""
+        return any(self._title_at(doc, p - n, p) == n for n in range(1, min(self.title_tokens, p) + 1))
+
     def _office_holder(self, doc: Doc, s: int, k: int, title: str, types: dict[str, str]) -> tuple[str, bool] | None:
         """What the words ``doc[s:k]`` before a title are, when the model ran them into one name:
         ``(type, strong)`` for a place (``GPE``) or organisation (``ORG``), or None.
@@ -501,6 +505,21 @@ class MentionFinder:
                 take(Mention(s, e, "PERSON", kind="title", source="office"))
                 continue
             take(Mention(s, e, label, source="jurisdiction" if (s, e) in holders else "model"))
+
+        # 3b. A given name the model left out between a title and the rest of the name:
+        # "Chief of Staff Rahm Emanuel" read as "Emanuel".
+        for idx, m in enumerate(mentions):
+            if m.type != "PERSON" or m.source != "model" or m.end <= m.start:
+                continue
+            p = m.start
+            while p > 0 and m.start - p < 2 and occupied[p - 1] < 0 and doc[p - 1].ent_iob_ == "O" \
+                    and doc[p - 1].is_alpha and doc[p - 1].is_title and doc[p - 1].pos_ == "PROPN" \
+                    and not self._title_ending_at(doc, p):
+                p -= 1
+            if p < m.start and self._title_ending_at(doc, p) and in_story(p, m.end):
+                for i in range(p, m.start):
+                    occupied[i] = idx
+                m.start = m.name_start = p
 
         # 4. Honorifics: "Mr Kishida" is a person mention including "Mr".
         for i in range(n - 1):
