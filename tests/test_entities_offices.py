@@ -102,3 +102,17 @@ def test_entities_offices_surname_that_is_a_title_stays_a_name(nlp: Any) -> None
                        ("Mark Judge said the vote was close.", "Mark Judge")]:
         person = named(run(nlp, text), name)
         assert person["type"] == "PERSON" and person["roles"] == []
+
+
+def test_entities_offices_untagged_place_and_office(nlp: Any) -> None:
+    # The model tags none of "the Anderson County Sheriff" and only "Larry Boone" below.
+    ents = run(nlp, "The Anderson County Sheriff said two men were held. The sheriff said they were armed.")
+    assert named(ents, "Anderson County")["type"] == "GPE"
+    sheriff = named(ents, "Anderson County Sheriff")
+    assert sheriff["type"] == "PERSON" and "The sheriff" in [m["text"] for m in sheriff["mentions"]]
+    ents = run(nlp, "City of Norfolk Police Chief Larry Boone said the officer was on leave.")
+    assert named(ents, "City of Norfolk")["type"] == "GPE"
+    assert titles(named(ents, "Larry Boone")) == ["Police Chief"]
+    # A body named after the office is left to the model: no place is cut out of it.
+    ents = run(nlp, "The Anderson County Sheriff's Office said two men were held.")
+    assert not any(e["name"] == "Anderson County" for e in ents)

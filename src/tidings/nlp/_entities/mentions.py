@@ -506,6 +506,32 @@ class MentionFinder:
                 continue
             take(Mention(s, e, label, source="jurisdiction" if (s, e) in holders else "model"))
 
+        # 3a. A place and its office the model did not tag at all: "the Anderson County
+        # Sheriff said", "City of Norfolk Police Chief Larry Boone".
+        for k in range(1, n):
+            if occupied[k] >= 0 or doc[k].ent_iob_ != "O" or not doc[k].is_title:
+                continue
+            size = self._title_at(doc, k, n)
+            if not size or self.kn.title_of.get(doc[k : k + size].text.lower()) != "place" \
+                    or not free(k, k + size):
+                continue
+            p = k
+            while p > 0 and k - p < 4 and occupied[p - 1] < 0 and doc[p - 1].ent_iob_ == "O" and (
+                (doc[p - 1].is_alpha and doc[p - 1].is_title and doc[p - 1].text not in DETERMINERS)
+                or doc[p - 1].lower_ == "of"
+            ):
+                p -= 1
+            while p < k and doc[p].lower_ == "of":
+                p += 1
+            holder = self._office_holder(doc, p, k, doc[k : k + size].text.lower(), {}) if p < k else None
+            j = k + size
+            if holder is None or holder != ("GPE", True) or not in_story(p, j) \
+                    or (j < n and doc[j].text in {"'s", "\u2019s"}):
+                continue
+            take(Mention(p, k, "GPE", source="jurisdiction"))
+            if j >= n or occupied[j] < 0 and not (doc[j].is_title and doc[j].pos_ == "PROPN"):
+                take(Mention(k, j, "PERSON", kind="title", source="office"))
+
         # 3b. A given name the model left out between a title and the rest of the name:
         # "Chief of Staff Rahm Emanuel" read as "Emanuel".
         for idx, m in enumerate(mentions):
