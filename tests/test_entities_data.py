@@ -48,4 +48,24 @@ def test_entities_data_user_replacement_is_validated(tmp_path) -> None:
 
 def test_entities_data_default_keys() -> None:
     assert set(DEFAULT_FILES) == {"countries", "organisations", "places", "regions", "titles",
-                                  "nominals", "institutions", "orgwords", "divisions"}
+                                  "nominals", "institutions", "orgwords", "divisions", "parties"}
+
+
+@pytest.mark.parametrize(
+    "form,name,country",
+    [("Tories", "Conservative Party", "GBR"), ("Lib Dems", "Liberal Democrats", "GBR"),
+     ("SPD", "Social Democratic Party of Germany", "DEU"), ("BJP", "Bharatiya Janata Party", "IND")],
+)
+def test_entities_data_parties_carry_their_country(form: str, name: str, country: str) -> None:
+    known = load_knowledge().lookup(form)[0]
+    assert (known.name, known.type, known.code, known.country, known.sector) == (name, "ORG", country, country, "PTY")
+    assert not known.strong  # a common word ("Labour") needs the model's agreement
+
+
+def test_entities_data_party_file_is_validated(tmp_path) -> None:
+    path = tmp_path / "parties.tsv"
+    path.write_text("# source: test\n# licence: CC0\nname\tcountry\taliases\tsector\n"
+                    "Whig Party\tgb\tWhigs\tPTY\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_knowledge({"parties": str(path)})
+    assert info.value.line == 4 and info.value.field == "country"

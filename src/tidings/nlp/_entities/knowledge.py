@@ -28,6 +28,7 @@ DEFAULT_FILES: dict[str, str] = {
     "institutions": "tidings:entities/institutions.tsv",
     "orgwords": "tidings:entities/orgwords.tsv",
     "divisions": "tidings:entities/divisions.tsv",
+    "parties": "tidings:entities/parties.tsv",
 }
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -75,6 +76,10 @@ _FIELDS: dict[str, list[Field]] = {
     ],
     "orgwords": [Field("word", required=True), Field("kind", required=True, choices=frozenset({"suffix", "head"}))],
     "divisions": [Field("word", required=True)],
+    "parties": [
+        Field("name", required=True), Field("country", required=True, check=_alpha3),
+        Field("aliases", kind="list"), Field("sector", required=True, choices=SECTORS),
+    ],
 }
 
 
@@ -229,6 +234,15 @@ def load_knowledge(
                   country=row["country"],
                   sector=row["sector"] or (row["code"] if row["code"] in SECTORS else None), kb=row["kb"],
                   kinds=tuple(k.lower() for k in row["kinds"])),
+            forms,
+        )
+    for row in data["parties"]:
+        # A national party: its code is its country's. Weak, so a common word
+        # ("Labour", "Greens") is a party only where the model also reads a name.
+        forms = [v for f in [row["name"], *row["aliases"]] for v in _acronym_variants(f)]
+        kn.add(
+            Known(key=f"party:{row['name']}", name=row["name"], type="ORG", code=row["country"],
+                  country=row["country"], sector=row["sector"], kinds=("party",), strong=False),
             forms,
         )
     for row in data["titles"]:
