@@ -5,6 +5,7 @@ Contract between components (every offset is a character index into
 
 ``doc._.tidings_published``  ISO date of publication or ``None`` (set before the pipeline)
 ``doc._.tidings_dateline``   dateline place text or ``None``
+``doc._.tidings_url``        the article's URL or ``None`` (its country-code domain hints at its home country)
 ``doc._.tidings_sections``   ``[(kind, start, end)]`` from reading
 ``doc._.tidings_entities``   ``[dict]`` entities of the output contract, ids ``"E1"``...
 ``doc.spans["tidings_mentions"]`` one span per entity mention; ``span.kb_id_`` is
@@ -23,6 +24,7 @@ _DOC_ATTRS: dict[str, object] = {
     "tidings_article_id": None,
     "tidings_published": None,
     "tidings_dateline": None,
+    "tidings_url": None,
     "tidings_sections": None,
     "tidings_entities": None,
     "tidings_times": None,

@@ -111,6 +111,7 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     doc._.tidings_article_id = article.id
     doc._.tidings_published = article.published
     doc._.tidings_dateline = article.dateline
+    doc._.tidings_url = article.url
     doc._.tidings_sections = [(s.kind, s.start, s.end) for s in article.sections]
     return doc
 
