@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 SPAN_KEY = "tidings_mentions"
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _POSSESSIVE = frozenset({"'s", "\u2019s"})
+# The one country-code domain that is not its country's ISO alpha-2 code.
+_CCTLD_ALPHA2 = {"uk": "gb"}
 _PLACE_PREPS = {"in": 3.0, "at": 3.0, "to": 2.0, "from": 1.5, "into": 2.0, "visit": 2.0}
 
 
@@ -76,7 +79,8 @@ class EntityEngine:
         def context_country(tok: int) -> str | None:
             return _context_country(doc, mentions, sent_of, tok, dateline_country)
 
-        found_roles = self.roles(doc, mentions, at_token, context_country)
+        home = None if dateline_country else self._home_country(doc, mentions)
+        found_roles = self.roles(doc, mentions, at_token, context_country, home)
         drafts = group_names(doc, mentions)
         for idx, m in enumerate(mentions):
             if m.source == "office" and m.entity < 0:
@@ -107,6 +111,22 @@ class EntityEngine:
         return entities, mentions
 
     # ------------------------------------------------------------------ parts
+    def _home_country(self, doc: Doc, mentions: list[Mention]) -> str | None:
+        """The article's home country when the dateline gives none.
+
+        The country of its URL's country-code domain ("bbc.co.uk"), else the one
+        country whose national parties the article names, if they are all of one.
+        """
+        url = doc._.tidings_url or ""
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        tld = host.rsplit(".", 1)[-1] if "." in host else ""
+        code = self.kn.alpha2_country.get(_CCTLD_ALPHA2.get(tld, tld)) if len(tld) == 2 else None
+        if code:
+            return code
+        parties = {m.known.country for m in mentions
+                   if m.known is not None and m.known.key.startswith("party:") and m.known.country}
+        return parties.pop() if len(parties) == 1 else None
+
     @staticmethod
     def _titled_mentions(doc: Doc, mentions: list[Mention], roles: list[RoleFound]) -> list[Mention]:
         """"President Yoon Suk-yeol": the title and the name as one further mention."""
@@ -298,8 +318,11 @@ class EntityEngine:
             if r.org is not None:
                 # The org mention's entity.
                 pass
-            entity["roles"].append({"title": r.title or None, "org": org_name, "country": r.country,
-                                    "sector": r.sector, "_org": r.org, "_org_code": org_code})
+            role = {"title": r.title or None, "org": org_name, "country": r.country,
+                    "sector": r.sector, "_org": r.org, "_org_code": org_code}
+            if r.inferred:
+                role["country_inferred"] = True  # the article's home country, not stated
+            entity["roles"].append(role)
         return
 
     def _spans(self, doc: Doc, mentions: list[Mention], ids: dict[int, str],
@@ -361,7 +384,9 @@ def _merge_roles(roles: list[RoleFound]) -> list[RoleFound]:
                 dup.org = r.org
                 dup.country = r.country
             if dup.from_context and r.country and not r.from_context:
-                dup.country, dup.from_context = r.country, False
+                dup.country, dup.from_context, dup.inferred = r.country, False, False
+            elif dup.inferred and r.country and not r.inferred:
+                dup.country, dup.inferred = r.country, False
             continue
         out.append(r)
     titled = [r for r in out if r.title]

@@ -124,6 +124,7 @@ class Knowledge:
         by_key: key -> entity.
         demonym_country: demonym -> country code.
         country_names: alpha-3 -> canonical country name.
+        alpha2_country: lower-case ISO alpha-2 code -> alpha-3 code.
         titles: lower-case title -> (sector, is_head).
         nominals: lower-case noun -> kind.
         institutions: lower-case phrase -> (type, sector).
@@ -138,6 +139,7 @@ class Knowledge:
     by_key: dict[str, Known] = field(default_factory=dict)
     demonym_country: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
+    alpha2_country: dict[str, str] = field(default_factory=dict)
     titles: dict[str, tuple[str, bool]] = field(default_factory=dict)
     nominals: dict[str, str] = field(default_factory=dict)
     institutions: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -213,6 +215,8 @@ def load_knowledge(
     for row in data["countries"]:
         code = row["code"]
         kn.country_names[code] = row["name"]
+        if row["alpha2"]:
+            kn.alpha2_country[row["alpha2"].lower()] = code
         known = Known(key=f"country:{code}", name=row["name"], type="GPE", code=code, country=code)
         kn.add(known, [row["name"], *row["aliases"]])
         for form in [row["name"], *row["aliases"]]:

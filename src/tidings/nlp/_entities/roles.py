@@ -43,6 +43,8 @@ class RoleFound:
         start, end: tokens of the title (with its modifier) in the text.
         pre: whether the title stands right before the name.
         from_context: whether the country was taken from the context.
+        inferred: whether the country is the article's home country, which the text
+            around the title does not state (see :meth:`RoleReader.__call__`).
     """
 
     mention: int
@@ -55,6 +57,7 @@ class RoleFound:
     pre: bool
     from_context: bool = False
     title_start: int = -1
+    inferred: bool = False
 
 
 def title_case(words: str) -> str:
@@ -109,6 +112,7 @@ class RoleReader:
     def __init__(self, kn: Knowledge, matcher: PhraseMatcher) -> None:
         self.kn = kn
         self.matcher = matcher
+        self._home: str | None = None
 
     def __call__(
         self,
@@ -116,6 +120,7 @@ class RoleReader:
         mentions: list[Mention],
         at_token: list[int],
         context_country: object,
+        home_country: str | None = None,
     ) -> list[RoleFound]:
         """Return the roles found for the person mentions.
 
@@ -124,7 +129,11 @@ class RoleReader:
             mentions: name mentions, sorted.
             at_token: token index -> index of the mention covering it, or -1.
             context_country: ``callable(token_index) -> alpha-3 | None``.
+            home_country: the article's home country, for a national office whose
+                country neither a modifier nor the context gives; such a role is
+                flagged ``inferred``.
         """
+        self._home = home_country
         titles = title_spans(doc, self.matcher)
         if not titles:
             return []
@@ -272,10 +281,11 @@ class RoleReader:
             out.append(role)
         return out
 
-    @staticmethod
-    def _fill_context(role: RoleFound, m: Mention, context_country: object) -> None:
+    def _fill_context(self, role: RoleFound, m: Mention, context_country: object) -> None:
         if role.country is None and role.org is None and role.sector in NATIONAL_SECTORS:
             role.country = context_country(m.start)  # type: ignore[operator]
+            if role.country is None and self._home is not None:
+                role.country, role.inferred = self._home, True
             role.from_context = role.country is not None
 
 
