@@ -90,7 +90,7 @@ class EntityStage:
             JSONL, or PETRARCH ``.txt``), merged over the shipped knowledge.
         data_files: replacements for the shipped data files, by key
             (``countries``, ``organisations``, ``places``, ``regions``, ``titles``,
-            ``nominals``, ``institutions``).
+            ``nominals``, ``institutions``, ``orgwords``, ``divisions``, ``parties``).
         geocode: whether to call the geocoder (``tidings.geo``) when installed.
     """
 
