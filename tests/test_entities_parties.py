@@ -65,3 +65,10 @@ def test_entities_home_country_gives_way_to_a_country_in_the_sentence(nlp: Any) 
     text = "In Nairobi, Finance Minister Jane Doyle said the bill would be published next week."
     doyle = people(nlp, text, url="https://news.example.co.uk/politics/1")["Jane Doyle"]
     assert doyle["country"] == "KEN" and "country_inferred" not in doyle["roles"][0]
+
+
+def test_entities_party_before_a_title_gives_the_role_its_country(nlp: Any) -> None:
+    doyle = people(nlp, "Tory leader Jane Doyle said the bill would be published next week.")["Jane Doyle"]
+    assert doyle["country"] == "GBR"
+    assert [(r["title"], r["org"], r["country"]) for r in doyle["roles"]] == [("Leader", "Conservative Party", "GBR")]
+    assert "country_inferred" not in doyle["roles"][0]
