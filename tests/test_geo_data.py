@@ -24,11 +24,11 @@ def test_geo_shipped_files_load() -> None:
     ("row", "code", "line", "field"),
     [
         ("Atlantis\t\tisland\t\t\t1.0\t2.0", "[T204]", 4, "kind"),
-        ("Atlantis\t\tregion\t\t\t1.0\t", "[T221]", 4, "lon"),
+        ("Atlantis\t\tregion\t\t\t1.0\t", "[T271]", 4, "lon"),
         ("Atlantis\t\tregion\t\t\t95.0\t2.0", "[T205]", 4, "lat"),
-        ("Atlantis\t\tadmin1\t\t01\t1.0\t2.0", "[T222]", 4, "country"),
+        ("Atlantis\t\tadmin1\t\t01\t1.0\t2.0", "[T272]", 4, "country"),
         ("Atlantis\t\tadmin1\tusa\t01\t1.0\t2.0", "[T205]", 4, "country"),
-        ("Atlantis\t\tregion\t\t\t\t", "[T223]", 4, "lat"),
+        ("Atlantis\t\tregion\t\t\t\t", "[T273]", 4, "lat"),
         ("\t\tregion\t\t\t1.0\t2.0", "[T202]", 4, "name"),
     ],
 )
@@ -81,7 +81,7 @@ def test_geo_shipped_county_points_load() -> None:
         ("TX\tWalker County\t30.6\t-195.6\t3", "[T205]", "lon"),
         ("TX\tWalker County\t\t-95.6\t3", "[T202]", "lat"),
         ("TX\tWalker County\t30.6\t-95.6\t-1", "[T205]", "zips"),
-        ("TX\tWalker County\t30.6\t-95.6\t3\nTX\tWALKER COUNTY\t30.7\t-95.5\t1", "[T224]", "name"),
+        ("TX\tWalker County\t30.6\t-95.6\t3\nTX\tWALKER COUNTY\t30.7\t-95.5\t1", "[T274]", "name"),
     ],
 )
 def test_geo_county_points_errors_name_line_and_field(tmp_path: Path, row: str, code: str, field: str) -> None:

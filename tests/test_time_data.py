@@ -38,7 +38,7 @@ def test_time_data_holiday_needs_a_rule(tmp_path: Path) -> None:
     bad = tmp_path / "holidays.tsv"
     bad.write_text("# source: test\n# licence: CC0-1.0\nname\tmonth\tday\tweekday\tnth\teaster\nFoo Day\t3\n",
                    encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"T220"):
+    with pytest.raises(LexiconError, match=r"T225"):
         load_lexicon(holidays=str(bad))
 
 

@@ -16,8 +16,10 @@ it, and starts with a stable code such as ``[T101]`` so it can be searched.
 The CLI turns a ``TidingsError`` into one line on stderr and exit status 1.
 
 Codes by range: ``T1xx`` reading inputs; ``T2xx`` data files (``T201``-``T215``
-the shared loader, ``T240``-``T249`` actor dictionaries, ``T250``-``T269``
-PETRARCH dictionaries); ``T3xx`` the pipeline; ``T4xx`` component settings, ten
+the shared loader, ``T216``-``T219`` reading patterns, ``T220``-``T224`` the
+quote cues, ``T225``-``T229`` the time lexicon, ``T230``-``T239`` the event
+ontology, ``T240``-``T249`` actor dictionaries, ``T250``-``T269`` PETRARCH
+dictionaries, ``T270``-``T279`` the places and county tables); ``T3xx`` the pipeline; ``T4xx`` component settings, ten
 per component (``T400`` quotes, ``T410`` entities, ``T420`` events, ``T430``
 times); ``T5xx`` the store; ``T8xx`` batch runs. A code keeps one meaning.
 """

@@ -81,13 +81,13 @@ def load_places(path: str | Path = PLACES) -> DataFile:
     data = load_data_file(path, PLACE_FIELDS)
     for entry in data.entries:
         if (entry["lat"] is None) != (entry["lon"] is None):
-            raise LexiconError("[T221] give both lat and lon, or neither", path=data.path,
+            raise LexiconError("[T271] give both lat and lon, or neither", path=data.path,
                                line=entry["_line"], field="lat" if entry["lat"] is None else "lon")
         if entry["kind"] in {"country", "admin1"} and not entry["country"]:
-            raise LexiconError(f"[T222] a {entry['kind']} row needs its country (ISO alpha-3)",
+            raise LexiconError(f"[T272] a {entry['kind']} row needs its country (ISO alpha-3)",
                                path=data.path, line=entry["_line"], field="country")
         if entry["kind"] in {"continent", "region"} and entry["lat"] is None:
-            raise LexiconError(f"[T223] a {entry['kind']} row needs lat and lon", path=data.path,
+            raise LexiconError(f"[T273] a {entry['kind']} row needs lat and lon", path=data.path,
                                line=entry["_line"], field="lat")
     return data
 
@@ -116,14 +116,14 @@ def load_county_points(path: str | Path = COUNTY_POINTS) -> DataFile:
 
     Raises:
         LexiconError: naming the file, line and field of the first problem, also
-            when a county is listed twice for its state (``[T224]``).
+            when a county is listed twice for its state (``[T274]``).
     """
     data = load_data_file(path, COUNTY_FIELDS)
     seen: dict[tuple[str, str], int] = {}
     for entry in data.entries:
         key = (entry["state"], entry["name"].casefold())
         if key in seen:
-            raise LexiconError(f"[T224] county listed twice for {entry['state']} (first on line {seen[key]})",
+            raise LexiconError(f"[T274] county listed twice for {entry['state']} (first on line {seen[key]})",
                                path=data.path, line=entry["_line"], field="name")
         seen[key] = entry["_line"]
     return data

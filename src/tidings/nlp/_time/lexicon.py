@@ -111,14 +111,14 @@ def load_lexicon(
     for e in h.entries:
         if e["day"] is None and (e["weekday"] is None or e["nth"] is None) and e["easter"] is None:
             raise LexiconError(
-                "[T220] a holiday needs a month and day, a weekday and nth, or an easter offset",
+                "[T225] a holiday needs a month and day, a weekday and nth, or an easter offset",
                 path=h.path, line=e["_line"], field="day",
             )
         hol[e["name"].lower()] = Holiday(e["name"], e["month"], e["day"], e["weekday"], e["nth"], e["easter"])
     conf = {e["key"]: (e["value"], e["_line"]) for e in s.entries}
     raw, line = conf.get("fiscal_year_start_month", ("1", None))
     if not raw.isdigit() or not 1 <= int(raw) <= 12:
-        raise LexiconError(f"[T221] fiscal_year_start_month must be a month number from 1 to 12; got {raw!r}",
+        raise LexiconError(f"[T226] fiscal_year_start_month must be a month number from 1 to 12; got {raw!r}",
                            path=s.path, line=line, field="value")
     fy = int(raw)
     digest = "".join(f.sha256[:16] for f in (m, w, h, c, s))
