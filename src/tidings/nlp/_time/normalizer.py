@@ -654,11 +654,10 @@ def _rel_named(m: re.Match[str], ctx: Context) -> Value | None:
     mod = _mod(m, "mod")
     a = ctx.anchor
     if m["wd"]:
-        day = _weekday_number(m["wd"], ctx.lex)
-        if day is None:
+        parts = _weekday_parts(m, ctx)
+        if parts is None:
             return None
-        dp = m["dp"]
-        typ = "TIME" if dp else "DATE"
+        day, dp, typ = parts
         if a is None:
             return Value(typ, _daypart_time(f"XXXX-WXX-{day}", dp), "unanchored", mod)
         if rel in {"last", "past", "previous", "this past"}:
@@ -706,11 +705,10 @@ def _narrative(m: re.Match[str], ctx: Context) -> Value | None:
     how = "narrative" if told else _how(ctx)
     mod = _mod(m, "mod")
     if m["wd"]:
-        day = _weekday_number(m["wd"], ctx.lex)
-        if day is None:
+        parts = _weekday_parts(m, ctx)
+        if parts is None:
             return None
-        dp = m["dp"]
-        typ = "TIME" if dp else "DATE"
+        day, dp, typ = parts
         if ref is None:
             return Value(typ, _daypart_time(f"XXXX-WXX-{day}", dp), "unanchored")
         return Value(typ, _daypart_time(narrative.weekday_from(ref, day, k, ctx.tense), dp), how)
@@ -822,12 +820,20 @@ def _rel_day(m: re.Match[str], ctx: Context) -> Value | None:
     return Value(typ, _daypart_time(d, dp), "publication", mod)
 
 
-def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
+def _weekday_parts(m: re.Match[str], ctx: Context) -> tuple[int, str | None, str] | None:
+    """A matched weekday's number, its part of the day and the TIMEX3 type they make."""
     day = _weekday_number(m["wd"], ctx.lex)
     if day is None:
         return None
     dp = m["dp"]
-    typ = "TIME" if dp else "DATE"
+    return day, dp, "TIME" if dp else "DATE"
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> Value | None:
+    parts = _weekday_parts(m, ctx)
+    if parts is None:
+        return None
+    day, dp, typ = parts
     if ctx.anchor is None:
         return Value(typ, _daypart_time(f"XXXX-WXX-{day}", dp), "unanchored")
     # News reads a bare weekday as the closest one in the direction of its clause:
