@@ -50,3 +50,15 @@ def test_read_text_rejects_a_bad_date() -> None:
 def test_store_is_reachable_from_the_top(tmp_path) -> None:
     with tidings.Store(str(tmp_path / "t.db")) as store:
         assert store.article_ids() == set()
+
+
+def test_errors_carry_their_code() -> None:
+    from tidings.errors import LexiconError, NotFound, ParseError, QueryError, StoreError
+
+    err = ParseError("[T101] x.txt: the input is empty")
+    assert (err.code, str(err), err.detail) == ("T101", "[T101] x.txt: the input is empty", "x.txt: the input is empty")
+    assert str(ParseError("x.txt: binary", code="T104")) == "[T104] x.txt: binary"
+    assert StoreError("uncoded").code is None
+    lexicon = LexiconError("[T201] a bad row", path="t.tsv", line=3)
+    assert (lexicon.code, str(lexicon)) == ("T201", "t.tsv:3: [T201] a bad row")
+    assert issubclass(NotFound, QueryError) and issubclass(QueryError, StoreError)

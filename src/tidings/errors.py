@@ -9,10 +9,14 @@ The hierarchy::
     ├── LexiconError         a data file (lexicon, ontology, dictionary) is invalid
     ├── PipelineError        the NLP pipeline cannot be built or run
     ├── StoreError           the store cannot be opened, migrated or written
+    │   └── QueryError       a query asks for something invalid (a bad cursor, date...)
+    │       └── NotFound     a query names something the store does not hold
     └── ConfigError          an option or setting is invalid
 
 Every message states what failed, the value, what was expected and how to fix
-it, and starts with a stable code such as ``[T101]`` so it can be searched.
+it, and starts with a stable code such as ``[T101]`` so it can be searched;
+the code is also the error's ``code`` attribute, which handlers read (never
+the message).
 The CLI turns a ``TidingsError`` into one line on stderr and exit status 1.
 
 Codes by range: ``T1xx`` reading inputs; ``T2xx`` data files (``T201``-``T215``
@@ -29,8 +33,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def _split_code(message: str) -> tuple[str | None, str]:
+    """Split a leading ``[Txxx] `` off a message: ``("T101", "rest")``, or ``(None, message)``."""
+    if len(message) > 6 and message[0] == "[" and message[1] == "T" and message[5] == "]" \
+            and message[2:5].isdigit():
+        return message[1:5], message[6:].lstrip()
+    return None, message
+
+
 class TidingsError(Exception):
-    """Base class of every error tidings raises on purpose."""
+    """Base class of every error tidings raises on purpose.
+
+    Attributes:
+        code: the stable code (``"T101"``), or ``None`` for an uncoded error.
+            Handlers read it, never the message: ``except ParseError as exc:
+            exc.code``. The message (``str(exc)``) starts with ``[T101]``.
+
+    Args:
+        message: what failed, the value, what was expected and how to fix it.
+        code: the code; a message written as ``"[T101] ..."`` carries its own.
+    """
+
+    code: str | None
+
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        stated, text = _split_code(message)
+        self.code = code or stated
+        self.detail = text
+        super().__init__(f"[{self.code}] {text}" if self.code else text)
 
 
 class IngestError(TidingsError):
@@ -59,6 +89,7 @@ class LexiconError(TidingsError):
                 where += f" (field {field!r})"
             where += ": "
         super().__init__(where + message)
+        self.code = _split_code(message)[0]
         self.path = path
         self.line = line
         self.field = field
@@ -70,6 +101,14 @@ class PipelineError(TidingsError):
 
 class StoreError(TidingsError):
     """The store cannot be opened, migrated, read or written."""
+
+
+class QueryError(StoreError):
+    """A query asks for something invalid: a bad cursor, limit, date or filter value."""
+
+
+class NotFound(QueryError):
+    """A query names an article, entity or cluster that the store does not hold."""
 
 
 class ConfigError(TidingsError):

@@ -11,7 +11,6 @@ import gzip
 import io
 import logging
 import os
-import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -42,7 +41,6 @@ REASONS = {
     "T108": "truncated", "T109": "invalid-json", "T110": "no-text", "T112": "missing-field",
     "T199": "internal",
 }
-_CODE = re.compile(r"^\[(T\d{3})\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +108,7 @@ class Failure:
 
 
 def _failure(source: str, exc: IngestError) -> Failure:
-    message = str(exc)
-    match = _CODE.match(message)
-    reason = REASONS.get(match.group(1), "invalid") if match else "invalid"
-    return Failure(source=source, reason=reason, message=message)
+    return Failure(source=source, reason=REASONS.get(exc.code or "", "invalid"), message=str(exc))
 
 
 def read_text(text: str, *, source_path: str = "-", options: ReadOptions | None = None) -> Article:
