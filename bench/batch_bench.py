@@ -56,7 +56,7 @@ def _articles(corpus: Path, limit: int | None) -> list[Any]:
 
 
 def _peak_rss() -> int:
-    from tidings._batch.work import peak_rss
+    from tidings.batch.work import peak_rss
 
     return peak_rss()
 

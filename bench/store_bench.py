@@ -195,7 +195,7 @@ def run_backend(name: str, url: str, records: list[dict[str, Any]], args: argpar
     rng = random.Random(7)
     store = Store(url)
     start = time.perf_counter()
-    store.ingest(records)
+    store.add_many(records)
     ingest_s = time.perf_counter() - start
     scale = _synthetic(store, args.events, rng)
     counts = store.counts()

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 import tidings.batch as batch
+import tidings.batch.driver as driver
 from test_batch_fixtures import build_mixed_dir
-from tidings._batch.executors import InlineExecutor
-from tidings.batch import PartitionSink, WorkSettings, run_batch
+from tidings.batch import InlineExecutor, PartitionSink, WorkSettings, run_batch
 from tidings.cli import cli
 from tidings.records import Article
 
@@ -43,8 +43,8 @@ def test_batch_reads_lazily_with_bounded_chunks_in_flight(tmp_path: Path, monkey
             state["read"] += 1
             yield Article(text=f"Story {i}\n\nA report, number {i}.", source_path=f"gen/{i}")
 
-    monkeypatch.setattr(batch, "read_paths", endless)
-    monkeypatch.setattr(batch, "make_executor", lambda settings, **kw: _Recording(settings, state, capacity))
+    monkeypatch.setattr(driver, "read_paths", endless)
+    monkeypatch.setattr(driver, "make_executor", lambda settings, **kw: _Recording(settings, state, capacity))
     summary = run_batch(["gen"], PartitionSink(tmp_path), settings=WorkSettings(nlp=False), chunk_size=chunk_size)
     assert summary.stored == 500
     assert state["max_in_flight"] == capacity

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from tidings._batch.progress import Progress, describe
-from tidings._batch.summary import Counters
+from tidings.batch.progress import Progress, describe
+from tidings.batch.summary import Counters
 
 pytestmark = pytest.mark.issue(8)
 

@@ -105,10 +105,11 @@ def test_batch_duplicate_inputs_are_analysed_once(mixed: Path, tmp_path: Path):
 def test_batch_one_failing_article_costs_only_itself(mixed: Path, tmp_path: Path, monkeypatch):
     from tidings.nlp import pipeline
 
-    def analyze_many(articles, nlp=None, *, batch_size=16):
+    def analyze_many(articles, nlp=None, *, batch_size=16, on_error=None):
         for article in articles:
             if article.headline == "Storm closes schools":
-                raise ValueError("the parser choked")
+                on_error(article, ValueError("the parser choked"))
+                continue
             yield pipeline.doc_to_record(article, None)
 
     monkeypatch.setattr(pipeline, "analyze_many", analyze_many)
@@ -122,7 +123,7 @@ def test_batch_one_failing_article_costs_only_itself(mixed: Path, tmp_path: Path
 
 
 def test_batch_a_lost_chunk_is_reported_and_retried_next_run(mixed: Path, tmp_path: Path, monkeypatch):
-    from tidings._batch import executors
+    from tidings.batch import executors
 
     def lost(articles, settings):
         raise RuntimeError("worker died")

@@ -59,7 +59,7 @@ def test_store_concurrent_writers_resolve_once(store_url, tmp_path, record):
     # The same articles written one after another: the same entities and clusters.
     alone = Store(str(tmp_path / "sequential.db"))
     for batch in batches:
-        alone.ingest(batch)
+        alone.add_many(batch)
     together = Store(store_url)
     assert together.migrations() == alone.migrations()
     assert together.counts() == alone.counts()

@@ -104,13 +104,14 @@ def _export(store, fmt, **kw):
 
 
 def test_store_export_jsonl_records_reingest(visit_store_ro, tmp_path):
-    from tidings.store import Store, read_records
+    from tidings.batch import read_records
+    from tidings.store import Store
 
     n, data = _export(visit_store_ro, "jsonl", table="records")
     path = tmp_path / "records.jsonl"
     path.write_bytes(data)
     copy = Store(str(tmp_path / "copy.db"))
-    copy.ingest(read_records([str(path)]))
+    copy.add_many(read_records([str(path)]))
     assert n == 3
     assert copy.counts() == visit_store_ro.counts()
 

@@ -21,16 +21,17 @@ N_ARTICLES = 12
 # slowing one write step), so the kill lands inside an article's transaction.
 _CHILD = textwrap.dedent("""
     import json, sys, time
-    from tidings.store import Store, _ingest, read_records
+    from tidings.batch import read_records
+    from tidings.store import Store, _write
 
-    slow = _ingest._write_quotes
+    slow = _write._write_quotes
     def slowed(conn, art):
         slow(conn, art)
         time.sleep(0.05)
-    _ingest._write_quotes = slowed
+    _write._write_quotes = slowed
     store = Store(sys.argv[1])
-    store.ingest(read_records([sys.argv[2]]),
-                 on_article=lambda aid, status: print(aid, status, flush=True))
+    store.add_many(read_records([sys.argv[2]]),
+                   on_article=lambda aid, status: print(aid, status, flush=True))
 """)
 
 
@@ -64,7 +65,7 @@ def test_store_killed_ingest_resumes(store, tmp_path, record):
     # No half-written article: each stored one has all its rows.
     for aid in stored:
         assert store.article(aid) == next(r for r in records if r["id"] == aid)
-    summary = store.ingest(records)
+    summary = store.add_many(records)
     assert (summary.unchanged, summary.added) == (len(stored), N_ARTICLES - len(stored))
     assert store.article_ids() == {r["id"] for r in records}
     counts = store.counts()
@@ -75,7 +76,7 @@ def test_store_killed_ingest_resumes(store, tmp_path, record):
 
 @pytest.mark.parametrize("n_first", [0, 2])
 def test_store_ingest_sources_skips_stored(store, tmp_path, n_first, monkeypatch):
-    from tidings.store import ingest_sources
+    from tidings.batch import ingest_sources
 
     texts = []
     for i in range(3):

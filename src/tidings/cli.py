@@ -6,7 +6,6 @@ import dataclasses
 import json
 import logging
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,14 +14,8 @@ from tidings import __version__
 from tidings.errors import TidingsError
 
 if TYPE_CHECKING:
-    from tidings.records import Article
-
-
-def _emit(record: dict[str, Any], pretty: bool) -> None:
-    if pretty:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        click.echo(json.dumps(record, ensure_ascii=False))
+    from tidings.batch import ItemFailure
+    from tidings.errors import Skipped
 
 
 def entity_options(func: Any) -> Any:
@@ -76,49 +69,30 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
 
     Example: tidings read examples/visit.txt --pretty
     """
-    from tidings.errors import Skipped
-    from tidings.ingest import Failure, ReadOptions, read_paths
+    from tidings.batch import StreamSink, WorkSettings, read_sources
+    from tidings.ingest import ReadOptions
 
     options = ReadOptions(
         format=fmt, published=published, max_bytes=max_bytes, fields=fields, data_dir=reading_data,
         allow_languages=None if any_language else tuple(dict.fromkeys(("en", *languages))),
     )
-    counts = {"failed": 0, "skipped": 0}
-
-    def articles() -> Iterator[Article]:
-        for item in read_paths(paths, options):
-            if isinstance(item, Failure):
-                counts["failed"] += 1
-                click.echo(f"tidings: {item.message}", err=True)
-            elif isinstance(item, Skipped):
-                counts["skipped"] += 1
-                click.echo(f"tidings: skipped {item.source}: {item.detail or item.reason}", err=True)
-            else:
-                yield item
-
-    if no_nlp:
-        from tidings.nlp.pipeline import doc_to_record
-
-        for article in articles():
-            _emit(doc_to_record(article, None), pretty)
-    else:
-        from tidings.nlp.pipeline import STAGES, analyze_many, load_pipeline
-
-        nlp = load_pipeline(STAGES, actors=actors, entity_data=entity_data)
-
-        def failed(article: Article, exc: Exception) -> None:
-            counts["failed"] += 1
-            logging.getLogger(__name__).debug("analysis of %s failed", article.source_path, exc_info=True)
-            where = " ".join(str(p) for p in (article.source_path, article.source_entry) if p)
-            click.echo(f"tidings: [T300] {where}: the analysis failed ({type(exc).__name__}: {exc}); "
-                       "the article is left out", err=True)
-
-        for record in analyze_many(articles(), nlp, on_error=failed):
-            _emit(record, pretty)
-    if counts["failed"] or counts["skipped"]:
-        click.echo(f"tidings: {counts['failed']} input(s) failed, {counts['skipped']} skipped", err=True)
-    if counts["failed"]:
+    settings = WorkSettings(nlp=not no_nlp, actors=actors, entity_data=entity_data)
+    counts = read_sources(paths, StreamSink(sys.stdout, pretty=pretty), read_options=options,
+                          settings=settings, on_failure=_report_failure, on_skip=_report_skip)
+    failed, skipped = sum(counts.failed.values()), sum(counts.skipped.values())
+    if failed or skipped:
+        click.echo(f"tidings: {failed} input(s) failed, {skipped} skipped", err=True)
+    if failed:
         raise SystemExit(1)
+
+
+def _report_failure(failure: ItemFailure) -> None:
+    """Report an input or an article that failed: its one line on stderr (every command alike)."""
+    click.echo(f"tidings: {failure.line()}", err=True)
+
+
+def _report_skip(item: Skipped) -> None:
+    click.echo(f"tidings: skipped {item.source}: {item.detail or item.reason}", err=True)
 
 
 @cli.command()
@@ -269,18 +243,17 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
 
     Example: tidings ingest articles/ --db news.db
     """
-    from tidings.store import ingest_sources
+    from tidings.batch import WorkSettings, ingest_sources
 
     store = _open_store(db)
     try:
-        nlp = None
-        if (actors or entity_data) and not records:
-            from tidings.nlp.pipeline import STAGES, load_pipeline
-
-            nlp = load_pipeline(STAGES, actors=actors, entity_data=entity_data)
-        report = ingest_sources(store, sources, published=published, records=records, nlp=nlp)
+        settings = None if records else WorkSettings(actors=actors, entity_data=entity_data)
+        report = ingest_sources(store, sources, published=published, records=records, settings=settings,
+                                on_failure=_report_failure)
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
     click.echo(json.dumps(report.as_dict()), err=True)
     if report.failures:
         raise SystemExit(1)

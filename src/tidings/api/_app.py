@@ -6,7 +6,6 @@ import hmac
 import json
 import logging
 import os
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -53,16 +52,20 @@ _ARTICLE_BODY = {
 }
 
 
-def _default_analyzer() -> Analyzer:
-    lock = threading.Lock()
+def _add(store: Store, article: Article, analyzer: Analyzer | None) -> dict[str, Any]:
+    """Analyse and store one article through the driver (in a worker thread); the answer's body."""
+    from tidings.batch import add_article
+    from tidings.errors import StoreError
 
-    def analyze(article: Article) -> dict[str, Any]:
-        from tidings.nlp.pipeline import analyze as run
-
-        with lock:  # one spaCy pipeline per process, not thread-safe
-            return run(article)
-
-    return analyze
+    added = add_article(store, article, analyzer=analyzer)
+    failure = added.failure
+    if failure is not None:
+        if failure.stage == "write":  # the store's own error, answered as any store error
+            raise StoreError(failure.message)
+        logger.error("%s", failure.line())  # the line every command prints for it
+        raise ApiError(500, f"{failure.line(detail=False)}; the server log has the details")
+    return {"ok": True, "id": added.id, "status": added.status, "events": added.events,
+            "entities": added.entities}
 
 
 class _Auth:
@@ -166,7 +169,8 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
             at all means writes are refused.
         read_token: when set (or ``$TIDINGS_READ_TOKEN``), reads need it too.
         max_body_bytes: larger request bodies are refused with 413.
-        analyzer: turns an Article into a record; the full pipeline by default.
+        analyzer: turns an Article into a record; the full pipeline by default
+            (through :func:`tidings.batch.add_article`, like every other write).
         store: an open store to serve (the app then does not own it).
 
     Returns:
@@ -176,7 +180,6 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
     token = token if token is not None else os.environ.get("TIDINGS_TOKEN") or None
     read_token = read_token if read_token is not None else os.environ.get("TIDINGS_READ_TOKEN") or None
     the_store = store if store is not None else Store(db_url)
-    analyze = analyzer or _default_analyzer()
     auth = _Auth(token, read_token)
 
     app = FastAPI(title="tidings", version=__version__,
@@ -200,10 +203,7 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
         article = _to_article(payload, fmt, meta)
         import anyio
 
-        record = await anyio.to_thread.run_sync(analyze, article)
-        status = await anyio.to_thread.run_sync(the_store.add, record)
-        return {"ok": True, "id": record["id"], "status": status,
-                "events": len(record.get("events") or []), "entities": len(record.get("entities") or [])}
+        return await anyio.to_thread.run_sync(_add, the_store, article, analyzer)
 
     @reads.get("/articles", summary="Stored articles by publication date")
     def list_articles(limit: Limit = 50, cursor: Cursor = None, since: Day = None,

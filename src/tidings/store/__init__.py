@@ -12,21 +12,17 @@ from tidings.store._export import TABLES as EXPORT_TABLES
 from tidings.store._export import export
 from tidings.store._query import EventFilter, Page
 from tidings.store._resolve import normalise_name
-from tidings.store._sources import IngestReport, ingest_sources, read_records
 from tidings.store._store import IngestSummary, Store, default_url, normalise_url
 
 __all__ = [
     "EXPORT_FORMATS",
     "EXPORT_TABLES",
     "EventFilter",
-    "IngestReport",
     "IngestSummary",
     "Page",
     "Store",
     "default_url",
     "export",
-    "ingest_sources",
     "normalise_name",
     "normalise_url",
-    "read_records",
 ]

@@ -29,8 +29,8 @@ from sqlalchemy import (
 
 from tidings.errors import StoreError
 from tidings.store import _schema as s
-from tidings.store._ingest import date_of
 from tidings.store._resolve import name_words, normalise_name
+from tidings.store._write import date_of
 
 MAX_LIMIT = 1000
 # Ids are 32-bit on every backend (PostgreSQL INTEGER).

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.pool import StaticPool
 
 from tidings.errors import StoreError
-from tidings.store import _cluster, _ingest, _migrations, _query, _resolve
+from tidings.store import _cluster, _migrations, _query, _resolve, _write
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._query import EventFilter, Page
@@ -50,7 +50,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 @dataclass
 class IngestSummary:
-    """What one ingest did, article by article."""
+    """What one :meth:`Store.add_many` did, article by article."""
 
     added: int = 0
     replaced: int = 0
@@ -158,18 +158,18 @@ class Store:
     # -- writing -----------------------------------------------------------
 
     def add(self, record: Mapping[str, Any]) -> str:
-        """Store one article's record in one transaction; see :func:`ingest`."""
+        """Store one article's record in one transaction; see :meth:`add_many`."""
         with self.write() as conn:
-            return _ingest.write_record(conn, record)
+            return _write.write_record(conn, record)
 
-    def ingest(self, records: Iterable[Mapping[str, Any]], *,
-               on_article: Callable[[str, str], None] | None = None) -> IngestSummary:
+    def add_many(self, records: Iterable[Mapping[str, Any]], *,
+                 on_article: Callable[[str, str], None] | None = None) -> IngestSummary:
         """Store records, one transaction per article.
 
         An article whose id is stored already is left as it is; one with a
         new id but the URL of a stored article replaces that reading. When the
         process dies, the articles committed so far stay and no article is
-        half-written; running the same ingest again stores the rest.
+        half-written; adding the same records again stores the rest.
 
         Args:
             records: output records of ``tidings read`` (the contract dicts).
@@ -199,7 +199,7 @@ class Store:
         with self.write() as conn:
             if conn.execute(select(s.articles.c.id).where(s.articles.c.id == article_id)).first() is None:
                 return False
-            _ingest.delete_article(conn, article_id)
+            _write.delete_article(conn, article_id)
             return True
 
     def merge_entities(self, into: int, other: int) -> dict[str, Any]:
@@ -216,7 +216,7 @@ class Store:
         """Move an article's or a name variant's mentions of an entity to a new entity."""
         with self.write() as conn:
             new, articles = _resolve.split(conn, gid, article_id=article_id, name=name)
-            _ingest.relink(conn, articles)
+            _write.relink(conn, articles)
             _cluster.recluster(conn, [gid, new])
             found = _query.entity(conn, new)
         assert found is not None

@@ -1,10 +1,11 @@
-"""Where batch records go: partition files in a directory, or the store.
+"""Where records go: a stream (``tidings read``), partition files in a directory, or the store.
 
 Every sink is written by the driver process only (workers return records), so
 no two processes ever write the same file or fight over a SQLite lock.
 
 A sink answers :meth:`Sink.done` (which of these ids are already written?) so
 that a re-run skips them, writes records, and commits on :meth:`Sink.close`.
+The store's sink is :class:`tidings.batch.store_sink.StoreSink`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, TextIO
 
 from tidings.errors import ConfigError, StoreError
 
@@ -31,13 +32,17 @@ ERRORS_NAME = "errors.jsonl"
 
 _PARTITION_RE = re.compile(r"^part-(\d{5,})\.(jsonl|parquet)$")
 _TEMP_RE = re.compile(r"^\.part-\d{5,}\.(jsonl|parquet)\.tmp$")
+# Called by a sink with a record it could not write and the error, when the
+# caller goes on after such a failure; without it the error propagates.
+WriteErrorFn = Callable[[dict[str, Any], Exception], None]
+
 # Parquet rows are buffered and written one row group at a time: large enough
 # for efficient columns, small enough to keep the driver's memory flat.
 _ROW_GROUP = 1_000
 
 
 class Sink(Protocol):
-    """What the batch driver writes records to."""
+    """What the driver writes records to."""
 
     description: str
 
@@ -45,8 +50,13 @@ class Sink(Protocol):
         """Return those of ``ids`` that are already written (by this run or an earlier one)."""
         ...
 
-    def write(self, records: Sequence[dict[str, Any]]) -> int:
-        """Write records; return how many were new."""
+    def write(self, records: Sequence[dict[str, Any]], *, on_error: WriteErrorFn | None = None) -> int:
+        """Write records; return how many were new.
+
+        A sink that can refuse one record and keep the others (the store) hands
+        such a record to ``on_error`` and goes on; a fault of the whole sink (a
+        full disk) always raises.
+        """
         ...
 
     def close(self) -> None:
@@ -74,6 +84,40 @@ class ErrorLog:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+# ---------------------------------------------------------------- a stream
+
+
+class StreamSink:
+    """Records as JSON Lines on a text stream, in input order, as they come (``tidings read``).
+
+    It holds nothing, so it never skips an article as done, and it flushes
+    after each write so that a reader of the stream sees records as soon as
+    they are analysed.
+
+    Args:
+        stream: where to write (standard output for ``tidings read``).
+        pretty: indent each record (then one record spans several lines).
+    """
+
+    description = "the output stream"
+
+    def __init__(self, stream: TextIO, *, pretty: bool = False) -> None:
+        self.stream = stream
+        self.indent = 2 if pretty else None
+
+    def done(self, ids: Sequence[str]) -> set[str]:
+        return set()
+
+    def write(self, records: Sequence[dict[str, Any]], *, on_error: WriteErrorFn | None = None) -> int:
+        for record in records:
+            self.stream.write(json.dumps(record, ensure_ascii=False, indent=self.indent) + "\n")
+        self.stream.flush()
+        return len(records)
+
+    def close(self) -> None:
+        self.stream.flush()
 
 
 # ---------------------------------------------------------------- partition files
@@ -287,7 +331,7 @@ class PartitionSink:
             found.update(i for (i,) in self._db.execute(f"SELECT id FROM done WHERE id IN ({marks})", part))
         return found
 
-    def write(self, records: Sequence[dict[str, Any]]) -> int:
+    def write(self, records: Sequence[dict[str, Any]], *, on_error: WriteErrorFn | None = None) -> int:
         written = 0
         for record in records:
             if record["id"] in self._current:

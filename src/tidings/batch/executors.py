@@ -1,6 +1,6 @@
 """Run chunks: in this process, or on Dask workers (a local cluster or a remote one).
 
-Both executors call the same function, :func:`tidings._batch.work.process_chunk`,
+Both executors call the same function, :func:`tidings.batch.work.process_chunk`,
 and show the driver the same face: submit a chunk, wait for the next one that
 is done. The driver keeps a bounded number of chunks in flight, so memory does
 not grow with the size of the input.
@@ -14,7 +14,7 @@ import uuid
 from collections import deque
 from typing import Any, Protocol
 
-from tidings._batch.work import ChunkResult, WorkSettings, process_chunk, warm_up
+from tidings.batch.work import Analyzer, ChunkResult, WorkSettings, process_chunk, warm_up
 from tidings.errors import ConfigError
 from tidings.records import Article
 
@@ -45,15 +45,23 @@ class Executor(Protocol):
 
 
 class InlineExecutor:
-    """Runs each chunk in this process, when the driver asks for the result."""
+    """Runs each chunk in this process, when the driver asks for the result.
+
+    Args:
+        settings: what to run (the defaults when ``None``).
+        analyzer: turns one article into its record instead of the pipeline
+            (the API's injectable analyser); no model is loaded then.
+    """
 
     workers = 1
 
-    def __init__(self, settings: WorkSettings) -> None:
+    def __init__(self, settings: WorkSettings | None = None, *, analyzer: Analyzer | None = None) -> None:
         self.settings = settings
+        self.analyzer = analyzer
         self.capacity = 1
         self._queue: deque[tuple[int, list[Article]]] = deque()
-        warm_up(settings)
+        if analyzer is None:
+            warm_up(settings if settings is not None else WorkSettings())
 
     def submit(self, key: int, articles: list[Article]) -> None:
         self._queue.append((key, articles))
@@ -64,7 +72,7 @@ class InlineExecutor:
     def next_done(self) -> tuple[int, ChunkResult | BaseException]:
         key, articles = self._queue.popleft()
         try:
-            return key, process_chunk(articles, self.settings)
+            return key, process_chunk(articles, self.settings, self.analyzer)
         except Exception as exc:  # reported like a lost Dask task
             return key, exc
 
@@ -125,7 +133,7 @@ class DaskExecutor:
             where = scheduler or f"a local cluster of {workers} workers"
             raise ConfigError(f"[T811] cannot reach {where}: {exc}") from exc
         # Each worker loads the model once, now, and for any worker that joins later.
-        from tidings._batch.plugin import WarmUp
+        from tidings.batch.plugin import WarmUp
 
         self._client.register_plugin(WarmUp(settings))
         self.workers = sum(self._client.nthreads().values()) or 1

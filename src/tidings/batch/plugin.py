@@ -6,7 +6,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from tidings._batch.work import WorkSettings, warm_up
+from tidings.batch.work import WorkSettings, warm_up
 
 
 class WarmUp(WorkerPlugin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from tidings._batch.summary import Counters
+from tidings.batch.summary import Counters
 
 
 def _clock(seconds: float) -> str:

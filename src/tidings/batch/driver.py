@@ -1,20 +1,17 @@
-"""Batch: stream many articles through the pipeline, on one machine or a Dask cluster.
+"""The driver: one streaming path from read to write, for every way in.
 
-The driver (this process) reads the inputs lazily with
-:func:`tidings.ingest.read_paths`, skips articles already written, groups the
-rest into chunks and hands each chunk to an executor: this process, a Dask
+The driver reads items lazily (articles from :func:`tidings.ingest.read_paths`,
+or records already analysed), skips articles already written, groups the rest
+into chunks and hands each chunk to an executor: this process, a Dask
 ``LocalCluster`` of worker processes, or an existing Dask scheduler. Every
 executor runs the same function on a chunk,
-:func:`tidings._batch.work.process_chunk`, which returns records; the driver
-alone writes them to a sink (partition files or the store) and the failures to
-an errors file. A bounded number of chunks is in flight at once, so memory
-stays flat however large the input is.
+:func:`tidings.batch.work.process_chunk`, which returns records; the driver
+alone writes them to a sink (a stream, partition files or the store) and
+reports each failure. A bounded number of chunks is in flight at once, so
+memory stays flat however large the input is.
 
-Example:
-    >>> from tidings.batch import PartitionSink, run_batch
-    >>> summary = run_batch(["news/"], PartitionSink("out/"), workers=2)  # doctest: +SKIP
-    >>> summary.stored  # doctest: +SKIP
-    417
+``tidings batch`` (:func:`run_batch`), ``tidings read``, ``tidings ingest`` and
+the API's ``POST /articles`` (:mod:`tidings.batch.runs`) all go through it.
 """
 
 from __future__ import annotations
@@ -26,46 +23,17 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from tidings._batch.executors import DaskExecutor, Executor, InlineExecutor, make_executor
-from tidings._batch.progress import Progress
-from tidings._batch.sinks import (
-    DEFAULT_PARTITION_SIZE,
-    ERRORS_NAME,
-    OUT_FORMATS,
-    ErrorLog,
-    PartitionSink,
-    Sink,
-    read_partitions,
-)
-from tidings._batch.summary import BatchSummary, Counters
-from tidings._batch.work import ChunkResult, ItemFailure, WorkSettings, process_chunk, source_of
+from tidings.batch.executors import Executor, make_executor
+from tidings.batch.sinks import DEFAULT_PARTITION_SIZE, ERRORS_NAME, ErrorLog, PartitionSink, Sink
+from tidings.batch.summary import BatchSummary, Counters
+from tidings.batch.work import ChunkResult, ItemFailure, WorkSettings, source_of
 from tidings.errors import ConfigError, Skipped
 from tidings.ingest import Failure, ReadOptions, read_paths
 from tidings.records import Article
 
 logger = logging.getLogger(__name__)
-
-__all__ = [
-    "BatchSummary",
-    "DEFAULT_CHUNK_SIZE",
-    "DEFAULT_PARTITION_SIZE",
-    "DaskExecutor",
-    "ErrorLog",
-    "Executor",
-    "InlineExecutor",
-    "OUT_FORMATS",
-    "PartitionSink",
-    "Progress",
-    "Sink",
-    "WorkSettings",
-    "default_errors_path",
-    "make_executor",
-    "open_sink",
-    "process_chunk",
-    "read_partitions",
-    "run_batch",
-]
 
 # Articles per task sent to a worker: two nlp.pipe batches, so the per-task
 # overhead of Dask (tens of milliseconds) is small next to the work (seconds),
@@ -73,6 +41,11 @@ __all__ = [
 DEFAULT_CHUNK_SIZE = 32
 
 ProgressFn = Callable[..., None]
+FailureFn = Callable[[ItemFailure], None]
+SkipFn = Callable[[Skipped], None]
+# What the driver reads: articles, reading failures and skips, or records
+# already analysed (``tidings ingest --records``), which go straight to the sink.
+Item = Article | Failure | Skipped | dict[str, Any]
 
 
 def _input_bytes(sources: Sequence[str], counters: Counters) -> None:
@@ -94,24 +67,52 @@ def _input_bytes(sources: Sequence[str], counters: Counters) -> None:
     counters.bytes_total = total
 
 
-class _Driver:
-    """One batch run: reads, screens, submits, collects and writes."""
+class Driver:
+    """One run: reads, screens, submits, collects, writes and reports.
+
+    Args:
+        sink: where records go.
+        executor: what analyses chunks; ``None`` when only records are fed.
+        chunk_size: articles per chunk.
+        errors: a file that gets every failure as a JSON line.
+        counters: the running counts (a new set when ``None``).
+        progress: called with the counts after each chunk.
+        on_failure: called with each failure (its :meth:`ItemFailure.line` is
+            what people are shown).
+        on_skip: called with each input that reading skipped.
+        skip_done: skip articles the sink holds already, and a second copy of
+            one on its way; ``False`` analyses and writes every article.
+        eager: write each chunk as soon as it is submitted (no chunk waits for
+            the next one to be read), for output that streams; otherwise up to
+            the executor's capacity of chunks are in flight while reading goes on.
+    """
 
     def __init__(
         self,
         sink: Sink,
-        executor: Executor,
-        errors: ErrorLog | None,
-        counters: Counters,
-        chunk_size: int,
-        progress: ProgressFn | None,
+        executor: Executor | None,
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        errors: ErrorLog | None = None,
+        counters: Counters | None = None,
+        progress: ProgressFn | None = None,
+        on_failure: FailureFn | None = None,
+        on_skip: SkipFn | None = None,
+        skip_done: bool = True,
+        eager: bool = False,
     ) -> None:
+        if chunk_size < 1:
+            raise ConfigError(f"[T814] the chunk size must be at least 1, not {chunk_size}")
         self.sink = sink
         self.executor = executor
         self.errors = errors
-        self.counters = counters
+        self.counters = counters if counters is not None else Counters()
         self.chunk_size = chunk_size
         self.progress = progress
+        self.on_failure = on_failure
+        self.on_skip = on_skip
+        self.skip_done = skip_done
+        self.eager = eager
         self.started = time.perf_counter()
         self._in_flight_ids: set[str] = set()
         self._chunks: dict[int, list[tuple[str, str]]] = {}
@@ -122,7 +123,8 @@ class _Driver:
 
     # -- reading side
 
-    def feed(self, items: Iterable[Article | Failure | Skipped]) -> None:
+    def feed(self, items: Iterable[Item]) -> Counters:
+        """Take every item through to the sink; return the counts."""
         candidates: list[Article] = []
         for item in items:
             self.counters.items_seen += 1
@@ -132,9 +134,15 @@ class _Driver:
                 continue
             if isinstance(item, Skipped):
                 self.counters.skipped[item.reason] += 1
+                if self.on_skip is not None:
+                    self.on_skip(item)
+                continue
+            self.counters.read += 1
+            if isinstance(item, dict):  # a record: analysed already
+                self._write(ChunkResult([item]))
+                self._tick()
                 continue
             self._see_source(item.source_path)
-            self.counters.read += 1
             candidates.append(item)
             if len(candidates) >= self.chunk_size:
                 self._screen(candidates)
@@ -142,9 +150,15 @@ class _Driver:
         self._screen(candidates)
         if self._chunk:
             self._submit()
-        while self.executor.in_flight():
+        while self.executor is not None and self.executor.in_flight():
             self._collect()
         self._tick(final=True)
+        return self.counters
+
+    def _executor(self) -> Executor:
+        if self.executor is None:
+            raise ConfigError("[T817] articles need analysing, but this run has no executor")
+        return self.executor
 
     def _see_source(self, source: str) -> None:
         if source != self._last_source:
@@ -157,30 +171,35 @@ class _Driver:
         """Skip articles already written or already on their way; chunk the rest."""
         if not candidates:
             return
-        done = self.sink.done([a.id for a in candidates])
+        done = self.sink.done([a.id for a in candidates]) if self.skip_done else set()
         for article in candidates:
             article_id = article.id
-            if article_id in done or article_id in self._in_flight_ids:
-                self.counters.skipped["done"] += 1
-                continue
-            self._in_flight_ids.add(article_id)
+            if self.skip_done:
+                if article_id in done or article_id in self._in_flight_ids:
+                    self.counters.skipped["done"] += 1
+                    continue
+                self._in_flight_ids.add(article_id)
             self._chunk.append(article)
             if len(self._chunk) >= self.chunk_size:
                 self._submit()
         self._tick()
 
     def _submit(self) -> None:
-        while self.executor.in_flight() >= self.executor.capacity:
+        executor = self._executor()
+        while executor.in_flight() >= executor.capacity:
             self._collect()
         key, self._next_key = self._next_key, self._next_key + 1
         chunk, self._chunk = self._chunk, []
         self._chunks[key] = [(a.id, source_of(a)) for a in chunk]
-        self.executor.submit(key, chunk)
+        executor.submit(key, chunk)
+        if self.eager:
+            while executor.in_flight():
+                self._collect()
 
     # -- writing side
 
     def _collect(self) -> None:
-        key, result = self.executor.next_done()
+        key, result = self._executor().next_done()
         members = self._chunks.pop(key)
         for article_id, _source in members:
             self._in_flight_ids.discard(article_id)
@@ -196,7 +215,7 @@ class _Driver:
     def _write(self, result: ChunkResult) -> None:
         self.counters.peak_rss = max(self.counters.peak_rss, result.peak_rss)
         if result.records:
-            self.counters.stored += self.sink.write(result.records)
+            self.counters.stored += self.sink.write(result.records, on_error=self._refused)
         for record in result.records:
             self.counters.entities += len(record.get("entities") or ())
             self.counters.events += len(record.get("events") or ())
@@ -205,12 +224,22 @@ class _Driver:
         for failure in result.failures:
             self._fail(failure)
 
+    def _refused(self, record: dict[str, Any], exc: Exception) -> None:
+        source = str(record.get("source_path") or "-")
+        if record.get("source_entry"):
+            source = f"{source}#{record['source_entry']}"
+        article_id = record.get("id")
+        reason = type(exc).__name__
+        self._fail(ItemFailure(source, str(article_id) if article_id else None, "write", reason, str(exc)))
+
     def _fail(self, failure: ItemFailure) -> None:
         self.counters.failed[failure.stage] += 1
-        logger.info("failed (%s): %s: %s", failure.stage, failure.source, failure.message)
+        logger.info("failed (%s): %s", failure.stage, failure.line())
         if self.errors is not None:
             self.errors.write(failure.as_dict())
             self.errors_written = True
+        if self.on_failure is not None:
+            self.on_failure(failure)
 
     def _tick(self, *, final: bool = False) -> None:
         self.counters.elapsed = time.perf_counter() - self.started
@@ -285,7 +314,7 @@ def run_batch(
         sink.close()
         raise
     setup_seconds = time.perf_counter() - setup_started
-    driver = _Driver(sink, executor, error_log, counters, chunk_size, progress)
+    driver = Driver(sink, executor, chunk_size=chunk_size, errors=error_log, counters=counters, progress=progress)
     try:
         driver.feed(read_paths(sources, read_options))
     finally:
@@ -336,7 +365,7 @@ def open_sink(
         raise ConfigError("[T815] give exactly one destination: --out DIR or --db URL")
     if out is not None:
         return PartitionSink(out, fmt=out_format, partition_size=partition_size)
-    from tidings._batch.store import StoreSink
+    from tidings.batch.store_sink import StoreSink
 
     return StoreSink(str(db))
 

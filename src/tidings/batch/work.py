@@ -1,20 +1,21 @@
-"""The unit of batch work: analyse one chunk of articles, in whatever process runs it.
+"""The unit of work: analyse one chunk of articles, in whatever process runs it.
 
 :func:`process_chunk` is the one function every executor calls, in the driver
-process (one worker, no Dask) or on a Dask worker (a local cluster or a remote
-one). It never touches a store or a file: it returns records and failures, and
-the driver writes them.
+process (``tidings read``, ``tidings ingest``, the API, a one-worker batch) or
+on a Dask worker (a local cluster or a remote one). It never touches a store or
+a file: it returns records and failures, and the driver writes them.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tidings.nlp.pipeline import BATCH_SIZE, STAGES
 from tidings.records import Article
 
 if TYPE_CHECKING:
@@ -22,10 +23,20 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+Analyzer = Callable[[Article], dict[str, Any]]
+
 # A Dask worker started with several threads would run chunks concurrently;
 # a spaCy Language is not safe to share between threads, so one chunk at a
 # time per process uses the pipeline.
 _PIPELINE_LOCK = threading.Lock()
+
+
+def _pipeline_default(name: str) -> Any:
+    # Read from the pipeline module when first needed, so that reading records
+    # or serving the API with an analyser of its own never imports spaCy.
+    from tidings.nlp import pipeline
+
+    return getattr(pipeline, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +54,8 @@ class WorkSettings:
     """
 
     nlp: bool = True
-    stages: tuple[str, ...] = STAGES
-    batch_size: int = BATCH_SIZE
+    stages: tuple[str, ...] = field(default_factory=lambda: _pipeline_default("STAGES"))
+    batch_size: int = field(default_factory=lambda: _pipeline_default("BATCH_SIZE"))
     actors: tuple[str, ...] = ()
     entity_data: str | None = None
 
@@ -57,13 +68,36 @@ class WorkSettings:
 
 @dataclass(frozen=True, slots=True)
 class ItemFailure:
-    """One article (or input) that could not be read, analysed or written."""
+    """One article (or input) that could not be read, analysed or written.
+
+    Attributes:
+        source: where it came from (the path, and ``#entry`` within it).
+        id: the article id, when it was read.
+        stage: ``read``, ``analyze``, ``worker`` (its chunk was lost) or
+            ``write`` (the sink refused it).
+        reason: a short reason: reading's own, or the exception's class name.
+        message: the error's own message.
+    """
 
     source: str
     id: str | None
     stage: str
     reason: str
     message: str
+
+    def line(self, *, detail: bool = True) -> str:
+        """The one line that reports this failure to people, starting with its code.
+
+        Every way in (``tidings read``, ``tidings ingest``, ``tidings batch``,
+        ``POST /articles``) reports a failure with this line. ``detail=False``
+        leaves out the exception's own words (what the API tells a client).
+        """
+        cause = f" ({self.reason}: {self.message})" if detail else ""
+        if self.stage == "analyze":
+            return f"[T300] {self.source}: the analysis failed{cause}; the article is left out"
+        if self.stage == "worker":
+            return f"[T816] {self.source}: the chunk was lost{cause}; the article is left out"
+        return self.message  # read and write errors are coded lines already
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +106,7 @@ class ItemFailure:
             "stage": self.stage,
             "reason": self.reason,
             "message": self.message,
+            "error": self.line(),
         }
 
 
@@ -118,15 +153,19 @@ def _failure(article: Article, exc: Exception) -> ItemFailure:
     )
 
 
-def process_chunk(articles: list[Article], settings: WorkSettings) -> ChunkResult:
+def process_chunk(articles: list[Article], settings: WorkSettings | None,
+                  analyzer: Analyzer | None = None) -> ChunkResult:
     """Analyse a chunk of articles and return their records and failures.
 
-    The chunk goes through ``nlp.pipe`` in batches. If anything in it fails,
-    each article is analysed on its own, so one bad article costs only itself.
+    The chunk goes through ``nlp.pipe`` in batches
+    (:func:`tidings.nlp.pipeline.analyze_many`); a batch that fails is run again
+    article by article, so one bad article costs only itself.
 
     Args:
         articles: the articles of the chunk.
-        settings: what to run.
+        settings: what to run (the defaults when ``None``).
+        analyzer: turns one article into its record instead of the pipeline
+            (the API's injectable analyser); ``settings`` is then not used.
 
     Returns:
         The records of the articles that were analysed, in input order, and a
@@ -135,27 +174,25 @@ def process_chunk(articles: list[Article], settings: WorkSettings) -> ChunkResul
     from tidings.nlp.pipeline import analyze_many, doc_to_record
 
     started = time.perf_counter()
-    if not settings.nlp:
-        records: list[dict[str, Any]] = []
-        failures: list[ItemFailure] = []
-        for article in articles:
-            try:
-                records.append(doc_to_record(article, None))
-            except Exception as exc:  # one bad article must not stop the batch
-                failures.append(_failure(article, exc))
-        return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())
+    records: list[dict[str, Any]] = []
+    failures: list[ItemFailure] = []
 
-    nlp = settings.pipeline()
-    with _PIPELINE_LOCK:
-        try:
-            records = list(analyze_many(articles, nlp, batch_size=settings.batch_size))
-            return ChunkResult(records, [], time.perf_counter() - started, peak_rss())
-        except Exception as exc:  # find the article at fault below
-            logger.info("a chunk of %d articles failed (%s); retrying one by one", len(articles), exc)
-        records, failures = [], []
+    def failed(article: Article, exc: Exception) -> None:
+        logger.debug("the analysis of %s failed", source_of(article), exc_info=exc)
+        failures.append(_failure(article, exc))
+
+    settings = settings if settings is not None or analyzer is not None else WorkSettings()
+    if analyzer is None and settings is not None and not settings.nlp:
+        analyzer = functools.partial(doc_to_record, doc=None)
+    if analyzer is not None:
         for article in articles:
             try:
-                records.extend(analyze_many([article], nlp, batch_size=1))
-            except Exception as exc:  # one bad article must not stop the batch
-                failures.append(_failure(article, exc))
+                records.append(analyzer(article))
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
+                failed(article, exc)
+    else:
+        assert settings is not None
+        nlp = settings.pipeline()
+        with _PIPELINE_LOCK:
+            records = list(analyze_many(articles, nlp, batch_size=settings.batch_size, on_error=failed))
     return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())

@@ -1,7 +1,7 @@
 """Write one article's reading (a contract record) into the store.
 
 One article is written in one transaction by the caller, so an interrupted
-ingest never leaves half an article. Fields are read defensively: the record
+write never leaves half an article. Fields are read defensively: the record
 contract lets stages add fields, and references (an event's ``place``,
 ``when``, ``actors``) may be an entity id, a dict or plain text.
 """

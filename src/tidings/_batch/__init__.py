@@ -1,1 +1,0 @@
-"""Internals of :mod:`tidings.batch`: the work unit, executors, sinks and progress."""
