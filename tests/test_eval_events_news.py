@@ -1,0 +1,132 @@
+"""The matching and scoring logic of eval/events_news.py, on a tiny synthetic gold/system pair (no model)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+TEXT = ("Seoul protests launch\n\n"
+        "South Korea condemned the “launch” on Sunday. Japan and China met in Tokyo. "
+        "Police arrested two men.")
+
+
+def _load() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "eval" / "events_news.py"
+    spec = importlib.util.spec_from_file_location("eval_events_news", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ModuleType:
+    return _load()
+
+
+def _span(text: str, words: str, after: int = 0) -> dict[str, Any]:
+    start = text.index(words, after)
+    return {"start": start, "end": start + len(words), "text": words}
+
+
+def _event(typ: str, trigger: str, *, evidence: str | None = None, actor: str | None = None,
+           target: str | None = None, modality: str = "occurred", sentence: str | None = None) -> dict[str, Any]:
+    event: dict[str, Any] = {"type": typ, "modality": modality, "trigger": _span(TEXT, trigger),
+                             "evidence": _span(TEXT, evidence or trigger),
+                             "actor_codes": [{"code": actor}] if actor else [],
+                             "target_codes": [{"code": target}] if target else []}
+    if sentence:
+        event["sentence"] = _span(TEXT, sentence)
+    return event
+
+
+GOLD = [
+    {"type": "ACCUSE", "modality": "occurred", "actor": {"name": "South Korea", "code": "KOR"},
+     "target": {"name": "North Korea", "code": "PRK"},
+     "evidence": 'South Korea condemned the "launch"', "mentions": ["Seoul protests launch"]},
+    {"type": "CONSULT", "modality": "occurred", "reciprocal": True,
+     "actor": [{"name": "Japan", "code": "JPN"}, {"name": "China", "code": "CHN"}], "target": None,
+     "evidence": "Japan and China met in Tokyo"},
+    {"type": "COERCE", "modality": "occurred", "actor": {"name": "Police", "code": None},
+     "target": {"name": "two men", "code": None}, "evidence": "Police arrested two men"},
+]
+
+
+def test_locate_finds_every_occurrence_and_tolerates_other_quotation_marks(scorer: ModuleType) -> None:
+    assert scorer.locate("a b a", "a") == [(0, 1), (4, 5)]
+    start = TEXT.index("South Korea condemned")
+    quote = 'South Korea condemned the "launch"'
+    assert scorer.locate(TEXT, quote) == [(start, start + len(quote))]
+    assert scorer.locate(TEXT, "not there") == []
+
+
+def test_gold_events_expand_into_one_unit_per_actor_target_pair(scorer: ModuleType) -> None:
+    units = scorer.gold_units(GOLD, TEXT)
+    assert [(u.type, u.actor_code, u.target_code) for u in units] == [
+        ("ACCUSE", "KOR", "PRK"), ("CONSULT", "JPN", None), ("CONSULT", "CHN", None), ("COERCE", None, None)]
+    assert len(units[0].spans) == 2  # the evidence and the headline mention
+
+
+def test_a_gold_quote_missing_from_the_text_is_an_error(scorer: ModuleType) -> None:
+    with pytest.raises(ValueError, match="not found"):
+        scorer.gold_units([{**GOLD[0], "evidence": "North Korea apologised"}], TEXT, "x.json")
+
+
+def test_a_match_needs_the_type_and_an_overlap_or_the_sentence(scorer: ModuleType) -> None:
+    unit = scorer.gold_units(GOLD[:1], TEXT)[0]
+    assert scorer.matches(_event("ACCUSE", "condemned"), unit)
+    assert scorer.matches(_event("ACCUSE", "protests"), unit)  # through the headline mention
+    assert not scorer.matches(_event("PROTEST", "protests"), unit)  # type differs
+    assert not scorer.matches(_event("ACCUSE", "arrested"), unit)  # elsewhere
+    # no overlap of trigger or evidence, but the sentence holds the gold quote
+    elsewhere = _event("ACCUSE", "Sunday", sentence="South Korea condemned the “launch” on Sunday.")
+    assert scorer.matches(elsewhere, unit)
+
+
+def test_a_system_event_matches_through_any_of_its_mentions(scorer: ModuleType) -> None:
+    unit = scorer.gold_units(GOLD[:1], TEXT)[0]
+    event = _event("ACCUSE", "arrested")
+    event["mentions"] = [{"trigger": _span(TEXT, "arrested")}, {"trigger": _span(TEXT, "condemned")}]
+    assert scorer.matches(event, unit)
+
+
+def test_matching_is_one_to_one(scorer: ModuleType) -> None:
+    units = scorer.gold_units(GOLD, TEXT)
+    events = [_event("ACCUSE", "condemned"), _event("ACCUSE", "protests")]  # the same act told twice
+    assert len(scorer.match(events, units)) == 1
+    # two system events at one place fill the two units of a two-actor gold event
+    two = [_event("CONSULT", "met", actor="JPN"), _event("CONSULT", "met", actor="CHN")]
+    assert len(scorer.match(two, units)) == 2
+
+
+def test_score_counts_precision_recall_modality_and_codes(scorer: ModuleType) -> None:
+    units = scorer.gold_units(GOLD, TEXT)
+    events = [
+        _event("ACCUSE", "condemned", actor="KOR", target="USA"),  # match; actor right, target wrong
+        _event("ACCUSE", "protests"),  # the same act, not folded: a false positive
+        _event("CONSULT", "met", actor="CHN", target="JPN", modality="planned"),  # reciprocal: both right
+        _event("ASSAULT", "arrested"),  # wrong type: a false positive, and the arrest is missed
+    ]
+    figures = scorer.score([("a.json", units, events)])
+    assert figures["matched"] == 2
+    assert figures["precision"] == pytest.approx(2 / 4)
+    assert figures["recall"] == pytest.approx(2 / 4)
+    assert figures["f1"] == pytest.approx(0.5)
+    assert figures["modality_accuracy"] == pytest.approx(1 / 2)
+    assert figures["actor_code_counted"] == 2 and figures["actor_code_accuracy"] == pytest.approx(1.0)
+    assert figures["target_code_counted"] == 1 and figures["target_code_accuracy"] == pytest.approx(0.0)
+    per_type = figures["per_type"]
+    assert per_type["ACCUSE"]["precision"] == pytest.approx(0.5) and per_type["ACCUSE"]["recall"] == 1.0
+    assert per_type["COERCE"]["recall"] == 0.0 and per_type["ASSAULT"]["system"] == 1
+
+
+def test_show_errors_lists_misses_and_false_positives(scorer: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    units = scorer.gold_units(GOLD[2:], TEXT)
+    scorer.score([("b.json", units, [_event("ASSAULT", "arrested")])], show_errors=True)
+    out = capsys.readouterr().out
+    assert "MISS b.json" in out and "COERCE" in out
+    assert "FP   b.json" in out and "[arrested]" in out
