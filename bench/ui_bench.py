@@ -64,7 +64,7 @@ LAST = ("Abara", "Bergman", "Castillo", "Dumont", "Eriksen", "Fontaine", "Gallo"
 
 def _places() -> list[dict[str, Any]]:
     """Towns with coordinates and countries, from the geo stage's country points."""
-    from tidings.web._views import country_points
+    from tidings.store._maps import country_points
 
     points = country_points()
     return [{"name": f"{iso} City", "country": iso, "lat": lat, "lon": lon}

@@ -108,13 +108,12 @@ def test_ui_cluster_links_to_its_reports(ui):
 
 
 def test_ui_reports_table_pages_by_offset(ui):
-    from tidings.web._views import Query, reports_table
+    from tidings.web._views import Query
 
     store = ui.app.state.store
     q = Query.parse({"sort": "date"})
-    with store.read() as conn:
-        whole, total = reports_table(conn, q, limit=100, offset=0)
-        pages = [reports_table(conn, q, limit=3, offset=k)[0] for k in (0, 3, 6)]
+    whole, total = store.reports_table(q.filter, **q.window(limit=100, offset=0))
+    pages = [store.reports_table(q.filter, **q.window(limit=3, offset=k))[0] for k in (0, 3, 6)]
     assert total == 8
     assert [e["id"] for p in pages for e in p] == [e["id"] for e in whole]
 
@@ -262,7 +261,6 @@ def test_ui_network_from_kept_counts_equals_recount(visit_store_ro, max_edges):
     from tidings.web import _views
 
     q = _views.Query.parse({})
-    with visit_store_ro.read() as conn:
-        kept = _views.network(conn, q, max_edges=max_edges)
-        recount = _views.network(conn, q, max_edges=max_edges, use_counts=False)
+    kept = visit_store_ro.network(q.filter, max_edges=max_edges)
+    recount = visit_store_ro.network(q.filter, max_edges=max_edges, use_counts=False)
     assert kept == recount and len(kept["edges"]) == min(max_edges, 4)

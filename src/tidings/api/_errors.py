@@ -3,17 +3,20 @@
 Every error answer is ``{"ok": false, "error": str, "errors": [...], "status": int}``
 with the HTTP status repeated in the body, whatever raised it: a validation
 failure, a missing route, a refused token, a ``TidingsError``, or a bug.
+Paths given a renderer of their own (the web pages under ``/ui``) answer the
+same status drawn by that renderer instead.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tidings.errors import ConfigError, IngestError, StoreError, TidingsError
@@ -66,14 +69,36 @@ def _classify(exc: Exception) -> ApiError:
     return ApiError(500, "internal error; the server log has the details")
 
 
-async def handle_error(request: Request, exc: Exception) -> JSONResponse:
-    """Answer any error with the one JSON error shape."""
+# Draws an error (classified, with its status) for a request: a page instead of JSON.
+ErrorRenderer = Callable[[Request, ApiError], Response]
+
+
+def _renderer(request: Request) -> ErrorRenderer | None:
+    path = request.url.path
+    renderers: Mapping[str, ErrorRenderer] = getattr(request.app.state, "error_renderers", {})
+    for prefix, render in renderers.items():
+        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            return render
+    return None
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    """Answer any error with the one JSON error shape (or the path's own renderer)."""
     err = _classify(exc)
+    render = _renderer(request)
+    if render is not None:
+        return render(request, err)
     return JSONResponse(error_body(err.status, err.error, err.errors), status_code=err.status,
                         headers=err.headers)
 
 
-def install(app: FastAPI) -> None:
-    """Route every kind of error through :func:`handle_error`."""
+def install(app: FastAPI, renderers: Mapping[str, ErrorRenderer] | None = None) -> None:
+    """Route every kind of error through :func:`handle_error`.
+
+    Args:
+        renderers: path prefix (``"/ui"``) -> the renderer of errors under it;
+            every other path answers the JSON error shape.
+    """
+    app.state.error_renderers = dict(renderers or {})
     for kind in (ApiError, RequestValidationError, StarletteHTTPException, TidingsError, Exception):
         app.add_exception_handler(kind, handle_error)

@@ -10,17 +10,22 @@ from __future__ import annotations
 from tidings.store._export import FORMATS as EXPORT_FORMATS
 from tidings.store._export import TABLES as EXPORT_TABLES
 from tidings.store._export import export
-from tidings.store._query import EventFilter, Page
+from tidings.store._query import EventFilter, Page, check_text
 from tidings.store._resolve import normalise_name
 from tidings.store._store import IngestSummary, Store, default_url, normalise_url
+from tidings.store._tables import CLUSTER_SORTS, REPORT_SORTS, TABLE_MAX
 
 __all__ = [
+    "CLUSTER_SORTS",
     "EXPORT_FORMATS",
     "EXPORT_TABLES",
+    "REPORT_SORTS",
+    "TABLE_MAX",
     "EventFilter",
     "IngestSummary",
     "Page",
     "Store",
+    "check_text",
     "default_url",
     "export",
     "normalise_name",

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Connection,
@@ -56,7 +56,14 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class EventFilter:
-    """Filters of an event query; each given one must hold."""
+    """Filters of an event query; each given one must hold.
+
+    The one filter type of every event query: the CLI, the API and the web
+    pages all build one. ``actor``, ``target``, ``entity`` (either role) and
+    ``place`` name entities as :func:`entity_ids` reads them; ``since`` and
+    ``until`` are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``until`` takes the
+    whole day); ``source`` is a publisher, an article id or its URL.
+    """
 
     actor: str | None = None
     target: str | None = None
@@ -69,7 +76,19 @@ class EventFilter:
     country: str | None = None
     article: str | None = None
     cluster: int | None = None
+    source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    TEXTS: ClassVar[tuple[str, ...]] = ("actor", "target", "entity", "type", "modality", "since",
+                                        "until", "place", "country", "article", "source")
+
+    def empty(self) -> bool:
+        """Whether no filter is given (every event matches)."""
+        return self.cluster is None and not any(getattr(self, name) for name in self.TEXTS)
+
+    def check(self) -> None:
+        """Refuse NUL characters in any text of the filter (``[T534]``)."""
+        check_text(*(getattr(self, name) for name in self.TEXTS))
 
 
 def encode_cursor(key: Sequence[Any]) -> str:
@@ -159,6 +178,12 @@ def entity_ids(conn: Connection, ref: str) -> list[int]:
     return sorted(int(x) for x in found)
 
 
+def source_cond(source: str) -> Any:
+    """Events of articles from a source: its publisher, an article id or an article URL."""
+    a = s.articles
+    return or_(a.c.publisher == source, a.c.id == source, a.c.url == source)
+
+
 def _role_filter(conn: Connection, stmt: Select[Any], ref: str, role: str | None) -> Select[Any]:
     ids = entity_ids(conn, ref)
     ea = s.event_actors.alias("role_filter")
@@ -221,8 +246,7 @@ def _event_select() -> Select[Any]:
 def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str | None = None) -> Page:
     """Event reports matching the filter, in date order."""
     limit = _limit(limit)
-    check_text(flt.actor, flt.target, flt.entity, flt.type, flt.modality, flt.place, flt.country,
-               flt.article)
+    flt.check()
     ev, ea = s.events, s.event_actors
     stmt = _event_select()
     since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
@@ -258,6 +282,8 @@ def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str |
         stmt = stmt.where(ev.c.country == flt.country.upper())
     if flt.article:
         stmt = stmt.where(ev.c.article_id == flt.article)
+    if flt.source:
+        stmt = stmt.where(source_cond(flt.source))
     if flt.cluster is not None:
         stmt = stmt.where(ev.c.cluster_id == flt.cluster)
     if cursor:
@@ -278,7 +304,7 @@ def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str
              min_reports: int = 1) -> Page:
     """Event clusters (real-world events) whose reports match the filter, in date order."""
     limit = _limit(limit)
-    check_text(flt.actor, flt.target, flt.entity, flt.type, flt.modality, flt.country)
+    flt.check()
     if flt.cluster is not None and not 0 <= flt.cluster <= MAX_ID:
         return Page([])
     c, ev = s.event_clusters, s.events
@@ -291,8 +317,10 @@ def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str
         member = _role_filter(conn, member, flt.entity, None)
     if flt.modality:
         member = member.where(ev.c.modality == flt.modality.lower())
+    if flt.source:
+        member = member.where(source_cond(flt.source))
     stmt = select(c).where(c.c.reports >= min_reports)
-    if flt.actor or flt.target or flt.entity or flt.modality:
+    if flt.actor or flt.target or flt.entity or flt.modality or flt.source:
         stmt = stmt.where(c.c.id.in_(member.scalar_subquery()))
     if flt.type:
         stmt = stmt.where(c.c.type == flt.type.upper())

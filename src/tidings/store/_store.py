@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.pool import StaticPool
 
 from tidings.errors import StoreError
-from tidings.store import _cluster, _migrations, _query, _resolve, _write
+from tidings.store import _cluster, _maps, _migrations, _query, _resolve, _tables, _write
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._query import EventFilter, Page
@@ -286,6 +286,89 @@ class Store:
     def counts(self) -> dict[str, int]:
         with self.read() as conn:
             return _query.counts(conn)
+
+    # -- tables, maps and the network (what the web pages show) ------------
+
+    def reports_table(self, flt: EventFilter | None = None, *, sort: str = "date", desc: bool = False,
+                      limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """One page of event reports sorted by any of ``REPORT_SORTS``, and how many match.
+
+        Unlike :meth:`events`, the table is paged by offset (it jumps to any
+        page and sorts by any column) and counts the matching reports.
+
+        Raises:
+            StoreError: ``[T536]`` an unknown sort key, ``[T531]`` a limit out
+                of 1 to ``TABLE_MAX``, ``[T537]`` a negative offset.
+        """
+        with self.read() as conn:
+            return _tables.reports_table(conn, flt or EventFilter(), sort=sort, desc=desc,
+                                         limit=limit, offset=offset)
+
+    def clusters_table(self, flt: EventFilter | None = None, *, sort: str = "date", desc: bool = False,
+                       limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """One page of event clusters sorted by any of ``CLUSTER_SORTS``, and how many match.
+
+        A cluster matches by its own type, date and country, and by its reports
+        for the other filters (actor, target, entity, modality, place, article,
+        source). Raises as :meth:`reports_table`.
+        """
+        with self.read() as conn:
+            return _tables.clusters_table(conn, flt or EventFilter(), sort=sort, desc=desc,
+                                          limit=limit, offset=offset)
+
+    def publishers(self, limit: int = 200) -> list[str]:
+        """The publishers of stored articles, by name."""
+        with self.read() as conn:
+            return _tables.publishers(conn, limit)
+
+    def recent_articles(self, limit: int = 12) -> list[dict[str, Any]]:
+        """The latest articles by publication date (id, headline, published, publisher)."""
+        with self.read() as conn:
+            return _tables.recent_articles(conn, _query._limit(limit))
+
+    def date_range(self) -> tuple[str, str]:
+        """The first and last day of the dated event reports (``("", "")`` when none)."""
+        with self.read() as conn:
+            return _tables.date_range(conn)
+
+    def entity_roles(self, gid: int) -> list[dict[str, Any]]:
+        """The roles (title, org, country) articles give an entity, each with its first date."""
+        with self.read() as conn:
+            return _tables.entity_roles(conn, gid)
+
+    def entity_sector(self, gid: int) -> str | None:
+        """The sector an article gives an entity, if any."""
+        with self.read() as conn:
+            return _tables.entity_sector(conn, gid)
+
+    def article_entity_ids(self, article_id: str) -> dict[str, int]:
+        """An article's local entity ids and the global entity each is linked to."""
+        _query.check_text(article_id)
+        with self.read() as conn:
+            return _tables.article_entity_ids(conn, article_id)
+
+    def map_points(self, flt: EventFilter | None = None) -> dict[str, Any]:
+        """Event reports counted by place (with coordinates) and by country."""
+        with self.read() as conn:
+            return _maps.map_points(conn, flt or EventFilter())
+
+    def itinerary_map(self, ref: str) -> list[dict[str, Any]]:
+        """:meth:`itinerary` with each stop's ``lat``, ``lon`` and ``event_local`` (local id)."""
+        with self.read() as conn:
+            return _maps.itinerary_map(conn, ref)
+
+    def network(self, flt: EventFilter | None = None, *, max_edges: int = _maps.MAX_EDGES,
+                use_counts: bool = True) -> dict[str, Any]:
+        """Who acts on whom: ``{"nodes", "edges", "total_edges"}`` of the strongest pairs.
+
+        Each edge is an actor -> target pair with its number of reports, how
+        many are cooperative and conflictual, and its counts by type. Without a
+        filter the store's kept pair counts are read (unless ``use_counts`` is
+        false); with one, the matching reports are counted.
+        """
+        with self.read() as conn:
+            return _maps.network(conn, flt or EventFilter(), max_edges=max_edges,
+                                 use_counts=use_counts)
 
     def migrations(self) -> list[str]:
         return _migrations.applied(self.engine)
