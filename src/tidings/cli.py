@@ -37,6 +37,17 @@ def entity_options(func: Any) -> Any:
              "knowledge. Repeatable.")(func)
 
 
+def _entity_settings(actors: tuple[str, ...], entity_data: str | None) -> tuple[tuple[str, ...], str | None]:
+    """``--actors`` and ``--entity-data``, else ``$TIDINGS_ACTORS`` and ``$TIDINGS_ENTITY_DATA``."""
+    from tidings.nlp.pipeline import entity_settings
+
+    try:
+        found = entity_settings(actors, entity_data)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    return found["actors"], found["entity_data"]
+
+
 @click.group()
 @click.version_option(__version__, prog_name="tidings")
 @click.option("-v", "--verbose", count=True, help="Log more to stderr (-vv for debug).")
@@ -104,6 +115,7 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
     else:
         from tidings.nlp.pipeline import STAGES, analyze_many, load_pipeline
 
+        actors, entity_data = _entity_settings(actors, entity_data)
         nlp = load_pipeline(STAGES, actors=actors, entity_data=entity_data)
 
         def failed(article: Article, exc: Exception) -> None:
@@ -179,6 +191,8 @@ def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format:
 
         debug = logging.getLogger().level <= logging.DEBUG
         logging.getLogger("distributed").setLevel(logging.INFO if debug else logging.WARNING)
+    if not no_nlp:
+        actors, entity_data = _entity_settings(actors, entity_data)
     settings = WorkSettings(nlp=not no_nlp, actors=actors, entity_data=entity_data)
     if batch_size is not None:
         settings = dataclasses.replace(settings, batch_size=batch_size)
@@ -274,6 +288,8 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
     store = _open_store(db)
     try:
         nlp = None
+        if not records:
+            actors, entity_data = _entity_settings(actors, entity_data)
         if (actors or entity_data) and not records:
             from tidings.nlp.pipeline import STAGES, load_pipeline
 
