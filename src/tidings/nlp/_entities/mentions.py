@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from tidings.ingest.dateline import dateline_at
 from tidings.nlp._entities.knowledge import Knowledge, Known
+from tidings.records import NON_STORY_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +41,6 @@ FEMALE_HONORIFICS = frozenset({"Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dame", "Lady
 MALE_HONORIFICS = frozenset({"Mr", "Mr.", "Sir", "Lord"})
 DETERMINERS = frozenset({"the", "The", "THE"})
 # fmt: on
-
-# A dateline at the start of a paragraph: "SEOUL -", "WASHINGTON, Jan 5 (Reuters) -",
-# "San Jose -" (a place the gazetteer knows, unless the reader found the dateline).
-_DATELINE = re.compile(
-    r"(?m)^[ \t]*(?P<place>[A-Z][A-Za-z.'\-]*(?:[ ][A-Z][A-Za-z.'\-]*){0,3})"
-    r"(?:,[ ][A-Za-z][A-Za-z .]{0,30}?)?(?:[ ]\([A-Za-z][\w .]*\))?[ ]?[-\u2013\u2014]+[ ]"
-)
-
 
 @dataclass(slots=True)
 class Mention:
@@ -97,7 +91,8 @@ def build_phrase_matcher(nlp_vocab: object, tokenizer: object, kn: Knowledge) ->
 
 
 def find_dateline(doc: Doc, kn: Knowledge) -> tuple[int, int, Known | None] | None:
-    """Find the dateline: the reading's own, else "PLACE -" at the head of the story.
+    """Find the dateline: the reading's own section, else "PLACE -" opening a paragraph at the
+    head of the story (the reader's dateline shape, :func:`tidings.ingest.dateline.dateline_at`).
 
     Returns:
         ``(start_char, end_char, known place)`` of the place words, or None.
@@ -115,17 +110,23 @@ def find_dateline(doc: Doc, kn: Knowledge) -> tuple[int, int, Known | None] | No
         if kind == "body":
             body_start = start
             break
-    head = doc.text[body_start : body_start + 2000]
-    for m in _DATELINE.finditer(head):
-        place = m.group("place").strip()
-        if not place or len(place) < 3:
+    # A place the gazetteer knows ("San Jose -"), or any in capitals when the
+    # reader found a dateline it did not mark.
+    head_end = body_start + 2000
+    head = doc.text[:head_end]
+    for pos in [body_start, *(i + 1 for i in _newlines(head, body_start, head_end))]:
+        found = dateline_at(head, pos)
+        if found is None or len(found.place) < 3:
             continue
-        known = _place(kn, place)
-        if known is None and (doc._.tidings_dateline is None or not place.isupper()):
+        known = _place(kn, found.place)
+        if known is None and (doc._.tidings_dateline is None or not found.place.isupper()):
             continue
-        begin = body_start + m.start("place")
-        return begin, begin + len(place), known
+        return found.start, found.end, known
     return None
+
+
+def _newlines(text: str, start: int, end: int) -> list[int]:
+    return [i for i in range(start, min(end, len(text))) if text[i] == "\n"]
 
 
 def _place(kn: Knowledge, text: str) -> Known | None:
@@ -747,8 +748,6 @@ def _in_headline(doc: Doc, m: Mention) -> bool:
 
 def story_regions(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges the story may be read from (everything not blanked)."""
-    from tidings.records import NON_STORY_KINDS
-
     blocked = sorted((a, b) for k, a, b in doc._.tidings_sections or [] if k in NON_STORY_KINDS)
     regions, pos = [], 0
     for a, b in blocked:
