@@ -172,6 +172,25 @@ def test_entities_dictionary_env_names_files(tmp_path: Path, monkeypatch: pytest
         data_files_from_env()
 
 
+def test_entities_dictionary_env_is_read_by_the_pipeline_builder_not_the_factory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    from tidings.nlp.components.entities import make_entities
+    from tidings.nlp.pipeline import entity_settings
+
+    monkeypatch.setenv("TIDINGS_ACTORS", str(tmp_path / "missing.yaml"))
+    monkeypatch.setenv("TIDINGS_ENTITY_DATA", str(tmp_path))
+    # The factory builds from its config alone: the missing dictionary is never opened.
+    stage = make_entities(spacy.blank("en"), "tidings_entities", [], {}, "", False)
+    assert stage.name == "tidings_entities"
+    assert entity_settings() == {"actors": (str(tmp_path / "missing.yaml"),), "entity_data": str(tmp_path)}
+    assert entity_settings(("mine.yaml",), "dir") == {"actors": ("mine.yaml",), "entity_data": "dir"}
+    monkeypatch.setenv("TIDINGS_ENTITY_DATA", str(tmp_path / "missing"))
+    with pytest.raises(ConfigError, match="T411"):
+        entity_settings()
+
+
 @pytest.mark.slow
 def test_entities_dictionary_read_command_takes_actors_and_data(tmp_path: Path) -> None:
     import json

@@ -183,8 +183,9 @@ def test_events_folding_can_be_turned_off(nlp: Any) -> None:
     doc = nlp(make_doc(nlp, Article(text="France met Germany. France met Germany again.", source_path="t",
                                     published="2030-01-01")))
     found = coder.match(doc)
-    assert len(found) == 2
-    assert isinstance(coder._index, EntityIndex)
+    assert len(found.found) == 2
+    assert isinstance(found.index, EntityIndex)
+    assert not hasattr(coder, "_index")  # the component keeps nothing of a Doc
     try:
         coder.fold = False
         coder.set_annotations(doc, found)

@@ -7,7 +7,7 @@ import spacy
 from spacy.language import Language
 
 from tidings.geo import geoparse, haversine_km, name_key, place_spans
-from tidings.geo._parse import find_dateline
+from tidings.ingest.dateline import find_dateline
 
 
 @pytest.mark.parametrize(
@@ -69,4 +69,5 @@ def test_geo_geoparse_finds_and_places_toponyms() -> None:
     ],
 )
 def test_geo_find_dateline_in_plain_text(text: str, expected: str | None) -> None:
-    assert find_dateline(text) == expected
+    found = find_dateline(text)
+    assert (found.text if found else None) == expected

@@ -30,6 +30,17 @@ def entity_options(func: Any) -> Any:
              "knowledge. Repeatable.")(func)
 
 
+def _entity_settings(actors: tuple[str, ...], entity_data: str | None) -> tuple[tuple[str, ...], str | None]:
+    """``--actors`` and ``--entity-data``, else ``$TIDINGS_ACTORS`` and ``$TIDINGS_ENTITY_DATA``."""
+    from tidings.nlp.pipeline import entity_settings
+
+    try:
+        found = entity_settings(actors, entity_data)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    return found["actors"], found["entity_data"]
+
+
 @click.group()
 @click.version_option(__version__, prog_name="tidings")
 @click.option("-v", "--verbose", count=True, help="Log more to stderr (-vv for debug).")
@@ -76,6 +87,8 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
         format=fmt, published=published, max_bytes=max_bytes, fields=fields, data_dir=reading_data,
         allow_languages=None if any_language else tuple(dict.fromkeys(("en", *languages))),
     )
+    if not no_nlp:
+        actors, entity_data = _entity_settings(actors, entity_data)
     settings = WorkSettings(nlp=not no_nlp, actors=actors, entity_data=entity_data)
     counts = read_sources(paths, StreamSink(sys.stdout, pretty=pretty), read_options=options,
                           settings=settings, on_failure=_report_failure, on_skip=_report_skip)
@@ -153,6 +166,8 @@ def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format:
 
         debug = logging.getLogger().level <= logging.DEBUG
         logging.getLogger("distributed").setLevel(logging.INFO if debug else logging.WARNING)
+    if not no_nlp:
+        actors, entity_data = _entity_settings(actors, entity_data)
     settings = WorkSettings(nlp=not no_nlp, actors=actors, entity_data=entity_data)
     if batch_size is not None:
         settings = dataclasses.replace(settings, batch_size=batch_size)
@@ -247,7 +262,10 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
 
     store = _open_store(db)
     try:
-        settings = None if records else WorkSettings(actors=actors, entity_data=entity_data)
+        settings = None
+        if not records:
+            actors, entity_data = _entity_settings(actors, entity_data)
+            settings = WorkSettings(actors=actors, entity_data=entity_data)
         report = ingest_sources(store, sources, published=published, records=records, settings=settings,
                                 on_failure=_report_failure)
     except TidingsError as exc:

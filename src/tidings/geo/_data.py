@@ -105,7 +105,7 @@ def load_country_points(path: str | Path = COUNTRY_POINTS) -> DataFile:
 
 
 def load_county_points(path: str | Path = COUNTY_POINTS) -> DataFile:
-    """Load the point of each US county (derived by ``tidings.geo.derive_county_points``).
+    """Load the point of each US county (derived by ``tools/derive_county_points.py``).
 
     Args:
         path: ``"tidings:geo/us_county_points.tsv"`` (shipped) or a user's file with

@@ -1,4 +1,4 @@
-"""Geocode an article's place entities, and geoparse plain text."""
+"""Geocode an article's place entities (geoparsing plain text, which needs the model, is tidings.nlp.geoparse)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,13 @@ import functools
 import logging
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
-
-from spacy.tokens import Doc
+from typing import Any
 
 from tidings.errors import LexiconError
 from tidings.geo._gazetteer import Gazetteer, Place, load_gazetteer
-from tidings.geo._matcher import place_spans, well_known_names
-from tidings.geo._names import name_key
+from tidings.geo._matcher import well_known_names
 from tidings.geo._resolve import Toponym, resolve
 from tidings.knowledge.files import Field, load_data_file
-
-if TYPE_CHECKING:
-    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -104,44 +98,44 @@ def division_demonym(word: str, gazetteer: Gazetteer) -> Place | None:
     return None
 
 
-def _code_of(entity: dict[str, Any]) -> str | None:
+def entity_code(entity: dict[str, Any]) -> str | None:
     code = entity.get("code")
     return code if isinstance(code, str) and _ISO3.match(code) and code != "IGO" else None
 
 
-def _country_of(entity: dict[str, Any]) -> str | None:
+def entity_country(entity: dict[str, Any]) -> str | None:
     country = entity.get("country")
     return country if isinstance(country, str) and _ISO3.match(country) else None
 
 
-def _evidence(entities: list[dict[str, Any]]) -> defaultdict[str, float]:
+def country_evidence(entities: list[dict[str, Any]]) -> defaultdict[str, float]:
     """Country evidence from the entity layer: coded countries, demonyms, people's countries."""
     evidence: defaultdict[str, float] = defaultdict(float)
     for e in entities:
         n = max(1, len(e.get("mentions") or ()))
-        code = _code_of(e)
+        code = entity_code(e)
         if e.get("type") in PLACE_TYPES:
             continue  # places count once resolved, not by their first reading
         if e.get("type") in {"PERSON", "ORG"}:
             # A person's or organisation's country is a guess from a modifier
             # ("the Lebanon superintendent"): it counts once, however often they are named.
-            country = code or _country_of(e)
+            country = code or entity_country(e)
             if country:
                 evidence[country] += 0.5
         elif code:
             evidence[code] += n
-        elif e.get("type") == "NORP" and _country_of(e):
-            evidence[_country_of(e) or ""] += n
+        elif e.get("type") == "NORP" and entity_country(e):
+            evidence[entity_country(e) or ""] += n
     return evidence
 
 
-def _toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
+def toponym_of(entity: dict[str, Any], gazetteer: Gazetteer) -> Toponym:
     spans = [(int(m["start"]), int(m["end"])) for m in entity.get("mentions") or ()]
     name = entity.get("name") or (entity.get("mentions") or [{}])[0].get("text", "")
-    code = _code_of(entity)
+    code = entity_code(entity)
     if code and gazetteer.country(code) is None:
         code = None
-    t = Toponym(name=name, spans=spans, code=code, country=None if code else _country_of(entity))
+    t = Toponym(name=name, spans=spans, code=code, country=None if code else entity_country(entity))
     if code or gazetteer.lookup(name):
         return t
     if "," in name:
@@ -184,14 +178,14 @@ def geocode_entities(entities: list[dict[str, Any]], *, text: str, dateline: str
     places = [e for e in entities if e.get("type") in PLACE_TYPES]
     if not places:
         return
-    toponyms = [_toponym_of(e, gaz) for e in places]
-    resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=_evidence(entities))
+    toponyms = [toponym_of(e, gaz) for e in places]
+    resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=country_evidence(entities))
     for entity, t in zip(places, toponyms, strict=True):
         if t.place is None:
             entity["geo"] = None
             continue
         entity["geo"] = _geo(t.place)
-        if t.place.country and (not entity.get("country") or not _code_of(entity)):
+        if t.place.country and (not entity.get("country") or not entity_code(entity)):
             # A place's country is that of the place chosen in context; the entity
             # layer's reading of the bare name ("Athens" → GRC) is only a first guess.
             entity["country"] = t.place.country
@@ -297,204 +291,3 @@ def _opening_place(name: str, gazetteer: Gazetteer) -> str | None:
             continue
         return prefix
     return None
-
-
-# A dateline in capitals opening the text or a sentence near its start: "ATLANTA -",
-# "CHARLESTON, W.Va. (AP) --", "ST. PAUL --".
-_DATELINE = re.compile(
-    r"(?:^|[.!?]\s+|\n\s*)(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
-    r"(?P<qualifier>,\s+[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s*(?:\([A-Za-z ]+\))?\s*(?:--|[-—–])\s"
-)
-# How far into a text a dateline may open (after a headline and a byline).
-DATELINE_WITHIN = 600
-
-
-def find_dateline(text: str) -> str | None:
-    """Return the dateline of a plain text ("CHARLESTON, W.Va."), if one opens it or its first lines.
-
-    Args:
-        text: the text.
-
-    Returns:
-        The place and its qualifier as written, or None.
-    """
-    m = _DATELINE.search(text[:DATELINE_WITHIN])
-    if m is None or len(m.group("place").replace(".", "")) < 3:
-        return None
-    return m.group("place") + (m.group("qualifier") or "")
-
-
-def _comma_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` at commas into trimmed ``(start, end)`` parts."""
-    parts: list[tuple[int, int]] = []
-    pos = start
-    for piece in text[start:end].split(","):
-        s = pos + (len(piece) - len(piece.lstrip()))
-        e = pos + len(piece.rstrip())
-        if e > s:
-            parts.append((s, e))
-        pos += len(piece) + 1
-    return parts
-
-
-def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
-
-
-def _org_demonyms(entities: list[dict[str, Any]], toponyms: list[Toponym], labels: list[str],
-                  gaz: Gazetteer) -> None:
-    """Read a nationality word that opens an organisation's name ("the American Farm Bureau")."""
-    for e in entities:
-        if e.get("type") != "ORG":
-            continue
-        for m in e.get("mentions") or ():
-            text = str(m.get("text", ""))
-            offset = 4 if text.lower().startswith("the ") else 0
-            first = text[offset:].split(" ", 1)[0]
-            if " " not in text[offset:] or not first[:1].isupper():
-                continue
-            country = demonym_country(first, gaz)
-            if country is not None and first != country.name:
-                start = int(m["start"]) + offset
-                toponyms.append(Toponym(name=first, spans=[(start, start + len(first))],
-                                        code=country.country, weight=0.5))
-                labels.append("NORP")
-
-
-def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], defaultdict[str, float]]:
-    """Toponyms from the tidings entities when the stage produced them, else from ``doc.ents``."""
-    entities = doc._.tidings_entities if doc.has_extension("tidings_entities") else None
-    toponyms: list[Toponym] = []
-    labels: list[str] = []
-    if entities:
-        for e in entities:
-            if e.get("type") in PLACE_TYPES:
-                toponyms.append(_toponym_of(e, gaz))
-                labels.append(e["type"])
-            elif e.get("type") == "NORP":
-                code = _code_of(e) or _country_of(e)
-                if code is None:
-                    demonym = demonym_country(e.get("name") or "", gaz)
-                    code = demonym.country if demonym is not None else None
-                spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
-                if code is None or gaz.country(code) is None:
-                    state = division_demonym(e.get("name") or "", gaz)
-                    if state is not None:  # "Minnesotans" stand for Minnesota
-                        toponyms.append(Toponym(name=state.name, spans=spans, country=state.country))
-                        labels.append("NORP")
-                    continue
-                toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=code))
-                labels.append("NORP")
-        _org_demonyms(entities, toponyms, labels, gaz)
-        return toponyms, labels, _evidence(entities)
-    groups: dict[tuple[str, str], Toponym] = {}
-    evidence: defaultdict[str, float] = defaultdict(float)
-    for ent in doc.ents:
-        if ent.label_ in PLACE_TYPES and "," in ent.text:
-            # "Fargo, N.D." as one entity: each part is a place name of its own.
-            for start, end in _comma_parts(doc.text, ent.start_char, ent.end_char):
-                key = (ent.label_, name_key(doc.text[start:end]))
-                t = groups.get(key)
-                if t is None:
-                    t = groups[key] = Toponym(name=doc.text[start:end])
-                    toponyms.append(t)
-                    labels.append(ent.label_)
-                t.spans.append((start, end))
-            continue
-        if ent.label_ in PLACE_TYPES:
-            key = (ent.label_, name_key(ent.text))
-            code = None
-            if not gaz.lookup(ent.text):
-                country = demonym_country(ent.text, gaz)  # "Sri Lankan" read as a GPE
-                code = country.country if country is not None else None
-        elif ent.label_ == "NORP":
-            country = demonym_country(ent.text, gaz)
-            if country is None:
-                continue
-            key, code = ("NORP", country.country), country.country
-            evidence[country.country] += 1
-        else:
-            continue
-        t = groups.get(key)
-        if t is None:
-            t = groups[key] = Toponym(name=ent.text, code=code)
-            toponyms.append(t)
-            labels.append(ent.label_)
-        t.spans.append((ent.start_char, ent.end_char))
-    return toponyms, labels, evidence
-
-
-def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = None,
-             recall: bool = True, gazetteer: Gazetteer | None = None) -> list[dict[str, Any]]:
-    """Find the place names in a text and resolve each to coordinates.
-
-    Runs the tidings pipeline up to its entity stage (its place entities, and
-    nationality words coded to a country, which stand for that country), or
-    spaCy's GPE/LOC/FAC entities when the entity stage yields nothing; with
-    ``recall``, adds well-known place names the NER missed (see
-    :func:`place_spans`). All names are resolved together, so each is read in
-    the light of the others.
-
-    Args:
-        text: plain text.
-        nlp: a loaded pipeline; by default the tidings pipeline with its entity stage.
-        dateline: the dateline place, if known.
-        recall: whether to add gazetteer matches the NER missed.
-        gazetteer: the gazetteer; the shipped one by default.
-
-    Returns:
-        One dict per mention, in text order: ``start``, ``end``, ``text``,
-        ``label`` (GPE, LOC, FAC or NORP), ``name`` (the place's name), ``kind``,
-        ``country``, ``lat``, ``lon``, ``geonameid`` (the last five ``None`` when
-        unresolved).
-    """
-    if nlp is None:
-        from tidings.nlp.pipeline import load_pipeline
-
-        nlp = load_pipeline(("entities",))
-    gaz = gazetteer or load_gazetteer()
-    doc = nlp(text)
-    toponyms, labels, evidence = _from_doc(doc, gaz)
-    if dateline is None:
-        dateline = doc._.tidings_dateline if doc.has_extension("tidings_dateline") else None
-        found = _DATELINE.search(text[:DATELINE_WITHIN]) if dateline is None else None
-        if found is not None and len(found.group("place").replace(".", "")) >= 3:
-            dateline = found.group("place") + (found.group("qualifier") or "")
-            start, end = found.span("place")
-            if recall and gaz.lookup(found.group("place")) and \
-                    not _overlaps((start, end), [s for t in toponyms for s in t.spans]):
-                # The dateline is a place whatever the tagger made of it ("DANIELSVILLE -").
-                toponyms.append(Toponym(name=found.group("place"), spans=[(start, end)]))
-                labels.append("GPE")
-    if recall:
-        taken = [s for t in toponyms for s in t.spans]
-        # A place name inside an organisation's name ("the Minnesota Department of
-        # Transportation") is a place name; one inside a person's name is not.
-        people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-        extra: dict[str, Toponym] = {}
-        for start, end, label in place_spans(doc, gazetteer=gaz):
-            if _overlaps((start, end), taken):
-                continue
-            if _overlaps((start, end), people) and (start, end) not in people:
-                continue
-            key = name_key(text[start:end])
-            t = extra.get(key)
-            if t is None:
-                t = extra[key] = Toponym(name=text[start:end], weight=0.5)
-                toponyms.append(t)
-                labels.append(label)
-            t.spans.append((start, end))
-    resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=evidence)
-    out: list[dict[str, Any]] = []
-    for t, label in zip(toponyms, labels, strict=True):
-        p = t.place
-        for start, end in t.spans:
-            out.append({
-                "start": start, "end": end, "text": text[start:end], "label": label,
-                "name": p.name if p else None, "kind": p.kind if p else None,
-                "country": p.country or None if p else None,
-                "lat": round(p.lat, 5) if p else None, "lon": round(p.lon, 5) if p else None,
-                "geonameid": (p.geonameid or None) if p else None,
-            })
-    out.sort(key=lambda d: (d["start"], d["end"]))
-    return out

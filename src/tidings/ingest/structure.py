@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from tidings.ingest._dates import DATE_RE, MONTH, match_to_iso, published_line
+from tidings.ingest._dates import DATE_RE, match_to_iso, published_line
 from tidings.ingest._patterns import ReadingPatterns, load_patterns
+from tidings.ingest.dateline import DATELINE as _DATELINE
+from tidings.ingest.dateline import dateline_at, plausible
 from tidings.records import Article, Caption, Section
 
 _LINE = re.compile(r"[^\n]*\n?")
@@ -27,30 +29,11 @@ _MAX_CAPTION = 600
 _MAX_LIST_ITEM = 200
 
 # fmt: off
-# Capitalised words that open a paragraph like a dateline but name no place.
-NOT_PLACES = frozenset({
-    "BREAKING", "UPDATE", "UPDATED", "WATCH", "EXCLUSIVE", "ANALYSIS", "OPINION", "EDITORIAL",
-    "LIVE", "VIDEO", "PHOTOS", "PHOTO", "FACTBOX", "EXPLAINER", "COMMENT", "REVIEW", "NOTE",
-    "CORRECTION", "WARNING", "URGENT", "FLASH", "NEWSLETTER", "PODCAST", "READ", "RELATED",
-    "ADVERTISEMENT", "SPONSORED", "Q", "A",
-})
 # Lower-case words allowed inside a byline name ("Ana de la Cruz", "Omar bin Ali").
 NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "al", "el", "bin", "binti", "da",
                             "del", "la", "le", "di", "du", "dos", "and", "&"})
 # fmt: on
 
-_CAPS_WORD = r"[A-Z][A-Z'’.\-]*[A-Z.]"
-_MIXED_WORD = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_DATELINE = re.compile(
-    rf"""^(?P<lead>\W{{0,2}})
-    (?P<place>{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,3}}|(?P<mixed>{_MIXED_WORD}(?:\s+{_MIXED_WORD}){{0,2}}))
-    (?P<region>,\s*(?!{MONTH}\b)[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){{0,2}})?
-    (?P<date>,?\s*(?:{MONTH}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?))?
-    (?P<wire>\s*\((?P<agency>[^()\n]{{1,40}})\))?
-    (?P<sep>\s*(?:[-–—]{{1,2}}|:)\s+|\s+(?=[-–—]))
-    (?=[\"“‘'A-Z0-9])""",
-    re.VERBOSE,
-)
 _LEADING_WIRE = re.compile(r"^(?P<wire>\((?P<agency>[^()\n]{1,40})\))\s*(?:[-–—]{1,2}|:)\s+(?=[\"“‘'A-Z0-9])")
 _BYLINE = re.compile(r"^\W{0,2}(?:By|BY|by)\s+(?P<rest>\S.*?)\s*$")
 _BYLINE_CUT = re.compile(r"\s*(?:,|\||•|·|\s[-–—]\s|\sin\s|\sfor\s|\son\s|\bPublished\b|\bUpdated\b)")
@@ -333,16 +316,11 @@ def _is_photo_credit(credit: str, patterns: ReadingPatterns) -> bool:
 
 def _dateline(line: _Line, state: _State, patterns: ReadingPatterns) -> bool:
     """Mark a dateline opening ``line``; return whether there was one."""
-    match = _DATELINE.match(line.text)
-    if not match:
+    found = dateline_at(line.text)
+    if found is None:
         return _leading_wire(line, state, patterns)
-    place = match.group("place")
-    agency = match.group("agency")
-    if place.upper() in NOT_PLACES or patterns.agency(place) is not None:
-        return False
-    if not (agency or match.group("date")) and (match.group("mixed") or len(place.replace(".", "")) < 3):
-        return False  # "Washington - ..." or "US - China ..." open sentences too often to be datelines alone
-    if agency and not (patterns.agency(agency) or agency.strip().istitle() or agency.strip().isupper()):
+    match, place, agency = found.match, found.place, found.agency
+    if patterns.agency(place) is not None or not plausible(found, lambda a: patterns.agency(a) is not None):
         return False
     base = line.start
     place_start = base + match.start("place")

@@ -26,6 +26,7 @@ from spacy.util import compile_infix_regex
 
 from tidings.errors import PipelineError
 from tidings.nlp import components as _components  # noqa: F401  (registers the factories)
+from tidings.nlp.components.entities import actors_from_env, data_dir_from_env
 from tidings.nlp.extensions import set_extensions
 from tidings.records import NON_STORY_KINDS, Article
 
@@ -72,6 +73,26 @@ def load_pipeline(stages: tuple[str, ...] = STAGES, model: str = MODEL, *, actor
             config = {"actor_dictionaries": list(actors), "data_dir": entity_data or ""}
         nlp.add_pipe(f"tidings_{stage}", config=config)
     return nlp
+
+
+def entity_settings(actors: tuple[str, ...] = (), entity_data: str | None = None) -> dict[str, Any]:
+    """The entity stage's options for :func:`load_pipeline`: those given, else the environment's.
+
+    ``$TIDINGS_ACTORS`` (paths joined by ``os.pathsep``) stands in for no actor
+    dictionaries and ``$TIDINGS_ENTITY_DATA`` for no data directory. The
+    components never read the environment; the layer that builds the pipeline
+    does, through this.
+
+    Raises:
+        ConfigError: ``[T411]`` the directory ``$TIDINGS_ENTITY_DATA`` names does not exist.
+    """
+    return {"actors": tuple(actors) or tuple(actors_from_env()),
+            "entity_data": entity_data or data_dir_from_env()}
+
+
+def default_pipeline(stages: tuple[str, ...] = STAGES) -> Language:
+    """The pipeline with the entity options the environment names (see :func:`entity_settings`)."""
+    return load_pipeline(stages, **entity_settings())
 
 
 # A quotation mark glued to a word (“...,”Clinton said; said,“Look) is split from
@@ -147,14 +168,14 @@ def analyze_many(
 
     Args:
         articles: the articles to analyse.
-        nlp: the pipeline; the default one when ``None``.
+        nlp: the pipeline; the default one (:func:`default_pipeline`) when ``None``.
         batch_size: texts per ``nlp.pipe`` batch.
         on_error: when given, an article whose analysis fails is handed to it and
             left out, and the others go on (a failing batch is retried article by
             article to find the one at fault); when ``None`` the error propagates.
     """
     if nlp is None:
-        nlp = load_pipeline()
+        nlp = default_pipeline()
     pending: list[Article] = []
 
     def run(batch: list[Article]) -> list[dict[str, Any]]:

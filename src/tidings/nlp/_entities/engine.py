@@ -15,6 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from tidings.geo import geocode_entities
 from tidings.nlp._entities.coref import (
     Draft,
     Salience,
@@ -458,11 +459,7 @@ def _context_country(doc: Doc, mentions: list[Mention], sent_of: list[int], tok:
 
 
 def _geocode(entities: list[dict[str, Any]], doc: Doc) -> None:
-    """Let the geocoder fill ``geo`` (and a missing ``country``) of places, when it is installed."""
-    try:
-        from tidings.geo import geocode_entities
-    except ImportError:
-        return
+    """Let the geocoder fill ``geo`` (and a missing ``country``) of places."""
     geocode_entities(entities, text=doc.text, dateline=doc._.tidings_dateline)
 
 

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from tidings.ingest.dateline import dateline_at
 from tidings.nlp._entities.knowledge import Knowledge, Known
+from tidings.records import NON_STORY_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +41,6 @@ FEMALE_HONORIFICS = frozenset({"Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dame", "Lady
 MALE_HONORIFICS = frozenset({"Mr", "Mr.", "Sir", "Lord"})
 DETERMINERS = frozenset({"the", "The", "THE"})
 # fmt: on
-
-# A dateline at the start of a paragraph: "SEOUL -", "WASHINGTON, Jan 5 (Reuters) -",
-# "San Jose -" (a place the gazetteer knows, unless the reader found the dateline).
-_DATELINE = re.compile(
-    r"(?m)^[ \t]*(?P<place>[A-Z][A-Za-z.'\-]*(?:[ ][A-Z][A-Za-z.'\-]*){0,3})"
-    r"(?:,[ ][A-Za-z][A-Za-z .]{0,30}?)?(?:[ ]\([A-Za-z][\w .]*\))?[ ]?[-\u2013\u2014]+[ ]"
-)
-
 
 @dataclass(slots=True)
 class Mention:
@@ -97,7 +91,8 @@ def build_phrase_matcher(nlp_vocab: object, tokenizer: object, kn: Knowledge) ->
 
 
 def find_dateline(doc: Doc, kn: Knowledge) -> tuple[int, int, Known | None] | None:
-    """Find the dateline: the reading's own, else "PLACE -" at the head of the story.
+    """Find the dateline: the reading's own section, else "PLACE -" opening a paragraph at the
+    head of the story (the reader's dateline shape, :func:`tidings.ingest.dateline.dateline_at`).
 
     Returns:
         ``(start_char, end_char, known place)`` of the place words, or None.
@@ -115,17 +110,23 @@ def find_dateline(doc: Doc, kn: Knowledge) -> tuple[int, int, Known | None] | No
         if kind == "body":
             body_start = start
             break
-    head = doc.text[body_start : body_start + 2000]
-    for m in _DATELINE.finditer(head):
-        place = m.group("place").strip()
-        if not place or len(place) < 3:
+    # A place the gazetteer knows ("San Jose -"), or any in capitals when the
+    # reader found a dateline it did not mark.
+    head_end = body_start + 2000
+    head = doc.text[:head_end]
+    for pos in [body_start, *(i + 1 for i in _newlines(head, body_start, head_end))]:
+        found = dateline_at(head, pos)
+        if found is None or len(found.place) < 3:
             continue
-        known = _place(kn, place)
-        if known is None and (doc._.tidings_dateline is None or not place.isupper()):
+        known = _place(kn, found.place)
+        if known is None and (doc._.tidings_dateline is None or not found.place.isupper()):
             continue
-        begin = body_start + m.start("place")
-        return begin, begin + len(place), known
+        return found.start, found.end, known
     return None
+
+
+def _newlines(text: str, start: int, end: int) -> list[int]:
+    return [i for i in range(start, min(end, len(text))) if text[i] == "\n"]
 
 
 def _place(kn: Knowledge, text: str) -> Known | None:
@@ -157,6 +158,35 @@ def _extend_hyphen(doc: Doc, start: int, end: int) -> int:
     ):
         end += 2
     return end
+
+
+class _Claims:
+    """Which mention claims each token of a Doc, while the finder's steps add mentions."""
+
+    def __init__(self, doc: Doc, story: list[tuple[int, int]]) -> None:
+        self.doc = doc
+        self.story = story
+        self.occupied = [-1] * len(doc)  # token -> index of the mention that holds it
+        self.mentions: list[Mention] = []
+
+    def free(self, s: int, e: int) -> bool:
+        return all(self.occupied[i] < 0 for i in range(s, e))
+
+    def take(self, m: Mention) -> None:
+        self.mentions.append(m)
+        for i in range(m.start, m.end):
+            self.occupied[i] = len(self.mentions) - 1
+
+    def drop(self, idx: int) -> None:
+        m = self.mentions[idx]
+        for i in range(m.start, m.end):
+            if self.occupied[i] == idx:
+                self.occupied[i] = -1
+        m.end = m.start  # emptied; filtered at the end
+
+    def in_story(self, s: int, e: int) -> bool:
+        a, b = self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1])
+        return any(x <= a and b <= y for x, y in self.story)
 
 
 class MentionFinder:
@@ -396,31 +426,24 @@ class MentionFinder:
 
     def __call__(self, doc: Doc, story: list[tuple[int, int]]) -> tuple[list[Mention], Known | None]:
         """Return the name mentions, sorted, non-overlapping, and the dateline place."""
-        kn = self.kn
-        n = len(doc)
-        occupied = [-1] * n
-        mentions: list[Mention] = []
+        c = _Claims(doc, story)
+        dateline_known, dl_tokens = self._take_dateline(c)
+        model, holders, person_words = self._model_names(doc, dl_tokens)
+        self._take_gazetteer(c, model, person_words, dl_tokens)
+        self._take_model(c, model, holders, dl_tokens)
+        self._take_place_offices(c)
+        self._extend_given_names(c)
+        self._take_honorifics(c)
+        self._acronyms(doc, c.mentions, c.occupied, c.take)
+        result = [m for m in c.mentions if m.end > m.start]
+        self._retype(doc, result)
+        result.extend(self._propagate(doc, result, c.occupied, c.in_story))
+        result.sort(key=lambda m: m.start)
+        return result, dateline_known
 
-        def free(s: int, e: int) -> bool:
-            return all(occupied[i] < 0 for i in range(s, e))
-
-        def take(m: Mention) -> None:
-            mentions.append(m)
-            for i in range(m.start, m.end):
-                occupied[i] = len(mentions) - 1
-
-        def drop(idx: int) -> None:
-            m = mentions[idx]
-            for i in range(m.start, m.end):
-                if occupied[i] == idx:
-                    occupied[i] = -1
-            m.end = m.start  # emptied; filtered at the end
-
-        def in_story(s: int, e: int) -> bool:
-            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-            return any(x <= a and b <= y for x, y in story)
-
-        # 1. The dateline place.
+    def _take_dateline(self, c: _Claims) -> tuple[Known | None, tuple[int, int] | None]:
+        """1. The dateline place: its gazetteer entry and its tokens."""
+        doc, kn = c.doc, self.kn
         dateline_known: Known | None = None
         dl = find_dateline(doc, kn)
         dl_tokens: tuple[int, int] | None = None
@@ -429,17 +452,14 @@ class MentionFinder:
             if span is not None and len(span):
                 dateline_known = dl[2]
                 dl_tokens = (span.start, span.end)
-                take(Mention(span.start, span.end, "GPE", known=dl[2], source="dateline"))
+                c.take(Mention(span.start, span.end, "GPE", known=dl[2], source="dateline"))
 
-        # 2. Gazetteer matches, longest first.
-        strings = doc.vocab.strings
-        matches = []
-        for match_id, s, e in self.matcher(doc):
-            form = strings[match_id]
-            cands = kn.surface.get(form)
-            if cands:
-                matches.append((s, e, cands[0]))
-        matches.sort(key=lambda m: (m[0] - m[1], m[0]))
+        return dateline_known, dl_tokens
+
+    def _model_names(self, doc: Doc, dl_tokens: tuple[int, int] | None
+                     ) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]], set[str]]:
+        """The model's names, corrected (by token span), the spans that hold an office
+        after them, and the words of people the model named in full."""
         model: dict[tuple[int, int], str] = {}
         holders: set[tuple[int, int]] = set()
         types = {ent.text: ent.label_ for ent in doc.ents if ent.label_ in NAME_TYPES}
@@ -453,12 +473,26 @@ class MentionFinder:
         # Words of people the model named in full: such a word is no city ("Fritz Henderson").
         person_words = {t.text for (s, e), label in model.items() if label == "PERSON" and e - s >= 2
                         for t in doc[s:e]}
+        return model, holders, person_words
+
+    def _take_gazetteer(self, c: _Claims, model: dict[tuple[int, int], str], person_words: set[str],
+                        dl_tokens: tuple[int, int] | None) -> None:
+        """2. Gazetteer matches, longest first."""
+        doc, kn, n = c.doc, self.kn, len(c.doc)
+        strings = doc.vocab.strings
+        matches = []
+        for match_id, s, e in self.matcher(doc):
+            form = strings[match_id]
+            cands = kn.surface.get(form)
+            if cands:
+                matches.append((s, e, cands[0]))
+        matches.sort(key=lambda m: (m[0] - m[1], m[0]))
         model_cover: dict[int, tuple[int, int]] = {}
         for (s, e) in model:
             for i in range(s, e):
                 model_cover[i] = (s, e)
         for s, e, known in matches:
-            if not free(s, e) or not in_story(s, e):
+            if not c.free(s, e) or not c.in_story(s, e):
                 continue
             # A model entity that contains the match and is longer keeps it
             # ("Bank of Korea" over "Korea"), unless it crosses the dateline.
@@ -484,9 +518,13 @@ class MentionFinder:
                 continue
             if known.type == "NORP" and s > 0 and doc[s - 1].text in DETERMINERS and e < n and doc[e].pos_ == "VERB":
                 continue
-            take(Mention(s, e, known.type, known=known, source="gazetteer"))
+            c.take(Mention(s, e, known.type, known=known, source="gazetteer"))
 
-        # 3. The model's own entities, corrected.
+
+    def _take_model(self, c: _Claims, model: dict[tuple[int, int], str], holders: set[tuple[int, int]],
+                    dl_tokens: tuple[int, int] | None) -> None:
+        """3. The model's own entities, corrected."""
+        doc = c.doc
         for (s, e), label in sorted(model.items()):
             if dl_tokens and s < dl_tokens[1] <= e:
                 s = dl_tokens[1]
@@ -496,27 +534,31 @@ class MentionFinder:
                 # ending in an organisation's word is an organisation.
                 if e > s and label != "ORG" and self.kn.org_words.get(doc[e - 1].text):
                     label = "ORG"
-            if e <= s or not in_story(s, e):
+            if e <= s or not c.in_story(s, e):
                 continue
-            if not free(s, e):
+            if not c.free(s, e):
                 continue
             if label == OFFICE:
                 # The office of an unnamed holder ("Anderson County Sheriff" said): a person.
-                take(Mention(s, e, "PERSON", kind="title", source="office"))
+                c.take(Mention(s, e, "PERSON", kind="title", source="office"))
                 continue
-            take(Mention(s, e, label, source="jurisdiction" if (s, e) in holders else "model"))
+            c.take(Mention(s, e, label, source="jurisdiction" if (s, e) in holders else "model"))
 
-        # 3a. A place and its office the model did not tag at all: "the Anderson County
+
+    def _take_place_offices(self, c: _Claims) -> None:
+        """3a. A place and its office the model did not tag at all: "the Anderson County
+        Sheriff said", "City of Norfolk Police Chief Larry Boone"."""
+        doc, n = c.doc, len(c.doc)
         # Sheriff said", "City of Norfolk Police Chief Larry Boone".
         for k in range(1, n):
-            if occupied[k] >= 0 or doc[k].ent_iob_ != "O" or not doc[k].is_title:
+            if c.occupied[k] >= 0 or doc[k].ent_iob_ != "O" or not doc[k].is_title:
                 continue
             size = self._title_at(doc, k, n)
             if not size or self.kn.title_of.get(doc[k : k + size].text.lower()) != "place" \
-                    or not free(k, k + size):
+                    or not c.free(k, k + size):
                 continue
             p = k
-            while p > 0 and k - p < 4 and occupied[p - 1] < 0 and doc[p - 1].ent_iob_ == "O" and (
+            while p > 0 and k - p < 4 and c.occupied[p - 1] < 0 and doc[p - 1].ent_iob_ == "O" and (
                 (doc[p - 1].is_alpha and doc[p - 1].is_title and doc[p - 1].text not in DETERMINERS)
                 or doc[p - 1].lower_ == "of"
             ):
@@ -525,29 +567,37 @@ class MentionFinder:
                 p += 1
             holder = self._office_holder(doc, p, k, doc[k : k + size].text.lower(), {}) if p < k else None
             j = k + size
-            if holder is None or holder != ("GPE", True) or not in_story(p, j) \
+            if holder is None or holder != ("GPE", True) or not c.in_story(p, j) \
                     or (j < n and doc[j].text in {"'s", "\u2019s"}):
                 continue
-            take(Mention(p, k, "GPE", source="jurisdiction"))
-            if j >= n or occupied[j] < 0 and not (doc[j].is_title and doc[j].pos_ == "PROPN"):
-                take(Mention(k, j, "PERSON", kind="title", source="office"))
+            c.take(Mention(p, k, "GPE", source="jurisdiction"))
+            if j >= n or c.occupied[j] < 0 and not (doc[j].is_title and doc[j].pos_ == "PROPN"):
+                c.take(Mention(k, j, "PERSON", kind="title", source="office"))
 
-        # 3b. A given name the model left out between a title and the rest of the name:
+
+    def _extend_given_names(self, c: _Claims) -> None:
+        """3b. A given name the model left out between a title and the rest of the name:
+        "Chief of Staff Rahm Emanuel" read as "Emanuel"."""
+        doc = c.doc
         # "Chief of Staff Rahm Emanuel" read as "Emanuel".
-        for idx, m in enumerate(mentions):
+        for idx, m in enumerate(c.mentions):
             if m.type != "PERSON" or m.source != "model" or m.end <= m.start:
                 continue
             p = m.start
-            while p > 0 and m.start - p < 2 and occupied[p - 1] < 0 and doc[p - 1].ent_iob_ == "O" \
+            while p > 0 and m.start - p < 2 and c.occupied[p - 1] < 0 and doc[p - 1].ent_iob_ == "O" \
                     and doc[p - 1].is_alpha and doc[p - 1].is_title and doc[p - 1].pos_ == "PROPN" \
                     and not self._title_ending_at(doc, p):
                 p -= 1
-            if p < m.start and self._title_ending_at(doc, p) and in_story(p, m.end):
+            if p < m.start and self._title_ending_at(doc, p) and c.in_story(p, m.end):
                 for i in range(p, m.start):
-                    occupied[i] = idx
+                    c.occupied[i] = idx
                 m.start = m.name_start = p
 
-        # 4. Honorifics: "Mr Kishida" is a person mention including "Mr".
+
+    @staticmethod
+    def _take_honorifics(c: _Claims) -> None:
+        """4. Honorifics: "Mr Kishida" is a person mention including "Mr"."""
+        doc, n = c.doc, len(c.doc)
         for i in range(n - 1):
             tok = doc[i]
             if tok.text not in HONORIFICS:
@@ -555,42 +605,36 @@ class MentionFinder:
             j = i + 1
             if not (doc[j].is_title or doc[j].is_upper) or not doc[j].is_alpha:
                 continue
-            idx = occupied[j]
+            idx = c.occupied[j]
             if idx >= 0:
-                m = mentions[idx]
+                m = c.mentions[idx]
                 if m.start != j:
                     continue
                 if m.known is not None and m.known.type != "PERSON" and m.source == "gazetteer":
-                    drop(idx)
+                    c.drop(idx)
                     idx = -1
                 else:
-                    if occupied[i] < 0:
+                    if c.occupied[i] < 0:
                         m.start = i
-                        occupied[i] = idx
+                        c.occupied[i] = idx
                     m.type = "PERSON"
                     m.gender = "f" if tok.text in FEMALE_HONORIFICS else ("m" if tok.text in MALE_HONORIFICS else None)
                     continue
-            if occupied[i] >= 0 or not in_story(i, j + 1):
+            if c.occupied[i] >= 0 or not c.in_story(i, j + 1):
                 continue
             e = j + 1
-            while e < n and doc[e].pos_ == "PROPN" and doc[e].is_title and occupied[e] < 0:
+            while e < n and doc[e].pos_ == "PROPN" and doc[e].is_title and c.occupied[e] < 0:
                 e += 1
             e = _extend_hyphen(doc, i, e)
-            take(Mention(i, e, "PERSON", source="honorific", name_start=j,
+            c.take(Mention(i, e, "PERSON", source="honorific", name_start=j,
                          gender="f" if tok.text in FEMALE_HONORIFICS else ("m" if tok.text in MALE_HONORIFICS else None)))
-        for m in mentions:
+        for m in c.mentions:
             if m.start < m.end and m.type == "PERSON" and doc[m.start].text in HONORIFICS:
                 m.name_start = m.start + 1
                 if m.gender is None:
                     t = doc[m.start].text
                     m.gender = "f" if t in FEMALE_HONORIFICS else ("m" if t in MALE_HONORIFICS else None)
 
-        self._acronyms(doc, mentions, occupied, take)
-        result = [m for m in mentions if m.end > m.start]
-        self._retype(doc, result)
-        result.extend(self._propagate(doc, result, occupied, in_story))
-        result.sort(key=lambda m: m.start)
-        return result, dateline_known
 
     @staticmethod
     def _acronyms(doc: Doc, mentions: list[Mention], occupied: list[int], take: object) -> None:
@@ -747,8 +791,6 @@ def _in_headline(doc: Doc, m: Mention) -> bool:
 
 def story_regions(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges the story may be read from (everything not blanked)."""
-    from tidings.records import NON_STORY_KINDS
-
     blocked = sorted((a, b) for k, a, b in doc._.tidings_sections or [] if k in NON_STORY_KINDS)
     regions, pos = [], 0
     for a, b in blocked:

@@ -268,6 +268,103 @@ def is_mutual(trig: Trigger) -> bool:
 SELF_STANDING_TYPES = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "ASSAULT", "CONCEDE"})
 
 
+def _target_heads(src: str, tok: Token, trig: Trigger, cl: Clause, hosts: list[Token]) -> list[Token]:
+    """The words a trigger's target source points at: its object, dative, agent,
+    compound, possessor, destination ("place"), or the object of a preposition."""
+    if src == "dobj":
+        heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        if not heads and cl.passive_object is not None and cl.top is tok:
+            heads = [cl.passive_object]
+        return heads
+    if src == "dative":
+        return [c for c in tok.children if c.dep_ in {"dative", "iobj"} and c.pos_ != "ADP"]
+    if src == "agent":
+        heads = [g for h in hosts for c in h.children if c.dep_ == "agent"
+                 for g in c.children if g.dep_ == "pobj"]
+        return heads + [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
+                        for g in c.children if g.dep_ == "pobj"]
+    if src == "compound":
+        return [c for c in tok.children if c.dep_ in {"compound", "nmod"}]
+    if src == "poss":
+        if any(c.dep_ == "case" for c in tok.children) and tok.dep_ in {"dobj"}:
+            return []
+        return [c for c in tok.children if c.dep_ == "poss"]
+    if src == "place":
+        heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        heads += [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ in _DEST_PREPS
+                  for g in c.children if g.dep_ == "pobj"]
+        if tok.dep_ == "compound" or trig.pos == "NOUN":
+            heads += [c for c in tok.children if c.dep_ == "compound"]
+        return heads
+    return [g for h in hosts for c in h.children
+            if c.dep_ in {"prep", "dative", "agent"} and c.lower_ == src
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _first_named_inside(index: EntityIndex, heads: list[Token], exclude: frozenset[int]) -> list[Arg] | None:
+    """The participants of the first word inside the phrases that names an entity or a code."""
+    for head in heads:
+        for g in _inside(head):
+            if g is head or g.i in exclude:
+                continue
+            args = index.args_for(g, exclude=exclude)
+            if args and any(a.entity or a.code for a in args):
+                return args
+    return None
+
+
+@dataclass
+class _Parties:
+    """The sides of the last meeting or agreement a Doc told, for a later "both
+    sides" or "the meeting" (state of one Doc's reading, never of the detector)."""
+
+    sides: list[Arg] = field(default_factory=list)
+
+    def note(self, event: Found) -> None:
+        """Remember the two or more sides of a meeting or an agreement that happened."""
+        if event.trigger.type not in {"CONSULT", "AGREE"} or event.modality != "occurred":
+            return
+        sides: list[Arg] = []
+        for arg in [*event.actors, *event.targets]:
+            if arg.code and all(arg.code != s.code for s in sides):
+                sides.append(arg)
+        if len(sides) >= 2:
+            self.sides = sides
+
+    def others(self, actors: list[Arg]) -> list[Arg]:
+        """The other sides of the last meeting, when the actors are one of its sides."""
+        codes = {a.code for a in actors if a.code}
+        if not codes or not codes & {p.code for p in self.sides}:
+            return []
+        return [p for p in self.sides if p.code not in codes]
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """What the steps reading one sentence share."""
+
+    doc: Doc
+    sent: Span
+    index: EntityIndex
+    times: list[dict[str, Any]]
+    parties: _Parties
+    matched: dict[int, Trigger]      # token index -> the trigger it fits
+    speakers: dict[int, Token]       # verb of saying -> its speaker hung elsewhere
+    exclude: frozenset[int]          # speakers' tokens, never a participant
+
+
+def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) -> None:
+    """An intent clause hung on another event ("opened a mission to Nato, vowing to
+    deepen cooperation") is directed at that event's target."""
+    for event in found:
+        tok = event.token
+        if event.targets or "intent" not in event.trigger.flags or tok.dep_ != "advcl":
+            continue
+        governing = by_token.get(tok.head.i)
+        if governing is not None and governing.targets:
+            event.targets = list(governing.targets)
+
+
 class Detector:
     """Detect events in one Doc with the given knowledge."""
 
@@ -550,264 +647,274 @@ class Detector:
             hosts.append(tok.head.head)
         fallback: list[Arg] = []
         for src in trig.target:
-            heads: list[Token] = []
-            place_host = False
+            heads = _target_heads(src, tok, trig, cl, hosts)
             if src == "dobj":
-                heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
-                if not heads and cl.passive_object is not None and cl.top is tok:
-                    heads = [cl.passive_object]
-            elif src == "dative":
-                heads = [c for c in tok.children if c.dep_ in {"dative", "iobj"} and c.pos_ != "ADP"]
-            elif src == "agent":
-                heads = [g for h in hosts for c in h.children if c.dep_ == "agent"
-                         for g in c.children if g.dep_ == "pobj"]
-                heads += [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ == "by"
-                          for g in c.children if g.dep_ == "pobj"]
-            elif src == "compound":
-                heads = [c for c in tok.children if c.dep_ in {"compound", "nmod"}]
-            elif src == "poss":
-                heads = [c for c in tok.children if c.dep_ == "poss"]
-                if any(c.dep_ == "case" for c in tok.children) and tok.dep_ in {"dobj"}:
-                    heads = []
-            elif src == "place":
-                place_host = True
-                heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
-                heads += [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ in _DEST_PREPS
-                          for g in c.children if g.dep_ == "pobj"]
-                if tok.dep_ == "compound" or trig.pos == "NOUN":
-                    heads += [c for c in tok.children if c.dep_ == "compound"]
-            else:
-                heads = [g for h in hosts for c in h.children
-                         if c.dep_ in {"prep", "dative", "agent"} and c.lower_ == src
-                         for g in c.children if g.dep_ == "pobj"]
-            found: list[Arg] = []
-            destination = None
-            if src == "dobj" and heads:
-                # An object that names nobody: the first entity inside its phrase
-                # ("condemned an attack by Osgiliath soldiers").
-                if trig.mode == "visit":
-                    # A visited place is resolved to its country by the "place" source.
-                    heads = [h for h in heads if not index.is_place(index.entity_at(h))]
-                direct = [a for h in heads if h.i not in exclude for a in index.args_for(h, exclude=exclude)]
-                if any(_known(a) for a in direct):
-                    return direct, None
-                fallback = fallback or direct
-                for head in heads:
-                    for g in _inside(head):
-                        if g is head or g.i in exclude:
-                            continue
-                        args = index.args_for(g, exclude=exclude)
-                        if args and any(a.entity or a.code for a in args):
-                            return args, None
-                continue
-            for head in heads:
-                if head.i in exclude:
+                if not heads:
                     continue
-                if place_host:
-                    eid = index.entity_at(head)
-                    if eid is None or not index.is_place(eid):
-                        # A visit to a person or body: the target is what was visited.
-                        if src == "place" and head.dep_ in {"dobj", "obj"} and eid is not None:
-                            found.extend(index.args_for(head, exclude=exclude))
-                        continue
-                    destination = destination or eid
-                found.extend(index.args_for(head, exclude=exclude, place_host=place_host))
+                direct, inner = self._object_targets(index, heads, trig, exclude)
+                if inner is not None:
+                    return inner, None
+                fallback = fallback or direct
+                continue
+            found, destination = self._source_targets(index, heads, src, exclude)
             if any(_known(a) for a in found):
                 return found, destination
             fallback = fallback or found
         if trig.pos == "VERB":
             # Last resort: the first entity named inside the object phrase
             # ("welcomed the resumption of ties with Osgiliath").
-            for child in tok.children:
-                if child.dep_ not in {"dobj", "obj"}:
-                    continue
-                for g in _inside(child):
-                    if g.i in exclude or g is child:
-                        continue
-                    args = index.args_for(g, exclude=exclude)
-                    if args and any(a.entity or a.code for a in args):
-                        return args, None
+            objects = [child for child in tok.children if child.dep_ in {"dobj", "obj"}]
+            inner = _first_named_inside(index, objects, exclude)
+            if inner is not None:
+                return inner, None
         # Only names nobody resolved: keep their words.
         return fallback, None
+
+    @staticmethod
+    def _object_targets(index: EntityIndex, heads: list[Token], trig: Trigger,
+                        exclude: frozenset[int]) -> tuple[list[Arg], list[Arg] | None]:
+        """The direct object's participants, and those to return at once (the object
+        names someone, or the first entity inside its phrase: "condemned an attack by
+        Osgiliath soldiers"), else None."""
+        if trig.mode == "visit":
+            # A visited place is resolved to its country by the "place" source.
+            heads = [h for h in heads if not index.is_place(index.entity_at(h))]
+        direct = [a for h in heads if h.i not in exclude for a in index.args_for(h, exclude=exclude)]
+        if any(_known(a) for a in direct):
+            return direct, direct
+        return direct, _first_named_inside(index, heads, exclude)
+
+    @staticmethod
+    def _source_targets(index: EntityIndex, heads: list[Token], src: str,
+                        exclude: frozenset[int]) -> tuple[list[Arg], str | None]:
+        """The participants of one target source other than the direct object, and a
+        visit's destination when the source is ``place``."""
+        place_host = src == "place"
+        found: list[Arg] = []
+        destination = None
+        for head in heads:
+            if head.i in exclude:
+                continue
+            if place_host:
+                eid = index.entity_at(head)
+                if eid is None or not index.is_place(eid):
+                    # A visit to a person or body: the target is what was visited.
+                    if head.dep_ in {"dobj", "obj"} and eid is not None:
+                        found.extend(index.args_for(head, exclude=exclude))
+                    continue
+                destination = destination or eid
+            found.extend(index.args_for(head, exclude=exclude, place_host=place_host))
+        return found, destination
 
     # -- the whole Doc ------------------------------------------------------------
 
     def run(self, doc: Doc, index: EntityIndex) -> list[Found]:
+        """Detect the events of a Doc, sentence by sentence (the detector keeps nothing of it)."""
         times = list(doc._.tidings_times or [])
+        parties = _Parties()
         out: list[Found] = []
-        self._parties: list[Arg] = []
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
-            out.extend(self._sentence(doc, sent, index, times))
+            out.extend(self._sentence(doc, sent, index, times, parties))
         return out
 
-    def _sentence(self, doc: Doc, sent: Span, index: EntityIndex,
-                  times: list[dict[str, Any]]) -> list[Found]:
-        matched: dict[int, Trigger] = {}
-        for tok in sent:
-            if tok.is_alpha:
-                trig = self.match(tok)
-                if trig is not None:
-                    matched[tok.i] = trig
+    def _sentence(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
+                  parties: _Parties | None = None) -> list[Found]:
+        matched = {tok.i: trig for tok in sent if tok.is_alpha and (trig := self.match(tok)) is not None}
         if not matched:
             return []
         speakers = self.find_speakers(sent)
-        exclude = frozenset(t.i for t in speakers.values())
-        absorbed: set[int] = set()
-        for i, trig in matched.items():
-            if "intent" in trig.flags:
-                for child in doc[i].children:
-                    if child.dep_ == "xcomp":
-                        absorbed.add(child.i)
+        s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties or _Parties(),
+                      matched=matched, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
+        absorbed = {child.i for i, trig in matched.items() if "intent" in trig.flags
+                    for child in doc[i].children if child.dep_ == "xcomp"}
         found: list[Found] = []
         by_token: dict[int, Found] = {}
         for i, trig in matched.items():
             if i in absorbed:
                 continue
-            tok = doc[i]
-            noun_governors: list[Token] = []
-            if trig.pos == "NOUN":
-                gov = tok.head
-                if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched:
-                    continue  # the governing verb's event covers it
-                if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
-                    continue
-                if tok.dep_ in {"dobj", "obj", "attr"}:
-                    noun_governors = [gov]
-                elif tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.pos_ in {"VERB", "AUX"}:
-                    noun_governors = [gov.head]
-            anchor = noun_governors[0] if noun_governors else tok
-            cl = self.clause(anchor, speakers)
-            if trig.pos == "NOUN":
-                cl.path = [tok, *cl.path]
-            reported = cl.speech is not None
-            quote = self.quote_at(doc, tok.idx, tok.idx + len(tok)) if self.quote_at else None
-            source_tok: Token | None = None
-            source_id: str | None = None
-            source_text: str | None = None
-            if cl.speech is not None:
-                source_tok = self.speaker_of(cl.speech, speakers)
-            if quote is not None:
-                reported = True
-                source_id = quote.get("speaker")
-                source_text = quote.get("speaker_text")
-            if source_tok is not None and source_id is None:
-                source_args = index.args_for(source_tok)
-                source_id = source_args[0].entity if source_args else None
-                source_text = source_args[0].text if source_args else source_tok.text
-            if "reported" in trig.flags:
-                if not reported or cl.speech is None:
-                    continue
-                # An act of the speaker towards the subject of what is reported.
-                actors = index.args_for(source_tok) if source_tok is not None else []
-                subj = _has_subject(tok)
-                targets = index.args_for(subj) if subj is not None else []
-                if not targets and subj is not None:
-                    targets = [a for c in subj.children if c.dep_ in {"compound", "poss", "nmod"}
-                               for a in index.args_for(c)]
-                speech_cl = self.clause(cl.speech, speakers)
-                modality = self.modality(cl.speech, speech_cl, [])
-                top = speech_cl.top
-                found.append(self._found(trig, tok, actors, targets, modality, None, None,
-                                         self.place(index, speech_cl.path), speech_cl.path, doc, sent, top, times))
+            event, own = self._event_at(s, doc[i], trig)
+            if event is None:
                 continue
-            if trig.pos == "NOUN":
-                poss = [c for c in tok.children if c.dep_ == "poss"]
-                by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
-                      for g in c.children if g.dep_ == "pobj"]
-                own = poss or by
-                actors = [a for h in own for a in index.args_for(h, exclude=exclude)]
-                if not actors and noun_governors:
-                    actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
-            else:
-                actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
-                if not actors and len(cl.actor_heads) == 1 and self._refers_to_parties(cl.actor_heads[0]):
-                    actors = list(self._parties)
-                if not actors:
-                    actors = self._pronoun_antecedent(index, cl, exclude, quote)
-                elif len(cl.actor_heads) == 1 and all(a.code is None and a.entity is None for a in actors):
-                    code = self._possessor_code(index, cl.actor_heads[0], cl, speakers, quote)
-                    if code is not None:
-                        actors = [Arg(None, code, a.sector, a.token, a.text) for a in actors]
-            targets, destination = self.targets(index, tok, trig, cl, exclude)
-            if not targets:
-                objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
-                objects += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in {"on", "with"}
-                            for g in c.children if g.dep_ == "pobj"]
-                if any(self._refers_to_parties(o) for o in objects):
-                    targets = list(self._parties)
-            place_tokens = list(cl.path)
-            restated = _restated_clause(tok) if trig.pos == "NOUN" else None
-            if restated is not None:
-                # "met X in Nairobi on Tuesday, the first visit by ...": the noun
-                # restates the clause it hangs on, and takes its setting.
-                place_tokens.append(restated)
-            hosted = False
-            if not targets and trig.mode == "visit":
-                # A visit with no one named as visited is a visit to the place's country.
-                where = self.place(index, place_tokens)
-                host, code = index.host_of(where) if where is not None else (None, None)
-                if where is not None and (host is not None or code is not None) \
-                        and code not in {a.code for a in actors}:
-                    sector = index.codes_of(host)[1] if host else None
-                    name = str((index.get(where) or {}).get("name") or "")
-                    targets = [Arg(host, code, sector, tok.i, name)]
-                    hosted = True
-            if "intent" in trig.flags and not targets:
-                for child in tok.children:
-                    if child.dep_ == "xcomp":
-                        sub = self.match(child) or trig
-                        targets, destination = self.targets(index, child, sub, cl, exclude)
-                        if targets:
-                            break
-            actor_keys = {a.key for a in actors}
-            # Nobody acts on himself, nor on the body he speaks for.
-            own_orgs = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
-            targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own_orgs) or t.entity is None]
-            # Nor on a town of his own country ("reopen the Namanga border post").
-            actor_codes = {a.code for a in actors if a.code}
-            targets = [t for t in targets if not (t.entity and index.is_place(t.entity) and t.code in actor_codes
-                                                  and not (index.get(t.entity) or {}).get("code"))]
-            if "verbal" in trig.flags:
-                trig = self._verbal(index, trig, actors, targets)
-            if not targets and trig.type in MUTUAL_TYPES and (
-                    (quote is not None and _first_plural(cl)) or (trig.pos == "NOUN" and self._refers_to_parties(tok))):
-                # "We have agreed", "our officials will meet", said by one side of the
-                # meeting just told ("we" are both sides), or "after the talks".
-                targets = self._other_parties(actors)
-            mutual = len(actors) > 1 and is_mutual(trig)
-            if not targets and "needs_target" in trig.flags and not mutual:
-                continue
-            if not actors and not targets and "intent" not in trig.flags:
-                continue
-            if "intent" in trig.flags and not targets and not mutual \
-                    and not any(c.dep_ in {"xcomp", "ccomp", "dobj", "obj", "dative"} for c in tok.children):
-                continue  # "I agree": an opinion, no commitment to anything
-            if trig.pos == "NOUN" and not actors:
-                continue  # a nominal event needs someone who holds it
-            modality = self.modality(tok, cl, noun_governors)
-            modality = self._governed(cl, matched, modality)
-            place = destination if trig.mode == "visit" and destination else self.place(index, place_tokens)
-            event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
-                                cl.path, doc, sent, cl.top, times, also=cl.speech)
-            event.aim = self._aim(cl.path)
-            event.passive = cl.passive_object is not None and cl.top.i == tok.i
             found.append(event)
-            by_token[i] = event
-            if not hosted:
-                self._note_parties(event)
-        # An intent clause hung on another event ("opened a mission to Nato,
-        # vowing to deepen cooperation") is directed at that event's target.
-        for event in found:
-            tok = event.token
-            if event.targets or "intent" not in event.trigger.flags or tok.dep_ != "advcl":
-                continue
-            governing = by_token.get(tok.head.i)
-            if governing is not None and governing.targets:
-                event.targets = list(governing.targets)
+            if own:
+                by_token[i] = event
+        _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
         return [e for e in found if self._specific(e)]
+
+    def _event_at(self, s: _Sentence, tok: Token, trig: Trigger) -> tuple[Found | None, bool]:
+        """The event a matched trigger tells, if it tells one, and whether it is an act
+        of its own clause (not the speaker's act towards what is reported)."""
+        noun_governors = self._noun_governors(tok, trig, s.matched)
+        if noun_governors is None:
+            return None, False  # the governing verb's event covers it
+        cl = self.clause(noun_governors[0] if noun_governors else tok, s.speakers)
+        if trig.pos == "NOUN":
+            cl.path = [tok, *cl.path]
+        quote = self.quote_at(s.doc, tok.idx, tok.idx + len(tok)) if self.quote_at else None
+        source_tok = self.speaker_of(cl.speech, s.speakers) if cl.speech is not None else None
+        if "reported" in trig.flags:
+            if cl.speech is None:
+                return None, False
+            return self._speakers_act(s, tok, trig, cl, source_tok), False
+        source_id, source_text = self._source(s, source_tok, quote)
+        actors = self._actors(s, tok, trig, cl, noun_governors, quote)
+        place_tokens = list(cl.path)
+        restated = _restated_clause(tok) if trig.pos == "NOUN" else None
+        if restated is not None:
+            # "met X in Nairobi on Tuesday, the first visit by ...": the noun
+            # restates the clause it hangs on, and takes its setting.
+            place_tokens.append(restated)
+        targets, destination, hosted = self._targets_of(s, tok, trig, cl, actors, place_tokens)
+        if "verbal" in trig.flags:
+            trig = self._verbal(s.index, trig, actors, targets)
+        if not targets and trig.type in MUTUAL_TYPES and (
+                (quote is not None and _first_plural(cl)) or (trig.pos == "NOUN" and self._refers_to_parties(tok, s.parties))):
+            # "We have agreed", "our officials will meet", said by one side of the
+            # meeting just told ("we" are both sides), or "after the talks".
+            targets = s.parties.others(actors)
+        if not self._tells_enough(tok, trig, actors, targets):
+            return None, False
+        modality = self.modality(tok, cl, noun_governors)
+        modality = self._governed(cl, s.matched, modality)
+        place = destination if trig.mode == "visit" and destination else self.place(s.index, place_tokens)
+        event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
+                            cl.path, s.doc, s.sent, cl.top, s.times, also=cl.speech)
+        event.aim = self._aim(cl.path)
+        event.passive = cl.passive_object is not None and cl.top.i == tok.i
+        if not hosted:
+            s.parties.note(event)
+        return event, True
+
+    @staticmethod
+    def _noun_governors(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> list[Token] | None:
+        """The verb an event noun is the object of ("held talks"), if any; None when
+        that verb is a trigger itself, whose event covers the noun."""
+        if trig.pos != "NOUN":
+            return []
+        gov = tok.head
+        if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched:
+            return None
+        if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
+            return None
+        if tok.dep_ in {"dobj", "obj", "attr"}:
+            return [gov]
+        if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.pos_ in {"VERB", "AUX"}:
+            return [gov.head]
+        return []
+
+    @staticmethod
+    def _source(s: _Sentence, source_tok: Token | None,
+                quote: dict[str, Any] | None) -> tuple[str | None, str | None]:
+        """Who reports the event: the speaker of the quote around it, else the subject
+        of the verb of saying it is the content of (entity id and words)."""
+        if quote is not None:
+            source_id, source_text = quote.get("speaker"), quote.get("speaker_text")
+        else:
+            source_id = source_text = None
+        if source_tok is not None and source_id is None:
+            source_args = s.index.args_for(source_tok)
+            source_id = source_args[0].entity if source_args else None
+            source_text = source_args[0].text if source_args else source_tok.text
+        return source_id, source_text
+
+    def _speakers_act(self, s: _Sentence, tok: Token, trig: Trigger, cl: Clause,
+                      source_tok: Token | None) -> Found:
+        """A "reported" trigger: an act of the speaker towards the subject of what is reported."""
+        assert cl.speech is not None
+        index = s.index
+        actors = index.args_for(source_tok) if source_tok is not None else []
+        subj = _has_subject(tok)
+        targets = index.args_for(subj) if subj is not None else []
+        if not targets and subj is not None:
+            targets = [a for c in subj.children if c.dep_ in {"compound", "poss", "nmod"}
+                       for a in index.args_for(c)]
+        speech_cl = self.clause(cl.speech, s.speakers)
+        modality = self.modality(cl.speech, speech_cl, [])
+        return self._found(trig, tok, actors, targets, modality, None, None, self.place(index, speech_cl.path),
+                           speech_cl.path, s.doc, s.sent, speech_cl.top, s.times)
+
+    def _actors(self, s: _Sentence, tok: Token, trig: Trigger, cl: Clause, noun_governors: list[Token],
+                quote: dict[str, Any] | None) -> list[Arg]:
+        """Who does it: an event noun's holder ("Kenya's offer", "talks by ..."), else the clause's subject."""
+        index, exclude = s.index, s.exclude
+        if trig.pos == "NOUN":
+            poss = [c for c in tok.children if c.dep_ == "poss"]
+            by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                  for g in c.children if g.dep_ == "pobj"]
+            actors = [a for h in poss or by for a in index.args_for(h, exclude=exclude)]
+            if not actors and noun_governors:
+                actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+            return actors
+        actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+        if not actors and len(cl.actor_heads) == 1 and self._refers_to_parties(cl.actor_heads[0], s.parties):
+            actors = list(s.parties.sides)
+        if not actors:
+            return self._pronoun_antecedent(index, cl, exclude, quote)
+        if len(cl.actor_heads) == 1 and all(a.code is None and a.entity is None for a in actors):
+            code = self._possessor_code(index, cl.actor_heads[0], cl, s.speakers, quote)
+            if code is not None:
+                actors = [Arg(None, code, a.sector, a.token, a.text) for a in actors]
+        return actors
+
+    def _targets_of(self, s: _Sentence, tok: Token, trig: Trigger, cl: Clause, actors: list[Arg],
+                    place_tokens: list[Token]) -> tuple[list[Arg], str | None, bool]:
+        """Whom it is done to, a visit's destination, and whether the target is the
+        host country of a visit that named nobody."""
+        index, exclude = s.index, s.exclude
+        targets, destination = self.targets(index, tok, trig, cl, exclude)
+        if not targets:
+            objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+            objects += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in {"on", "with"}
+                        for g in c.children if g.dep_ == "pobj"]
+            if any(self._refers_to_parties(o, s.parties) for o in objects):
+                targets = list(s.parties.sides)
+        hosted = False
+        if not targets and trig.mode == "visit":
+            # A visit with no one named as visited is a visit to the place's country.
+            targets = self._visit_host(index, tok, actors, place_tokens)
+            hosted = bool(targets)
+        if "intent" in trig.flags and not targets:
+            for child in tok.children:
+                if child.dep_ == "xcomp":
+                    sub = self.match(child) or trig
+                    targets, destination = self.targets(index, child, sub, cl, exclude)
+                    if targets:
+                        break
+        actor_keys = {a.key for a in actors}
+        # Nobody acts on himself, nor on the body he speaks for.
+        own_orgs = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
+        targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own_orgs) or t.entity is None]
+        # Nor on a town of his own country ("reopen the Namanga border post").
+        actor_codes = {a.code for a in actors if a.code}
+        targets = [t for t in targets if not (t.entity and index.is_place(t.entity) and t.code in actor_codes
+                                              and not (index.get(t.entity) or {}).get("code"))]
+        return targets, destination, hosted
+
+    def _visit_host(self, index: EntityIndex, tok: Token, actors: list[Arg], place_tokens: list[Token]) -> list[Arg]:
+        """The country a visit's place lies in, as its target (none when it is the actors' own)."""
+        where = self.place(index, place_tokens)
+        host, code = index.host_of(where) if where is not None else (None, None)
+        if where is None or (host is None and code is None) or code in {a.code for a in actors}:
+            return []
+        sector = index.codes_of(host)[1] if host else None
+        name = str((index.get(where) or {}).get("name") or "")
+        return [Arg(host, code, sector, tok.i, name)]
+
+    @staticmethod
+    def _tells_enough(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
+        """Whether a trigger with these participants is an event at all."""
+        mutual = len(actors) > 1 and is_mutual(trig)
+        if not targets and "needs_target" in trig.flags and not mutual:
+            return False
+        if not actors and not targets and "intent" not in trig.flags:
+            return False
+        if "intent" in trig.flags and not targets and not mutual \
+                and not any(c.dep_ in {"xcomp", "ccomp", "dobj", "obj", "dative"} for c in tok.children):
+            return False  # "I agree": an opinion, no commitment to anything
+        return not (trig.pos == "NOUN" and not actors)  # a nominal event needs someone who holds it
 
     def _verbal(self, index: EntityIndex, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> Trigger:
         """An attack on a named person by someone who bears no arms is words:
@@ -845,30 +952,10 @@ class Detector:
             return None
         return index.codes_of(speaker)[0]
 
-    def _other_parties(self, actors: list[Arg]) -> list[Arg]:
-        """The other sides of the last meeting, when the actors are one of its sides."""
-        codes = {a.code for a in actors if a.code}
-        parties = getattr(self, "_parties", [])
-        if not codes or not codes & {p.code for p in parties}:
-            return []
-        return [p for p in parties if p.code not in codes]
-
-    def _note_parties(self, event: Found) -> None:
-        """Remember the two or more sides of a meeting or an agreement that happened,
-        for a later "both sides" or "the meeting"."""
-        if event.trigger.type not in {"CONSULT", "AGREE"} or event.modality != "occurred":
-            return
-        sides: list[Arg] = []
-        for arg in [*event.actors, *event.targets]:
-            if arg.code and all(arg.code != s.code for s in sides):
-                sides.append(arg)
-        if len(sides) >= 2:
-            self._parties = sides
-
-    def _refers_to_parties(self, head: Token) -> bool:
+    def _refers_to_parties(self, head: Token, parties: _Parties) -> bool:
         """Whether a noun phrase names the sides of the last meeting: "both sides",
         "the two countries", "the meeting", "the talks"."""
-        if not getattr(self, "_parties", None):
+        if not parties.sides:
             return False
         dets = {c.lower_ for c in head.children if c.dep_ in {"det", "predet", "nummod"}}
         if head.lemma_.lower() in _SIDE_WORDS and dets & {"both", "two"}:

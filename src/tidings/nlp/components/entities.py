@@ -28,8 +28,8 @@ from tidings.nlp._entities.knowledge import DEFAULT_FILES, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-# Used when the component's own config names no dictionaries or data files
-# (``tidings read/batch/ingest --actors/--entity-data`` pass them in the config).
+# Read by the layer that builds the pipeline (the command line, and
+# tidings.nlp.pipeline.default_pipeline), never by the component's factory.
 ACTORS_ENV = "TIDINGS_ACTORS"
 DATA_ENV = "TIDINGS_ENTITY_DATA"
 
@@ -43,6 +43,19 @@ def data_files_from_env() -> dict[str, str]:
     """Replacement data files in the directory ``$TIDINGS_ENTITY_DATA``, by key."""
     folder = os.environ.get(DATA_ENV, "").strip()
     return data_files_in(folder, f"${DATA_ENV}") if folder else {}
+
+
+def data_dir_from_env() -> str | None:
+    """The directory ``$TIDINGS_ENTITY_DATA`` names (made absolute), if any.
+
+    Raises:
+        ConfigError: ``[T411]`` when it does not exist.
+    """
+    folder = os.environ.get(DATA_ENV, "").strip()
+    if not folder:
+        return None
+    data_files_in(folder, f"${DATA_ENV}")
+    return os.path.abspath(folder)
 
 
 def data_files_in(folder: str, origin: str = "data_dir") -> dict[str, str]:
@@ -126,11 +139,11 @@ def make_entities(nlp: Language, name: str, actor_dictionaries: list[str], data_
     """Build the ``tidings_entities`` component.
 
     ``data_dir`` is a directory of replacement data files (``tidings --entity-data``);
-    ``data_files`` names replacements one by one and wins over it. ``$TIDINGS_ACTORS``
-    and ``$TIDINGS_ENTITY_DATA`` stand in for empty ``actor_dictionaries`` and
-    ``data_dir``/``data_files``.
+    ``data_files`` names replacements one by one and wins over it. The factory
+    reads only its config; ``$TIDINGS_ACTORS`` and ``$TIDINGS_ENTITY_DATA`` are read
+    by whoever builds the pipeline (see :func:`tidings.nlp.pipeline.entity_settings`).
     """
     files = data_files_in(data_dir) if data_dir else {}
     files.update(data_files)
-    return EntityStage(nlp, name, actor_dictionaries=list(actor_dictionaries) or actors_from_env(),
-                       data_files=files or data_files_from_env(), geocode=geocode)
+    return EntityStage(nlp, name, actor_dictionaries=list(actor_dictionaries), data_files=files,
+                       geocode=geocode)

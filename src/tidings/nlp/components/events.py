@@ -11,9 +11,8 @@ user can extend or replace through the component's config.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +23,24 @@ from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
 from tidings.nlp._events.detect import Detector, Found, is_mutual
 from tidings.nlp._events.ontology import EventKnowledge
+from tidings.nlp.components.quotes import quote_at
+from tidings.nlp.components.timex import time_for_token
 
 logger = logging.getLogger(__name__)
 
 
-def _helper(name: str, *modules: str) -> Callable[..., Any] | None:
-    """Import a helper of another stage from the first module that has it, if any."""
-    for module in modules:
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        found = getattr(mod, name, None)
-        if callable(found):
-            return found  # type: ignore[no-any-return]
-    logger.debug("no %s helper found; the event stage falls back on its own reading", name)
-    return None
+@dataclass(frozen=True, slots=True)
+class EventMatches:
+    """What :meth:`EventCoder.match` found in one Doc, for :meth:`EventCoder.set_annotations`.
+
+    Attributes:
+        found: the detected events, before they become output dicts.
+        index: the Doc's entities as the events refer to them (``None`` for a Doc
+            without a parse, which has no events).
+    """
+
+    found: list[Found] = field(default_factory=list)
+    index: EntityIndex | None = None
 
 
 class EventCoder:
@@ -98,31 +99,26 @@ class EventCoder:
         )
         self.dateline_fallback = dateline_fallback
         self.coded_only = coded_only
-        self.detector = Detector(
-            self.knowledge,
-            time_for_token=_helper("time_for_token", "tidings.nlp._time", "tidings.nlp.components.timex"),
-            quote_at=_helper("quote_at", "tidings.nlp._quotes", "tidings.nlp.components.quotes"),
-        )
+        self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at)
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.match(doc)
-        self.set_annotations(doc, found)
+        self.set_annotations(doc, self.match(doc))
         return doc
 
-    def match(self, doc: Doc) -> list[Found]:
-        """Detect the events of a Doc."""
+    def match(self, doc: Doc) -> EventMatches:
+        """Detect the events of a Doc (the component keeps nothing of it)."""
         if not doc.has_annotation("DEP"):
-            return []
-        self._index = EntityIndex(doc, self.knowledge.sectors)
-        return self.detector.run(doc, self._index)
+            return EventMatches()
+        index = EntityIndex(doc, self.knowledge.sectors)
+        return EventMatches(self.detector.run(doc, index), index)
 
-    def set_annotations(self, doc: Doc, found: list[Found]) -> None:
+    def set_annotations(self, doc: Doc, matches: EventMatches) -> None:
         """Write the detected events to ``doc._.tidings_events``."""
-        index: EntityIndex | None = getattr(self, "_index", None)
+        index = matches.index
         events: list[dict[str, Any]] = []
         dateline = self._dateline_place(doc, index) if self.dateline_fallback and index else None
         seen: set[tuple[Any, ...]] = set()
-        for f in found:
+        for f in matches.found:
             actors: list[Arg | None] = list(f.actors) or [None]
             targets: list[Arg | None] = list(f.targets) or [None]
             mutual = not f.targets and len(f.actors) > 1 and is_mutual(f.trigger)
@@ -322,7 +318,8 @@ def _trim_end(doc: Doc, sent: Any) -> int:
 @Language.factory(
     "tidings_events",
     assigns=["doc._.tidings_events"],
-    requires=["token.dep", "token.lemma", "doc._.tidings_entities"],
+    requires=["token.dep", "token.lemma", "doc._.tidings_entities", "doc._.tidings_times",
+              "doc._.tidings_quotes"],
     default_config={
         "ontology": None,
         "extra_types": None,

