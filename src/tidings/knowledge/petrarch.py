@@ -392,7 +392,7 @@ ACTOR_CACHE_VERSION = "1"
 
 def actor_cache_path(data: bytes) -> Path:
     """The cache file of an actor dictionary with these bytes (keyed on their sha256)."""
-    from tidings.geo import cache_dir
+    from tidings.knowledge.files import cache_dir
 
     digest = hashlib.sha256(f"tidings-petrarch-actors:{ACTOR_CACHE_VERSION}\n".encode())
     digest.update(data)
@@ -417,7 +417,7 @@ def load_petrarch_actors_cached(path: str | Path) -> list[ActorEntry]:
     """:func:`load_petrarch_actors`, compiled once into a cache keyed on the file's sha256.
 
     The cache lives in ``$TIDINGS_CACHE/petrarch`` (else the user cache
-    directory, see :func:`tidings.geo.cache_dir`). It is written to a temporary
+    directory, see :func:`tidings.knowledge.files.cache_dir`). It is written to a temporary
     file and renamed into place, so two processes building it at once are safe;
     an unreadable or unwritable cache only costs the parse. The warning about
     skipped malformed lines is given on every load, from the cache too.
