@@ -91,6 +91,7 @@ class Lemmas:
         self._memo: dict[tuple[str, str], str] = {}
         index = self._lemmatizer.lookups.get_table("lemma_index")
         self._index = {pos: frozenset(index.get(pos, ())) for pos in ("noun", "verb")}
+        self._stop = self._nlp.Defaults.stop_words
 
     def __call__(self, word: str, pos: str = "NOUN") -> str:
         key = (word, pos)
@@ -106,8 +107,8 @@ class Lemmas:
         return self._memo[key]
 
     def known(self, word: str) -> bool:
-        """Whether spaCy's lemma index lists the word as a verb or a noun."""
-        return word in self._index["verb"] or word in self._index["noun"]
+        """Whether spaCy's lemma index lists the word as a verb or a noun (and it is no stop word: "can")."""
+        return (word in self._index["verb"] or word in self._index["noun"]) and word not in self._stop
 
     def inflected(self, form: str) -> str:
         """The lemma spaCy gives an inflected verb form, as it would in a parse."""
