@@ -14,6 +14,7 @@ from tidings.knowledge.petrarch import (
     agent_fields,
     code_fields,
     combine_agent,
+    load_agent_words,
     load_petrarch_actors,
     load_petrarch_actors_cached,
     load_petrarch_agents,
@@ -247,6 +248,16 @@ def test_petrarch_agents_combine_with_the_country_they_modify() -> None:
     assert (troops.code, troops.sector, troops.petrarch) == (None, "MIL", "---MIL")
     ngo = agent_fields("TUR", "NGO", "prefix")
     assert (ngo.code, ngo.country, ngo.sector) == ("NGO", "TUR", "NGO")
+
+
+def test_shipped_agent_words_give_the_sector_of_a_phrase_head() -> None:
+    agents = load_agent_words()
+    police = agents["police"]
+    assert (police.code, police.sector, police.position) == ("COP", "COP", "suffix")
+    assert agents["ministers"] is agents["minister"]
+    # "Turkish police": the country of the modifier and the agent's code.
+    fields = agent_fields("TUR", police.code, police.position)
+    assert (fields.code, fields.sector) == ("TUR", "COP")
 
 
 def _dictionaries_dir() -> Path | None:

@@ -29,6 +29,7 @@ codes are :class:`~tidings.knowledge.actors.RoleEntry` items with ``code``,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -256,6 +257,55 @@ def agent_fields(country: str | None, agent: str, position: str = "suffix") -> C
         # NGO~ agents name an organisation of that country: keep the country.
         return CodeFields(fields.code, country.upper(), fields.sector, None, fields.petrarch)
     return fields
+
+
+AGENTS = "tidings:entities/agents.tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentWord:
+    """An agent word of ``agents.tsv``: the noun heading an actor phrase ("Turkish **police**").
+
+    Attributes:
+        word: the word or phrase, lower case.
+        code: the agent code the dictionary adds (``COP``, ``GOVMED``).
+        sector: its first three letters.
+        position: ``suffix`` (after the country: TUR + COP) or ``prefix`` (NGO~).
+    """
+
+    word: str
+    code: str
+    sector: str
+    position: str = "suffix"
+
+
+@functools.lru_cache(maxsize=4)
+def load_agent_words(path: str = AGENTS) -> dict[str, AgentWord]:
+    """Every form (lower case: the word and its plurals) of the agent words of a file.
+
+    Args:
+        path: ``agents.tsv`` as shipped (built by ``tools/make_event_lexicon.py``
+            from PETRARCH-2's ``Phoenix.agents.txt``) or a user's file of that shape.
+
+    Raises:
+        LexiconError: naming the file, line and field of the first problem.
+    """
+    from tidings.knowledge.files import Field, load_data_file
+
+    def code_check(value: str) -> str | None:
+        return None if value.isalnum() and value.isupper() else "an agent code is upper-case letters"
+
+    data = load_data_file(path, [
+        Field("word", required=True), Field("forms", kind="list"), Field("code", required=True, check=code_check),
+        Field("sector", required=True, check=code_check),
+        Field("position", required=True, choices=frozenset({"suffix", "prefix"})), Field("line", kind="int"),
+    ])
+    out: dict[str, AgentWord] = {}
+    for e in data.entries:
+        agent = AgentWord(e["word"].lower(), e["code"], e["sector"], e["position"])
+        for form in (agent.word, *(f.lower() for f in e["forms"])):
+            out.setdefault(form, agent)
+    return out
 
 
 def _name(raw: str) -> str:
@@ -728,6 +778,6 @@ def petrarch_verb_triggers(path: str | Path, out_path: str | Path) -> int:
     return len(rows)
 
 
-__all__ = ["AgentEntry", "CodeFields", "VerbEntry", "actor_cache_path", "actor_code_on", "agent_fields",
-           "code_fields", "combine_agent", "load_petrarch_actors", "load_petrarch_actors_cached",
+__all__ = ["AGENTS", "AgentEntry", "AgentWord", "CodeFields", "VerbEntry", "actor_cache_path", "actor_code_on", "agent_fields",
+           "code_fields", "combine_agent", "load_agent_words", "load_petrarch_actors", "load_petrarch_actors_cached",
            "load_petrarch_agents", "load_petrarch_verbs", "petrarch_verb_triggers", "split_code"]
