@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tidings.errors import LexiconError
+from tidings.errors import LexiconError, TidingsWarning
 from tidings.knowledge.petrarch import (
+    actor_cache_path,
     actor_code_on,
+    agent_fields,
+    code_fields,
+    combine_agent,
+    load_agent_words,
     load_petrarch_actors,
+    load_petrarch_actors_cached,
     load_petrarch_agents,
     split_code,
 )
@@ -94,7 +100,7 @@ def test_petrarch_errors_name_line_and_field(tmp_path: Path, text: str, line: in
     path = tmp_path / "bad.txt"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LexiconError) as info:
-        load_petrarch_actors(path)
+        load_petrarch_actors(path, strict=True)
     assert info.value.line == line
     assert info.value.field == field
     assert str(path) in str(info.value)
@@ -130,7 +136,7 @@ def test_petrarch_agent_without_tilde_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "agents.txt"
     path.write_text("PRESIDENT [GOV]\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="T258"):
-        load_petrarch_agents(path)
+        load_petrarch_agents(path, strict=True)
 
 
 def _validation_dir() -> Path | None:
@@ -148,3 +154,128 @@ def test_petrarch_reads_the_validation_dictionaries() -> None:
     korea = next(a for a in actors if a.name == "South Korea")
     assert "SEOUL" in korea.aliases and korea.code == "KOR"
     assert len(actors) > 100 and len(agents) > 80
+
+
+MALFORMED = """ARMENIA [ARM]
+LEVON_TER-PETROSYAN_
+\t[ARMUNR 9008223-911221]
+\t[ARMGOV 911221-980203]
+FILIP_VUJANOVIC_
+\t[MNEGOV 20121204]
+\t[MNEELI]
+DENMARK [DNK]
+"""
+
+
+def test_petrarch_malformed_lines_are_skipped_with_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "real.txt"
+    path.write_text(MALFORMED, encoding="utf-8")
+    with pytest.warns(TidingsWarning) as caught:
+        actors = load_petrarch_actors(path)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "T261" in message and str(path) in message and "lines 3, 6" in message
+    # The actor keeps its other lines; the entries after the bad lines are read.
+    levon = _by_name(actors, "Levon Ter-Petrosyan")
+    assert [r.code for r in levon.roles] == ["ARMGOV"]
+    assert _by_name(actors, "Filip Vujanovic").code == "MNEELI"
+    assert _by_name(actors, "Denmark").code == "DNK"
+
+
+def test_petrarch_impossible_date_is_malformed(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text("GOLLUM\n\t[HOB > 20110231]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="T250"):
+        load_petrarch_actors(path, strict=True)
+
+
+def test_petrarch_agents_skip_malformed_lines(tmp_path: Path) -> None:
+    path = tmp_path / "agents.txt"
+    path.write_text("ECOLOGIST [~ENV]\nDEPARMENT_OF_ENVIRONMENT [~ENV}\nISLAMIC_EXTREMIST\nPOLICE {} [~COP]\n",
+                    encoding="utf-8")
+    with pytest.warns(TidingsWarning, match=r"skipped 2 malformed entries \(lines 2, 3\)"):
+        agents = load_petrarch_agents(path)
+    assert [a.name for a in agents] == ["ECOLOGIST", "POLICE"]
+
+
+def test_petrarch_actor_cache_is_keyed_on_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIDINGS_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "actors.txt"
+    path.write_text(ACTORS, encoding="utf-8")
+    first = load_petrarch_actors_cached(path)
+    cache = actor_cache_path(path.read_bytes())
+    assert cache.exists() and cache.parent == tmp_path / "cache" / "petrarch"
+    assert not list(cache.parent.glob("*.tmp"))
+    assert load_petrarch_actors_cached(path) == first == load_petrarch_actors(path)
+    # Another content, another cache file; a damaged cache is rebuilt.
+    path.write_text(ACTORS + "NARNIA [NAR]\n", encoding="utf-8")
+    assert actor_cache_path(path.read_bytes()) != cache
+    assert _by_name(load_petrarch_actors_cached(path), "Narnia").code == "NAR"
+    actor_cache_path(path.read_bytes()).write_bytes(b"not a pickle")
+    assert _by_name(load_petrarch_actors_cached(path), "Narnia").code == "NAR"
+
+
+def test_petrarch_actor_cache_repeats_the_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIDINGS_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "real.txt"
+    path.write_text(MALFORMED, encoding="utf-8")
+    for _ in range(2):
+        with pytest.warns(TidingsWarning, match="lines 3, 6"):
+            load_petrarch_actors_cached(path)
+
+
+@pytest.mark.parametrize(
+    "code,expected",
+    [
+        ("USAGOV", ("USA", "USA", "GOV", None)),
+        ("IGOUNO", ("IGO", None, "IGO", "UNO")),
+        ("KORGOVBUS", ("KOR", "KOR", "GOV", None)),
+        ("---GOV", (None, None, "GOV", None)),
+        ("AFR", ("AFR", None, None, None)),
+        (None, (None, None, None, None)),
+    ],
+)
+def test_petrarch_code_fields(code: str | None, expected: tuple) -> None:
+    f = code_fields(code)
+    assert (f.code, f.country, f.sector, f.org) == expected
+
+
+def test_petrarch_agents_combine_with_the_country_they_modify() -> None:
+    assert combine_agent("TUR", "COP") == "TURCOP"
+    police = agent_fields("TUR", "COP")  # "Turkish police"
+    assert (police.code, police.country, police.sector) == ("TUR", "TUR", "COP")
+    troops = agent_fields(None, "MIL")  # "troops" with no country
+    assert (troops.code, troops.sector, troops.petrarch) == (None, "MIL", "---MIL")
+    ngo = agent_fields("TUR", "NGO", "prefix")
+    assert (ngo.code, ngo.country, ngo.sector) == ("NGO", "TUR", "NGO")
+
+
+def test_shipped_agent_words_give_the_sector_of_a_phrase_head() -> None:
+    agents = load_agent_words()
+    police = agents["police"]
+    assert (police.code, police.sector, police.position) == ("COP", "COP", "suffix")
+    assert agents["ministers"] is agents["minister"]
+    # "Turkish police": the country of the modifier and the agent's code.
+    fields = agent_fields("TUR", police.code, police.position)
+    assert (fields.code, fields.sector) == ("TUR", "COP")
+
+
+def _dictionaries_dir() -> Path | None:
+    base = Path(os.environ.get("TIDINGS_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+    folder = base / "data" / "events" / "petrarch2-dictionaries"
+    return folder if folder.is_dir() else None
+
+
+def test_petrarch_reads_the_real_phoenix_dictionaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _dictionaries_dir()
+    if folder is None:
+        pytest.skip("shared data absent")
+    monkeypatch.setenv("TIDINGS_CACHE", str(tmp_path))
+    with pytest.warns(TidingsWarning, match="Phoenix.Countries.actors.txt: skipped 7 malformed"):
+        countries = load_petrarch_actors_cached(folder / "Phoenix.Countries.actors.txt")
+    assert len(countries) > 15000
+    turkey = next(a for a in countries if a.name == "Turkey")
+    assert turkey.code == "TUR"
+    with pytest.warns(TidingsWarning, match="skipped 1 malformed"):
+        international = load_petrarch_actors_cached(folder / "Phoenix.International.actors.txt")
+    assert len(international) > 5000

@@ -106,7 +106,8 @@ def load_actor_dictionary(path: str | Path) -> list[ActorEntry]:
 
     Args:
         path: a ``.yaml``/``.yml``, ``.csv``/``.tsv`` or ``.jsonl`` dictionary, or a
-            PETRARCH ``.txt`` actor dictionary.
+            PETRARCH ``.txt`` actor dictionary (compiled once into a cache keyed on
+            its content; malformed lines are skipped with one warning).
 
     Returns:
         The actors, in file order.
@@ -117,9 +118,9 @@ def load_actor_dictionary(path: str | Path) -> list[ActorEntry]:
     p = str(path)
     suffix = p.rsplit(".", 1)[-1].lower()
     if suffix == "txt":
-        from tidings.knowledge.petrarch import load_petrarch_actors
+        from tidings.knowledge.petrarch import load_petrarch_actors_cached
 
-        return list(load_petrarch_actors(p))
+        return load_petrarch_actors_cached(p)
     tabular = suffix in {"csv", "tsv"}
     data = load_data_file(p, _TABULAR if tabular else [*_COMMON, Field("roles", kind="list", check=_roles)],
                           allow_extra=False)

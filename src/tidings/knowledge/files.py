@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -59,6 +60,16 @@ class DataFile:
     provenance: dict[str, str]
     entries: list[dict[str, Any]] = field(default_factory=list)
     sha256: str = ""
+
+
+def cache_dir() -> Path:
+    """The directory for tidings' derived caches: ``$TIDINGS_CACHE``, else
+    ``$XDG_CACHE_HOME/tidings``, else ``~/.cache/tidings`` (as :func:`tidings.geo.cache_dir`)."""
+    override = os.environ.get("TIDINGS_CACHE")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "tidings"
 
 
 def _read(path: str | Path) -> tuple[str, str]:
