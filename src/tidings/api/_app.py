@@ -22,7 +22,7 @@ from tidings.api._errors import ApiError, install
 from tidings.api._limits import BodyLimit
 from tidings.api._routes import reads, writes
 from tidings.batch import add_article
-from tidings.errors import StoreError
+from tidings.errors import NotFound, QueryError, StoreError
 from tidings.records import Article
 from tidings.store import Store
 
@@ -51,13 +51,17 @@ _ARTICLE_BODY = {
 }
 
 
+# A write failure names its error class; the answer is that error's.
+_STORE_ERRORS = {kind.__name__: kind for kind in (StoreError, QueryError, NotFound)}
+
+
 def _add(store: Store, article: Article, analyzer: Analyzer | None) -> dict[str, Any]:
     """Analyse and store one article through the driver (in a worker thread); the answer's body."""
     added = add_article(store, article, analyzer=analyzer)
     failure = added.failure
     if failure is not None:
-        if failure.stage == "write":  # the store's own error, answered as any store error
-            raise StoreError(failure.message)
+        if failure.stage == "write":  # the store's own error, answered as that error would be
+            raise _STORE_ERRORS.get(failure.reason, StoreError)(failure.message)
         logger.error("%s", failure.line())  # the line every command prints for it
         raise ApiError(500, f"{failure.line(detail=False)}; the server log has the details")
     return {"ok": True, "id": added.id, "status": added.status, "events": added.events,

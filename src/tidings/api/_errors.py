@@ -10,7 +10,6 @@ same status drawn by that renderer instead.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,13 +18,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tidings.errors import ConfigError, IngestError, StoreError, TidingsError
+from tidings.errors import ConfigError, IngestError, NotFound, QueryError, TidingsError
 
 logger = logging.getLogger(__name__)
 
-# Store errors caused by the request (bad cursor, limit, date, unknown entity)
-# rather than by the database.
-_CLIENT_STORE_CODES = re.compile(r"^\[T5(?:1[1-5]|2\d|3\d|4\d)\]")
 
 
 class ApiError(Exception):
@@ -59,9 +55,10 @@ def _classify(exc: Exception) -> ApiError:
         return ApiError(422, str(exc))
     if isinstance(exc, ConfigError):
         return ApiError(400, str(exc))
-    if isinstance(exc, StoreError) and _CLIENT_STORE_CODES.match(str(exc)):
-        status = 404 if str(exc).startswith(("[T512]", "[T533]")) else 400
-        return ApiError(status, str(exc))
+    if isinstance(exc, NotFound):
+        return ApiError(404, str(exc))
+    if isinstance(exc, QueryError):  # the request's fault (bad cursor, limit, date...), not the database's
+        return ApiError(400, str(exc))
     if isinstance(exc, TidingsError):
         logger.error("store or pipeline failure: %s", exc)
         return ApiError(500, str(exc))

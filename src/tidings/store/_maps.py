@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
-from tidings.errors import StoreError
+from tidings.errors import QueryError
 from tidings.knowledge.files import Field, load_data_file
 from tidings.knowledge.plover import polarity
 from tidings.store import _schema as s
@@ -188,7 +188,7 @@ def network(conn: Connection, flt: EventFilter, *, max_edges: int = MAX_EDGES,
     ``use_counts=False``, or any filter, the reports are counted here.
     """
     if not 1 <= max_edges <= TABLE_MAX:
-        raise StoreError(f"[T538] max_edges {max_edges} is out of range; expected 1 to {TABLE_MAX}")
+        raise QueryError(f"[T538] max_edges {max_edges} is out of range; expected 1 to {TABLE_MAX}")
     flt.check()
     if use_counts and flt.empty():
         counts, total_edges = _pair_counts(conn, max_edges)

@@ -27,7 +27,7 @@ from sqlalchemy import (
     tuple_,
 )
 
-from tidings.errors import StoreError
+from tidings.errors import NotFound, QueryError
 from tidings.store import _schema as s
 from tidings.store._resolve import name_words, normalise_name
 from tidings.store._write import date_of
@@ -101,13 +101,13 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
         pad = "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(cursor + pad))
     except (ValueError, TypeError) as exc:
-        raise StoreError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given") from exc
+        raise QueryError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given") from exc
     if not isinstance(key, list) or len(key) != arity or not all(
         (isinstance(k, str) and "\x00" not in k)
         or (isinstance(k, int) and not isinstance(k, bool) and 0 <= k <= MAX_ID)
         for k in key
     ):
-        raise StoreError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
+        raise QueryError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
     return key
 
 
@@ -115,12 +115,12 @@ def check_text(*values: str | None) -> None:
     """Refuse NUL characters in query text: PostgreSQL cannot take them as parameters."""
     for value in values:
         if value is not None and "\x00" in value:
-            raise StoreError("[T534] the query contains a NUL character; remove it")
+            raise QueryError("[T534] the query contains a NUL character; remove it")
 
 
 def _limit(limit: int) -> int:
     if limit < 1 or limit > MAX_LIMIT:
-        raise StoreError(f"[T531] limit {limit} is out of range; expected 1 to {MAX_LIMIT}")
+        raise QueryError(f"[T531] limit {limit} is out of range; expected 1 to {MAX_LIMIT}")
     return limit
 
 
@@ -129,7 +129,7 @@ def _check_date(value: str | None, name: str) -> str | None:
         return None
     found = date_of(value)
     if found is None:
-        raise StoreError(f"[T532] --{name} {value!r} is not a date; expected YYYY-MM-DD")
+        raise QueryError(f"[T532] --{name} {value!r} is not a date; expected YYYY-MM-DD")
     return found
 
 
@@ -540,7 +540,7 @@ def search(conn: Connection, query: str, *, limit: int = 20, cursor: str | None 
 def _resolve_one(conn: Connection, ref: str) -> list[int]:
     ids = entity_ids(conn, ref)
     if not ids:
-        raise StoreError(f"[T533] no entity matches {ref!r}; list them with 'tidings entities --name'")
+        raise NotFound(f"[T533] no entity matches {ref!r}; list them with 'tidings entities --name'")
     return ids
 
 

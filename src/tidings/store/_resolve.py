@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
-from tidings.errors import StoreError
+from tidings.errors import NotFound, QueryError, StoreError
 from tidings.store import _pairs
 from tidings.store import _schema as s
 
@@ -259,13 +259,13 @@ _GLOBAL_REFS = (
 def merge(conn: Connection, into: int, other: int) -> None:
     """Fold global entity ``other`` into ``into``: every mention, key and role moves."""
     if into == other:
-        raise StoreError(f"[T511] cannot merge entity {into} into itself")
+        raise QueryError(f"[T511] cannot merge entity {into} into itself")
     g = s.global_entities
     ids = [i for i in (into, other) if 0 <= i < 2**31]
     present = set(conn.execute(select(g.c.id).where(g.c.id.in_(ids))).scalars())
     for gid in (into, other):
         if gid not in present:
-            raise StoreError(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
+            raise NotFound(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
     # The pairs of the events naming ``other`` are counted again once it is ``into``.
     moved = _pairs.events_of(conn, [other])
     _pairs.adjust(conn, moved, -1)
@@ -309,12 +309,12 @@ def split(
         The new entity's id and the ids of the articles whose entities moved.
     """
     if article_id is None and name is None:
-        raise StoreError("[T513] split needs --article or --name to say which mentions move")
+        raise QueryError("[T513] split needs --article or --name to say which mentions move")
     if not 0 <= gid < 2**31:
-        raise StoreError(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
+        raise NotFound(f"[T512] no entity with id {gid}; list them with 'tidings entities'")
     for value in (article_id, name):
         if value is not None and "\x00" in value:
-            raise StoreError("[T534] the request contains a NUL character; remove it")
+            raise QueryError("[T534] the request contains a NUL character; remove it")
     e = s.entities
     cond = [e.c.global_id == gid]
     if article_id is not None:
@@ -324,10 +324,10 @@ def split(
     locals_ = conn.execute(select(e.c.article_id, e.c.local_id, e.c.name, e.c.type, e.c.code,
                                   e.c.country, e.c.kb).where(*cond)).all()
     if not locals_:
-        raise StoreError(f"[T514] entity {gid} has no mentions matching the split; nothing moved")
+        raise QueryError(f"[T514] entity {gid} has no mentions matching the split; nothing moved")
     total = conn.execute(select(func.count()).select_from(e).where(e.c.global_id == gid)).scalar_one()
     if total == len(locals_):
-        raise StoreError(f"[T515] the split would move all of entity {gid}; nothing to split off")
+        raise QueryError(f"[T515] the split would move all of entity {gid}; nothing to split off")
     first = locals_[0]
     new = _new_global(conn, LocalEntity(first.name, first.type, first.code, first.country, first.kb))
     pairs = [(r.article_id, r.local_id) for r in locals_]

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, or_, select
 
-from tidings.errors import StoreError
+from tidings.errors import QueryError
 from tidings.store import _schema as s
 from tidings.store._query import EventFilter, _check_date, entity_ids, source_cond
 from tidings.store._resolve import normalise_name
@@ -84,11 +84,11 @@ def event_conditions(conn: Connection, flt: EventFilter, *, dates: bool = True) 
 
 def _window(sort: str, sorts: tuple[str, ...], limit: int, offset: int) -> None:
     if sort not in sorts:
-        raise StoreError(f"[T536] the sort key {sort!r} is not known; use one of {', '.join(sorts)}")
+        raise QueryError(f"[T536] the sort key {sort!r} is not known; use one of {', '.join(sorts)}")
     if not 1 <= limit <= TABLE_MAX:
-        raise StoreError(f"[T531] limit {limit} is out of range; expected 1 to {TABLE_MAX}")
+        raise QueryError(f"[T531] limit {limit} is out of range; expected 1 to {TABLE_MAX}")
     if offset < 0:
-        raise StoreError(f"[T537] offset {offset} is out of range; expected 0 or more")
+        raise QueryError(f"[T537] offset {offset} is out of range; expected 0 or more")
 
 
 def _ordered(stmt: Select[Any], key: Any, tie: Any, desc: bool) -> Select[Any]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from tidings.errors import StoreError
+from tidings.errors import QueryError
 from tidings.store import _cluster, _pairs, _resolve
 from tidings.store import _schema as s
 
@@ -53,7 +53,7 @@ def _check_text(row: Mapping[str, Any], where: str) -> None:
     # PostgreSQL text cannot hold NUL; refuse on every backend so both agree.
     for key, value in row.items():
         if isinstance(value, str) and "\x00" in value:
-            raise StoreError(
+            raise QueryError(
                 f"[T520] {where}: field {key!r} contains a NUL character, which the store "
                 "cannot hold; remove it from the input"
             )
@@ -90,9 +90,9 @@ class _Article:
     def __init__(self, record: Mapping[str, Any]) -> None:
         aid = record.get("id")
         if not isinstance(aid, str) or not aid:
-            raise StoreError("[T521] the record has no 'id'; records come from 'tidings read'")
+            raise QueryError("[T521] the record has no 'id'; records come from 'tidings read'")
         if not isinstance(record.get("text"), str):
-            raise StoreError(f"[T522] record {aid}: 'text' is missing or not a string")
+            raise QueryError(f"[T522] record {aid}: 'text' is missing or not a string")
         self.record = record
         self.id = aid
         self.published = date_of(record.get("published")) or ""
