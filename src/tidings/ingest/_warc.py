@@ -73,7 +73,7 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Dra
                 markup = decode(payload, source=where, charset=match.group(1) if match else None)
                 yield read_html(markup, source=where, url=uri, entry=record_id, fmt="warc")
             except ParseError as exc:
-                if str(exc).startswith("[T110]"):
+                if exc.code == "T110":
                     yield Skipped(source=where, reason="no-text", detail="no article text in the page")
                 else:
                     yield exc

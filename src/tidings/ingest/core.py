@@ -306,7 +306,7 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions,
     cut_reported = False
     for item in items:
         count += 1
-        cut_reported = cut_reported or (isinstance(item, ParseError) and str(item).startswith("[T108]"))
+        cut_reported = cut_reported or (isinstance(item, ParseError) and item.code == "T108")
         if isinstance(item, Draft):
             yield _finish(item, source, options, patterns, allowed=allowed)
         elif isinstance(item, Skipped):
