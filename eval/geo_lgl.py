@@ -1,7 +1,7 @@
 """Evaluate geoparsing on LGL and TR-News (toponym spans with gold coordinates).
 
 Reads ``<shared>/data/geo/geoparsing-corpora/{lgl,TR-News}.xml``, runs
-:func:`tidings.geo.geoparse` on each article and scores every gold toponym that
+:func:`tidings.nlp.geoparse.geoparse` on each article and scores every gold toponym that
 has coordinates:
 
 * accuracy within 161 km over all gold toponyms (a toponym not found, or found
@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import shared_data_dir  # noqa: E402
 
-from tidings.geo import geoparse, haversine_km  # noqa: E402
+from tidings.geo import haversine_km  # noqa: E402
+from tidings.nlp.geoparse import geoparse  # noqa: E402
 
 CORPORA = {"lgl": "lgl.xml", "trnews": "TR-News.xml"}
 KM = 161.0

@@ -6,8 +6,9 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from tidings.geo import geoparse, haversine_km, name_key, place_spans
+from tidings.geo import haversine_km, name_key, place_spans
 from tidings.ingest.dateline import find_dateline
+from tidings.nlp.geoparse import geoparse
 
 
 @pytest.mark.parametrize(

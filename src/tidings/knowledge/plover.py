@@ -3,8 +3,8 @@ cooperation and conflict: what the store's network and the web pages need of the
 event ontology, without the NLP pipeline (nothing here imports spaCy).
 
 The types are read from the event ontology's data file (``events/plover.yaml``),
-the modalities are the ontology's own constant, and the split is data too
-(``web/polarity.tsv``).
+the modalities are defined here (the event stage takes them from here too), and
+the split is data too (``web/polarity.tsv``).
 """
 
 from __future__ import annotations
@@ -12,11 +12,22 @@ from __future__ import annotations
 import functools
 
 from tidings.knowledge.files import Field, load_data_file
-from tidings.nlp._events.ontology import MODALITIES, ONTOLOGY, ONTOLOGY_FIELDS
 
+ONTOLOGY = "tidings:events/plover.yaml"
 POLARITY = "tidings:web/polarity.tsv"
 
-__all__ = ["MODALITIES", "plover_types", "polarity"]
+MODALITIES = ("occurred", "planned", "possible", "hypothetical", "negated")
+"""What an event's report says of it, weakest claim last but one: it happened, is
+planned, is possible, is only supposed, or did not happen."""
+
+ONTOLOGY_FIELDS = (
+    Field("type", required=True, check=lambda v: None if v.isupper() else "type names are upper case"),
+    Field("description"),
+    Field("modes", kind="list"),
+    Field("contexts", kind="list"),
+)
+
+__all__ = ["MODALITIES", "ONTOLOGY", "ONTOLOGY_FIELDS", "plover_types", "polarity"]
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import replace
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -27,8 +27,13 @@ from tidings.store import Store
 from tidings.web import _article, _views
 from tidings.web._views import Query as EventQuery
 
-if TYPE_CHECKING:
-    from tidings.api import ApiError
+
+class ShownError(Protocol):
+    """What a page needs of an error (the API's ``ApiError`` has it): its status, words and headers."""
+
+    status: int
+    error: str
+    headers: dict[str, str] | None
 
 _STATIC = re.compile(r"^[a-z0-9_-]{1,40}\.(css|js|json|svg)$")
 _TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
@@ -71,7 +76,7 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
 _EXPORT = re.compile(r"^/ui/events\.[a-z]+$")
 
 
-def error_page(request: Request, err: ApiError) -> Response:
+def error_page(request: Request, err: ShownError) -> Response:
     """An error under ``/ui`` as a page (an export's as plain text), with the error's status.
 
     The API's error handler calls it for every error of the pages (see

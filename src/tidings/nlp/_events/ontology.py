@@ -15,16 +15,15 @@ from pathlib import Path
 
 from tidings.errors import LexiconError
 from tidings.knowledge.files import Field, load_data_file
+from tidings.knowledge.plover import ONTOLOGY, ONTOLOGY_FIELDS
 
 logger = logging.getLogger(__name__)
 
-ONTOLOGY = "tidings:events/plover.yaml"
 CROSSWALK = "tidings:events/cameo_plover.tsv"
 TRIGGERS = "tidings:events/triggers.tsv"
 CUES = "tidings:events/cues.tsv"
 SECTORS = "tidings:events/sectors.tsv"
 
-MODALITIES = ("occurred", "planned", "possible", "hypothetical", "negated")
 # Strength order: a stronger cue overrides a weaker one.
 MODALITY_RANK = {"occurred": 0, "planned": 1, "possible": 2, "hypothetical": 3, "negated": 4}
 CUE_KINDS = frozenset({"negated", "hypothetical", "possible", "planned", "speech", "control"})
@@ -40,12 +39,6 @@ def _code_check(value: str) -> str | None:
     return None if value.isalnum() else "a CAMEO code is letters and digits only"
 
 
-ONTOLOGY_FIELDS = (
-    Field("type", required=True, check=lambda v: None if v.isupper() else "type names are upper case"),
-    Field("description"),
-    Field("modes", kind="list"),
-    Field("contexts", kind="list"),
-)
 CROSSWALK_FIELDS = (
     Field("cameo", required=True, check=_code_check),
     Field("type"),
