@@ -11,6 +11,10 @@ from typing import Any
 
 import pytest
 
+# Starlette's TestClient names its host "testserver"; the apps the tests build trust it
+# besides the loopback names (tests/test_api_security.py checks the default set).
+os.environ.setdefault("TIDINGS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1,testserver")
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

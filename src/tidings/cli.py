@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -445,21 +446,30 @@ def export(to: str, table: str, output: str, db: str | None, **filters: Any) -> 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--trusted-host", "trusted", multiple=True, metavar="NAME",
+              help="A host name the server answers to (the Host header), besides localhost and the "
+                   "--host address; '*' for any (behind a proxy that checks it). Repeatable. "
+                   "Default: $TIDINGS_TRUSTED_HOSTS.")
 @db_option
-def serve(host: str, port: int, db: str | None) -> None:
+def serve(host: str, port: int, trusted: tuple[str, ...], db: str | None) -> None:
     """Serve the web pages (at /ui/) and the REST API over the store.
 
     Writes through the API need the bearer token in $TIDINGS_TOKEN; with
-    $TIDINGS_READ_TOKEN set, reads (pages included) need that token.
+    $TIDINGS_READ_TOKEN set, reads (pages included) need that token. Requests
+    naming another host than localhost, the bound address or a --trusted-host
+    are refused (a defence against DNS rebinding).
 
     Example: TIDINGS_TOKEN=secret tidings serve --port 8000   # then open http://127.0.0.1:8000/ui/
     """
     import uvicorn
 
-    from tidings.api import create_app
+    from tidings.api import DEFAULT_TRUSTED_HOSTS, create_app
 
+    hosts = list(trusted) or [h for h in os.environ.get("TIDINGS_TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if host not in ("0.0.0.0", "::", ""):  # a wildcard bind is no name a client uses
+        hosts.append(host)
     try:
-        app = create_app(db)
+        app = create_app(db, hosts=[*DEFAULT_TRUSTED_HOSTS, *hosts])
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
     uvicorn.run(app, host=host, port=port, log_level="info")

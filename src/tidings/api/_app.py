@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -21,6 +23,7 @@ from tidings.api._deps import (
 from tidings.api._errors import ApiError, install
 from tidings.api._limits import BodyLimit
 from tidings.api._routes import reads, writes
+from tidings.api._security import Guard, docs, trusted_hosts, truthful_openapi
 from tidings.batch import add_article
 from tidings.errors import NotFound, QueryError, StoreError
 from tidings.records import Article
@@ -134,7 +137,7 @@ async def post_article(request: Request, the_store: StoreDep, analyze: AnalyzerD
 
 def create_app(db_url: str | None = None, *, token: str | None = None, read_token: str | None = None,
                max_body_bytes: int = DEFAULT_MAX_BODY, analyzer: Analyzer | None = None,
-               store: Store | None = None) -> FastAPI:
+               store: Store | None = None, hosts: Sequence[str] | None = None) -> FastAPI:
     """Build the API app over a store.
 
     Args:
@@ -145,6 +148,8 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
         max_body_bytes: larger request bodies are refused with 413.
         analyzer: turns an Article into a record; the full pipeline by default.
         store: an open store to serve (the app then does not own it).
+        hosts: the host names it answers (``Host`` header); ``None`` reads
+            ``$TIDINGS_TRUSTED_HOSTS``, else the loopback names; ``["*"]`` any.
 
     Returns:
         The FastAPI app; ``app.state.store`` is the store, and other routers
@@ -154,15 +159,19 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
 
     token = token if token is not None else os.environ.get("TIDINGS_TOKEN") or None
     read_token = read_token if read_token is not None else os.environ.get("TIDINGS_READ_TOKEN") or None
-    app = FastAPI(title="tidings", version=__version__,
+    allowed = trusted_hosts(hosts)
+    app = FastAPI(title="tidings", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
                   description="Events, actors, quotes, times and places read from news, "
                               "each with the words it rests on.")
+    app.openapi = functools.partial(truthful_openapi, app, reads_need_token=bool(read_token))  # type: ignore[method-assign]
     app.state.store = store if store is not None else Store(db_url)
     app.state.analyzer = analyzer  # None: the full pipeline, loaded on first use
     app.state.settings = ApiSettings(token=token, read_token=read_token)
     install(app, {"/ui": error_page})  # the web pages draw their errors as pages
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(Guard, hosts=allowed)  # outermost: every answer, refusals too, gets the headers
     app.include_router(reads)
+    app.include_router(docs)
     app.include_router(articles)
     app.include_router(writes)
     app.include_router(make_router(), dependencies=[Depends(require_reader)])  # the web pages, /ui/
