@@ -62,7 +62,7 @@ _NUMWORD = (
     rf"seventeen|eighteen|nineteen|ten|{_ONES}|a hundred|hundred|a dozen|dozen|half an?|single)"
 )
 _VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE_NUMBERS), key=len, reverse=True))
-NUM = rf"(?:\d+(?:[.,]\d+)?|{_NUMWORD}|an?)"
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|{_NUMWORD}|an?)"  # "130,000", "2.5", "two"
 _UNIT_SG = "second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|century|millennium"
 # Verbs that close a trading period: "to end the day", "closed the week".
 _CLOSING = "end|ends|ended|ending|finish|finished|finishing|close|closes|closed|closing"
@@ -209,4 +209,5 @@ def compile_rules(lex: TimeLexicon) -> tuple[re.Pattern[str], dict[str, re.Patte
         parts.append(f"(?P<{name}>{stripped})")
     # Expressions start at a word start: checking that once, before the
     # alternation, spares every other position the whole list of rules.
-    return re.compile(r"(?<![\w\-])(?=[\w'$])(?:" + "|".join(parts) + ")", flags), own
+    # Nor inside a number: "300,000 days ago" is not read out of "1,300,000 days ago".
+    return re.compile(r"(?<![\w\-])(?<!\d[.,])(?=[\w'$])(?:" + "|".join(parts) + ")", flags), own

@@ -161,6 +161,8 @@ def parse_number(word: str) -> float | None:
     w = _lower(word).replace("-", " ")
     if not w:
         return None
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", w):  # "1,300,000"
+        return float(w.replace(",", ""))
     if re.fullmatch(r"\d+(?:[.,]\d+)?", w):
         return float(w.replace(",", "")) if "," in w and len(w.split(",")[-1]) == 3 else float(w.replace(",", "."))
     if w in NUMBER_WORDS:
