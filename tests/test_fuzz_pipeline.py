@@ -152,8 +152,10 @@ def articles(draw: st.DrawFn) -> tuple[str, str | None]:
     if draw(st.booleans()):
         parts.append(draw(credits))
     text = "".join(parts).strip() or "Nothing happened."
-    published = draw(_pick(["2023-01-29", None, "2024-02-29", "0001-01-01", "9999-12-31", "1600-01-01",
-                            "2023-01-29T10:00:00Z"]))
+    published = draw(st.one_of(
+        _pick(["2023-01-29", None, "2024-02-29", "0001-01-01", "9999-12-31", "1600-01-01", "2023-01-29T10:00:00Z"]),
+        st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
+    ))
     return text, published
 
 
