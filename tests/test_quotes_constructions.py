@@ -141,6 +141,21 @@ DIRECT = [
         [("direct", "The vote was a disaster for the party,", "the committee report", "said")],
         id="cue-noun-before-cue-verb",
     ),
+    pytest.param(
+        'LONDON (Reuters) - "I am pleased with my form," he said.',
+        [("direct", "I am pleased with my form,", "he", "said")],
+        id="after-dateline-and-wire-credit",
+    ),
+    pytest.param(
+        "PARIS (AFP) -- “We will win the vote,” Mr Okafor said.",
+        [("direct", "We will win the vote,", "Mr Okafor", "said")],
+        id="after-dateline-and-double-dash",
+    ),
+    pytest.param(
+        "— “We will win the vote,” Mr Okafor said.",
+        [("direct", "We will win the vote,", "Mr Okafor", "said")],
+        id="after-a-lone-dash",
+    ),
 ]
 
 INDIRECT = [
@@ -269,3 +284,33 @@ def test_quotes_quote_at_finds_the_enclosing_quote(nlp: Language) -> None:
     quote = quote_at(doc, start, start + len("resume"))
     assert quote is not None and quote["speaker_text"] == "The ministry"
     assert quote_at(doc, text.index("Markets"), text.index("Markets") + 7) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'LONDON (Reuters) - "I am pleased with my form," he said.',
+        'WASHINGTON (AP) — The senator said "we will not back down" on Friday.',
+        'TOKYO, March 3 (Reuters) - "Prices will rise," the bank said, "and soon."',
+    ],
+    ids=["direct", "embedded", "interrupted"],
+)
+def test_quotes_never_start_in_a_dateline_or_credit(nlp: Language, text: str) -> None:
+    article = read_text(text)
+    cut = [s for s in article.sections if s.kind in {"dateline", "wire", "credit", "byline", "boilerplate"}]
+    assert cut, "the reading finds the dateline and credit"
+    for quote in _quotes(nlp, text):
+        for section in cut:
+            assert not section.start <= quote["start"] < section.end, (quote, section)
+            assert quote["start"] >= section.end or quote["end"] <= section.start, (quote, section)
+
+
+def test_quotes_record_texts_are_the_articles_words(nlp: Language) -> None:
+    from tidings.nlp.pipeline import analyze
+
+    text = 'LONDON (Reuters) - "I am pleased with my form," he said.'
+    record = analyze(read_text(text), nlp)
+    assert [q["text"] for q in record["quotes"]] == ["I am pleased with my form,"]
+    for q in record["quotes"]:
+        assert q["text"] == text[q["start"] : q["end"]]
+        assert q["speaker_text"] == text[q["speaker_start"] : q["speaker_end"]]

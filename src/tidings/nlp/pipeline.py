@@ -8,7 +8,9 @@ The pipeline is spaCy's English model with tidings components added after it:
 
 Text that is not part of the story (boilerplate, credits, bylines) is blanked
 with spaces before the model sees it, so no stage can read facts from it while
-every offset still indexes into ``Article.text``.
+every offset still indexes into ``Article.text``. The texts of the record are
+sliced from ``Article.text`` by their offsets, so each one is exactly the
+article's words there (never the blanks).
 """
 
 from __future__ import annotations
@@ -137,9 +139,33 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     return doc
 
 
-def _public(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """Drop private keys (those starting with ``_``) from component output."""
-    return [{k: v for k, v in item.items() if not k.startswith("_")} for item in items or []]
+def _public(items: list[dict[str, Any]] | None, text: str) -> list[dict[str, Any]]:
+    """Drop private keys (those starting with ``_``) from component output and
+    take every stretch's text from the article text (see :func:`from_article`)."""
+    return [from_article({k: v for k, v in item.items() if not k.startswith("_")}, text) for item in items or []]
+
+
+def from_article(value: Any, text: str) -> Any:
+    """Re-slice the text of every stretch in a component's output from ``text``.
+
+    A stretch is a dict with ``start``, ``end`` and ``text`` (an entity mention, a
+    time, a quote, an event's trigger or evidence), or keys ``X_start``, ``X_end``
+    and ``X_text`` (a quote's speaker or addressee). Stages read the blanked text
+    (:func:`masked_text`); the record carries the article's own words.
+    """
+    if isinstance(value, list):
+        return [from_article(v, text) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: from_article(v, text) for k, v in value.items()}
+    for key, words in out.items():
+        if not (key == "text" or key.endswith("_text")) or not isinstance(words, str):
+            continue
+        prefix = key[: -len("text")]
+        start, end = out.get(prefix + "start"), out.get(prefix + "end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text):
+            out[key] = text[start:end]
+    return out
 
 
 def doc_to_record(article: Article, doc: Doc | None) -> dict[str, Any]:
@@ -148,10 +174,11 @@ def doc_to_record(article: Article, doc: Doc | None) -> dict[str, Any]:
     if doc is None:
         record.update(entities=[], times=[], quotes=[], events=[])
         return record
-    record["entities"] = _public(doc._.tidings_entities)
-    record["times"] = _public(doc._.tidings_times)
-    record["quotes"] = _public(doc._.tidings_quotes)
-    record["events"] = _public(doc._.tidings_events)
+    text = article.text
+    record["entities"] = _public(doc._.tidings_entities, text)
+    record["times"] = _public(doc._.tidings_times, text)
+    record["quotes"] = _public(doc._.tidings_quotes, text)
+    record["events"] = _public(doc._.tidings_events, text)
     return record
 
 

@@ -60,7 +60,7 @@ def _position(text: str, pstart: int, q: Quoted) -> tuple[str, int]:
         (``initial`` | ``introduced`` | ``embedded``, start character of the lead-in).
     """
     prefix = text[pstart : q.open].rstrip()
-    if not prefix:
+    if not any(ch.isalnum() for ch in prefix):  # nothing, or only a dash or bracket: no words to embed it
         return "initial", q.open
     last = prefix[-1]
     boundary = max(prefix.rfind(c) for c in ".!?”\"") + 1

@@ -10,6 +10,11 @@ from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from tidings.nlp._quotes.marks import paragraphs
+from tidings.records import NON_STORY_KINDS
+
+# Parts of an article no quotation runs into or starts in: the text blanked before
+# the pipeline (credits, wire names, bylines, boilerplate) and the dateline.
+CUT_KINDS = NON_STORY_KINDS | {"dateline"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +26,9 @@ class DocIndex:
         text: its text (``doc.text`` joins every token anew on each access).
         starts: character offset of each token.
         sent_starts: token index where each sentence starts.
-        paras: ``(start, end)`` characters of each paragraph.
+        paras: ``(start, end)`` characters of each paragraph; a dateline or a
+            blanked part of the article (see :data:`CUT_KINDS`) ends one, so
+            "LONDON (Reuters) - “...”" opens a paragraph at the quotation.
         para_starts: start character of each paragraph.
     """
 
@@ -36,7 +43,8 @@ class DocIndex:
     def build(cls, doc: Doc) -> DocIndex:
         """Index a parsed Doc."""
         text = doc.text
-        paras = paragraphs(text)
+        cuts = [(s, e) for kind, s, e in doc._.tidings_sections or () if kind in CUT_KINDS]
+        paras = cut_paragraphs(text, paragraphs(text), cuts)
         arr = doc.to_array([IDX, SENT_START])
         sent_starts = [0]
         if doc.has_annotation("SENT_START"):
@@ -70,3 +78,38 @@ class DocIndex:
     def paragraph_of(self, char: int) -> int:
         """Index of the paragraph holding a character (the previous one in a gap)."""
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+
+def cut_paragraphs(text: str, paras: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split paragraphs around the parts ``cuts`` name, dropping those parts.
+
+    What is left of a paragraph starts at its first character that is neither
+    space nor a dash or colon after the cut (the "-" of "LONDON (Reuters) -"),
+    and pieces with no word or mark in them are dropped.
+    """
+    if not cuts:
+        return paras
+    cuts = sorted(cuts)
+    out: list[tuple[int, int]] = []
+    for start, end in paras:
+        pos = start
+        for cs, ce in cuts:
+            if ce <= pos or cs >= end:
+                continue
+            _keep(text, pos, min(cs, end), out, after_cut=pos != start)
+            pos = max(pos, ce)
+        _keep(text, pos, end, out, after_cut=pos != start)
+    return out
+
+
+_SEPARATORS = " \t\r\n\f\v\u00a0-\u2010\u2011\u2012\u2013\u2014\u2015:"
+
+
+def _keep(text: str, start: int, end: int, out: list[tuple[int, int]], *, after_cut: bool) -> None:
+    if after_cut:
+        while start < end and text[start] in _SEPARATORS:
+            start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end and any(not ch.isspace() for ch in text[start:end]):
+        out.append((start, end))

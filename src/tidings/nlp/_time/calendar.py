@@ -1,4 +1,10 @@
-"""Calendar arithmetic for TIMEX3 values: weeks, quarters, seasons, holidays, shifts."""
+"""Calendar arithmetic for TIMEX3 values: weeks, quarters, seasons, holidays, shifts.
+
+Every computation on dates read from text goes through the helpers here, which
+keep to the years 1-9999 (what ``datetime.date`` and a four-digit TIMEX3 year
+hold). A result outside raises :class:`OutOfRange` ("130,000 weeks ago"); the
+tagger turns that into an expression kept with no value, never a crash.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +21,63 @@ _SEASON_OF_MONTH = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP",
 _SEASON_ORDER = ("WI", "SP", "SU", "FA")
 
 
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+class OutOfRange(ValueError):
+    """A date computed from the text falls outside the calendar (years 1-9999)."""
+
+
+def check_year(year: int) -> int:
+    """Return ``year`` when it is within the calendar, else raise :class:`OutOfRange`."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise OutOfRange(f"year {year} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return year
+
+
+def year_text(year: int) -> str:
+    """Format a year as the four digits of a TIMEX3 value (range-checked)."""
+    return f"{check_year(year):04d}"
+
+
+def decade_text(decade: int) -> str:
+    """Format a decade (years // 10) as a TIMEX3 value ("199" for the 1990s), range-checked."""
+    check_year(decade * 10 + 9)
+    return str(decade)
+
+
+def century_text(century: int) -> str:
+    """Format a century (years // 100) as a TIMEX3 value ("20" for 2000-2099), range-checked."""
+    check_year(century * 100 + 99)
+    return f"{century:02d}"
+
+
+def period(year: int, code: str) -> str:
+    """Format a part of a year: ``period(2023, "Q3")`` is ``2023-Q3`` (range-checked)."""
+    return f"{year_text(year)}-{code}"
+
+
+def make_date(year: int, month: int, day: int) -> date:
+    """Build a date, raising :class:`OutOfRange` for a year outside the calendar."""
+    return date(check_year(year), month, day)
+
+
+def iso_monday(year: int, week_no: int) -> date:
+    """The Monday of an ISO week (range-checked)."""
+    try:
+        return date.fromisocalendar(check_year(year), week_no, 1)
+    except ValueError as exc:  # week 53 of a 52-week year, or the edge of the calendar
+        raise OutOfRange(str(exc)) from exc
+
+
 def ymd(d: date) -> str:
     """Format a date as ``YYYY-MM-DD``."""
     return d.isoformat()
 
 
 def ym(year: int, month: int) -> str:
-    """Format a month as ``YYYY-MM``."""
-    return f"{year:04d}-{month:02d}"
+    """Format a month as ``YYYY-MM`` (range-checked)."""
+    return f"{year_text(year)}-{month:02d}"
 
 
 def week(d: date) -> str:
@@ -43,13 +98,24 @@ def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
 
 
 def shift_days(d: date, by: int) -> date:
-    """Return the date ``by`` days away."""
-    return d + timedelta(days=by)
+    """Return the date ``by`` days away (range-checked)."""
+    # a shift wider than the calendar is refused before timedelta sees it
+    if abs(by) > (date.max - date.min).days:
+        raise OutOfRange(f"{by} days from {d} is outside the calendar")
+    try:
+        return d + timedelta(days=by)
+    except OverflowError as exc:
+        raise OutOfRange(f"{by} days from {d} is outside the calendar") from exc
+
+
+def shift_weeks(d: date, by: int) -> date:
+    """Return the date ``by`` weeks away (range-checked)."""
+    return shift_days(d, 7 * by)
 
 
 def add_years(d: date, by: int) -> date:
-    """Return the date ``by`` years away (29 Feb becomes 28 Feb when needed)."""
-    y = d.year + by
+    """Return the date ``by`` years away (29 Feb becomes 28 Feb when needed; range-checked)."""
+    y = check_year(d.year + by)
     return d.replace(year=y, day=min(d.day, _cal.monthrange(y, d.month)[1]))
 
 
@@ -77,7 +143,7 @@ def weekday_date(anchor: date, day: int, direction: str, *, same_day: bool = Tru
             delta += 7
         elif delta == 0:
             delta = -7
-    return anchor + timedelta(days=delta)
+    return shift_days(anchor, delta)
 
 
 def year_for(anchor: date, month: int, day: int, direction: str) -> int:
@@ -125,28 +191,29 @@ def easter(year: int) -> date:
     l_ = (32 + 2 * e + 2 * i - h - k) % 7
     m = (a + 11 * h + 22 * l_) // 451
     month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+    return make_date(year, month, day + 1)
 
 
 def holiday_date(h: Holiday, year: int) -> date | None:
     """Return the date of a holiday in ``year``."""
     if h.easter is not None:
-        return easter(year) + timedelta(days=h.easter)
+        return shift_days(easter(year), h.easter)
     if h.month is None:
         return None
     if h.day is not None:
-        return date(year, h.month, min(h.day, _cal.monthrange(year, h.month)[1]))
+        return make_date(year, h.month, min(h.day, _cal.monthrange(year, h.month)[1]))
     if h.weekday is None or h.nth is None:
         return None
     if h.nth > 0:
-        first = date(year, h.month, 1)
+        first = make_date(year, h.month, 1)
         offset = (h.weekday - first.isoweekday()) % 7
-        d = first + timedelta(days=offset + 7 * (h.nth - 1))
+        d = shift_days(first, offset + 7 * (h.nth - 1))
         return d if d.month == h.month else None
-    last = date(year, h.month, _cal.monthrange(year, h.month)[1])
-    return last - timedelta(days=(last.isoweekday() - h.weekday) % 7)
+    last = make_date(year, h.month, _cal.monthrange(year, h.month)[1])
+    return shift_days(last, -((last.isoweekday() - h.weekday) % 7))
 
 
 def valid_date(year: int, month: int, day: int) -> bool:
-    """Whether the year, month and day form a real date."""
-    return 1 <= month <= 12 and 1 <= day <= _cal.monthrange(year, month)[1]
+    """Whether the year, month and day form a real date of the calendar (years 1-9999)."""
+    return (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12
+            and 1 <= day <= _cal.monthrange(year, month)[1])

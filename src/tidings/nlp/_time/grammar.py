@@ -62,7 +62,7 @@ _NUMWORD = (
     rf"seventeen|eighteen|nineteen|ten|{_ONES}|a hundred|hundred|a dozen|dozen|half an?|single)"
 )
 _VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE_NUMBERS), key=len, reverse=True))
-NUM = rf"(?:\d+(?:[.,]\d+)?|{_NUMWORD}|an?)"
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|{_NUMWORD}|an?)"  # "130,000", "2.5", "two"
 _UNIT_SG = "second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|century|millennium"
 # Verbs that close a trading period: "to end the day", "closed the week".
 _CLOSING = "end|ends|ended|ending|finish|finished|finishing|close|closes|closed|closing"
@@ -72,6 +72,10 @@ YEAR = r"(?:1[6-9]\d\d|20\d\d)(?!\d)"
 # a year said in words, as in broadcast transcripts: "nineteen ninety-four"
 SPOKEN_YEAR = rf"(?:nineteen|twenty) (?:(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?![\w-])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.]\d)"
+# A day no month has, written with a year ("32 January 2024", "January 35, 2024"): an
+# impossible date, kept and flagged rather than read as "January 2024". Without a year
+# such a number counts something ("in January 35 people died").
+BAD_DAY = r"3[2-9](?:st|nd|rd|th)?"
 DAYPART = "morning|afternoon|evening|night|overnight"
 SEASON = "spring|summer|fall|autumn|winter"
 EDGE_MOD = r"(?:(?:very )?early|late|mid|earlier|later)"
@@ -114,8 +118,8 @@ def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
         ("iso", rf"{b}(?P<y>\d{{4}})-(?P<m>\d\d)-(?P<d>\d\d)(?:T(?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d)?)?{e}"),
         ("slash", rf"{b}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d\d){e}"),
         ("week_of", rf"{b}the week of (?P<mon>{months_all}) ?(?P<d>{DAY})(?:,? (?P<y>{YEAR}))?{e}"),
-        ("mdy", rf"{b}{wd_pre}(?P<mon>{months_all}) ?(?P<d>{DAY})(?:,? (?P<y>{YEAR}))?{e}"),
-        ("dmy", rf"{b}{wd_pre}(?:the )?(?P<d>{DAY}) (?:of )?(?P<mon>{months_all})(?:,? (?P<y>{YEAR}))?{e}"),
+        ("mdy", rf"{b}{wd_pre}(?P<mon>{months_all}) ?(?P<d>{DAY}|{BAD_DAY}(?=,? {YEAR}))(?:,? (?P<y>{YEAR}))?{e}"),
+        ("dmy", rf"{b}{wd_pre}(?:the )?(?P<d>{DAY}|{BAD_DAY}(?= (?:of )?{months_all},? {YEAR})) (?:of )?(?P<mon>{months_all})(?:,? (?P<y>{YEAR}))?{e}"),
         ("month_rel", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ])?(?P<mon>{months_full}),? (?:of )?(?P<rel>this|last|next) year{e}"),
         ("spoken_year", rf"{b}(?:the year )?(?:(?P<c>nineteen|twenty) (?P<yy>(?:{_TENS})(?:[- ](?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|(?P<k>two thousand)(?: and (?P<k2>{_ONES}|ten))?){e}(?! {UNIT}{e})"),
         ("month_year", rf"{b}(?:(?P<mod>{EDGE_MOD})[- ]|(?P<part>{PART_OF}) )?(?P<mon>{months_all}),? (?:of )?(?P<y>{YEAR}|{SPOKEN_YEAR})"),
@@ -205,4 +209,5 @@ def compile_rules(lex: TimeLexicon) -> tuple[re.Pattern[str], dict[str, re.Patte
         parts.append(f"(?P<{name}>{stripped})")
     # Expressions start at a word start: checking that once, before the
     # alternation, spares every other position the whole list of rules.
-    return re.compile(r"(?<![\w\-])(?=[\w'$])(?:" + "|".join(parts) + ")", flags), own
+    # Nor inside a number: "300,000 days ago" is not read out of "1,300,000 days ago".
+    return re.compile(r"(?<![\w\-])(?<!\d[.,])(?=[\w'$])(?:" + "|".join(parts) + ")", flags), own

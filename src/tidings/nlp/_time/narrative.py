@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from tidings.nlp._time import calendar as cal
 
@@ -99,27 +99,27 @@ def shifted(ref: tuple[int, int, int], unit: str, k: int) -> str:
     y, mid, d = ref
     need = _NEEDS.get(unit, "day")
     if need == "day":
-        return (date(y, mid, d) + timedelta(days=k)).isoformat()
+        return cal.shift_days(cal.make_date(y, mid, d), k).isoformat()
     if need == "week":
-        monday = date.fromisocalendar(y, mid, 1) + timedelta(weeks=k * (2 if unit == "fortnight" else 1))
+        monday = cal.shift_weeks(cal.iso_monday(y, mid), k * (2 if unit == "fortnight" else 1))
         return cal.week(monday) + ("-WE" if unit == "weekend" else "")
     if need == "month":
         yy, mm = cal.shift_month(y, mid, k)
         return cal.ym(yy, mm)
     if need == "quarter":
         idx = y * 4 + mid - 1 + k
-        return f"{idx // 4}-Q{idx % 4 + 1}"
+        return cal.period(idx // 4, f"Q{idx % 4 + 1}")
     if unit == "decade":
-        return str(y // 10 + k)
+        return cal.decade_text(y // 10 + k)
     if unit == "century":
-        return f"{y // 100 + k:02d}"
-    return str(y + k)
+        return cal.century_text(y // 100 + k)
+    return cal.year_text(y + k)
 
 
 def weekday_from(ref: tuple[int, int, int], day: int, k: int, tense: str | None) -> str:
     """A weekday counted from the reference day: the one before (``k`` < 0), after
     (``k`` > 0), or, for "that Friday", the nearest in the direction of the tense."""
-    d = date(*ref)
+    d = cal.make_date(*ref)
     if k < 0:
         return cal.weekday_date(d, day, cal.PAST, same_day=False).isoformat()
     if k > 0:
@@ -131,6 +131,6 @@ def year_before(ref: tuple[int, int, int], unit: str) -> tuple[int, int, int]:
     """The same day, week or month one year before the reference ("the same month a year ago")."""
     y, mid, d = ref
     if _NEEDS.get(unit, "day") == "day":
-        moved = cal.add_years(date(y, mid, d), -1)
+        moved = cal.add_years(cal.make_date(y, mid, d), -1)
         return moved.year, moved.month, moved.day
-    return y - 1, mid, d
+    return cal.check_year(y - 1), mid, d

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from tidings.nlp._time import calendar as cal
 from tidings.nlp._time import narrative
@@ -58,12 +58,27 @@ class Value:
             text mentioned: "the next day", "two days later"), ``none`` (durations, sets, vague references) or
             ``unanchored`` (relative, but no publication date was known).
         mod: a TIMEX3 ``mod`` (START, END, MID, APPROX...) or ``None``.
+        flags: what is wrong with the expression as written: ``invalid_date`` (no
+            such day: "32 January 2024", "Feb. 30"; value ``None``),
+            ``out_of_range`` (a date outside the years 1-9999: "130,000 weeks
+            ago"; value ``None``), ``weekday_mismatch`` (the weekday written with
+            a date is not that date's: "Monday 1 January 1600"; the value is the
+            date).
     """
 
     type: str
-    value: str
+    value: str | None
     anchor: str
     mod: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+INVALID_DATE, OUT_OF_RANGE, WEEKDAY_MISMATCH = "invalid_date", "out_of_range", "weekday_mismatch"
+
+
+def no_value(flag: str, typ: str = "DATE") -> Value:
+    """An expression kept as text with no value, and why."""
+    return Value(typ, None, "none", None, (flag,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +161,8 @@ def parse_number(word: str) -> float | None:
     w = _lower(word).replace("-", " ")
     if not w:
         return None
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", w):  # "1,300,000"
+        return float(w.replace(",", ""))
     if re.fullmatch(r"\d+(?:[.,]\d+)?", w):
         return float(w.replace(",", "")) if "," in w and len(w.split(",")[-1]) == 3 else float(w.replace(",", "."))
     if w in NUMBER_WORDS:
@@ -220,34 +237,40 @@ def _slash(m: re.Match[str], ctx: Context) -> Value | None:
 def _day_month(m: re.Match[str], ctx: Context) -> Value | None:
     mo = _month_number(m["mon"], ctx.lex)
     d = int(re.match(r"\d+", m["d"]).group())  # type: ignore[union-attr]
-    if mo is None or not 1 <= d <= 31:
+    if mo is None or d < 1:
         return None
+    wd = _group(m, "wd")
+    want = _weekday_number(wd, ctx.lex) if wd else None
     if m["y"]:
         y = int(m["y"])
-        if not cal.valid_date(y, mo, d):
-            return None
-        return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "absolute")
+        if not cal.valid_date(y, mo, d):  # "32 January 2024", "Feb. 30, 2023": no such day
+            return no_value(INVALID_DATE)
+        flags = (WEEKDAY_MISMATCH,) if want is not None and date(y, mo, d).isoweekday() != want else ()
+        return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "absolute", None, flags)
+    if not cal.valid_date(2000, mo, d):  # no such day in any year ("Feb. 30")
+        return no_value(INVALID_DATE)
     if ctx.anchor is None:
-        if not cal.valid_date(2000, mo, d):  # no such day in any year ("Feb. 30")
-            return None
         return Value("DATE", f"XXXX-{mo:02d}-{d:02d}", "unanchored")
-    wd = _group(m, "wd")
-    if wd:  # a weekday fixes the year: take the nearest year where the date falls on it
-        want = _weekday_number(wd, ctx.lex)
+    flags = ()
+    if want is not None:  # a weekday fixes the year: take the nearest year where the date falls on it
         for y in (ctx.anchor.year, ctx.anchor.year - 1, ctx.anchor.year + 1):
             if cal.valid_date(y, mo, d) and date(y, mo, d).isoweekday() == want:
                 return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", "publication")
+        flags = (WEEKDAY_MISMATCH,)  # in none of them: the date is placed as if no weekday were written
     y = _nearest_year(ctx.anchor, mo, d, ctx.tense, firm=ctx.firm, deadline=_is_deadline(ctx.text, m.start()))
     if not cal.valid_date(y, mo, d):
         return None
-    return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", f"tense-{ctx.tense}" if ctx.tense else "publication")
+    return Value("DATE", f"{y:04d}-{mo:02d}-{d:02d}", f"tense-{ctx.tense}" if ctx.tense else "publication",
+                 None, flags)
 
 
 def _week_of(m: re.Match[str], ctx: Context) -> Value | None:
     """"the week of March 6": the ISO week holding that day."""
     v = _day_month(m, ctx)
-    if v is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", v.value):
-        return None if v is None else Value("DATE", "XXXX-WXX", v.anchor)
+    if v is None or v.value is None:
+        return v
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", v.value):
+        return Value("DATE", "XXXX-WXX", v.anchor)
     return Value("DATE", cal.week(date.fromisoformat(v.value)), v.anchor)
 
 
@@ -302,7 +325,7 @@ def _year_end(m: re.Match[str], ctx: Context) -> Value | None:
     mod = "END" if "end" in w else None
     if ctx.anchor is None:
         return Value("DATE", "XXXX", "unanchored", mod)
-    return Value("DATE", str(ctx.anchor.year), "publication", mod)
+    return Value("DATE", cal.year_text(ctx.anchor.year), "publication", mod)
 
 
 def _year_number(text: str) -> int | None:
@@ -393,7 +416,7 @@ def _fiscal(m: re.Match[str], ctx: Context) -> Value | None:
     shift = _rel_shift(rel)
     if shift is None:
         return None
-    return Value("DATE", str(fy + shift), "publication")
+    return Value("DATE", cal.year_text(fy + shift), "publication")
 
 
 def _rel_shift(rel: str) -> int | None:
@@ -435,10 +458,10 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
     elif year_m:
         explicit_year = int(year_m.group())
     if explicit_year is not None and n is not None:
-        return Value("DATE", f"{explicit_year}-{letter}{n}", "absolute")
+        return Value("DATE", cal.period(explicit_year, f"{letter}{n}"), "absolute")
     if explicit_year is not None and ctx.anchor is not None and not half:
         q = (cal.quarter_of(ctx.anchor) - 2) % 4 + 1  # "the 1988 quarter": the period reported on
-        return Value("DATE", f"{explicit_year}-Q{q}", "publication")
+        return Value("DATE", cal.period(explicit_year, f"Q{q}"), "publication")
     if ctx.anchor is None:
         return Value("DATE", f"XXXX-{letter}{n}" if n else "XXXX-QX", "unanchored")
     a = ctx.anchor
@@ -449,7 +472,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
     if n is None and ctx.quarter is not None and not re.search(r"current|this|next|coming", mods):
         # "the quarter", "the year-ago period": the quarter the text is about
         y, q = ctx.quarter
-        return Value("DATE", f"{y - back + fwd}-{letter}{q}", "publication")
+        return Value("DATE", cal.period(y - back + fwd, f"{letter}{q}"), "publication")
     if n is None:
         # "the quarter", "the latest quarter": the last quarter reported on
         if re.search(r"current|this", mods):
@@ -459,14 +482,14 @@ def _quarter(m: re.Match[str], ctx: Context) -> Value | None:
         else:
             idx = a.year * span + aq - 2
         y, q = divmod(idx, span)
-        return Value("DATE", f"{y - back + fwd}-{letter}{q + 1}", "publication")
+        return Value("DATE", cal.period(y - back + fwd, f"{letter}{q + 1}"), "publication")
     if back or fwd or qy in {"this year", "the year"}:
         y = a.year - back + fwd
     elif n - aq >= 2 and ctx.tense == PAST:
         y = a.year - 1
     else:  # a quarter not yet over is this year's; reports look back at this year's quarters
         y = a.year
-    return Value("DATE", f"{y}-{letter}{n}", "publication")
+    return Value("DATE", cal.period(y, f"{letter}{n}"), "publication")
 
 
 QUARTER_ENDED = re.compile(r"\s+end(?:ed|ing)\s+(?P<mon>[A-Z][a-z]+\.?)\s*(?P<d>\d{1,2})(?!\d)(?:,?\s+(?P<y>\d{4}))?")
@@ -491,8 +514,8 @@ def quarter_end(m: re.Match[str], ctx: Context) -> str | None:
         return None
     if not cal.valid_date(y, mo, d):
         return None
-    mid = date(y, mo, d) - timedelta(days=45)
-    return f"{mid.year}-Q{cal.quarter_of(mid)}"
+    mid = cal.shift_days(date(y, mo, d), -45)
+    return cal.period(mid.year, f"Q{cal.quarter_of(mid)}")
 
 
 _LAST_YEAR = {"last year", "the last year", "the previous year", "a year ago", "a year earlier"}
@@ -504,7 +527,7 @@ def _season(m: re.Match[str], ctx: Context) -> Value | None:
     mod = _mod(m, "mod", "mod2")
     y = _year_number(m["y"] or m["y2"] or "")
     if y:
-        return Value("DATE", f"{y}-{code}", "absolute", mod)
+        return Value("DATE", cal.period(y, code), "absolute", mod)
     if ctx.anchor is None:
         return Value("DATE", f"XXXX-{code}", "unanchored", mod)
     rel = _lower(m["rel"])
@@ -518,7 +541,7 @@ def _season(m: re.Match[str], ctx: Context) -> Value | None:
         yy = cal.season_year(ctx.anchor, code, cal.NEAREST)
     else:
         yy = cal.season_year(ctx.anchor, code, _direction(ctx.tense, default=cal.NEAREST))
-    return Value("DATE", f"{yy}-{code}", "publication", mod)
+    return Value("DATE", cal.period(yy, code), "publication", mod)
 
 
 def _holiday(m: re.Match[str], ctx: Context) -> Value | None:
@@ -534,7 +557,8 @@ def _holiday(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", "XXXX-XX-XX", "unanchored")
     a = ctx.anchor
     rel = _lower(m["rel"])
-    cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := cal.holiday_date(h, y)) is not None]
+    cands = [d for y in (a.year - 1, a.year, a.year + 1)
+             if cal.MIN_YEAR <= y <= cal.MAX_YEAR and (d := cal.holiday_date(h, y)) is not None]
     if rel == "last" or (not rel and ctx.tense == PAST):
         pick = [d for d in cands if d <= a][-1:] if rel != "last" else [d for d in cands if d < a][-1:]
     elif rel == "next" or (not rel and ctx.tense == FUTURE):
@@ -552,26 +576,27 @@ def _holiday(m: re.Match[str], ctx: Context) -> Value | None:
 def _shift_unit(a: date, unit: str, k: int) -> str:
     """The value of the unit containing ``a`` moved by ``k`` units."""
     if unit in {"day", "night"}:
-        return (a + timedelta(days=k)).isoformat()
+        return cal.shift_days(a, k).isoformat()
     if unit == "week":
-        return cal.week(a + timedelta(weeks=k))
+        return cal.week(cal.shift_weeks(a, k))
     if unit == "weekend":
-        return cal.week(a + timedelta(weeks=k)) + "-WE"
+        return cal.week(cal.shift_weeks(a, k)) + "-WE"
     if unit == "fortnight":
-        return cal.week(a + timedelta(weeks=2 * k))
+        return cal.week(cal.shift_weeks(a, 2 * k))
     if unit == "month":
         y, mo = cal.shift_month(a.year, a.month, k)
         return cal.ym(y, mo)
     if unit == "quarter":
         idx = a.year * 4 + cal.quarter_of(a) - 1 + k
-        return f"{idx // 4}-Q{idx % 4 + 1}"
+        return cal.period(idx // 4, f"Q{idx % 4 + 1}")
     if unit == "year":
-        return str(a.year + k)
+        return cal.year_text(a.year + k)
     if unit == "decade":
-        return str(a.year // 10 + k)
+        return cal.decade_text(a.year // 10 + k)
     if unit == "century":
-        return f"{a.year // 100 + k:02d}"
+        return cal.century_text(a.year // 100 + k)
     if unit == "millennium":
+        cal.check_year((a.year // 1000 + k) * 1000 + 999)
         return str(a.year // 1000 + k)
     return a.isoformat()
 
@@ -611,11 +636,11 @@ def _ago(m: re.Match[str], ctx: Context) -> Value | None:
     if unit in {"second", "minute", "hour"}:
         return Value("DATE", a.isoformat(), "publication")
     if unit in {"day", "night"}:
-        return Value("DATE", (a + timedelta(days=k)).isoformat(), "publication")
+        return Value("DATE", cal.shift_days(a, k).isoformat(), "publication")
     if unit == "week":
-        return Value("DATE", cal.week(a + timedelta(weeks=k)), "publication")
+        return Value("DATE", cal.week(cal.shift_weeks(a, k)), "publication")
     if unit == "fortnight":
-        return Value("DATE", cal.week(a + timedelta(weeks=2 * k)), "publication")
+        return Value("DATE", cal.week(cal.shift_weeks(a, 2 * k)), "publication")
     if unit == "month":
         y, mo = cal.shift_month(a.year, a.month, k)
         return Value("DATE", cal.ym(y, mo), "publication")
@@ -623,16 +648,16 @@ def _ago(m: re.Match[str], ctx: Context) -> Value | None:
         return Value("DATE", _shift_unit(a, "quarter", k), "publication")
     if unit == "year" and k == -1 and ctx.quarter is not None:
         # "a year earlier" in a report about a quarter: that quarter, a year before
-        return Value("DATE", f"{ctx.quarter[0] - 1}-Q{ctx.quarter[1]}", "publication")
+        return Value("DATE", cal.period(ctx.quarter[0] - 1, f"Q{ctx.quarter[1]}"), "publication")
     if unit == "year":
         if not float(n).is_integer():
             y, mo = cal.shift_month(a.year, a.month, int(round(n * 12)) * sign)
             return Value("DATE", cal.ym(y, mo), "publication")
-        return Value("DATE", str(a.year + k), "publication")
+        return Value("DATE", cal.year_text(a.year + k), "publication")
     if unit == "decade":
-        return Value("DATE", str(a.year + 10 * k), "publication")
+        return Value("DATE", cal.year_text(a.year + 10 * k), "publication")
     if unit == "century":
-        return Value("DATE", f"{(a.year + 100 * k) // 100:02d}", "publication")
+        return Value("DATE", cal.century_text((a.year + 100 * k) // 100), "publication")
     return None
 
 
@@ -641,7 +666,7 @@ def _year_ago(m: re.Match[str], ctx: Context) -> Value | None:
     if ctx.anchor is None:
         return Value("DATE", _UNDERSPEC.get(unit, "XXXX"), "unanchored")
     if unit == "year" and ctx.quarter is not None:
-        return Value("DATE", f"{ctx.quarter[0] - 1}-Q{ctx.quarter[1]}", "publication")
+        return Value("DATE", cal.period(ctx.quarter[0] - 1, f"Q{ctx.quarter[1]}"), "publication")
     return Value("DATE", _shift_unit(ctx.anchor, unit, -1), "publication")
 
 
@@ -665,7 +690,7 @@ def _rel_named(m: re.Match[str], ctx: Context) -> Value | None:
         elif rel in {"next", "coming", "this coming"}:
             d = cal.weekday_date(a, day, cal.FUTURE, same_day=False)
         else:  # "this Friday": in the current week
-            d = a + timedelta(days=day - a.isoweekday())
+            d = cal.shift_days(a, day - a.isoweekday())
         return Value(typ, _daypart_time(d.isoformat(), dp), "publication", mod)
     mo = _month_number(m["mon"], ctx.lex)
     if mo is None:
@@ -740,9 +765,9 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
             if a is None:
                 return Value("DATE", "XXXX-WXX-WE", "unanchored")
             if ctx.tense == FUTURE:
-                d = a if a.isoweekday() >= 6 else a + timedelta(days=6 - a.isoweekday())
+                d = a if a.isoweekday() >= 6 else cal.shift_days(a, 6 - a.isoweekday())
             else:
-                d = a if a.isoweekday() >= 6 else a - timedelta(days=a.isoweekday())
+                d = a if a.isoweekday() >= 6 else cal.shift_days(a, -a.isoweekday())
             return Value("DATE", cal.week(d) + "-WE", "publication")
         day, how = _story_day(ctx)
         return Value("TIME", _daypart_time(day.isoformat() if day else "XXXX-XX-XX", unit), how)
@@ -790,11 +815,11 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
             y = cur_y - 1 if code == cur else cal.season_year(a, code, cal.PAST)
         else:
             y = cur_y + 1 if code == cur else cal.season_year(a, code, cal.FUTURE)
-        return Value("DATE", f"{y}-{code}", "publication", mod)
+        return Value("DATE", cal.period(y, code), "publication", mod)
     if unit in DAYPARTS:
         if a is None:
             return Value("TIME", _daypart_time("XXXX-XX-XX", unit), "unanchored", mod)
-        d = a + timedelta(days=shift)
+        d = cal.shift_days(a, shift)
         if unit == "night" and shift == 0 and rel == "this":
             d = a
         return Value("TIME", _daypart_time(d.isoformat(), unit), "publication", mod)
@@ -816,7 +841,7 @@ def _rel_day(m: re.Match[str], ctx: Context) -> Value | None:
     mod = _mod(m, "mod", "dmod")
     if ctx.anchor is None:
         return Value(typ, _daypart_time("XXXX-XX-XX", dp), "unanchored", mod)
-    d = (ctx.anchor + timedelta(days=shift)).isoformat()
+    d = cal.shift_days(ctx.anchor, shift).isoformat()
     return Value(typ, _daypart_time(d, dp), "publication", mod)
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tidings.nlp._time.calendar import OutOfRange
 from tidings.nlp._time.grammar import compile_rules, trigger_words
 from tidings.nlp._time.lexicon import TimeLexicon, load_lexicon
-from tidings.nlp._time.normalizer import HANDLERS, Context, Value
+from tidings.nlp._time.normalizer import HANDLERS, OUT_OF_RANGE, Context, Value, no_value
 
 # How many words an expression may have before its trigger word ("the end of the [month]").
 _BACK = 5
@@ -116,6 +117,9 @@ class TimeTagger:
               refs: Sequence[str] = ()) -> Value | None:
         """Normalise one expression (``None`` when its rule rejects it in context).
 
+        A value that would fall outside the calendar ("130,000 weeks ago") is
+        not an error: the expression is kept with no value, flagged ``out_of_range``.
+
         Args:
             found: the expression.
             text: the whole text (handlers look at the words around it).
@@ -128,7 +132,10 @@ class TimeTagger:
             refs: the calendar values the text mentioned before this one
                 ("the next day" is counted from the last of them).
         """
-        return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter, firm, refs))
+        try:
+            return HANDLERS[found.rule](found.match, Context(anchor, tense, self.lex, text, quarter, firm, refs))
+        except OutOfRange:
+            return no_value(OUT_OF_RANGE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,7 +157,7 @@ def parse_anchor(value: object) -> date | None:
 
 
 def normalize(text: str, anchor: date | str | None = None, *, tense: str | None = None,
-              tagger: TimeTagger | None = None) -> tuple[str, str] | None:
+              tagger: TimeTagger | None = None) -> tuple[str, str | None] | None:
     """Normalise one time expression to its TIMEX3 (type, value).
 
     Args:
@@ -163,7 +170,8 @@ def normalize(text: str, anchor: date | str | None = None, *, tense: str | None 
         tagger: a tagger over another vocabulary; the shipped one by default.
 
     Returns:
-        ``(type, value)``, or ``None`` when no time expression is found.
+        ``(type, value)``, or ``None`` when no time expression is found; the
+        value is ``None`` for an impossible or out-of-range date ("32 January 2024").
 
     Example:
         >>> normalize("last year", "2023-01-29")

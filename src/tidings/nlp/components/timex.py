@@ -3,7 +3,9 @@
 Each expression becomes a dict of the output contract, ``{start, end, text, type,
 value}``, with extras: ``anchor`` (how the value was resolved, see
 :class:`tidings.nlp._time.normalizer.Value`), ``head`` (the token index of the
-word it modifies, or ``None``) and ``mod`` (a TIMEX3 modifier, or ``None``).
+word it modifies, or ``None``), ``mod`` (a TIMEX3 modifier, or ``None``) and,
+only when something is wrong with the expression as written, ``flags``
+(``invalid_date``, ``out_of_range``: value ``None``; ``weekday_mismatch``).
 They are stored in ``doc._.tidings_times`` and as spans in
 ``doc.spans["tidings_times"]`` (label = TIMEX3 type).
 
@@ -24,6 +26,7 @@ from tidings.nlp._time import anchoring, narrative
 from tidings.nlp._time.lexicon import DEFAULT_PATHS, load_lexicon
 from tidings.nlp._time.normalizer import QUARTER_ENDED, Value
 from tidings.nlp._time.tagger import Found, TimeTagger, normalize, parse_anchor
+from tidings.records import NON_STORY_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +69,13 @@ class TimexComponent:
         out: list[tuple[Span, Value, Token | None]] = []
         quarter: tuple[int, int] | None = None
         refs: list[str] = []
+        holes = [(s, e) for kind, s, e in doc._.tidings_sections or () if kind in NON_STORY_KINDS]
         for found in self.tagger.scan(text):
             span = doc.char_span(found.start, found.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
+            if any(s < span.end_char and span.start_char < e for s, e in holes):
+                continue  # "5 (Reuters) January" read across a blanked credit is no expression
             if not self._plausible(found, span):
                 continue
             head = anchoring.head_of(span)
@@ -77,6 +83,9 @@ class TimexComponent:
             firm = tense == anchoring.PAST and head is not None and head.tag_ == "VBD"
             value = self.tagger.value(found, text, anchor, tense, quarter, firm=firm, refs=refs)
             if value is None:
+                continue
+            if value.value is None:  # an impossible or out-of-range date: kept, but no reference
+                out.append((span, value, head))
                 continue
             if (value.type in ("DATE", "TIME") and value.anchor != "unanchored" and narrative.is_reference(value.value)
                     and not found.match.group().lower().endswith("overnight")):  # a stretch, not a day named
@@ -108,11 +117,14 @@ class TimexComponent:
         times: list[dict[str, Any]] = []
         spans: list[Span] = []
         for span, v, head in matches:
-            times.append({
+            item: dict[str, Any] = {
                 "start": span.start_char, "end": span.end_char, "text": span.text,
                 "type": v.type, "value": v.value, "anchor": v.anchor,
                 "head": head.i if head is not None else None, "mod": v.mod,
-            })
+            }
+            if v.flags:
+                item["flags"] = list(v.flags)
+            times.append(item)
             spans.append(Span(doc, span.start, span.end, label=v.type))
         doc._.tidings_times = times
         doc.spans[SPAN_KEY] = spans
@@ -136,8 +148,9 @@ def _attach_clock_dates(
             nspan, nv, nhead = found[i + 1]
             gap = text[span.end_char : nspan.start_char]
             if len(gap) <= 5 and gap.strip(" ,").lower() in ("", "on", "at"):
-                clock, day = (v, nv) if _CLOCK.search(v.value) else (nv, v)
-                if _CLOCK.search(clock.value) and _FULL_DATE.match(day.value):
+                clock, day = (v, nv) if _CLOCK.search(v.value or "") else (nv, v)
+                if (clock.value and day.value and _CLOCK.search(clock.value) and _FULL_DATE.match(day.value)
+                        and not day.flags):
                     merged = Span(span.doc, span.start, nspan.end)
                     value = Value("TIME", day.value + clock.value[-6:], day.anchor, clock.mod)
                     out.append((merged, value, head if head is not None else nhead))
@@ -155,11 +168,11 @@ def _clock_days_from_sentence(
     ("made its first flight Tuesday in Everett at 18:00 UTC")."""
     out = list(found)
     for k, (span, v, head) in enumerate(found):
-        if v.type != "TIME" or v.anchor != "publication" or not _CLOCK_ONLY.match(v.value):
+        if v.type != "TIME" or v.anchor != "publication" or not v.value or not _CLOCK_ONLY.match(v.value):
             continue
         sent = span.sent
         days = {ov.value for os, ov, _ in found
-                if os.sent.start == sent.start and _FULL_DATE.match(ov.value) and ov is not v}
+                if os.sent.start == sent.start and ov.value and _FULL_DATE.match(ov.value) and ov is not v}
         if len(days) == 1:
             day = days.pop()
             anchor = next(ov.anchor for os, ov, _ in found if ov.value == day)
