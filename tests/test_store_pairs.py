@@ -65,3 +65,12 @@ def test_store_pair_totals(visit_store_ro):
     for (a, t, ty), n in kept.items():
         if ty == _pairs.TOTAL:
             assert n == sum(m for (a2, t2, ty2), m in kept.items() if (a2, t2) == (a, t) and ty2 != ty)
+
+
+def test_day_window_is_cut_at_the_calendar_edges() -> None:
+    from tidings.store._cluster import _day_window
+
+    assert _day_window("2023-01-29") == ("2023-01-28", "2023-01-30")
+    assert _day_window("0001-01-01") == ("0001-01-01", "0001-01-02")
+    assert _day_window("9999-12-31") == ("9999-12-30", "9999-12-31")
+    assert _day_window("2023-01") is None

@@ -130,13 +130,15 @@ def _date(value: str, *, path: str, line: int) -> str:
 def _day_before(iso: str) -> str:
     from datetime import date, timedelta
 
-    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+    day = date.fromisoformat(iso)
+    return (day - timedelta(days=1)).isoformat() if day > date.min else day.isoformat()
 
 
 def _day_after(iso: str) -> str:
     from datetime import date, timedelta
 
-    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
+    day = date.fromisoformat(iso)
+    return (day + timedelta(days=1)).isoformat() if day < date.max else day.isoformat()
 
 
 def _parse_code(body: str, *, path: str, line: int) -> tuple[str | None, str | None, str | None]:

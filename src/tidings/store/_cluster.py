@@ -38,7 +38,10 @@ def _day_window(day: str, days: int = 1) -> tuple[str, str] | None:
         return None
     if len(day) < 10:
         return None
-    return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
+    # A day at the calendar's edge (0001-01-01, 9999-12-31) has its window cut there.
+    first = d - timedelta(days=days) if d.toordinal() > days else date.min
+    last = d + timedelta(days=days) if date.max.toordinal() - d.toordinal() >= days else date.max
+    return first.isoformat(), last.isoformat()
 
 
 def _roles(conn: Connection, *, event_ids: list[int]) -> tuple[set[int], set[int]]:
