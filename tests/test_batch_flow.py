@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import tidings.batch as batch
-from test_batch_fixtures import build_mixed_dir
+from helpers.batch import build_mixed_dir
 from tidings._batch.executors import InlineExecutor
 from tidings.batch import PartitionSink, WorkSettings, run_batch
 from tidings.cli import cli
