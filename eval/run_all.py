@@ -2,8 +2,8 @@
 
 Each script runs in its own process, as ``python eval/NAME.py`` would, and prints
 its figures and one ``FLOOR ok|MISS name value >= floor`` line per floor. This
-prints one ``EVAL ok|FAIL|SKIP name (seconds)`` line per script at the end and
-exits 1 when any script exited non-zero (a floor missed, or a crash), 0
+prints one ``EVAL ok|FAIL|SKIP name (seconds)`` line per script at the end, then
+``eval: N passed, N failed, N skipped``, and exits 1 when any script exited non-zero (a floor missed, or a crash), 0
 otherwise. When the shared data (``$TIDINGS_SHARED/data`` or ``<repo>/../shared/data``)
 is absent it says so and exits 0; a script whose own data set is absent prints
 ``SKIP`` and counts as skipped.
@@ -59,9 +59,12 @@ def run(name: str, args: list[str]) -> tuple[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", choices=[[], *EVALUATIONS], metavar="NAME",
+    parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"evaluations to run (default: all of {', '.join(EVALUATIONS)})")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in EVALUATIONS]
+    if unknown:
+        parser.error(f"unknown evaluation(s) {', '.join(unknown)}; known: {', '.join(EVALUATIONS)}")
     data = shared_data_dir()
     if data is None:
         where = os.environ.get("TIDINGS_SHARED") or str(HERE.parent.parent / "shared")
@@ -72,10 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for name, verdict, seconds in verdicts:
         print(f"EVAL {verdict} {name} ({seconds:.0f} s)")
+    counts = {v: sum(1 for _, verdict, _ in verdicts if verdict == v) for v in ("ok", "FAIL", "SKIP")}
     failed = [name for name, verdict, _ in verdicts if verdict == "FAIL"]
     total = sum(seconds for _, _, seconds in verdicts)
-    print(f"eval: {len(verdicts) - len(failed)} of {len(verdicts)} passed or skipped in {total:.0f} s"
-          + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(f"eval: {total:.0f} s" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(f"eval: {counts['ok']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
     return 1 if failed else 0
 
 
