@@ -1,10 +1,22 @@
-# Tasks: make test | make lint | make bench
+# Tasks: make test | make test-fast | make eval | make lint | make bench
 PYTHON ?= python
 
-.PHONY: test lint bench
+.PHONY: test test-fast eval lint bench
 
+# The whole suite (the PostgreSQL and browser tests skip when their server or chromium is absent).
 test:
 	$(PYTHON) -m pytest
+
+# No spaCy model, no browser, no PostgreSQL. tests/no_model shadows the model package, so a
+# test that loads it without the slow mark fails here instead of passing slowly.
+FAST = not slow and not browser and not postgres
+test-fast:
+	PYTHONPATH="$(CURDIR)/tests/no_model$${PYTHONPATH:+:$$PYTHONPATH}" $(PYTHON) -m pytest -m "$(FAST)"
+
+# Every evaluation against its floors on the shared data ($$TIDINGS_SHARED or ../shared);
+# exits non-zero when a floor is missed, skips (exit 0) what has no data.
+eval:
+	$(PYTHON) eval/run_all.py
 
 lint:
 	$(PYTHON) -m ruff check src tests bench eval

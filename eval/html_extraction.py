@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import shared_data_dir  # noqa: E402
+from _shared import check_floors, shared_data_dir, skipped  # noqa: E402
 
 from tidings.ingest import Failure, ReadOptions, read_bytes  # noqa: E402
 from tidings.records import NON_STORY_KINDS, Article  # noqa: E402
@@ -90,14 +90,13 @@ def main() -> int:
     data_dir = shared_data_dir()
     base = data_dir / "html" / "trafilatura-eval-en" if data_dir else None
     if base is None or not base.is_dir():
-        print("skipped: ../shared/data/html/trafilatura-eval-en is absent (set TIDINGS_SHARED)")
-        return 0
+        return skipped("html_extraction: html/trafilatura-eval-en")
     result = score(base, english_only=not args.all, verbose=args.verbose)
     print(f"pages {result['pages']} (no article: {result['no_article']})  "
           f"snippets tp {result['tp']} fp {result['fp']} fn {result['fn']} tn {result['tn']}")
     print(f"precision {result['precision']:.4f}  recall {result['recall']:.4f}  F1 {result['f1']:.4f}  "
           f"(floor {args.floor:.2f}; {result['seconds']:.1f} s)")
-    return 0 if result["f1"] >= args.floor else 1
+    return 0 if check_floors(result, {"f1": args.floor}) else 1
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _shared import shared_data_dir  # noqa: E402
+from _shared import check_floors, shared_data_dir, skipped  # noqa: E402
 
 from tidings.nlp.pipeline import load_pipeline, make_doc  # noqa: E402
 from tidings.records import Article  # noqa: E402
@@ -261,16 +261,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="score only the first N documents")
     args = ap.parse_args(argv)
     data = shared_data_dir()
-    if data is None:
-        print("shared data absent: nothing to score", file=sys.stderr)
-        return 0
+    if data is None or not (data / "time").is_dir():
+        return skipped("time_tempeval: time")
+    folders = {"tbaq": data / "time" / "timebank-aquaint-tbaq", "meantime": data / "time" / "meantime-en"}
     readers = {
-        "tbaq": lambda: read_tbaq(data / "time" / "timebank-aquaint-tbaq"),
-        "meantime": lambda: read_meantime(data / "time" / "meantime-en"),
+        "tbaq": lambda: read_tbaq(folders["tbaq"]),
+        "meantime": lambda: read_meantime(folders["meantime"]),
     }
     names = list(readers) if args.corpus == "all" else [args.corpus]
     status = 0
     for name in names:
+        if not folders[name].is_dir():
+            skipped(f"time_tempeval {name}: time/{folders[name].name}")
+            continue
         docs = list(readers[name]())
         if args.limit:
             docs = docs[: args.limit]
@@ -283,10 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   relaxed P {s['relaxed_p']:.3f}  R {s['relaxed_r']:.3f}  F1 {s['relaxed_f1']:.3f}")
         print(f"   value accuracy {s['value_acc']:.3f}  type accuracy {s['type_acc']:.3f}")
         print(f"   value F1 {s['value_f1']:.3f}  type F1 {s['type_f1']:.3f}")
-        for key, floor in FLOORS.items():
-            if s[key] < floor:
-                print(f"   BELOW FLOOR: {key} {s[key]:.3f} < {floor}")
-                status = 1
+        if not check_floors(s, FLOORS, label=name):
+            status = 1
     return status
 
 

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
-pytest.register_assert_rewrite("storekit")
-
-from storekit import AUTH, TOKEN, client_class, no_nlp  # noqa: E402
+from helpers.store import AUTH, TOKEN, client_class, no_nlp
 
 ARTICLE = {"text": "Leaders meet in Oslo\n\nThe prime minister met the king in Oslo on Monday.\n",
            "published": "2024-03-04"}

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
-pytest.register_assert_rewrite("storekit")
-
-from storekit import AUTH, load_record  # noqa: E402
+from helpers.store import AUTH, load_record
 
 
 @pytest.fixture

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, settings
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
-pytest.register_assert_rewrite("storekit")
-
-from storekit import AUTH, TOKEN, client_class, load_record, no_nlp  # noqa: E402
+from helpers.store import AUTH, TOKEN, client_class, load_record, no_nlp
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)

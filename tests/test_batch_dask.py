@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_batch_fixtures import build_mixed_dir
+from helpers.batch import build_mixed_dir
 from tidings.batch import PartitionSink, read_partitions, run_batch
 
 pytestmark = [pytest.mark.issue(8), pytest.mark.slow]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import tidings.batch as batch
 import tidings.batch.driver as driver
-from test_batch_fixtures import build_mixed_dir
+from helpers.batch import build_mixed_dir
 from tidings.batch import InlineExecutor, PartitionSink, WorkSettings, run_batch
 from tidings.cli import cli
 from tidings.records import Article

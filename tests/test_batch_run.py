@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from test_batch_fixtures import build_mixed_dir
+from helpers.batch import build_mixed_dir
 from tidings.batch import PartitionSink, WorkSettings, open_sink, read_partitions, run_batch
 
 pytestmark = pytest.mark.issue(8)
@@ -31,6 +31,7 @@ def _errors(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_mixed_dir_writes_every_readable_article(first_run):
     out, summary = first_run
     records = list(read_partitions(out))
@@ -40,6 +41,7 @@ def test_batch_mixed_dir_writes_every_readable_article(first_run):
     assert {r["format"] for r in records} == {"text", "html", "feed", "jsonl", "warc"}
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_mixed_dir_reports_the_corrupt_file(first_run):
     out, summary = first_run
     errors = _errors(out / "errors.jsonl")
@@ -48,6 +50,7 @@ def test_batch_mixed_dir_reports_the_corrupt_file(first_run):
     assert errors[0]["reason"] and "[T107]" in errors[0]["message"]
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_records_are_analysed(first_run):
     out, summary = first_run
     records = list(read_partitions(out))
@@ -57,6 +60,7 @@ def test_batch_records_are_analysed(first_run):
     assert all(r["text"][m["start"]:m["end"]] == m["text"] for r in records for e in r["entities"] for m in e["mentions"])
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_partitions_rotate_and_leave_no_temporary_file(first_run):
     out, _summary = first_run
     names = sorted(p.name for p in out.iterdir())
@@ -65,6 +69,7 @@ def test_batch_partitions_rotate_and_leave_no_temporary_file(first_run):
     assert sizes == [3, 3, 1]
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_rerun_writes_nothing_new(first_run, mixed: Path):
     out, _summary = first_run
     before = {p.name: p.read_bytes() for p in out.glob("part-*")}
@@ -102,6 +107,7 @@ def test_batch_duplicate_inputs_are_analysed_once(mixed: Path, tmp_path: Path):
     assert (summary.stored, summary.skipped) == (READABLE, {"done": 1})
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_one_failing_article_costs_only_itself(mixed: Path, tmp_path: Path, monkeypatch):
     from tidings.nlp import pipeline
 
@@ -136,6 +142,7 @@ def test_batch_a_lost_chunk_is_reported_and_retried_next_run(mixed: Path, tmp_pa
     assert again.stored == READABLE
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_batch_summary_json_has_the_counts(first_run):
     _out, summary = first_run
     data = summary.as_dict()

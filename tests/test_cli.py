@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, assert_valid_record
+from helpers.records import FIXTURES, assert_valid_record
 from tidings.cli import cli
 
 READING = FIXTURES / "reading"
@@ -99,6 +99,7 @@ def test_cli_read_max_bytes() -> None:
     assert "[T102]" in err
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_cli_read_with_nlp_is_valid() -> None:
     code, (record,), _ = run("read", str(READING / "wire_story.txt"))
     assert code == 0
@@ -112,6 +113,7 @@ def test_cli_schema_prints_the_schema() -> None:
     assert "sections" in schema["required"]
 
 
+@pytest.mark.slow  # loads the spaCy model
 def test_cli_read_analysis_fault_leaves_one_article_out(monkeypatch: pytest.MonkeyPatch) -> None:
     import tidings.nlp.pipeline as pipeline
 

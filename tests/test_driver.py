@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from helpers.store import client_class, no_nlp
 from tidings.batch import (
     Driver,
     InlineExecutor,
@@ -35,9 +35,6 @@ from tidings.batch import (
 from tidings.cli import cli
 from tidings.records import Article
 from tidings.store import Store
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-from storekit import client_class, no_nlp  # noqa: E402
 
 POISON = "poisoned"
 TOKEN = "driver-test-token"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import assert_valid_record
+from helpers.records import assert_valid_record
 from tidings.errors import ConfigError, LexiconError
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.records import Article

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import assert_valid_record
+from helpers.records import assert_valid_record
 
 SHARED = Path(os.environ.get("TIDINGS_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 SEED = SHARED / "examples" / "seed"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_valid_articles
-from test_ingest_formats import make_warc
+from helpers.ingest import make_warc
+from helpers.records import FIXTURES, assert_valid_articles
 from tidings.errors import ConfigError
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths
 from tidings.records import Article

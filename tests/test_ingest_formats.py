@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_valid_articles
+from helpers.ingest import make_warc
+from helpers.records import FIXTURES, assert_valid_articles
 from tidings.errors import Skipped
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths, read_text
 from tidings.records import Article
@@ -23,23 +24,6 @@ def read_all(paths: list[str | Path], **options: object) -> list[Article | Failu
 
 def articles(items: list[Article | Failure | Skipped]) -> list[Article]:
     return [i for i in items if isinstance(i, Article)]
-
-
-def make_warc(records: list[tuple[str, bytes, str]]) -> bytes:
-    """Build a gzipped WARC with one response record per (uri, body, content type)."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    made = [writer.create_warcinfo_record("news.warc.gz", {"software": "tidings tests"})]
-    for uri, body, content_type in records:
-        http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        made.append(writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http))
-    for record in made:
-        writer.write_record(record)
-        record.raw_stream.close()  # warcio buffers each record in a temporary file
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import assert_valid_record, shared_dir
+from helpers.records import assert_valid_record, shared_dir
 from tidings.ingest import read_paths
 from tidings.nlp.pipeline import doc_to_record, masked_text
 from tidings.records import Article

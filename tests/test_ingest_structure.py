@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_valid_articles
+from helpers.records import FIXTURES, assert_valid_articles
 from tidings.ingest import ReadOptions, find_structure, read_text
 from tidings.ingest._patterns import FILES, load_patterns
 from tidings.records import NON_STORY_KINDS

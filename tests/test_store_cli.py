@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,6 @@ from click.testing import CliRunner
 
 from tidings.cli import cli
 from tidings.store import Store
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 
 @pytest.fixture

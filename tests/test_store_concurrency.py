@@ -6,10 +6,6 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 N_WRITERS = 3
 N_ARTICLES = 6

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,9 +10,6 @@ from hypothesis import strategies as st
 
 from tidings.errors import StoreError
 from tidings.store import EventFilter, Store
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 
 def test_store_migrations_recorded(store):

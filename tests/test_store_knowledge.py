@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from tidings.errors import StoreError
 from tidings.store import EventFilter, normalise_name
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 
 @pytest.mark.parametrize("name,expected", [

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from sqlalchemy import select
 
 from tidings.store import _pairs
 from tidings.store import _schema as s
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 
 def _kept(store) -> dict[tuple[int, int, str], int]:

@@ -6,22 +6,17 @@ the quality the seed example asks for.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from helpers.records import shared_path
+from helpers.store import STORE_FIXTURES
 from tidings.store import EventFilter, Store
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
-pytest.register_assert_rewrite("storekit")
-
-from storekit import HERE, shared_dir  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-SEED = shared_dir() / "examples" / "seed" / "article.txt"
+SEED = shared_path() / "examples" / "seed" / "article.txt"
 needs_seed = pytest.mark.skipif(not SEED.exists(), reason="the seed example (../shared) is absent")
 
 
@@ -32,7 +27,7 @@ def analysed():
     from tidings.nlp.pipeline import analyze_many
     from tidings.records import Article
 
-    paths = [str(HERE / "first_report.txt"), str(HERE / "second_report.txt")]
+    paths = [str(STORE_FIXTURES / "first_report.txt"), str(STORE_FIXTURES / "second_report.txt")]
     if SEED.exists():
         paths.append(str(SEED))
     articles = [a for a in read_paths(paths, ReadOptions(published="2023-01-29")) if isinstance(a, Article)]

@@ -5,16 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from tidings.errors import StoreError
 from tidings.store import EventFilter, export
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 
 @pytest.mark.parametrize("flt,expected", [

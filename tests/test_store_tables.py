@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tidings.errors import StoreError
 from tidings.store import REPORT_SORTS, TABLE_MAX, EventFilter
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 FILTERS = [
     EventFilter(),

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from tidings.errors import StoreError
 from tidings.store import EventFilter
 from tidings.store import _schema as s
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 
 def _indexed(store) -> set[tuple[int, str, str]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-from storekit import load_record  # noqa: E402
+from helpers.store import load_record
 
 pytestmark = pytest.mark.browser
 

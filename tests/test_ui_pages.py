@@ -7,17 +7,11 @@ import html
 import io
 import json
 import re
-import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
-pytest.register_assert_rewrite("storekit")
-
-from storekit import client_class, load_record, no_nlp  # noqa: E402
+from helpers.store import client_class, load_record, no_nlp
 
 WEB = resources.files("tidings.web")
 

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
-pytest.register_assert_rewrite("storekit")
-
-from storekit import client_class, no_nlp  # noqa: E402
-
-from tidings.store import EventFilter  # noqa: E402
+from helpers.store import client_class, no_nlp
+from tidings.store import EventFilter
 
 
 @pytest.fixture(scope="module")
