@@ -13,8 +13,6 @@ import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src"
 ROOT = "tidings"
 
