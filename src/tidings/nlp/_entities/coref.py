@@ -33,6 +33,7 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _QUOTE_CHARS = frozenset({'"', "\u201c", "\u201d"})
 _ACRONYM_SKIP = frozenset({"of", "the", "for", "and", "on", "in", "de", "&"})
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
 # fmt: on
 
 
@@ -95,11 +96,16 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
             drafts[d_idx].gender = mentions[m_idx].gender
 
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    # "Korea" in a story of North Korea: it may name either Korea, so it joins
+    # neither (nor lends its country to "Korea's defence ministry").
+    ambiguous = set(_ambiguous_short_names(doc, mentions))
+    for i in ambiguous:
+        mentions[i].known = None
     # Gazetteer entities and non-person names.
     people: list[int] = []
     for i in order:
         m = mentions[i]
-        if m.kind != "name":
+        if m.kind != "name" or i in ambiguous:
             continue
         if m.known is not None:
             key = m.known.key
@@ -159,6 +165,38 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
     return drafts
 
 
+def _ambiguous_short_names(doc: Doc, mentions: list[Mention]) -> list[int]:
+    """Country names cut short that another place named in the article also bears.
+
+    "Korea" is the gazetteer's short form of South Korea, but in a story that
+    names North Korea it could be either; "Congo" beside "DR Congo" likewise.
+    Such a mention joins neither country: two countries never merge through it.
+    A country's own full name ("Sudan" beside "South Sudan") is no short form.
+    """
+    places = [(i, m, tuple(w.lower() for w in _words(doc, m))) for i, m in enumerate(mentions)
+              if m.kind == "name" and m.type in _PLACE_TYPES]
+    out = []
+    for i, m, words in places:
+        known = m.known
+        if known is None or not known.key.startswith("country:") or not words:
+            continue
+        full = tuple(known.name.lower().split())
+        if not _is_subsequence(words, full):
+            continue
+        rivals = [n for _, n, other in places
+                  if _is_subsequence(words, other) and (n.known is None or _code(n.known) != _code(known))]
+        if rivals:
+            out.append(i)
+    return out
+
+
+def _code(known: Known | None) -> str | None:
+    """The country a gazetteer entry stands for or belongs to."""
+    if known is None:
+        return None
+    return known.code if known.key.startswith("country:") else known.country
+
+
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     n = len(short)
     return n < len(long) and any(long[k : k + n] == short for k in range(len(long) - n + 1))
@@ -176,6 +214,9 @@ def _distance(mentions: list[Mention], draft: Draft, m: Mention) -> tuple[int, i
 def _merge_into(mentions: list[Mention], drafts: list[Draft], src: int, dst: int) -> None:
     if src == dst:
         return
+    a, b = _code(drafts[src].known) or drafts[src].country, _code(drafts[dst].known) or drafts[dst].country
+    if a and b and a != b:
+        return  # names of two countries are never one entity
     for i in drafts[src].mentions:
         mentions[i].entity = dst
         drafts[dst].mentions.append(i)
