@@ -9,7 +9,7 @@ import pytest
 
 from conftest import assert_valid_record
 from tidings.errors import LexiconError
-from tidings.nlp._events.magnitudes import FIELDS, MagnitudeLexicon, _parse
+from tidings.nlp._events.magnitudes import FIELDS, MagnitudeLexicon, _parse, figures_of
 from tidings.records import Article
 
 
@@ -42,6 +42,15 @@ def test_magnitudes_a_broken_user_file_is_named(tmp_path: Path, row: str, where:
 )
 def test_magnitudes_number_words(words: list[str], value: int | None) -> None:
     assert _parse(words) == value
+
+
+def test_magnitudes_folded_reports_keep_the_first_report_and_fill_in() -> None:
+    def fig(value: int) -> dict[str, Any]:
+        return {"value": value, "qualifier": None, "min": value, "evidence": {"start": 0, "end": 1, "text": "x"}}
+
+    reports = [{"magnitudes": {"dead": fig(85)}}, {}, {"magnitudes": {"dead": fig(84), "injured": fig(200)}}]
+    assert figures_of(reports) == {"dead": fig(85), "injured": fig(200)}
+    assert figures_of([{}, {}]) == {}
 
 
 # -- sentences, through the parse (the spaCy model) ------------------------------------
@@ -101,6 +110,10 @@ def figures(nlp: Any) -> Any:
         ("Nearly two dozen people were wounded.", {"injured": (24, "nearly", None, "Nearly two dozen people were wounded")}),
         ("A crowd of 5,000 rallied in the square.", {"size": (5000, None, 5000, "crowd of 5,000")}),
         ("The army deployed 3,000 troops to the border.", {"size": (3000, None, 3000, "deployed 3,000 troops")}),
+        ("The crowd was estimated at 20,000.", {"size": (20000, None, 20000, "crowd was estimated at 20,000")}),
+        # BBC politics 074.txt
+        ("Nine men from West Yorkshire and another man from Leicester have been arrested.",
+         {"arrested": (10, None, 10, "Nine men from West Yorkshire and another man from Leicester have been arrested")}),
     ],
 )
 def test_magnitudes_read_from_the_parse(figures: Any, text: str, expected: dict[str, Any]) -> None:
@@ -115,6 +128,10 @@ def test_magnitudes_read_from_the_parse(figures: Any, text: str, expected: dict[
         "The minister said in 2004 that he killed the plan.",  # a date is no count
         "Police did not arrest 20 people, officials said.",    # negated
         "Many people were injured.",                         # no number at all
+        # BBC politics 040.txt: a detention that "drove four" to madness counts nobody
+        "The detention had driven four of the detainees to madness.",
+        # BBC politics 053.txt: a number in a name
+        "He was betrayed by a friend and sent to Perm 35, a Soviet hard labour camp.",
     ],
 )
 def test_magnitudes_none_where_none_is_stated(figures: Any, text: str) -> None:

@@ -70,6 +70,9 @@ _QUALIFIERS = (
 )
 _NUMBER_DEPS = frozenset({"nummod", "compound", "quantmod", "nmod", "advmod", "amod", "det", "prep", "pobj"})
 _NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+# Verbs that state the value of their subject: "the toll rose to 85", "the crowd was 5,000".
+_TOTAL_VERBS = frozenset({"be", "rise", "reach", "stand", "climb", "hit", "increase", "jump", "top", "exceed",
+                          "surpass", "estimate", "put", "grow", "mount", "soar", "number", "swell"})
 _MODALS = frozenset({"could", "would", "might", "may", "should", "can", "must"})
 _PATIENTS = frozenset({"dobj", "nsubjpass"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -260,9 +263,10 @@ def _arguments(tok: Token, role: str) -> list[Token]:
         if tok.dep_ in {"nsubj", "nsubjpass"}:
             verb = tok.head
             # "the toll rose to 85", "stood at 85", "was 85", "reached 85", "estimated at 5,000"
-            args += [c for c in verb.children if c.dep_ in {"attr", "dobj"} and c.i != tok.i]
-            args += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in {"to", "at"}
-                     for g in c.children if g.dep_ == "pobj"]
+            if verb.lemma_.lower() in _TOTAL_VERBS:
+                args += [c for c in verb.children if c.dep_ in {"attr", "dobj"} and c.i != tok.i]
+                args += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in {"to", "at"}
+                         for g in c.children if g.dep_ == "pobj"]
         return args
     return []
 
@@ -284,7 +288,7 @@ def _amount_of(lex: MagnitudeLexicon, arg: Token, *, counted: bool = False) -> _
         return _number(arg.head.head)
     # "a man was arrested", "shot dead the driver": one person.
     if not counted and arg.tag_ == "NN" and arg.lemma_.lower() in lex.persons:
-        dets = [c for c in arg.children if c.dep_ == "det" and c.lower_ in {"a", "an", "the", "one"}]
+        dets = [c for c in arg.children if c.dep_ == "det" and c.lower_ in {"a", "an", "the", "one", "another"}]
         if dets and not any(c.dep_ == "poss" for c in arg.children):
             return _Amount(1, None, 1, (dets[0].i,))
     return None
@@ -292,8 +296,8 @@ def _amount_of(lex: MagnitudeLexicon, arg: Token, *, counted: bool = False) -> _
 
 def _is_number(tok: Token) -> bool:
     low = tok.lower_
-    if tok.ent_type_ in _NOT_COUNTS:
-        return False
+    if tok.ent_type_ not in {"", "CARDINAL"}:
+        return False  # a date, a sum of money, or part of a name ("Perm 35")
     if low in _VAGUE or low in _SCALES or low in {"dozen", "a dozen"}:
         return True
     return tok.like_num and tok.pos_ in {"NUM", "NOUN", "PROPN", "ADJ", "X"} and _parse([low]) is not None
