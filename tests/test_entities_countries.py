@@ -75,6 +75,14 @@ def test_countries_korea_beside_north_and_south_joins_neither(read: Any) -> None
 
 
 @pytest.mark.slow
+def test_countries_korea_goes_to_the_korea_named_just_before(read: Any) -> None:
+    codes = _by_code(read("North Korea fired a missile on Tuesday. Korea said the test was a success. "
+                          "South Korea condemned the launch."))
+    assert codes["PRK"] == [["North Korea", "Korea"]], codes
+    assert codes["KOR"] == [["South Korea"]], codes
+
+
+@pytest.mark.slow
 def test_countries_korea_alone_is_south_korea(read: Any) -> None:
     # With no other Korea named, the short name keeps its gazetteer meaning.
     codes = _by_code(read("South Korea held elections. Korea's new president took office on Monday."))
