@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from conftest import assert_valid_record
+from helpers.records import assert_valid_record
 from tidings.ingest.core import read_text
 from tidings.nlp.pipeline import analyze, load_pipeline
 from tidings.records import NON_STORY_KINDS

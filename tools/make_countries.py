@@ -49,7 +49,7 @@ ALIASES = {
     "MMR": ["Burma"], "CZE": ["Czechia"], "CIV": ["Côte d'Ivoire", "Cote d'Ivoire"],
     "CPV": ["Cabo Verde"], "SWZ": ["Swaziland"], "MKD": ["Macedonia"], "TUR": ["Türkiye", "Turkiye"],
     "TLS": ["Timor-Leste"], "VAT": ["Holy See", "Vatican City"], "NLD": ["Holland"],
-    "ARE": ["UAE", "U.A.E.", "Emirates"], "COD": ["DR Congo", "DRC", "Congo-Kinshasa"],
+    "ARE": ["UAE", "U.A.E.", "Emirates"], "COD": ["DR Congo", "DRC", "Congo-Kinshasa", "Democratic Republic of Congo"],
     "COG": ["Congo-Brazzaville", "Congo"], "PSE": ["Palestinian Territories", "State of Palestine"],
     "VNM": ["Viet Nam"], "LAO": ["Lao PDR"], "BIH": ["Bosnia"], "SYR": ["Syrian Arab Republic"],
     "FSM": ["Federated States of Micronesia"], "GMB": ["Gambia", "The Gambia"],

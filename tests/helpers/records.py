@@ -76,6 +76,8 @@ def assert_valid_record(record: dict[str, Any]) -> None:
     for n, event in enumerate(record["events"]):
         _check_span(text, event["trigger"], f"events[{n}].trigger")
         _check_span(text, event["evidence"], f"events[{n}].evidence")
+        for name, figure in (event.get("magnitudes") or {}).items():
+            _check_span(text, figure["evidence"], f"events[{n}].magnitudes.{name}.evidence")
 
 
 def assert_valid_articles(items: Any) -> list[Any]:

@@ -7,10 +7,13 @@ a global one, in this order:
 
 1. its knowledge-base id (Wikidata QID), when known;
 2. its ISO country code, for countries (GPE or LOC);
-3. its normalised name with the same type;
+3. its normalised name with the same type, within its country first;
 4. for a person known only by a surname (one word after titles are dropped),
    the one global person whose name ends with that surname; when there are
    two such people the surname stays a global entity of its own.
+
+Names of two different countries never merge: a key held by an entity of
+another country code (or country) is passed over.
 
 When a new full name arrives and surname-only people with that surname are
 already stored, and the full name is the only one carrying that surname, they
@@ -94,6 +97,9 @@ class LocalEntity:
             out.append(f"kb:{self.kb}")
         if self.code and self.type in _CODE_TYPES:
             out.append(f"code:{_type_family(self.type)}:{self.code}")
+        if self.type != "PERSON" and (self.code or self.country):
+            # One country's "Defence Ministry" is not another's: the name within its country first.
+            out.append(f"name:{self.type}:{self.norm}@{self.code or self.country}")
         out.append(f"name:{self.type}:{self.norm}")
         return out
 
@@ -221,6 +227,24 @@ def _fold_surnames(conn: Connection, gid: int, ent: LocalEntity) -> None:
         merge(conn, gid, int(single))
 
 
+def _other_country(conn: Connection, ent: LocalEntity, gids: set[int]) -> set[int]:
+    """The global entities among ``gids`` whose country code differs from ``ent``'s.
+
+    Two names of different countries are never one entity, whatever key they
+    share ("Korea" stored as South Korea never takes a North Korean entity, nor
+    one country's "Defence Ministry" another's). People are left out: their
+    code comes from a role and varies with what an article says of them.
+    """
+    mine = {ent.code, ent.country} - {None, "IGO", "NGO"}
+    if not gids or not mine or ent.type == "PERSON":
+        return set()
+    g = s.global_entities
+    rows = conn.execute(select(g.c.id, g.c.code, g.c.country).where(g.c.id.in_(sorted(gids)))).all()
+    return {int(r.id) for r in rows if (r.code and r.code not in {"IGO", "NGO"} and ent.code
+                                        and r.code != ent.code)
+            or (r.country and ent.country and r.country != ent.country)}
+
+
 def resolve(conn: Connection, ent: LocalEntity) -> int:
     """Return the global entity id for a local entity, creating it when new."""
     keys = ent.keys()
@@ -228,8 +252,9 @@ def resolve(conn: Connection, ent: LocalEntity) -> int:
         select(s.entity_keys.c.key, s.entity_keys.c.global_id).where(s.entity_keys.c.key.in_(keys))
     ).all()
     by_key = {k: int(gid) for k, gid in found}
+    clash = _other_country(conn, ent, set(by_key.values()))
     for key in keys:
-        if key in by_key:
+        if key in by_key and by_key[key] not in clash:
             gid = by_key[key]
             _add_keys(conn, gid, keys)
             return gid
@@ -341,5 +366,8 @@ def split(
     # The name keys of the moved variant now lead to the new entity.
     if name is not None:
         key = f"name:{first.type}:{normalise_name(name)}"
-        conn.execute(update(s.entity_keys).where(s.entity_keys.c.key == key).values(global_id=new))
+        k = s.entity_keys.c.key
+        conn.execute(update(s.entity_keys).where(
+            k.in_([key]) | (k.like(_escape_like(key) + "@%", escape="\\") & (s.entity_keys.c.global_id == gid))
+        ).values(global_id=new))
     return new, sorted({art for art, _ in pairs})

@@ -16,6 +16,7 @@ compatible entity of its sentence or the ones before.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -33,6 +34,8 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _QUOTE_CHARS = frozenset({'"', "\u201c", "\u201d"})
 _ACRONYM_SKIP = frozenset({"of", "the", "for", "and", "on", "in", "de", "&"})
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
+_RECENT = 2  # sentences: two countries named this near a short name leave it undecided
 # fmt: on
 
 
@@ -95,11 +98,17 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
             drafts[d_idx].gender = mentions[m_idx].gender
 
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    # "Korea" in a story of North and South Korea: the one named just before,
+    # else neither (nor does it lend a country to "Korea's defence ministry").
+    short = _short_names(doc, mentions)
+    ambiguous = {i for i, known in short.items() if known is None}
+    for i, known in short.items():
+        mentions[i].known = known
     # Gazetteer entities and non-person names.
     people: list[int] = []
     for i in order:
         m = mentions[i]
-        if m.kind != "name":
+        if m.kind != "name" or i in ambiguous:
             continue
         if m.known is not None:
             key = m.known.key
@@ -159,6 +168,60 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
     return drafts
 
 
+def _short_names(doc: Doc, mentions: list[Mention]) -> dict[int, Known | None]:
+    """Country names cut short that another place named in the article also bears.
+
+    "Korea" is the gazetteer's short form of South Korea, but in a story that
+    names North Korea it could be either; "Congo" beside "DR Congo" likewise.
+    Such a mention goes to the candidate named nearest before it, when that one
+    alone was named in the sentences just before; else it joins neither (None):
+    two countries never merge through it. A country's own full name ("Sudan"
+    beside "South Sudan") is no short form.
+
+    Returns:
+        For each such mention, the gazetteer entry it stands for, or None.
+    """
+    places = [(i, m, tuple(w.lower() for w in _words(doc, m))) for i, m in enumerate(mentions)
+              if m.kind == "name" and m.type in _PLACE_TYPES]
+    starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    out: dict[int, Known | None] = {}
+    for i, m, words in places:
+        known = m.known
+        if known is None or not known.key.startswith("country:") or not words:
+            continue
+        full = tuple(known.name.lower().split())
+        if not _is_subsequence(words, full):
+            continue
+        bearers = [n for _, n, other in places if _is_subsequence(words, other)]
+        if not any(n.known is None or _code(n.known) != _code(known) for n in bearers):
+            continue
+        # The candidates named before it, nearest first: (sentences back, tokens back, entry).
+        before: dict[str | None, tuple[int, int, Known | None]] = {}
+        for n in bearers:
+            if n.start < m.start:
+                back = (_sentence_of(starts, m.start) - _sentence_of(starts, n.start), m.start - n.start, n.known)
+                code = _code(n.known) if n.known else f"?{n.start}"
+                if code not in before or back[:2] < before[code][:2]:
+                    before[code] = back
+        ranked = sorted(before.values(), key=lambda b: b[:2])
+        if ranked and (len(ranked) == 1 or ranked[1][0] > _RECENT):
+            out[i] = ranked[0][2]
+        else:
+            out[i] = None
+    return out
+
+
+def _sentence_of(starts: list[int], token: int) -> int:
+    return bisect.bisect_right(starts, token) - 1
+
+
+def _code(known: Known | None) -> str | None:
+    """The country a gazetteer entry stands for or belongs to."""
+    if known is None:
+        return None
+    return known.code if known.key.startswith("country:") else known.country
+
+
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     n = len(short)
     return n < len(long) and any(long[k : k + n] == short for k in range(len(long) - n + 1))
@@ -176,6 +239,9 @@ def _distance(mentions: list[Mention], draft: Draft, m: Mention) -> tuple[int, i
 def _merge_into(mentions: list[Mention], drafts: list[Draft], src: int, dst: int) -> None:
     if src == dst:
         return
+    a, b = _code(drafts[src].known) or drafts[src].country, _code(drafts[dst].known) or drafts[dst].country
+    if a and b and a != b:
+        return  # names of two countries are never one entity
     for i in drafts[src].mentions:
         mentions[i].entity = dst
         drafts[dst].mentions.append(i)

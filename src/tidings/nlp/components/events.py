@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
 from tidings.nlp._events.detect import Detector, Found, is_mutual
+from tidings.nlp._events.magnitudes import MagnitudeLexicon, figures_of
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.nlp.components.quotes import quote_at
 from tidings.nlp.components.timex import time_for_token
@@ -66,6 +67,8 @@ class EventCoder:
             and target) told again in the same article with a compatible date and
             place (a headline, a caption and the lead) becomes one event whose
             ``mentions`` list every report.
+        magnitudes: a file of the words that carry figures (dead, injured,
+            arrested, size) replacing the shipped ``events/magnitudes.tsv``.
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class EventCoder:
         dateline_fallback: bool = True,
         coded_only: bool = False,
         fold: bool = True,
+        magnitudes: str | None = None,
     ) -> None:
         self.name = name
         self.fold = fold
@@ -90,13 +94,14 @@ class EventCoder:
             raise ConfigError("[T420] replace_triggers is set but no trigger file is given; "
                               "set 'triggers' to your lexicon or drop replace_triggers")
         for label, value in (("ontology", ontology), ("extra_types", extra_types), ("crosswalk", crosswalk),
-                             ("cues", cues), ("sectors", sectors)):
+                             ("cues", cues), ("sectors", sectors), ("magnitudes", magnitudes)):
             if value is not None and not isinstance(value, (str, Path)):
                 raise ConfigError(f"[T421] {label} must be a file path, got {value!r}")
         self.knowledge = EventKnowledge.load(
             ontology=ontology, extra_types=extra_types, crosswalk=crosswalk, triggers=triggers,
             replace_triggers=replace_triggers, cues=cues, sectors=sectors,
         )
+        self.magnitudes = MagnitudeLexicon.load(magnitudes)
         self.dateline_fallback = dateline_fallback
         self.coded_only = coded_only
         self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at)
@@ -158,7 +163,7 @@ class EventCoder:
             "sentence": {"start": f.sentence.start_char, "end": _trim_end(doc, f.sentence)},
             "source": f.source,
         }
-        return {
+        event: dict[str, Any] = {
             "id": f"V{n}",
             "type": f.trigger.type,
             "mode": f.trigger.mode,
@@ -182,6 +187,10 @@ class EventCoder:
             "source_text": f.source_text,
             "mentions": [mention],
         }
+        figures = self.magnitudes.for_event(f.sentence, tok, f.trigger.type)
+        if figures:
+            event["magnitudes"] = figures
+        return event
 
     @staticmethod
     def _dateline_place(doc: Doc, index: EntityIndex) -> str | None:
@@ -286,6 +295,9 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
             placed = [ev for ev in group if ev["place"] is not None and ev["place_inferred"] is None]
             if placed:
                 best["place"], best["place_inferred"] = placed[0]["place"], None
+        figures = figures_of(sorted(group, key=rank))
+        if figures:
+            best["magnitudes"] = figures
         best["mentions"] = sorted((m for ev in group for m in ev["mentions"]),
                                   key=lambda m: m["trigger"]["start"])
         out.append(best)
@@ -331,6 +343,7 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "dateline_fallback": True,
         "coded_only": False,
         "fold": True,
+        "magnitudes": None,
     },
 )
 def make_events(
@@ -346,8 +359,10 @@ def make_events(
     dateline_fallback: bool,
     coded_only: bool,
     fold: bool,
+    magnitudes: str | None,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
-                      dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold)
+                      dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold,
+                      magnitudes=magnitudes)
