@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +11,6 @@ from tidings.nlp._entities.knowledge import Known
 from tidings.nlp._entities.mentions import Mention
 from tidings.records import Article
 from tidings.store import _resolve
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "store"))
-pytest_plugins = ["storekit"]
 
 KOR = Known(key="country:KOR", name="South Korea", type="GPE", code="KOR", country="KOR")
 PRK = Known(key="country:PRK", name="North Korea", type="GPE", code="PRK", country="PRK")
