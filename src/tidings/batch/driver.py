@@ -27,6 +27,7 @@ from typing import Any
 
 from tidings.batch.executors import Executor, make_executor
 from tidings.batch.sinks import DEFAULT_PARTITION_SIZE, ERRORS_NAME, ErrorLog, PartitionSink, Sink
+from tidings.batch.store_sink import StoreSink
 from tidings.batch.summary import BatchSummary, Counters
 from tidings.batch.work import ChunkResult, ItemFailure, WorkSettings, source_of
 from tidings.errors import ConfigError, Skipped
@@ -380,8 +381,6 @@ def open_sink(
         raise ConfigError("[T815] give exactly one destination: --out DIR or --db URL")
     if out is not None:
         return PartitionSink(out, fmt=out_format, partition_size=partition_size)
-    from tidings.batch.store_sink import StoreSink
-
     return StoreSink(str(db))
 
 

