@@ -19,11 +19,11 @@ tell of it; a list of every event row is kept through ``events.cluster_id``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from tidings.store import _schema as s
 
@@ -70,10 +70,10 @@ def assign(conn: Connection, event_id: int) -> int:
     window = _day_window(row.date)
     best: tuple[int, int] | None = None
     if window is not None and actors:
-        for cand in _candidates(conn, row, actors, window):
-            score = _join_score(conn, row, cand.id, actors, targets)
+        for cluster in _candidates(conn, row, actors, window):
+            score = _join_score(conn, row, cluster, actors, targets)
             if score is not None and (best is None or score > best[1]):
-                best = (int(cand.id), score)
+                best = (cluster, score)
     if best is None:
         result = conn.execute(
             insert(s.event_clusters).values(
@@ -89,9 +89,11 @@ def assign(conn: Connection, event_id: int) -> int:
     return cluster_id
 
 
-def _candidates(conn: Connection, row: Row[Any], actors: set[int],
-                window: tuple[str, str]) -> Sequence[Row[Any]]:
-    """The clusters of the event's type and days where one of its actors already reports, oldest first."""
+def _candidates(conn: Connection, row: Any, actors: set[int], window: tuple[str, str]) -> list[int]:
+    """The ids of the clusters of the event's type and days where one of its actors reports, oldest first.
+
+    ``row`` is the event's row (``type``, ``date``, ``place_global_id``, ``country``, ``modality``).
+    """
     ev, c, ea = s.events, s.event_clusters, s.event_actors
     # Only clusters with a report by one of these actors can be joined: found
     # through the actors' index, not by trying every cluster of the type
@@ -103,15 +105,16 @@ def _candidates(conn: Connection, row: Row[Any], actors: set[int],
         .where(ea.c.global_id.in_(sorted(actors)), ea.c.role == "actor",
                ea.c.date >= wide[0], ea.c.date <= wide[1], ev.c.cluster_id.is_not(None))
     )
-    return conn.execute(
+    found = conn.execute(
         select(c.c.id, c.c.place_global_id, c.c.country)
         .where(c.c.type == row.type, c.c.date >= window[0], c.c.date <= window[1],
                c.c.id.in_(sharing))
         .order_by(c.c.id)
     ).all()
+    return [int(cand.id) for cand in found]
 
 
-def _join_score(conn: Connection, row: Row[Any], cluster_id: int, actors: set[int],
+def _join_score(conn: Connection, row: Any, cluster_id: int, actors: set[int],
                 targets: set[int]) -> int | None:
     """How well the event fits the cluster (shared actors and targets), or None when it may not join."""
     ev = s.events
