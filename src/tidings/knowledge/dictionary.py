@@ -36,7 +36,6 @@ from typing import Any
 from tidings.errors import LexiconError
 from tidings.knowledge.actors import ActorEntry, RoleEntry
 from tidings.knowledge.files import Field, load_data_file
-from tidings.knowledge.petrarch import load_petrarch_actors_cached
 
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"})
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -119,6 +118,10 @@ def load_actor_dictionary(path: str | Path) -> list[ActorEntry]:
     p = str(path)
     suffix = p.rsplit(".", 1)[-1].lower()
     if suffix == "txt":
+        # The PETRARCH reader (about 25 ms) only for .txt dictionaries: every run that
+        # builds the pipeline imports this module, `tidings read --no-nlp` too.
+        from tidings.knowledge.petrarch import load_petrarch_actors_cached
+
         return load_petrarch_actors_cached(p)
     tabular = suffix in {"csv", "tsv"}
     data = load_data_file(p, _TABULAR if tabular else [*_COMMON, Field("roles", kind="list", check=_roles)],
