@@ -7,12 +7,18 @@ import json
 import logging
 import os
 import sys
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from tidings import __version__
 from tidings.errors import TidingsError
+from tidings.ingest import ReadOptions
+
+# The commands import what only they need when they run, so that `tidings --help`
+# stays quick: tidings.batch (driver, sinks, sqlite3: ~0.15 s), tidings.nlp
+# (spaCy: ~3 s), tidings.store (SQLAlchemy: ~1 s), the API and uvicorn.
 
 if TYPE_CHECKING:
     from tidings.batch import ItemFailure
@@ -33,7 +39,7 @@ def entity_options(func: Any) -> Any:
 
 def _entity_settings(actors: tuple[str, ...], entity_data: str | None) -> tuple[tuple[str, ...], str | None]:
     """``--actors`` and ``--entity-data``, else ``$TIDINGS_ACTORS`` and ``$TIDINGS_ENTITY_DATA``."""
-    from tidings.nlp.pipeline import entity_settings
+    from tidings.nlp.pipeline import entity_settings  # spaCy: only when the command analyses
 
     try:
         found = entity_settings(actors, entity_data)
@@ -81,8 +87,7 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
 
     Example: tidings read examples/visit.txt --pretty
     """
-    from tidings.batch import StreamSink, WorkSettings, read_sources
-    from tidings.ingest import ReadOptions
+    from tidings.batch import StreamSink, WorkSettings, read_sources  # not for --help
 
     options = ReadOptions(
         format=fmt, published=published, max_bytes=max_bytes, fields=fields, data_dir=reading_data,
@@ -115,8 +120,6 @@ def schema() -> None:
 
     Example: tidings schema > record.schema.json
     """
-    from importlib import resources
-
     click.echo(resources.files("tidings").joinpath("data", "schema", "record.schema.json").read_text("utf-8"), nl=False)
 
 
@@ -155,8 +158,8 @@ def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format:
 
     Example: tidings batch news/ --out out/ --workers 2
     """
+    # Not for --help.
     from tidings.batch import Progress, WorkSettings, default_errors_path, open_sink, run_batch
-    from tidings.ingest import ReadOptions
 
     if (out is None) == (db is None):
         raise click.UsageError("give exactly one of --out DIR or --db URL")
@@ -227,7 +230,7 @@ def event_filter_options(func: Any) -> Any:
 
 
 def _open_store(db: str | None) -> Any:
-    from tidings.store import Store
+    from tidings.store import Store  # SQLAlchemy: only the commands that use the store
 
     try:
         return Store(db)
@@ -236,13 +239,13 @@ def _open_store(db: str | None) -> Any:
 
 
 def _show(items: list[dict[str, Any]], fmt: str, kind: str) -> None:
-    from tidings.store._format import render
+    from tidings.store._format import render  # SQLAlchemy, as in _open_store
 
     click.echo(render(items, fmt, kind), nl=False)
 
 
 def _filter(**kw: Any) -> Any:
-    from tidings.store import EventFilter
+    from tidings.store import EventFilter  # SQLAlchemy, as in _open_store
 
     return EventFilter(**kw)
 
@@ -259,7 +262,7 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
 
     Example: tidings ingest articles/ --db news.db
     """
-    from tidings.batch import WorkSettings, ingest_sources
+    from tidings.batch import WorkSettings, ingest_sources  # not for --help
 
     store = _open_store(db)
     try:
@@ -428,7 +431,7 @@ def export(to: str, table: str, output: str, db: str | None, **filters: Any) -> 
 
     Example: tidings export --to cameo-tsv -o events.tsv
     """
-    from tidings.store import export as export_store
+    from tidings.store import export as export_store  # SQLAlchemy, as in _open_store
 
     if to == "parquet" and output == "-":
         raise click.UsageError("Parquet is binary: give a file with -o FILE")
@@ -461,6 +464,7 @@ def serve(host: str, port: int, trusted: tuple[str, ...], db: str | None) -> Non
 
     Example: TIDINGS_TOKEN=secret tidings serve --port 8000   # then open http://127.0.0.1:8000/ui/
     """
+    # The server and the app (FastAPI, the store) load only to serve.
     import uvicorn
 
     from tidings.api import DEFAULT_TRUSTED_HOSTS, create_app

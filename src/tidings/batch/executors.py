@@ -133,6 +133,7 @@ class DaskExecutor:
             where = scheduler or f"a local cluster of {workers} workers"
             raise ConfigError(f"[T811] cannot reach {where}: {exc}") from exc
         # Each worker loads the model once, now, and for any worker that joins later.
+        # (The plugin subclasses a distributed class: imported only when Dask runs.)
         from tidings.batch.plugin import WarmUp
 
         self._client.register_plugin(WarmUp(settings))

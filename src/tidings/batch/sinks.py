@@ -23,6 +23,9 @@ from typing import IO, Any, Protocol, TextIO
 
 from tidings.errors import ConfigError, StoreError
 
+# pyarrow takes about 0.45 s to import: it is imported where a Parquet partition is
+# written or read, so that JSON Lines output and `tidings read` never pay for it.
+
 logger = logging.getLogger(__name__)
 
 OUT_FORMATS = ("jsonl", "parquet")
@@ -135,7 +138,7 @@ _JSON_COLUMNS = ("sections", "captions", "entities", "times", "quotes", "events"
 
 def parquet_schema() -> Any:
     """The Arrow schema of Parquet partitions (nested fields as JSON strings)."""
-    import pyarrow as pa
+    import pyarrow as pa  # Parquet only (see the note on pyarrow above)
 
     fields = [pa.field(name, pa.string()) for name in _SCALAR_COLUMNS]
     fields.append(pa.field("wire", pa.list_(pa.string())))
@@ -180,7 +183,7 @@ class _PartitionWriter:
         if fmt == "jsonl":
             self._file = self.temp.open("w", encoding="utf-8")
         else:
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # Parquet only (see the note on pyarrow above)
 
             self._pq = pq.ParquetWriter(str(self.temp), parquet_schema(), compression="zstd")
 
@@ -194,7 +197,7 @@ class _PartitionWriter:
                 self._flush_rows()
 
     def _flush_rows(self) -> None:
-        import pyarrow as pa
+        import pyarrow as pa  # Parquet only (see the note on pyarrow above)
 
         if self._rows:
             self._pq.write_table(pa.Table.from_pylist(self._rows, schema=parquet_schema()))
@@ -233,7 +236,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _partition_ids(path: Path) -> list[str]:
     if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # Parquet only (see the note on pyarrow above)
 
         return [str(i) for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
     ids = []
@@ -385,7 +388,7 @@ def read_partitions(out_dir: str | os.PathLike[str]) -> Iterable[dict[str, Any]]
         if not _PARTITION_RE.match(path.name):
             continue
         if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # Parquet only (see the note on pyarrow above)
 
             for batch in pq.ParquetFile(path).iter_batches():
                 for row in batch.to_pylist():

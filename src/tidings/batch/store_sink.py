@@ -33,6 +33,7 @@ class StoreSink:
 
     def __init__(self, url: str | None = None, *, store: Store | None = None,
                  on_article: Callable[[str, str], None] | None = None) -> None:
+        # SQLAlchemy (about 1 s) only for a run that writes to a store.
         from tidings.store import IngestSummary, Store
 
         self._owned = store is None

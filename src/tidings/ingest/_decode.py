@@ -100,6 +100,8 @@ def decode(data: bytes, *, source: str, declared: bool = True, charset: str | No
         except (UnicodeDecodeError, LookupError):
             continue
         return _check_text(text, source)
+    # Only for bytes that no declared or usual encoding decodes; every command imports
+    # the readers, so the others (and `tidings --help`) never pay for it.
     from charset_normalizer import from_bytes
 
     results = from_bytes(data)

@@ -44,6 +44,7 @@ def read_html(markup: str, *, source: str, url: str | None = None, entry: str | 
         ParseError: ``[T105]`` when the markup cannot be parsed as HTML,
             ``[T110]`` when the page holds no article text.
     """
+    # trafilatura (about 1 s) loads with the first HTML page, so importing this module stays cheap.
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 

@@ -15,6 +15,7 @@ MIN_CONFIDENCE = 0.8
 
 @functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
+    # py3langid and its model (about 0.3 s) load with the first article checked, not on import.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -162,74 +162,100 @@ def load_data_file(
     name, text = _read(path)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     suffix = name.rsplit(".", 1)[-1].lower()
-    specs = {f.name: f for f in fields}
-    raw: list[tuple[int, dict[str, Any]]] = []
     tabular = suffix in {"tsv", "csv"}
     if tabular:
-        prov: dict[str, Any] = {}
-        lines = text.splitlines()
-        i = 0
-        while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
-            body = lines[i].lstrip("#").strip()
-            if ":" in body:
-                k, v = body.split(":", 1)
-                prov.setdefault(k.strip().lower(), v.strip())
-            i += 1
-        provenance = _check_provenance(prov, name)
-        if i >= len(lines):
-            raise LexiconError("[T207] no column header row after the provenance header", path=name)
-        delim = "\t" if suffix == "tsv" else ","
-        header_line = i + 1
-        reader = csv.reader(io.StringIO("\n".join(lines[i:])), delimiter=delim)
-        header = [h.strip() for h in next(reader)]
-        for f in fields:
-            if f.required and f.name not in header:
-                raise LexiconError("[T208] the column is missing from the header row", path=name,
-                                   line=header_line, field=f.name)
-        for offset, row in enumerate(reader, start=1):
-            lineno = header_line + offset
-            if not row or not "".join(row).strip() or row[0].startswith("#"):
-                continue
-            if len(row) > len(header):
-                raise LexiconError(f"[T209] {len(row)} cells but {len(header)} columns", path=name, line=lineno)
-            raw.append((lineno, dict(zip(header, row, strict=False))))
+        provenance, raw = _read_tabular(text, name, fields, delim="\t" if suffix == "tsv" else ",")
     elif suffix in {"yaml", "yml"}:
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise LexiconError(f"[T210] invalid YAML: {getattr(exc, 'problem', exc)}", path=name,
-                               line=(mark.line + 1) if mark else None) from exc
-        if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-            raise LexiconError("[T211] expected a mapping with 'provenance' and an 'entries' list", path=name)
-        provenance = _check_provenance(doc.get("provenance") or {}, name)
-        # YAML loses line numbers; count entries from the 'entries:' line as a guide.
-        base = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("entries:")), 1)
-        for n, item in enumerate(doc["entries"], start=1):
-            if not isinstance(item, dict):
-                raise LexiconError(f"[T212] entry {n} is not a mapping", path=name, line=base + n)
-            raw.append((int(item.pop("_line", base + n)), item))
+        provenance, raw = _read_yaml(text, name)
     elif suffix == "jsonl":
-        lines = text.splitlines()
-        provenance = {}
-        for lineno, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise LexiconError(f"[T213] invalid JSON: {exc.msg}", path=name, line=lineno) from exc
-            if not isinstance(obj, dict):
-                raise LexiconError("[T212] expected a JSON object", path=name, line=lineno)
-            if not provenance:
-                provenance = _check_provenance(obj.get("provenance") or {}, name)
-                continue
-            raw.append((lineno, obj))
-        if not provenance:
-            raise LexiconError("[T206] the file is empty: no provenance line", path=name)
+        provenance, raw = _read_jsonl(text, name)
     else:
         raise LexiconError(f"[T214] unknown data file type {suffix!r}; use .tsv, .csv, .yaml or .jsonl", path=name)
+    entries = _validate(raw, fields, allow_extra=allow_extra, tabular=tabular, name=name)
+    return DataFile(path=name, provenance=provenance, entries=entries, sha256=digest)
 
+
+# Each reader returns the checked provenance and the raw entries, each with its line number.
+_RawEntries = list[tuple[int, dict[str, Any]]]
+
+
+def _read_tabular(
+    text: str, name: str, fields: Sequence[Field], *, delim: str
+) -> tuple[dict[str, str], _RawEntries]:
+    prov: dict[str, Any] = {}
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
+        body = lines[i].lstrip("#").strip()
+        if ":" in body:
+            k, v = body.split(":", 1)
+            prov.setdefault(k.strip().lower(), v.strip())
+        i += 1
+    provenance = _check_provenance(prov, name)
+    if i >= len(lines):
+        raise LexiconError("[T207] no column header row after the provenance header", path=name)
+    header_line = i + 1
+    reader = csv.reader(io.StringIO("\n".join(lines[i:])), delimiter=delim)
+    header = [h.strip() for h in next(reader)]
+    for f in fields:
+        if f.required and f.name not in header:
+            raise LexiconError("[T208] the column is missing from the header row", path=name,
+                               line=header_line, field=f.name)
+    raw: _RawEntries = []
+    for offset, row in enumerate(reader, start=1):
+        lineno = header_line + offset
+        if not row or not "".join(row).strip() or row[0].startswith("#"):
+            continue
+        if len(row) > len(header):
+            raise LexiconError(f"[T209] {len(row)} cells but {len(header)} columns", path=name, line=lineno)
+        raw.append((lineno, dict(zip(header, row, strict=False))))
+    return provenance, raw
+
+
+def _read_yaml(text: str, name: str) -> tuple[dict[str, str], _RawEntries]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LexiconError(f"[T210] invalid YAML: {getattr(exc, 'problem', exc)}", path=name,
+                           line=(mark.line + 1) if mark else None) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+        raise LexiconError("[T211] expected a mapping with 'provenance' and an 'entries' list", path=name)
+    provenance = _check_provenance(doc.get("provenance") or {}, name)
+    # YAML loses line numbers; count entries from the 'entries:' line as a guide.
+    base = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("entries:")), 1)
+    raw: _RawEntries = []
+    for n, item in enumerate(doc["entries"], start=1):
+        if not isinstance(item, dict):
+            raise LexiconError(f"[T212] entry {n} is not a mapping", path=name, line=base + n)
+        raw.append((int(item.pop("_line", base + n)), item))
+    return provenance, raw
+
+
+def _read_jsonl(text: str, name: str) -> tuple[dict[str, str], _RawEntries]:
+    provenance: dict[str, str] = {}
+    raw: _RawEntries = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LexiconError(f"[T213] invalid JSON: {exc.msg}", path=name, line=lineno) from exc
+        if not isinstance(obj, dict):
+            raise LexiconError("[T212] expected a JSON object", path=name, line=lineno)
+        if not provenance:
+            provenance = _check_provenance(obj.get("provenance") or {}, name)
+            continue
+        raw.append((lineno, obj))
+    if not provenance:
+        raise LexiconError("[T206] the file is empty: no provenance line", path=name)
+    return provenance, raw
+
+
+def _validate(raw: _RawEntries, fields: Sequence[Field], *, allow_extra: bool, tabular: bool,
+              name: str) -> list[dict[str, Any]]:
+    specs = {f.name: f for f in fields}
     entries: list[dict[str, Any]] = []
     for lineno, item in raw:
         if not allow_extra:
@@ -241,4 +267,4 @@ def load_data_file(
             entry[spec.name] = _coerce(item.get(spec.name), spec, tabular=tabular, name=name, line=lineno)
         entry["_line"] = lineno
         entries.append(entry)
-    return DataFile(path=name, provenance=provenance, entries=entries, sha256=digest)
+    return entries

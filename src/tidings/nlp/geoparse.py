@@ -72,29 +72,42 @@ def _org_demonyms(entities: list[dict[str, Any]], toponyms: list[Toponym], label
 def _from_doc(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], defaultdict[str, float]]:
     """Toponyms from the tidings entities when the stage produced them, else from ``doc.ents``."""
     entities = doc._.tidings_entities if doc.has_extension("tidings_entities") else None
+    if entities:
+        return _from_entities(entities, gaz)
+    return _from_ents(doc, gaz)
+
+
+def _from_entities(entities: list[dict[str, Any]], gaz: Gazetteer,
+                   ) -> tuple[list[Toponym], list[str], defaultdict[str, float]]:
+    """Toponyms from the tidings entities: places, and nationality words coded to a place."""
     toponyms: list[Toponym] = []
     labels: list[str] = []
-    if entities:
-        for e in entities:
-            if e.get("type") in PLACE_TYPES:
-                toponyms.append(toponym_of(e, gaz))
-                labels.append(e["type"])
-            elif e.get("type") == "NORP":
-                code = entity_code(e) or entity_country(e)
-                if code is None:
-                    demonym = demonym_country(e.get("name") or "", gaz)
-                    code = demonym.country if demonym is not None else None
-                spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
-                if code is None or gaz.country(code) is None:
-                    state = division_demonym(e.get("name") or "", gaz)
-                    if state is not None:  # "Minnesotans" stand for Minnesota
-                        toponyms.append(Toponym(name=state.name, spans=spans, country=state.country))
-                        labels.append("NORP")
-                    continue
-                toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=code))
-                labels.append("NORP")
-        _org_demonyms(entities, toponyms, labels, gaz)
-        return toponyms, labels, country_evidence(entities)
+    for e in entities:
+        if e.get("type") in PLACE_TYPES:
+            toponyms.append(toponym_of(e, gaz))
+            labels.append(e["type"])
+        elif e.get("type") == "NORP":
+            code = entity_code(e) or entity_country(e)
+            if code is None:
+                demonym = demonym_country(e.get("name") or "", gaz)
+                code = demonym.country if demonym is not None else None
+            spans = [(int(m["start"]), int(m["end"])) for m in e.get("mentions") or ()]
+            if code is None or gaz.country(code) is None:
+                state = division_demonym(e.get("name") or "", gaz)
+                if state is not None:  # "Minnesotans" stand for Minnesota
+                    toponyms.append(Toponym(name=state.name, spans=spans, country=state.country))
+                    labels.append("NORP")
+                continue
+            toponyms.append(Toponym(name=e.get("name") or "", spans=spans, code=code))
+            labels.append("NORP")
+    _org_demonyms(entities, toponyms, labels, gaz)
+    return toponyms, labels, country_evidence(entities)
+
+
+def _from_ents(doc: Doc, gaz: Gazetteer) -> tuple[list[Toponym], list[str], defaultdict[str, float]]:
+    """Toponyms from spaCy's GPE/LOC/FAC entities and nationality words, one per distinct name."""
+    toponyms: list[Toponym] = []
+    labels: list[str] = []
     groups: dict[tuple[str, str], Toponym] = {}
     evidence: defaultdict[str, float] = defaultdict(float)
     for ent in doc.ents:
@@ -163,34 +176,53 @@ def geoparse(text: str, nlp: Language | None = None, *, dateline: str | None = N
     toponyms, labels, evidence = _from_doc(doc, gaz)
     if dateline is None:
         dateline = doc._.tidings_dateline if doc.has_extension("tidings_dateline") else None
-        found = find_dateline(text) if dateline is None else None
-        if found is not None:
-            dateline = found.text
-            start, end = found.start, found.end
-            if recall and gaz.lookup(found.place) and \
-                    not _overlaps((start, end), [s for t in toponyms for s in t.spans]):
-                # The dateline is a place whatever the tagger made of it ("DANIELSVILLE -").
-                toponyms.append(Toponym(name=found.place, spans=[(start, end)]))
-                labels.append("GPE")
+        if dateline is None:
+            dateline = _found_dateline(text, toponyms, labels, gaz, recall=recall)
     if recall:
-        taken = [s for t in toponyms for s in t.spans]
-        # A place name inside an organisation's name ("the Minnesota Department of
-        # Transportation") is a place name; one inside a person's name is not.
-        people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-        extra: dict[str, Toponym] = {}
-        for start, end, label in place_spans(doc, gazetteer=gaz):
-            if _overlaps((start, end), taken):
-                continue
-            if _overlaps((start, end), people) and (start, end) not in people:
-                continue
-            key = name_key(text[start:end])
-            t = extra.get(key)
-            if t is None:
-                t = extra[key] = Toponym(name=text[start:end], weight=0.5)
-                toponyms.append(t)
-                labels.append(label)
-            t.spans.append((start, end))
+        _add_unrecognised(doc, text, toponyms, labels, gaz)
     resolve(toponyms, text=text, gazetteer=gaz, dateline=dateline, countries=evidence)
+    return _mentions(text, toponyms, labels)
+
+
+def _found_dateline(text: str, toponyms: list[Toponym], labels: list[str], gaz: Gazetteer, *,
+                    recall: bool) -> str | None:
+    """Return the dateline found in the text; with ``recall``, add it as a toponym if it is a place."""
+    found = find_dateline(text)
+    if found is None:
+        return None
+    start, end = found.start, found.end
+    if recall and gaz.lookup(found.place) and \
+            not _overlaps((start, end), [s for t in toponyms for s in t.spans]):
+        # The dateline is a place whatever the tagger made of it ("DANIELSVILLE -").
+        toponyms.append(Toponym(name=found.place, spans=[(start, end)]))
+        labels.append("GPE")
+    return found.text
+
+
+def _add_unrecognised(doc: Doc, text: str, toponyms: list[Toponym], labels: list[str],
+                      gaz: Gazetteer) -> None:
+    """Add the well-known place names the NER missed, one toponym per distinct name."""
+    taken = [s for t in toponyms for s in t.spans]
+    # A place name inside an organisation's name ("the Minnesota Department of
+    # Transportation") is a place name; one inside a person's name is not.
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    extra: dict[str, Toponym] = {}
+    for start, end, label in place_spans(doc, gazetteer=gaz):
+        if _overlaps((start, end), taken):
+            continue
+        if _overlaps((start, end), people) and (start, end) not in people:
+            continue
+        key = name_key(text[start:end])
+        t = extra.get(key)
+        if t is None:
+            t = extra[key] = Toponym(name=text[start:end], weight=0.5)
+            toponyms.append(t)
+            labels.append(label)
+        t.spans.append((start, end))
+
+
+def _mentions(text: str, toponyms: list[Toponym], labels: list[str]) -> list[dict[str, Any]]:
+    """One dict per mention of each resolved toponym, in text order."""
     out: list[dict[str, Any]] = []
     for t, label in zip(toponyms, labels, strict=True):
         p = t.place

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -72,46 +73,10 @@ def assign(conn: Connection, event_id: int) -> int:
     window = _day_window(row.date)
     best: tuple[int, int] | None = None
     if window is not None and actors:
-        c, ea = s.event_clusters, s.event_actors
-        # Only clusters with a report by one of these actors can be joined: found
-        # through the actors' index, not by trying every cluster of the type
-        # that day (a busy news day has thousands). A member lies within a day
-        # of its cluster's date, so within two days of this event.
-        wide = _day_window(row.date, 2) or window
-        sharing = (
-            select(ev.c.cluster_id).join(ea, ea.c.event_id == ev.c.id)
-            .where(ea.c.global_id.in_(sorted(actors)), ea.c.role == "actor",
-                   ea.c.date >= wide[0], ea.c.date <= wide[1], ev.c.cluster_id.is_not(None))
-        )
-        candidates = conn.execute(
-            select(c.c.id, c.c.place_global_id, c.c.country)
-            .where(c.c.type == row.type, c.c.date >= window[0], c.c.date <= window[1],
-                   c.c.id.in_(sharing))
-            .order_by(c.c.id)
-        ).all()
-        for cand in candidates:
-            members = conn.execute(
-                select(ev.c.id, ev.c.modality, ev.c.place_global_id, ev.c.country)
-                .where(ev.c.cluster_id == cand.id)
-            ).all()
-            if not members:
-                continue
-            negs = {(m.modality in _NEGATIVE) for m in members}
-            if negs != {row.modality in _NEGATIVE}:
-                continue
-            if not all(_place_ok(row.place_global_id, row.country, m.place_global_id, m.country)
-                       for m in members):
-                continue
-            c_actors, c_targets = _roles(conn, event_ids=[m.id for m in members])
-            shared_actors = len(actors & c_actors)
-            if not shared_actors:
-                continue
-            shared_targets = len(targets & c_targets)
-            if (targets or c_targets) and not shared_targets:
-                continue
-            score = shared_actors + shared_targets
-            if best is None or score > best[1]:
-                best = (int(cand.id), score)
+        for cluster in _candidates(conn, row, actors, window):
+            score = _join_score(conn, row, cluster, actors, targets)
+            if score is not None and (best is None or score > best[1]):
+                best = (cluster, score)
     if best is None:
         result = conn.execute(
             insert(s.event_clusters).values(
@@ -125,6 +90,57 @@ def assign(conn: Connection, event_id: int) -> int:
     conn.execute(update(ev).where(ev.c.id == event_id).values(cluster_id=cluster_id))
     refresh(conn, {cluster_id})
     return cluster_id
+
+
+def _candidates(conn: Connection, row: Any, actors: set[int], window: tuple[str, str]) -> list[int]:
+    """The ids of the clusters of the event's type and days where one of its actors reports, oldest first.
+
+    ``row`` is the event's row (``type``, ``date``, ``place_global_id``, ``country``, ``modality``).
+    """
+    ev, c, ea = s.events, s.event_clusters, s.event_actors
+    # Only clusters with a report by one of these actors can be joined: found
+    # through the actors' index, not by trying every cluster of the type
+    # that day (a busy news day has thousands). A member lies within a day
+    # of its cluster's date, so within two days of this event.
+    wide = _day_window(row.date, 2) or window
+    sharing = (
+        select(ev.c.cluster_id).join(ea, ea.c.event_id == ev.c.id)
+        .where(ea.c.global_id.in_(sorted(actors)), ea.c.role == "actor",
+               ea.c.date >= wide[0], ea.c.date <= wide[1], ev.c.cluster_id.is_not(None))
+    )
+    found = conn.execute(
+        select(c.c.id, c.c.place_global_id, c.c.country)
+        .where(c.c.type == row.type, c.c.date >= window[0], c.c.date <= window[1],
+               c.c.id.in_(sharing))
+        .order_by(c.c.id)
+    ).all()
+    return [int(cand.id) for cand in found]
+
+
+def _join_score(conn: Connection, row: Any, cluster_id: int, actors: set[int],
+                targets: set[int]) -> int | None:
+    """How well the event fits the cluster (shared actors and targets), or None when it may not join."""
+    ev = s.events
+    members = conn.execute(
+        select(ev.c.id, ev.c.modality, ev.c.place_global_id, ev.c.country)
+        .where(ev.c.cluster_id == cluster_id)
+    ).all()
+    if not members:
+        return None
+    negs = {(m.modality in _NEGATIVE) for m in members}
+    if negs != {row.modality in _NEGATIVE}:
+        return None
+    if not all(_place_ok(row.place_global_id, row.country, m.place_global_id, m.country)
+               for m in members):
+        return None
+    c_actors, c_targets = _roles(conn, event_ids=[m.id for m in members])
+    shared_actors = len(actors & c_actors)
+    if not shared_actors:
+        return None
+    shared_targets = len(targets & c_targets)
+    if (targets or c_targets) and not shared_targets:
+        return None
+    return shared_actors + shared_targets
 
 
 def refresh(conn: Connection, cluster_ids: Iterable[int]) -> None:

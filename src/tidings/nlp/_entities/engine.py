@@ -169,30 +169,9 @@ class EntityEngine:
                 continue
             if any(covered[i] for i in range(s, e)):
                 continue
-            k = s - 1
-            start = None
-            country = None
-            if k >= 0 and doc[k].text in _POSSESSIVE:
-                k -= 1
-            if k >= 0 and at_token[k] >= 0:
-                mod = mentions[at_token[k]]
-                if mod.end == k + 1 and mod.type in {"GPE", "NORP"} and mod.known is not None \
-                        and mod.known.key.startswith(("country:", "norp:")):
-                    country = mod.known.country
-                    start = mod.start
-                    if start > 0 and doc[start - 1].text in DETERMINERS:
-                        start -= 1
+            start, country = self._institution_start(doc, mentions, at_token, s, e, context_country)
             if start is None:
-                if s > 0 and doc[s - 1].text in DETERMINERS:
-                    start = s - 1
-                    if e < len(doc) - 1 and doc[e].lower_ == "of" and at_token[e + 1] >= 0:
-                        mod = mentions[at_token[e + 1]]
-                        if mod.known is not None and mod.known.key.startswith("country:"):
-                            country = mod.known.country
-                    if country is None:
-                        country = context_country(s)
-                else:
-                    continue
+                continue
             if e < len(doc) and doc[e].pos_ == "PROPN":
                 continue
             key = (phrase, country)
@@ -207,6 +186,41 @@ class EntityEngine:
             for i in range(start, e):
                 covered[i] = True
             last_end = e
+
+    @staticmethod
+    def _institution_start(doc: Doc, mentions: list[Mention], at_token: list[int], s: int, e: int,
+                           context_country: Any) -> tuple[int | None, str | None]:
+        """Where an institution's phrase ``doc[s:e]`` starts, and its country.
+
+        "Chinese state media" and "South Korea's presidential office" start at the
+        country; "the presidential office (of Korea)" at the determiner. Returns
+        ``(None, None)`` for a bare phrase, which is not taken.
+        """
+        k = s - 1
+        start = None
+        country = None
+        if k >= 0 and doc[k].text in _POSSESSIVE:
+            k -= 1
+        if k >= 0 and at_token[k] >= 0:
+            mod = mentions[at_token[k]]
+            if mod.end == k + 1 and mod.type in {"GPE", "NORP"} and mod.known is not None \
+                    and mod.known.key.startswith(("country:", "norp:")):
+                country = mod.known.country
+                start = mod.start
+                if start > 0 and doc[start - 1].text in DETERMINERS:
+                    start -= 1
+        if start is None:
+            if s > 0 and doc[s - 1].text in DETERMINERS:
+                start = s - 1
+                if e < len(doc) - 1 and doc[e].lower_ == "of" and at_token[e + 1] >= 0:
+                    mod = mentions[at_token[e + 1]]
+                    if mod.known is not None and mod.known.key.startswith("country:"):
+                        country = mod.known.country
+                if country is None:
+                    country = context_country(s)
+            else:
+                return None, None
+        return start, country
 
     def _describe(self, doc: Doc, mentions: list[Mention], drafts: list[Draft]) -> list[dict[str, Any]]:
         """Turn drafts into the entities of the output contract (ids in order of appearance)."""

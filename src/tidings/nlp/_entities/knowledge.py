@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tidings.knowledge.actors import ActorEntry
 from tidings.knowledge.files import Field, load_data_file
@@ -198,8 +199,22 @@ def load_knowledge(
         digest.update(loaded.sha256.encode())
         data[name] = loaded.entries
     kn = Knowledge()
+    # Countries go after places (a country outranks a same-named city).
+    _add_places(kn, data["places"])
+    _add_countries(kn, data["countries"])
+    _add_names(kn, data)
+    _add_lexicons(kn, data)
 
-    for row in data["places"]:
+    for actor in actors:
+        digest.update(repr(actor).encode())
+        add_actor(kn, actor)
+    kn.sha256 = digest.hexdigest()
+    logger.debug("entity knowledge: %d surface forms", len(kn.surface))
+    return kn
+
+
+def _add_places(kn: Knowledge, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
         if row["kind"] == "state":
             key = f"place:{row['name']}:{row['country']}:state"
         else:
@@ -210,9 +225,15 @@ def load_knowledge(
                   strong=bool(row["capital"]) or pop >= 1_000_000 or row["kind"] == "state"),
             [row["name"]],
         )
-    # A country outranks a same-named city ("Mexico", "Singapore"): add countries after
-    # places and put them first.
-    for row in data["countries"]:
+
+
+def _add_countries(kn: Knowledge, rows: list[dict[str, Any]]) -> None:
+    """Add the countries and their demonyms.
+
+    A country outranks a same-named city ("Mexico", "Singapore"): add countries
+    after places and put them first.
+    """
+    for row in rows:
         code = row["code"]
         kn.country_names[code] = row["name"]
         if row["alpha2"]:
@@ -228,6 +249,10 @@ def load_knowledge(
             kn.demonym_country[dem] = code
             kn.demonym_country.setdefault(dem + "s", code)
         kn.add(norp, [*row["demonyms"], *(d + "s" for d in row["demonyms"] if not d.endswith(("s", "ese", "sh", "ch")))])
+
+
+def _add_names(kn: Knowledge, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Add the named regions, organisations and parties."""
     for row in data["regions"]:
         kn.add(Known(key=f"region:{row['name']}", name=row["name"], type=row["type"]),
                [row["name"], *row["aliases"]])
@@ -249,6 +274,10 @@ def load_knowledge(
                   country=row["country"], sector=row["sector"], kinds=("party",), strong=False),
             forms,
         )
+
+
+def _add_lexicons(kn: Knowledge, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Fill the word tables: titles, nominals, institutions, organisation words, divisions."""
     for row in data["titles"]:
         kn.titles[row["title"].lower()] = (row["sector"], (row["head"] or "").lower() == "head")
         if row.get("of"):
@@ -260,13 +289,6 @@ def load_knowledge(
     for row in data["orgwords"]:
         kn.org_words[row["word"]] = row["kind"]
     kn.divisions = frozenset(row["word"] for row in data["divisions"])
-
-    for actor in actors:
-        digest.update(repr(actor).encode())
-        add_actor(kn, actor)
-    kn.sha256 = digest.hexdigest()
-    logger.debug("entity knowledge: %d surface forms", len(kn.surface))
-    return kn
 
 
 def add_actor(kn: Knowledge, actor: ActorEntry) -> None:
