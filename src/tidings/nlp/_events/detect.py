@@ -301,6 +301,51 @@ def _target_heads(src: str, tok: Token, trig: Trigger, cl: Clause, hosts: list[T
             for g in c.children if g.dep_ == "pobj"]
 
 
+def _nominal_agents(tok: Token) -> list[Token]:
+    """The "by" phrase of an event noun, also when the parser hangs it on the noun's
+    "of" complement ("the arrest of the journalist by police")."""
+    out = [g for c in tok.children if c.dep_ in {"prep", "agent"} and c.lower_ == "by"
+           for g in c.children if g.dep_ == "pobj"]
+    if not out:
+        out = [g2 for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+               for g in c.children if g.dep_ == "pobj"
+               for c2 in g.children if c2.dep_ == "prep" and c2.lower_ == "by"
+               for g2 in c2.children if g2.dep_ == "pobj"]
+    return out
+
+
+def _between(tok: Token) -> list[Token]:
+    """The sides of "between X and Y" on an event noun (the first; its conjuncts follow)."""
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
+            for g in c.children if g.dep_ == "pobj"][:1]
+
+
+# Verbs whose subject holds the event noun of their prepositional phrase: "took
+# part in talks", "engaged in negotiations", "joined in the boycott".
+_PARTAKE = frozenset({"take", "participate", "engage", "join", "enter", "attend", "lead", "hold", "involve",
+                      "launch", "carry", "continue", "resume", "agree"})
+
+
+# Event types whose uncoded participants ("police", "protesters", "fifty
+# people") belong to the country where the event takes place, and the sectors
+# that travel abroad and so keep no country of the place.
+_LOCAL_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
+_ABROAD_SECTORS = frozenset({"MIL", "IGO", "NGO", "SPY", "UAF"})
+
+
+def _localise(index: EntityIndex, trig: Trigger, place: str | None, args: list[Arg]) -> list[Arg]:
+    """Participants named by their sector alone take the country of the event's
+    place: "police arrested five people in Nairobi" -> KEN/COP and KEN/CVL."""
+    if place is None or trig.type not in _LOCAL_TYPES:
+        return args
+    code = index.host_of(place)[1]
+    if not code:
+        return args
+    return [Arg(a.entity, code, a.sector, a.token, a.text)
+            if a.entity is None and a.code is None and a.sector and a.sector not in _ABROAD_SECTORS else a
+            for a in args]
+
+
 def _first_named_inside(index: EntityIndex, heads: list[Token], exclude: frozenset[int]) -> list[Arg] | None:
     """The participants of the first word inside the phrases that names an entity or a code."""
     for head in heads:
@@ -782,6 +827,8 @@ class Detector:
         place = destination if trig.mode == "visit" and destination else self.place(s.index, place_tokens)
         event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                             cl.path, s.doc, s.sent, cl.top, s.times, also=cl.speech)
+        if trig.mode != "visit":
+            event.actors, event.targets = _localise(s.index, trig, place, actors), _localise(s.index, trig, place, targets)
         event.aim = self._aim(cl.path)
         event.passive = cl.passive_object is not None and cl.top.i == tok.i
         if not hosted:
@@ -842,11 +889,23 @@ class Detector:
         index, exclude = s.index, s.exclude
         if trig.pos == "NOUN":
             poss = [c for c in tok.children if c.dep_ == "poss"]
-            by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
-                  for g in c.children if g.dep_ == "pobj"]
-            actors = [a for h in poss or by for a in index.args_for(h, exclude=exclude)]
-            if not actors and noun_governors:
+            actors = [a for h in poss or _nominal_agents(tok) for a in index.args_for(h, exclude=exclude)]
+            if not actors and noun_governors and (tok.dep_ != "pobj" or noun_governors[0].lemma_.lower() in _PARTAKE):
+                # "held talks", "took part in talks" (not "died in the attack": the
+                # subject of a verb the event noun only sets is no holder of it).
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+            if not actors:
+                # "talks between Egypt and Ethiopia": the sides hold it together (one
+                # side acts on the others when the act is not mutual).
+                between = [a for h in _between(tok) for a in index.args_for(h, exclude=exclude)]
+                actors = between if is_mutual(trig) else between[:1]
+            if not actors and "compound" not in trig.target:
+                # "Russian strikes", "US sanctions": a modifier naming a country or a
+                # body (a town names where: "the Nice attack").
+                mods = [c for c in tok.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < tok.i]
+                actors = [a for m in mods for a in index.args_for(m, exclude=exclude)
+                          if a.entity and a.code and ((index.get(a.entity) or {}).get("code")
+                                                      or (index.get(a.entity) or {}).get("type") == "NORP")]
             return actors
         actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
         if not actors and len(cl.actor_heads) == 1 and self._refers_to_parties(cl.actor_heads[0], s.parties):
