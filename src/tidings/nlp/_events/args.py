@@ -25,6 +25,9 @@ _PARTITIVE = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "t
                         "score", "scores", "number", "group", "some", "several", "many", "most", "all", "none",
                         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few",
                         "members", "member"})
+# Nouns for a body of people whose modifier names its kind: "the extremist group".
+_COLLECTIVE = frozenset({"group", "organisation", "organization", "faction", "movement", "network", "cell",
+                         "outfit", "unit", "band", "gang", "wing"})
 # Agent sectors of PETRARCH's dictionary that say no more than "someone".
 _AGENT_SECTOR = {"PPL": "CVL"}
 # Words that hang a title on a name: "UN spokesperson Stephane Dujarric",
@@ -164,34 +167,49 @@ class EntityIndex:
         self._titles[eid] = (None, None)  # no title resolves through its own entity
         found: tuple[str | None, str | None] = (None, None)
         for root in self._title_roots(eid):
-            # The compounds before the name, however the parser nests them ("UN
-            # Spokesperson Stephane Dujarric"), and the appositions either way.
-            before = [t for t in root.subtree if t.i < root.i and t.dep_ == "compound"]
-            words = [*before, *(c for c in root.children if c.dep_ == "appos")]
-            if root.dep_ == "appos" and root.head.i != root.i:
-                words.append(root.head)
-            for word in words:
-                if self.entity_at(word) not in {None, eid} and word.dep_ == "appos":
-                    continue  # another name in apposition: a list, not a title
-                sector = self._sector(word)[0]
-                if sector is None:
-                    continue
-                owners = [o for o in self._owners(word, with_preps=True) if o != eid]
-                if word.dep_ == "compound":
-                    owners += [o for t in before if t.i < word.i
-                               if (o := self.entity_at(t)) is not None and o != eid and o not in owners]
-                code = None
-                for owner in owners:
-                    code = self.codes_of(owner)[0] or (self.entities.get(owner) or {}).get("country")
-                    if code:
-                        break
-                if code:
-                    self._titles[eid] = (str(code), sector)
-                    return self._titles[eid]
-                if found == (None, None):
-                    found = (None, sector)
+            code, sector = self._title_at(root, eid)
+            if code:
+                self._titles[eid] = (code, sector)
+                return self._titles[eid]
+            if sector and found == (None, None):
+                found = (None, sector)
         self._titles[eid] = found
         return found
+
+    def _title_at(self, root: Token, eid: str | None) -> tuple[str | None, str | None]:
+        """(code, sector) of the title on one name: the compounds before it, however
+        the parser nests them ("UN Spokesperson Stephane Dujarric"), and the
+        appositions either way ("X, the French president"; "the president, X")."""
+        before = [t for t in root.subtree if t.i < root.i and t.dep_ == "compound"]
+        words = [*before, *(c for c in root.children if c.dep_ == "appos")]
+        if root.dep_ == "appos" and root.head.i != root.i:
+            words.append(root.head)
+        found: tuple[str | None, str | None] = (None, None)
+        for word in words:
+            if self.entity_at(word) not in {None, eid} and word.dep_ == "appos":
+                continue  # another name in apposition: a list, not a title
+            sector = self._sector(word)[0]
+            if sector is None:
+                continue
+            owners = [o for o in self._owners(word, with_preps=True) if o != eid]
+            if word.dep_ == "compound":
+                owners += [o for t in before if t.i < word.i
+                           if (o := self.entity_at(t)) is not None and o != eid and o not in owners]
+            for owner in owners:
+                code = self.codes_of(owner)[0] or (self.entities.get(owner) or {}).get("country")
+                if code:
+                    return str(code), sector
+            if found == (None, None):
+                found = (None, sector)
+        return found
+
+    def _by_surname(self, tok: Token) -> str | None:
+        """The one person entity whose last name word an unlinked name repeats
+        ("Ana Vela ... Vela said")."""
+        low = tok.lower_
+        found = [eid for eid, ent in self.entities.items() if ent.get("type") == "PERSON"
+                 and [w.lower() for w in str(ent.get("name") or "").split()[-1:]] == [low]]
+        return found[0] if len(found) == 1 else None
 
     def _title_roots(self, eid: str) -> list[Token]:
         """The head words of an entity's mentions, and the other places its last
@@ -313,8 +331,12 @@ class EntityIndex:
                         if g.dep_ == "pobj":
                             return self._resolve(g, place_host=place_host)
         if tok.pos_ == "PROPN" and tok.dep_ not in {"compound", "amod"}:
-            # A name the entity layer did not resolve: keep its words, uncoded.
-            return [Arg(None, None, None, tok.i, text)]
+            # A name the entity layer did not link: a person's surname said again,
+            # else its words, coded by a title of its own ("Lula, the Brazilian president").
+            person = self._by_surname(tok)
+            if person is not None:
+                return [Arg(person, *self.codes_of(person), tok.i, text)]
+            return [Arg(None, *self._title_at(tok, None), tok.i, text)]
         return []
 
     def _sector(self, tok: Token) -> tuple[str | None, Token | None]:
@@ -334,12 +356,20 @@ class EntityIndex:
         found = self.sectors.get(lemma) or self.sectors.get(tok.lower_)
         if found:
             return found, None
-        return self._agent_sector(tok), None
+        found = self._agent_sector(tok)
+        if found is None and lemma in _COLLECTIVE:
+            # "the extremist group", "a rebel faction": the modifier says who they are.
+            for child in tok.children:
+                if child.dep_ in {"amod", "compound"} and child.i < tok.i:
+                    found = self.sectors.get(child.lemma_.lower()) or self._agent_sector(child, modifier=True)
+                    if found:
+                        break
+        return found, None
 
-    def _agent_sector(self, tok: Token) -> str | None:
+    def _agent_sector(self, tok: Token, *, modifier: bool = False) -> str | None:
         """The sector of an agent word of PETRARCH's dictionary: the word with the
         compound before it ("riot police", "special agent"), else the word alone."""
-        if not tok.is_alpha or tok.pos_ not in {"NOUN", "PROPN"}:
+        if not tok.is_alpha or tok.pos_ not in ({"NOUN", "PROPN", "ADJ"} if modifier else {"NOUN", "PROPN"}):
             return None
         forms = []
         left = [c for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1]

@@ -330,7 +330,7 @@ _PARTAKE = frozenset({"take", "participate", "engage", "join", "enter", "attend"
 # people") belong to the country where the event takes place, and the sectors
 # that travel abroad and so keep no country of the place.
 _LOCAL_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
-_ABROAD_SECTORS = frozenset({"MIL", "IGO", "NGO", "SPY", "UAF"})
+_ABROAD_SECTORS = frozenset({"MIL", "IGO", "NGO", "SPY"})
 
 
 def _localise(index: EntityIndex, trig: Trigger, place: str | None, args: list[Arg]) -> list[Arg]:
