@@ -180,3 +180,19 @@ def test_known_actor_is_not_marked_unknown(read: Any) -> None:
     record = read("Chad was attacked by Libya on Monday.")
     events = [e for e in record["events"] if e["type"] == "ASSAULT"]
     assert events and all(e["actor_unknown"] is False for e in events)
+
+
+@pytest.mark.slow
+def test_reaction_to_a_deed_told_before(read: Any) -> None:
+    # "condemned the move": the doers of the deed just told are the target.
+    record = read("Peru expelled four diplomats on Monday. Chile condemned the move on Tuesday.")
+    accuse = [e for e in record["events"] if e["type"] == "ACCUSE"]
+    assert accuse
+    assert any("CHL" in _codes(e["actor_codes"]) and "PER" in _codes(e["target_codes"]) for e in accuse)
+
+
+@pytest.mark.slow
+def test_deed_named_with_its_own_parties_is_not_the_last_deed(read: Any) -> None:
+    record = read("Peru expelled four diplomats on Monday. Chile condemned the move by Bolivia on Tuesday.")
+    accuse = [e for e in record["events"] if e["type"] == "ACCUSE"]
+    assert all("PER" not in _codes(e["target_codes"]) for e in accuse)

@@ -320,6 +320,17 @@ def _between(tok: Token) -> list[Token]:
             for g in c.children if g.dep_ == "pobj"][:1]
 
 
+# Types of deeds others react to, the nouns that name one without saying whose
+# ("condemned the action"), and how many sentences back such a noun reaches.
+_DEED_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN", "SANCTION", "REJECT", "RETREAT", "AID",
+                         "PROTEST", "CONCEDE"})
+_DEED_NOUNS = frozenset({"action", "act", "move", "step", "decision", "launch", "test", "attack", "strike",
+                         "killing", "incident", "operation", "provocation", "measure"})
+_DEED_REACH = 3
+# Types of reaction whose object may be a deed told before.
+_REACTION_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "SUPPORT", "THREATEN", "REQUEST"})
+
+
 # Verbs whose subject holds the event noun of their prepositional phrase: "took
 # part in talks", "engaged in negotiations", "joined in the boycott".
 _PARTAKE = frozenset({"take", "participate", "engage", "join", "enter", "attend", "lead", "hold", "involve",
@@ -364,9 +375,18 @@ class _Parties:
     sides" or "the meeting" (state of one Doc's reading, never of the detector)."""
 
     sides: list[Arg] = field(default_factory=list)
+    # The doers of the last deed told ("North Korea launched a rocket"), and the
+    # sentence it was told in, for a later "condemned the action".
+    deed: list[Arg] = field(default_factory=list)
+    deed_sentence: int = -1
 
     def note(self, event: Found) -> None:
-        """Remember the two or more sides of a meeting or an agreement that happened."""
+        """Remember the doers of a deed, and the two or more sides of a meeting or an
+        agreement that happened."""
+        if event.trigger.type in _DEED_TYPES and event.modality == "occurred" \
+                and any(a.code for a in event.actors):
+            self.deed = [a for a in event.actors if a.code]
+            self.deed_sentence = event.sentence.start
         if event.trigger.type not in {"CONSULT", "AGREE"} or event.modality != "occurred":
             return
         sides: list[Arg] = []
@@ -375,6 +395,30 @@ class _Parties:
                 sides.append(arg)
         if len(sides) >= 2:
             self.sides = sides
+
+    def doers(self, head: Token, actors: list[Arg], matched: bool) -> list[Arg]:
+        """The doers of the last deed, when a phrase names it without saying whose it
+        is ("condemned the action", "welcomed this decision") and it was told in one
+        of the few sentences before."""
+        if not self.deed or head.pos_ != "NOUN":
+            return []
+        if not matched and head.lemma_.lower() not in _DEED_NOUNS:
+            return []
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "such", "these", "those"}
+                   for c in head.children):
+            return []
+        if any(c.dep_ in {"poss", "compound", "nmod", "amod", "relcl", "acl"} or
+               (c.dep_ == "prep" and c.lower_ in {"by", "of", "on", "against", "with", "between", "to"}
+                and not all(g.ent_type_ in {"DATE", "TIME"} for g in c.children if g.dep_ == "pobj"))
+               for c in head.children):
+            return []  # "the Russian move", "the attack on Kyiv": a deed named with its own parties
+        sents = list(head.doc.sents)
+        here = next((n for n, sent in enumerate(sents) if sent.start <= head.i < sent.end), 0)
+        then = next((n for n, sent in enumerate(sents) if sent.start == self.deed_sentence), -1)
+        if then < 0 or here - then > _DEED_REACH or then > here:
+            return []
+        own = {a.code for a in actors if a.code}
+        return [a for a in self.deed if a.code not in own]
 
     def others(self, actors: list[Arg]) -> list[Arg]:
         """The other sides of the last meeting, when the actors are one of its sides."""
@@ -930,6 +974,9 @@ class Detector:
                         for g in c.children if g.dep_ == "pobj"]
             if any(self._refers_to_parties(o, s.parties) for o in objects):
                 targets = list(s.parties.sides)
+            elif trig.type in _REACTION_TYPES:
+                # "condemned the action": the doers of the deed just told.
+                targets = next((d for o in objects if (d := s.parties.doers(o, actors, o.i in s.matched))), [])
         hosted = False
         if not targets and trig.mode == "visit":
             # A visit with no one named as visited is a visit to the place's country.
