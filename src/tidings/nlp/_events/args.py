@@ -387,19 +387,17 @@ class EntityIndex:
         """Entities a noun phrase belongs to: its modifiers', or (for a sector word such
         as "lawmakers in Gondor") its of/from/in complement's."""
         found: list[str] = []
-        for child in tok.children:
-            cand: list[Token] = []
-            if child.dep_ in _MODIFIER_DEPS:
-                cand = [child]
-            elif with_preps and child.dep_ == "prep" and child.lower_ in _BELONG_PREPS:
-                cand = [g for g in child.children if g.dep_ == "pobj"]
-            for c in cand:
-                for t in _coordinated(c, frozenset()):
-                    eid = self.entity_at(t)
-                    if eid is None and t.dep_ == "compound":
-                        continue
-                    if eid is not None and eid not in found:
-                        found.append(eid)
+        mods = [c for c in tok.children if c.dep_ in _MODIFIER_DEPS]
+        # A modifier says whose it is before a complement does: "the German
+        # chancellor in Paris" is Germany's.
+        if with_preps and not any(self.entity_at(t) for m in mods for t in _coordinated(m, frozenset())):
+            mods += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in _BELONG_PREPS
+                     for g in c.children if g.dep_ == "pobj"]
+        for child in mods:
+            for t in _coordinated(child, frozenset()):
+                eid = self.entity_at(t)
+                if eid is not None and eid not in found:
+                    found.append(eid)
         return found
 
 
