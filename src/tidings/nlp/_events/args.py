@@ -7,16 +7,32 @@ says which words name which entity. When it has not run, a stand-in built from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from spacy.tokens import Doc, Token
+
+from tidings.knowledge.petrarch import AgentWord, agent_fields, load_agent_words
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # Dependency labels of a noun's modifiers that may name the entity an actor
 # phrase belongs to ("Chinese state media", "Gondor's government", "Nato involvement").
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 _BELONG_PREPS = frozenset({"of", "from", "in"})
+# Words that count or share out the people named after "of": "dozens of students".
+_PARTITIVE = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions",
+                        "score", "scores", "number", "group", "some", "several", "many", "most", "all", "none",
+                        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few",
+                        "members", "member"})
+# Nouns for a body of people whose modifier names its kind: "the extremist group".
+_COLLECTIVE = frozenset({"group", "organisation", "organization", "faction", "movement", "network", "cell",
+                         "outfit", "unit", "band", "gang", "wing"})
+# Agent sectors of PETRARCH's dictionary that say no more than "someone".
+_AGENT_SECTOR = {"PPL": "CVL"}
+# Words that hang a title on a name: "UN spokesperson Stephane Dujarric",
+# "Macron, the French president", "the president, Macron".
+_TITLE_DEPS = frozenset({"compound", "appos"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +61,14 @@ class Arg:
 class EntityIndex:
     """Entity lookup by token for one Doc."""
 
-    def __init__(self, doc: Doc, sectors: dict[str, str]) -> None:
+    def __init__(self, doc: Doc, sectors: dict[str, str], agents: Mapping[str, AgentWord] | None = None) -> None:
         self.doc = doc
         self.sectors = sectors
+        # PETRARCH's agent words ("police", "rebels", "extremists"): the sector of a
+        # noun the shipped sector words do not list.
+        self.agents = load_agent_words() if agents is None else agents
+        self._titles: dict[str, tuple[str | None, str | None]] = {}
+        self._mention_roots: dict[str, list[Token]] = {}
         self.entities: dict[str, dict[str, Any]] = {}
         self.by_code: dict[str, str] = {}
         self._spans: dict[int, list[tuple[int, str]]] = {}
@@ -63,6 +84,7 @@ class EntityIndex:
             for span in group:
                 if span.kb_id_:
                     self._add(span.start, span.end, span.kb_id_)
+                    self._mention_roots.setdefault(span.kb_id_, []).append(span.root)
         else:
             self._fallback(doc)
         for eid, ent in self.entities.items():
@@ -90,6 +112,7 @@ class EntityIndex:
                 self.entities[eid] = {"id": eid, "name": ent.text, "type": ent.label_, "code": None,
                                       "country": None, "sector": None, "roles": []}
             self._add(ent.start, ent.end, eid)
+            self._mention_roots.setdefault(eid, []).append(ent.root)
 
     def entity_at(self, token: Token) -> str | None:
         """The entity of the smallest mention covering a token."""
@@ -122,11 +145,84 @@ class EntityIndex:
                     break
         if not code:
             code = ent.get("country")
+        if (not code or not sector) and ent.get("type") not in PLACE_TYPES:
+            # "UN spokesperson Stephane Dujarric", "Macron, the French president":
+            # a title given anywhere in the article says whom the entity acts for.
+            title_code, title_sector = self.title_of(eid)
+            if title_code and not code:
+                code, sector = title_code, sector or ("IGO" if title_code == "IGO" else title_sector)
+            elif title_sector and not sector and (code == title_code or not title_code):
+                sector = title_sector
         if not sector and code == "IGO":
             sector = "IGO"
         if not sector and roles and ent.get("type") == "PERSON":
             sector = "GOV" if code != "IGO" else "IGO"
         return (str(code) if code else None, str(sector) if sector else None)
+
+    def title_of(self, eid: str) -> tuple[str | None, str | None]:
+        """(code, sector) a title or an apposition on any mention of an entity gives:
+        the sector of the title word and the code of the entity that owns it."""
+        if eid in self._titles:
+            return self._titles[eid]
+        self._titles[eid] = (None, None)  # no title resolves through its own entity
+        found: tuple[str | None, str | None] = (None, None)
+        for root in self._title_roots(eid):
+            code, sector = self._title_at(root, eid)
+            if code:
+                self._titles[eid] = (code, sector)
+                return self._titles[eid]
+            if sector and found == (None, None):
+                found = (None, sector)
+        self._titles[eid] = found
+        return found
+
+    def _title_at(self, root: Token, eid: str | None) -> tuple[str | None, str | None]:
+        """(code, sector) of the title on one name: the compounds before it, however
+        the parser nests them ("UN Spokesperson Stephane Dujarric"), and the
+        appositions either way ("X, the French president"; "the president, X")."""
+        before = [t for t in root.subtree if t.i < root.i and t.dep_ == "compound"]
+        words = [*before, *(c for c in root.children if c.dep_ == "appos")]
+        if root.dep_ == "appos" and root.head.i != root.i:
+            words.append(root.head)
+        found: tuple[str | None, str | None] = (None, None)
+        for word in words:
+            if self.entity_at(word) not in {None, eid} and word.dep_ == "appos":
+                continue  # another name in apposition: a list, not a title
+            sector = self._sector(word)[0]
+            if sector is None:
+                continue
+            owners = [o for o in self._owners(word, with_preps=True) if o != eid]
+            if word.dep_ == "compound":
+                owners += [o for t in before if t.i < word.i
+                           if (o := self.entity_at(t)) is not None and o != eid and o not in owners]
+            for owner in owners:
+                code = self.codes_of(owner)[0] or (self.entities.get(owner) or {}).get("country")
+                if code:
+                    return str(code), sector
+            if found == (None, None):
+                found = (None, sector)
+        return found
+
+    def _by_surname(self, tok: Token) -> str | None:
+        """The one person entity whose last name word an unlinked name repeats
+        ("Ana Vela ... Vela said")."""
+        low = tok.lower_
+        found = [eid for eid, ent in self.entities.items() if ent.get("type") == "PERSON"
+                 and [w.lower() for w in str(ent.get("name") or "").split()[-1:]] == [low]]
+        return found[0] if len(found) == 1 else None
+
+    def _title_roots(self, eid: str) -> list[Token]:
+        """The head words of an entity's mentions, and the other places its last
+        name word stands alone uncovered ("UN spokesperson Ana Vela" the entity
+        layer did not link)."""
+        roots = list(self._mention_roots.get(eid, []))
+        name = str((self.entities.get(eid) or {}).get("name") or "").split()
+        if name and (self.entities.get(eid) or {}).get("type") == "PERSON":
+            last = name[-1].lower()
+            seen = {r.i for r in roots}
+            roots += [t for t in self.doc if t.lower_ == last and t.pos_ == "PROPN" and t.i not in seen
+                      and self.entity_at(t) is None]
+        return roots
 
     def orgs_of(self, eid: str) -> set[str]:
         """Entity ids of the organisations a person holds a role in (Stoltenberg: NATO)."""
@@ -182,6 +278,10 @@ class EntityIndex:
                     code, sector = self.codes_of(host)
                 return [Arg(host, code, sector, tok.i, text)]
             code, sector = self.codes_of(eid)
+            ent = self.entities.get(eid) or {}
+            if sector is None and ent.get("type") not in {*PLACE_TYPES, "PERSON"} and tok.pos_ == "NOUN":
+                # "Turkish gendarmes": the phrase's head word gives the sector.
+                sector = self._sector(tok)[0]
             if code is None:
                 # "Ithilen's minister Calimehtar", "the Danish minister X": the
                 # phrase's owner gives the country the entity itself lacks.
@@ -192,11 +292,20 @@ class EntityIndex:
                         if code:
                             break
                 if sector is None:
-                    sector = self.sectors.get(head.lemma_.lower()) if head is not tok else None
+                    sector = self._sector(head)[0] if head is not tok else None
             return [Arg(eid, code, sector, tok.i, text)]
         if place_host or tok.pos_ == "PRON":
             return []
         sector, of_word = self._sector(tok)
+        named = [c for c in tok.children if c.dep_ == "appos" and self.entity_at(c) is not None
+                 and not self.is_place(self.entity_at(c))]
+        if len(named) == 1 and tok.pos_ == "NOUN":
+            # "the president, Emmanuel Macron": the name in apposition is who acts.
+            args = self._resolve(named[0], place_host=False)
+            if sector:
+                args = [a if a.sector else Arg(a.entity, a.code, sector, a.token, a.text) for a in args]
+            if args:
+                return args
         if of_word is not None:
             text = _phrase(tok, keep_of=True)
         owners = self._owners(tok, with_preps=bool(sector) and of_word is None)
@@ -214,9 +323,20 @@ class EntityIndex:
             return [Arg(o, *self.codes_of(o), tok.i, text) for o in owners]
         if sector:
             return [Arg(None, None, sector, tok.i, text)]
+        if tok.lower_ in _PARTITIVE or tok.lemma_.lower() in _PARTITIVE or tok.like_num:
+            # "dozens of students", "some of the protesters": who is counted.
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            return self._resolve(g, place_host=place_host)
         if tok.pos_ == "PROPN" and tok.dep_ not in {"compound", "amod"}:
-            # A name the entity layer did not resolve: keep its words, uncoded.
-            return [Arg(None, None, None, tok.i, text)]
+            # A name the entity layer did not link: a person's surname said again,
+            # else its words, coded by a title of its own ("Lula, the Brazilian president").
+            person = self._by_surname(tok)
+            if person is not None:
+                return [Arg(person, *self.codes_of(person), tok.i, text)]
+            return [Arg(None, *self._title_at(tok, None), tok.i, text)]
         return []
 
     def _sector(self, tok: Token) -> tuple[str | None, Token | None]:
@@ -233,25 +353,51 @@ class EntityIndex:
                         found = self.sectors.get(f"{lemma} of {g.lemma_.lower()}")
                         if found:
                             return found, g
-        return self.sectors.get(lemma) or self.sectors.get(tok.lower_), None
+        found = self.sectors.get(lemma) or self.sectors.get(tok.lower_)
+        if found:
+            return found, None
+        found = self._agent_sector(tok)
+        if found is None and lemma in _COLLECTIVE:
+            # "the extremist group", "a rebel faction": the modifier says who they are.
+            for child in tok.children:
+                if child.dep_ in {"amod", "compound"} and child.i < tok.i:
+                    found = self.sectors.get(child.lemma_.lower()) or self._agent_sector(child, modifier=True)
+                    if found:
+                        break
+        return found, None
+
+    def _agent_sector(self, tok: Token, *, modifier: bool = False) -> str | None:
+        """The sector of an agent word of PETRARCH's dictionary: the word with the
+        compound before it ("riot police", "special agent"), else the word alone."""
+        if not tok.is_alpha or tok.pos_ not in ({"NOUN", "PROPN", "ADJ"} if modifier else {"NOUN", "PROPN"}):
+            return None
+        forms = []
+        left = [c for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1]
+        if left:
+            forms.append(f"{left[0].lower_} {tok.lower_}")
+        forms += [tok.lower_, tok.lemma_.lower()]
+        for form in forms:
+            agent = self.agents.get(form)
+            if agent is not None:
+                sector = agent_fields(None, agent.code, agent.position).sector or agent.sector
+                return _AGENT_SECTOR.get(sector, sector)
+        return None
 
     def _owners(self, tok: Token, *, with_preps: bool) -> list[str]:
         """Entities a noun phrase belongs to: its modifiers', or (for a sector word such
         as "lawmakers in Gondor") its of/from/in complement's."""
         found: list[str] = []
-        for child in tok.children:
-            cand: list[Token] = []
-            if child.dep_ in _MODIFIER_DEPS:
-                cand = [child]
-            elif with_preps and child.dep_ == "prep" and child.lower_ in _BELONG_PREPS:
-                cand = [g for g in child.children if g.dep_ == "pobj"]
-            for c in cand:
-                for t in _coordinated(c, frozenset()):
-                    eid = self.entity_at(t)
-                    if eid is None and t.dep_ == "compound":
-                        continue
-                    if eid is not None and eid not in found:
-                        found.append(eid)
+        mods = [c for c in tok.children if c.dep_ in _MODIFIER_DEPS]
+        # A modifier says whose it is before a complement does: "the German
+        # chancellor in Paris" is Germany's.
+        if with_preps and not any(self.entity_at(t) for m in mods for t in _coordinated(m, frozenset())):
+            mods += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in _BELONG_PREPS
+                     for g in c.children if g.dep_ == "pobj"]
+        for child in mods:
+            for t in _coordinated(child, frozenset()):
+                eid = self.entity_at(t)
+                if eid is not None and eid not in found:
+                    found.append(eid)
         return found
 
 

@@ -301,6 +301,62 @@ def _target_heads(src: str, tok: Token, trig: Trigger, cl: Clause, hosts: list[T
             for g in c.children if g.dep_ == "pobj"]
 
 
+def _nominal_agents(tok: Token) -> list[Token]:
+    """The "by" phrase of an event noun, also when the parser hangs it on the noun's
+    "of" complement ("the arrest of the journalist by police")."""
+    out = [g for c in tok.children if c.dep_ in {"prep", "agent"} and c.lower_ == "by"
+           for g in c.children if g.dep_ == "pobj"]
+    if not out:
+        out = [g2 for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+               for g in c.children if g.dep_ == "pobj"
+               for c2 in g.children if c2.dep_ == "prep" and c2.lower_ == "by"
+               for g2 in c2.children if g2.dep_ == "pobj"]
+    return out
+
+
+def _between(tok: Token) -> list[Token]:
+    """The sides of "between X and Y" on an event noun (the first; its conjuncts follow)."""
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
+            for g in c.children if g.dep_ == "pobj"][:1]
+
+
+# Types of deeds others react to, the nouns that name one without saying whose
+# ("condemned the action"), and how many sentences back such a noun reaches.
+_DEED_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN", "SANCTION", "REJECT", "RETREAT", "AID",
+                         "PROTEST", "CONCEDE"})
+_DEED_NOUNS = frozenset({"action", "act", "move", "step", "decision", "launch", "test", "attack", "strike",
+                         "killing", "incident", "operation", "provocation", "measure"})
+_DEED_REACH = 3
+# Types of reaction whose object may be a deed told before.
+_REACTION_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "SUPPORT", "THREATEN", "REQUEST"})
+
+
+# Verbs whose subject holds the event noun of their prepositional phrase: "took
+# part in talks", "engaged in negotiations", "joined in the boycott".
+_PARTAKE = frozenset({"take", "participate", "engage", "join", "enter", "attend", "lead", "hold", "involve",
+                      "launch", "carry", "continue", "resume", "agree"})
+
+
+# Event types whose uncoded participants ("police", "protesters", "fifty
+# people") belong to the country where the event takes place, and the sectors
+# that travel abroad and so keep no country of the place.
+_LOCAL_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
+_ABROAD_SECTORS = frozenset({"MIL", "IGO", "NGO", "SPY"})
+
+
+def _localise(index: EntityIndex, trig: Trigger, place: str | None, args: list[Arg]) -> list[Arg]:
+    """Participants named by their sector alone take the country of the event's
+    place: "police arrested five people in Nairobi" -> KEN/COP and KEN/CVL."""
+    if place is None or trig.type not in _LOCAL_TYPES:
+        return args
+    code = index.host_of(place)[1]
+    if not code:
+        return args
+    return [Arg(a.entity, code, a.sector, a.token, a.text)
+            if a.entity is None and a.code is None and a.sector and a.sector not in _ABROAD_SECTORS else a
+            for a in args]
+
+
 def _first_named_inside(index: EntityIndex, heads: list[Token], exclude: frozenset[int]) -> list[Arg] | None:
     """The participants of the first word inside the phrases that names an entity or a code."""
     for head in heads:
@@ -319,9 +375,18 @@ class _Parties:
     sides" or "the meeting" (state of one Doc's reading, never of the detector)."""
 
     sides: list[Arg] = field(default_factory=list)
+    # The doers of the last deed told ("North Korea launched a rocket"), and the
+    # sentence it was told in, for a later "condemned the action".
+    deed: list[Arg] = field(default_factory=list)
+    deed_sentence: int = -1
 
     def note(self, event: Found) -> None:
-        """Remember the two or more sides of a meeting or an agreement that happened."""
+        """Remember the doers of a deed, and the two or more sides of a meeting or an
+        agreement that happened."""
+        if event.trigger.type in _DEED_TYPES and event.modality == "occurred" \
+                and any(a.code for a in event.actors):
+            self.deed = [a for a in event.actors if a.code]
+            self.deed_sentence = event.sentence.start
         if event.trigger.type not in {"CONSULT", "AGREE"} or event.modality != "occurred":
             return
         sides: list[Arg] = []
@@ -330,6 +395,30 @@ class _Parties:
                 sides.append(arg)
         if len(sides) >= 2:
             self.sides = sides
+
+    def doers(self, head: Token, actors: list[Arg], matched: bool) -> list[Arg]:
+        """The doers of the last deed, when a phrase names it without saying whose it
+        is ("condemned the action", "welcomed this decision") and it was told in one
+        of the few sentences before."""
+        if not self.deed or head.pos_ != "NOUN":
+            return []
+        if not matched and head.lemma_.lower() not in _DEED_NOUNS:
+            return []
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "such", "these", "those"}
+                   for c in head.children):
+            return []
+        if any(c.dep_ in {"poss", "compound", "nmod", "amod", "relcl", "acl"} or
+               (c.dep_ == "prep" and c.lower_ in {"by", "of", "on", "against", "with", "between", "to"}
+                and not all(g.ent_type_ in {"DATE", "TIME"} for g in c.children if g.dep_ == "pobj"))
+               for c in head.children):
+            return []  # "the Russian move", "the attack on Kyiv": a deed named with its own parties
+        sents = list(head.doc.sents)
+        here = next((n for n, sent in enumerate(sents) if sent.start <= head.i < sent.end), 0)
+        then = next((n for n, sent in enumerate(sents) if sent.start == self.deed_sentence), -1)
+        if then < 0 or here - then > _DEED_REACH or then > here:
+            return []
+        own = {a.code for a in actors if a.code}
+        return [a for a in self.deed if a.code not in own]
 
     def others(self, actors: list[Arg]) -> list[Arg]:
         """The other sides of the last meeting, when the actors are one of its sides."""
@@ -782,6 +871,8 @@ class Detector:
         place = destination if trig.mode == "visit" and destination else self.place(s.index, place_tokens)
         event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                             cl.path, s.doc, s.sent, cl.top, s.times, also=cl.speech)
+        if trig.mode != "visit":
+            event.actors, event.targets = _localise(s.index, trig, place, actors), _localise(s.index, trig, place, targets)
         event.aim = self._aim(cl.path)
         event.passive = cl.passive_object is not None and cl.top.i == tok.i
         if not hosted:
@@ -842,11 +933,25 @@ class Detector:
         index, exclude = s.index, s.exclude
         if trig.pos == "NOUN":
             poss = [c for c in tok.children if c.dep_ == "poss"]
-            by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
-                  for g in c.children if g.dep_ == "pobj"]
-            actors = [a for h in poss or by for a in index.args_for(h, exclude=exclude)]
-            if not actors and noun_governors:
+            actors = [a for h in poss or _nominal_agents(tok) for a in index.args_for(h, exclude=exclude)]
+            if not actors and noun_governors and (tok.dep_ != "pobj" or noun_governors[0].lemma_.lower() in _PARTAKE
+                                                  or self._refers_to_parties(tok, s.parties)):
+                # "held talks", "took part in talks", "said after the talks" (the talks
+                # just told), but not "died in the attack": the subject of a verb the
+                # event noun only sets is no holder of it.
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
+            if not actors:
+                # "talks between Egypt and Ethiopia": the sides hold it together (one
+                # side acts on the others when the act is not mutual).
+                between = [a for h in _between(tok) for a in index.args_for(h, exclude=exclude)]
+                actors = between if is_mutual(trig) else between[:1]
+            if not actors and "compound" not in trig.target:
+                # "Russian strikes", "US sanctions": a modifier naming a country or a
+                # body (a town names where: "the Nice attack").
+                mods = [c for c in tok.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < tok.i]
+                actors = [a for m in mods for a in index.args_for(m, exclude=exclude)
+                          if a.entity and a.code and ((index.get(a.entity) or {}).get("code")
+                                                      or (index.get(a.entity) or {}).get("type") == "NORP")]
             return actors
         actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
         if not actors and len(cl.actor_heads) == 1 and self._refers_to_parties(cl.actor_heads[0], s.parties):
@@ -871,6 +976,9 @@ class Detector:
                         for g in c.children if g.dep_ == "pobj"]
             if any(self._refers_to_parties(o, s.parties) for o in objects):
                 targets = list(s.parties.sides)
+            elif trig.type in _REACTION_TYPES:
+                # "condemned the action": the doers of the deed just told.
+                targets = next((d for o in objects if (d := s.parties.doers(o, actors, o.i in s.matched))), [])
         hosted = False
         if not targets and trig.mode == "visit":
             # A visit with no one named as visited is a visit to the place's country.

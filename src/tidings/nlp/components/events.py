@@ -172,6 +172,7 @@ class EventCoder:
             "targets": [target.entity] if target and target.entity else [],
             "actor_codes": [_code(actor)] if actor else [],
             "target_codes": [_code(target)] if target else [],
+            "actor_unknown": not (actor and (actor.entity or actor.code or actor.sector)),
             "actor_text": actor.text if actor else None,
             "target_text": target.text if target else None,
             "place": place,
