@@ -73,6 +73,21 @@ def check_floors(figures: Mapping[str, float], floors: Mapping[str, float], *, l
     return held
 
 
+def report_targets(figures: Mapping[str, float], targets: Mapping[str, float], *, label: str = "") -> None:
+    """Print one ``TARGET met|open name value >= target`` line per target, deciding nothing.
+
+    A target is a figure an issue asks for that the code does not reach yet; the
+    gate is its floor (what the code holds today, so a regression fails), and the
+    target line keeps the distance to go in every run's output.
+    """
+    for name, target in targets.items():
+        value = figures.get(name)
+        met = isinstance(value, int | float) and not math.isnan(value) and value >= target
+        shown = f"{value:.3f}" if isinstance(value, int | float) else "absent"
+        print(f"TARGET {'met' if met else 'open'} {label + '.' if label else ''}{name} {shown} >= {target}",
+              flush=True)
+
+
 def skipped(what: str) -> int:
     """Say that an evaluation has nothing to score and return its exit status (0)."""
     print(f"SKIP {what} is absent (set TIDINGS_SHARED to the shared directory)", flush=True)

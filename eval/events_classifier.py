@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
-from _shared import shared_data_dir  # noqa: E402
+from _shared import check_floors, shared_data_dir, skipped  # noqa: E402
 
 # Measured on the test split when the shipped weights were trained (see
 # src/tidings/data/events/event_classifier.md), less a margin of about 0.03.
@@ -44,8 +44,7 @@ def main() -> int:
     args = parser.parse_args()
     data = shared_data_dir()
     if data is None or not (data / "events" / "ngec-voa-plover").is_dir():
-        print("shared data absent: nothing to evaluate (set TIDINGS_SHARED)")
-        return 0
+        return skipped("events/ngec-voa-plover")
 
     import spacy
     from train_event_classifier import (
@@ -95,12 +94,8 @@ def main() -> int:
               f"{pfig['n'] - pfig['n_event']} no-event records")
     if args.split != "test" or args.model is not None:
         return 0
-    failed = False
-    for key, value in (("micro_f1", fig["micro"]["f1"]), ("event_f1", fig["event"]["f1"])):
-        ok = value >= FLOORS[key]
-        print(f"floor {key:10} {'ok' if ok else 'BELOW'} ({value:.3f} >= {FLOORS[key]})")
-        failed = failed or not ok
-    return 1 if failed else 0
+    held_up = check_floors({"micro_f1": fig["micro"]["f1"], "event_f1": fig["event"]["f1"]}, FLOORS)
+    return 0 if held_up else 1
 
 
 if __name__ == "__main__":

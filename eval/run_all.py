@@ -35,6 +35,8 @@ EVALUATIONS: dict[str, list[str]] = {
     "ner_meantime": [],
     "quotes_polnear": [],
     "events_petrarch": [],
+    "events_classifier": [],
+    "events_news": [],
     "geo_lgl": [],
 }
 
