@@ -21,7 +21,9 @@ from spacy.tokens import Doc
 
 from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
+from tidings.nlp._events.classifier import load_classifier
 from tidings.nlp._events.detect import Detector, Found, is_mutual
+from tidings.nlp._events.lexicon_cameo import CameoLexicon, load_cameo_lexicon
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.nlp.components.quotes import quote_at
 from tidings.nlp.components.timex import time_for_token
@@ -83,6 +85,9 @@ class EventCoder:
         dateline_fallback: bool = True,
         coded_only: bool = False,
         fold: bool = True,
+        cameo_lexicon: bool | str = True,
+        classifier: bool | str = True,
+        min_confidence: float = 0.0,
     ) -> None:
         self.name = name
         self.fold = fold
@@ -99,7 +104,15 @@ class EventCoder:
         )
         self.dateline_fallback = dateline_fallback
         self.coded_only = coded_only
-        self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at)
+        lexicon = None
+        if cameo_lexicon:
+            lexicon = load_cameo_lexicon() if cameo_lexicon is True else CameoLexicon.load(str(cameo_lexicon))
+        model = None
+        if classifier:
+            model = load_classifier() if classifier is True else load_classifier(str(classifier))
+        self.min_confidence = float(min_confidence)
+        self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at,
+                                 cameo=lexicon, classifier=model)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -119,6 +132,8 @@ class EventCoder:
         dateline = self._dateline_place(doc, index) if self.dateline_fallback and index else None
         seen: set[tuple[Any, ...]] = set()
         for f in matches.found:
+            if f.confidence is not None and f.confidence < self.min_confidence:
+                continue
             actors: list[Arg | None] = list(f.actors) or [None]
             targets: list[Arg | None] = list(f.targets) or [None]
             mutual = not f.targets and len(f.actors) > 1 and is_mutual(f.trigger)
@@ -180,6 +195,7 @@ class EventCoder:
             "cameo": cameo,
             "source": f.source,
             "source_text": f.source_text,
+            "confidence": f.confidence,
             "mentions": [mention],
         }
 
@@ -331,6 +347,9 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "dateline_fallback": True,
         "coded_only": False,
         "fold": True,
+        "cameo_lexicon": True,
+        "classifier": True,
+        "min_confidence": 0.0,
     },
 )
 def make_events(
@@ -346,8 +365,12 @@ def make_events(
     dateline_fallback: bool,
     coded_only: bool,
     fold: bool,
+    cameo_lexicon: bool | str,
+    classifier: bool | str,
+    min_confidence: float,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
-                      dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold)
+                      dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold,
+                      cameo_lexicon=cameo_lexicon, classifier=classifier, min_confidence=min_confidence)
