@@ -302,6 +302,18 @@ def _exercise(tok: Token) -> bool:
     return any(t.lemma_.lower() in _EXERCISE_WORDS for t in near if t.i != tok.i)
 
 
+_PROJECTILES = frozenset({"missile", "rocket", "satellite", "warhead", "projectile", "icbm", "slbm"})
+
+
+def _launch(tok: Token) -> bool:
+    """Whether a trigger launches or fires a missile or a rocket (its object or subject)."""
+    heads = [c for c in tok.children if c.dep_ in {"dobj", "obj", "nsubjpass"}]
+    words = heads + [g for h in heads for g in h.children if g.dep_ in {"compound", "amod"}]
+    if tok.pos_ == "NOUN":
+        words += [c for c in tok.children if c.dep_ in {"compound", "amod"}] + [tok]
+    return any(w.lemma_.lower() in _PROJECTILES or w.lower_ in _PROJECTILES for w in words)
+
+
 # The CAMEO heading that stands for a PLOVER type when the classifier, not a
 # lexicon word, told the type (the crosswalk maps each back to the type).
 _TYPE_HEADINGS = {"AGREE": "03", "CONSULT": "04", "SUPPORT": "05", "COOPERATE": "06", "AID": "07",
@@ -883,6 +895,8 @@ class Detector:
         for event in found:
             if not self._told_as_act(event):
                 continue
+            if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
+                continue
             feats = {
                 "lexical": lexical_specificity(event.trigger),
                 "p_type": probs.get(event.trigger.type, 0.0) if probs else 0.5,
@@ -898,6 +912,19 @@ class Detector:
                 out.append(event)
         return out
 
+    def _model_agrees(self, event: Found, probs: dict[str, float]) -> bool:
+        """The classifier's word on a lexicon hit: a bare CAMEO verb ("took office",
+        "exchanging insults", "handling affairs") is coded only when the
+        classifier gives its type a probability over the type's threshold; any
+        other trigger is vetoed when the classifier is sure the sentence tells
+        no event (a sports result, a product launch: "beat Chelsea")."""
+        assert self.classifier is not None
+        limits = self.classifier.thresholds
+        trig = event.trigger
+        if 0 < trig.specificity <= 1 and self.cameo is not None and trig.source.startswith(self.cameo.path):
+            return probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5)
+        return probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
+
     def _told_as_act(self, event: Found) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
         a disaster with nobody who caused it is no assault ("killed in a bus
@@ -906,18 +933,20 @@ class Detector:
             return False
         if self.cameo is not None and event.trigger.source.startswith(self.cameo.path) and not event.actors:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
+        if event.trigger.type == "ASSAULT" and not event.actors:
+            return False  # "were killed", "one worker injured": a victim told, no one who acted
+        if event.trigger.type == "ASSAULT" and not event.targets and _launch(event.token):
+            # "North Korea launches rocket": a launch at no one is a show of force.
+            walk = self.k.plover_of(_EXERCISE_CAMEO)
+            if walk is not None:
+                event.trigger = replace(event.trigger, type=str(walk["type"]), mode=None, context="military",
+                                        cameo=_EXERCISE_CAMEO)
         if event.trigger.type != "ASSAULT" or any(_known(a) for a in event.actors):
             return True
+        # An accident or a disaster told in the sentence, and no one named who
+        # acted: "two trains collided, injuring a worker", "killed in a bus crash".
         cues = self.k.cues
-        for tok in event.path:
-            for child in tok.children:
-                words = [g for g in child.children if g.dep_ == "pobj"] if child.dep_ in {"prep", "agent"} else [child]
-                for w in words:
-                    if cues.get((w.lemma_.lower(), "object")) == "accident" or any(
-                            cues.get((c.lemma_.lower(), "object")) == "accident"
-                            for c in w.children if c.dep_ in {"compound", "amod"}):
-                        return False
-        return True
+        return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence)
 
     @staticmethod
     def _may_hold_event(sent: Span, index: EntityIndex) -> bool:

@@ -290,6 +290,7 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
             group = [ev]
             by_key[key].append(group)
             groups.append(group)
+    groups = _fold_retold(groups, sections)
     out: list[dict[str, Any]] = []
     for group in groups:
         first: dict[str, Any] = min(group, key=rank)
@@ -308,6 +309,70 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
     out.sort(key=lambda ev: ev["trigger"]["start"])
     for n, ev in enumerate(out, 1):
         ev["id"] = f"V{n}"
+    return out
+
+
+def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> list[list[dict[str, Any]]]:
+    """Fold a report that tells less into the fuller report of the same act.
+
+    A headline, a caption or a later sentence often tells an act again with
+    one side left out or with another modality ("Kenya, Uganda sign deal"
+    over "Kenya signed a deal with Uganda on Monday"; "the talks" later on).
+    A group folds into an earlier (or, for a headline or caption, any body)
+    group of the same type when each side it names is a side of the other
+    (by entity, else by code) and it names at least one; the body group keeps
+    its own modality, date and place, and gains the mentions.
+    """
+
+    def sides(group: list[dict[str, Any]], key: str, codes: str) -> tuple[set[str], set[Any]]:
+        ids = {i for ev in group for i in ev[key]}
+        coded = {(c.get("code"), c.get("sector")) for ev in group for c in ev[codes] if c.get("code")}
+        return ids, coded
+
+    def within(small: list[dict[str, Any]], big: list[dict[str, Any]], key: str, codes: str) -> bool | None:
+        ids, coded = sides(small, key, codes)
+        if not ids and not coded:
+            return None  # says nothing of this side
+        big_ids, big_coded = sides(big, key, codes)
+        if ids:
+            return ids <= big_ids
+        return coded <= big_coded
+
+    def fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool:
+        if not all(x["when_inferred"] or y["when_inferred"] or x["when"] == y["when"] for x in small for y in big):
+            return False  # "met on Monday" and "met on Friday" are two meetings
+        a = within(small, big, "actors", "actor_codes")
+        t = within(small, big, "targets", "target_codes")
+        if a is None and t is None:
+            return False
+        return a is not False and t is not False
+
+    def told_in(group: list[dict[str, Any]]) -> str | None:
+        return _section(sections, min(ev["trigger"]["start"] for ev in group))
+
+    out: list[list[dict[str, Any]]] = []
+    order = sorted(groups, key=lambda g: (told_in(g) in {"headline", "caption"}, min(ev["trigger"]["start"] for ev in g)))
+    for group in order:
+        header = told_in(group) in {"headline", "caption"}
+        start = min(ev["trigger"]["start"] for ev in group)
+        home = None
+        for other in out:
+            if other[0]["type"] != group[0]["type"] or told_in(other) in {"headline", "caption"}:
+                continue
+            if not header and min(ev["trigger"]["start"] for ev in other) > start:
+                continue
+            if not header and other[0]["modality"] != group[0]["modality"]:
+                continue
+            if any(m["trigger"]["start"] == n["trigger"]["start"] for ev in group for m in ev["mentions"]
+                   for o in other for n in o["mentions"]):
+                continue  # participants of one report are distinct
+            if fits(group, other):
+                home = other
+                break
+        if home is None:
+            out.append(list(group))
+        else:
+            home.extend(dict(ev, modality=home[0]["modality"]) for ev in group)
     return out
 
 
