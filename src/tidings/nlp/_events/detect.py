@@ -473,13 +473,25 @@ class Detector:
         if found is None:
             return own
         if own is not None and (own.objects or found.pattern.kind != "pattern" or not found.pattern.object):
-            return own  # only a pattern that reads the verb's object tells its sense apart
+            # Only a pattern that reads the verb's object tells its sense apart:
+            # tidings' own lexicon is the override layer for the bare word.
+            return own
         trig = self._cameo_trigger(tok, found)
         if own is None and trig is not None and any(
                 c.dep_ in _OBJECTS and (n := self._own_match(c)) is not None and n.pos == "NOUN" for c in tok.children):
             return None  # "attended a summit", "held talks": the event noun tells the act, the verb who
         if own is not None and trig is not None and trig.type == own.type:
             return replace(own, specificity=found.specificity)  # the same act, better read
+        if own is not None and trig is not None:
+            return replace(trig, other=own)
+        if trig is not None and found.pattern.kind != "pattern":
+            # A verb in two CAMEO blocks of different types ("deploy").
+            for more in self.cameo.matches(tok)[1:]:
+                if more.specificity < found.specificity:
+                    break
+                alt = self._cameo_trigger(tok, more)
+                if alt is not None and alt.type != trig.type:
+                    return replace(trig, other=alt)
         return trig
 
     def _cameo_trigger(self, tok: Token, found: CameoMatch) -> Trigger | None:
@@ -858,6 +870,11 @@ class Detector:
             if self.classifier is None or not self._may_hold_event(sent, index):
                 return []
             return self._found_by_model(doc, sent, index, times, parties or _Parties())
+        probs = self._probabilities(sent)
+        if probs is not None:
+            for i, trig in matched.items():
+                if trig.other is not None and probs.get(trig.other.type, 0.0) > probs.get(trig.type, 0.0):
+                    matched[i] = trig.other  # the classifier reads the word in its other sense
         speakers = self.find_speakers(sent)
         s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties or _Parties(),
                       matched=matched, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
@@ -876,7 +893,7 @@ class Detector:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
-        return self._judge(s, [e for e in found if self._specific(e)])
+        return self._judge(s, [e for e in found if self._specific(e)], probs)
 
     # -- the classifier: veto, confidence, and events the lexicon misses ----------------
 
@@ -908,9 +925,16 @@ class Detector:
             }
             event.features = feats
             event.confidence = round(self.calibration.score(feats), 3)
-            if probs is None or event.confidence >= self.calibration.veto:
+            # tidings' own lexicon is curated (the classifier's no-event veto
+            # aside, above); the broad CAMEO lexicon and the classifier's own
+            # finds must also reach the calibrated veto.
+            if probs is None or not self._broad(event.trigger) or event.confidence >= self.calibration.veto:
                 out.append(event)
         return out
+
+    def _broad(self, trig: Trigger) -> bool:
+        """Whether a trigger comes from the CAMEO lexicon or the classifier, not tidings' own lexicon."""
+        return trig.specificity < 0 or (self.cameo is not None and trig.source.startswith(self.cameo.path))
 
     def _model_agrees(self, event: Found, probs: dict[str, float]) -> bool:
         """The classifier's word on a lexicon hit: a bare CAMEO verb ("took office",
@@ -950,10 +974,9 @@ class Detector:
 
     @staticmethod
     def _may_hold_event(sent: Span, index: EntityIndex) -> bool:
-        """Whether a sentence without a trigger is worth the classifier: a verb and two
-        named participants (an event the lexicon missed still needs who and whom)."""
-        named = {e for t in sent if (e := index.entity_at(t)) is not None}
-        return len(named) >= 2 and any(t.pos_ == "VERB" for t in sent)
+        """Whether a sentence without a trigger is worth the classifier: a verb and a
+        named participant (an event the lexicon missed still needs someone)."""
+        return any(t.pos_ == "VERB" for t in sent) and any(index.entity_at(t) is not None for t in sent)
 
     def _found_by_model(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
                         parties: _Parties) -> list[Found]:
@@ -973,12 +996,13 @@ class Detector:
         trig = Trigger(lemma=verb.lemma_.lower(), pos="VERB", objects=frozenset(), type=kind,
                        mode=None, context=None, cameo=str(_TYPE_HEADINGS.get(kind) or "") if walk else "",
                        target=("dobj", "dative", "with", "against", "on", "to", "at", "for"),
-                       flags=frozenset({"needs_target"}), source="classifier", specificity=-1)
+                       flags=frozenset(), source="classifier", specificity=-1)
         speakers = self.find_speakers(sent)
         s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties,
                       matched={verb.i: trig}, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
         event, _ = self._event_at(s, verb, trig)
-        if event is None or not (event.actors and event.targets) or not self._specific(event):
+        if event is None or not any(_known(a) for a in [*event.actors, *event.targets]) \
+                or not self._specific(event):
             return []
         return self._judge(s, [event], probs)
 

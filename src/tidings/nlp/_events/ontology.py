@@ -91,6 +91,9 @@ class Trigger:
         specificity: how much of the parse the match rests on: for a CAMEO
             lexicon match its pattern's specificity (1 for a bare verb); 0 for
             a trigger of tidings' own lexicon (see :func:`lexical_specificity`).
+        other: another reading of the same word with another type (tidings'
+            lexicon and a CAMEO pattern disagree, or CAMEO lists the verb in two
+            blocks); the classifier chooses between them.
     """
 
     lemma: str
@@ -104,6 +107,7 @@ class Trigger:
     flags: frozenset[str] = frozenset()
     source: str = ""
     specificity: int = 0
+    other: Trigger | None = None
 
 
 def lexical_specificity(trig: Trigger) -> float:
