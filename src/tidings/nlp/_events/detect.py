@@ -305,6 +305,12 @@ def _exercise(tok: Token) -> bool:
 _PROJECTILES = frozenset({"missile", "rocket", "satellite", "warhead", "projectile", "icbm", "slbm"})
 
 
+def _aimed(tok: Token) -> bool:
+    """Whether a firing or a launch names what it is aimed at ("fired a missile at", "into")."""
+    return any(c.dep_ == "prep" and c.lower_ in {"at", "on", "against", "toward", "towards"}
+               for h in [tok, *(c for c in tok.children if c.dep_ in {"dobj", "obj"})] for c in h.children)
+
+
 def _launch(tok: Token) -> bool:
     """Whether a trigger launches or fires a missile or a rocket (its object or subject)."""
     heads = [c for c in tok.children if c.dep_ in {"dobj", "obj", "nsubjpass"}]
@@ -456,7 +462,7 @@ class Detector:
         patterns so veto a bare trigger.
         """
         trig = self._lexicon_match(tok)
-        if trig is not None and trig.type == "ASSAULT" and _exercise(tok):
+        if trig is not None and trig.type == "ASSAULT" and (_exercise(tok) or (_launch(tok) and not _aimed(tok))):
             walk = self.k.plover_of(_EXERCISE_CAMEO)
             if walk is not None:
                 trig = replace(trig, type=str(walk["type"]), mode=None, context="military", cameo=_EXERCISE_CAMEO,
@@ -539,6 +545,9 @@ class Detector:
     @staticmethod
     def _object_lemmas(tok: Token) -> set[str]:
         out: set[str] = set()
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            # "a nuclear test", "missile launches": an event noun's own modifiers.
+            out.update(c.lemma_.lower() for c in tok.children if c.dep_ in {"compound", "amod", "nmod"})
         for child in tok.children:
             if child.dep_ in _OBJECTS or child.dep_ in {"prt", "nsubjpass", "dative", "npadvmod"}:
                 for t in [child, *child.conjuncts]:
@@ -965,10 +974,11 @@ class Detector:
             if walk is not None:
                 event.trigger = replace(event.trigger, type=str(walk["type"]), mode=None, context="military",
                                         cameo=_EXERCISE_CAMEO)
-        if event.trigger.type != "ASSAULT" or any(_known(a) for a in event.actors):
+        if any(a.entity or a.code for a in event.actors):
             return True
         # An accident or a disaster told in the sentence, and no one named who
-        # acted: "two trains collided, injuring a worker", "killed in a bus crash".
+        # acted: "two trains collided, injuring a worker", "killed in a bus
+        # crash", rescuers "freeing people trapped in the wreckage".
         cues = self.k.cues
         return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence)
 
