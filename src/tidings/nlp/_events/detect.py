@@ -948,14 +948,20 @@ class Detector:
     def _model_agrees(self, event: Found, probs: dict[str, float]) -> bool:
         """The classifier's word on a lexicon hit: a bare CAMEO verb ("took office",
         "exchanging insults", "handling affairs") is coded only when the
-        classifier gives its type a probability over the type's threshold; any
+        classifier gives its type a probability over the type's threshold, or
+        finds its type the likeliest and the sentence not without event; any
         other trigger is vetoed when the classifier is sure the sentence tells
         no event (a sports result, a product launch: "beat Chelsea")."""
         assert self.classifier is not None
         limits = self.classifier.thresholds
         trig = event.trigger
         if 0 < trig.specificity <= 1 and self.cameo is not None and trig.source.startswith(self.cameo.path):
-            return probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5)
+            if probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5):
+                return True
+            # Below the type's threshold, the classifier must still read the
+            # sentence as this type before any other, and not as no event.
+            best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
+            return best == trig.type and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
         return probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
 
     def _told_as_act(self, event: Found) -> bool:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
 from tidings.nlp._events.classifier import load_classifier
-from tidings.nlp._events.detect import Detector, Found, is_mutual
+from tidings.nlp._events.detect import MUTUAL_TYPES, Detector, Found, is_mutual
 from tidings.nlp._events.lexicon_cameo import CameoLexicon, load_cameo_lexicon
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.nlp.components.quotes import quote_at
@@ -319,7 +319,7 @@ def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> lis
     one side left out or with another modality ("Kenya, Uganda sign deal"
     over "Kenya signed a deal with Uganda on Monday"; "the talks" later on).
     A group folds into an earlier (or, for a headline or caption, any body)
-    group of the same type when each side it names is a side of the other
+    group of the same type and mode when each side it names is a side of the other
     (by entity, else by code) and it names at least one; the body group keeps
     its own modality, date and place, and gains the mentions.
     """
@@ -329,23 +329,31 @@ def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> lis
         coded = {(c.get("code"), c.get("sector")) for ev in group for c in ev[codes] if c.get("code")}
         return ids, coded
 
-    def within(small: list[dict[str, Any]], big: list[dict[str, Any]], key: str, codes: str) -> bool | None:
+    def within(small: list[dict[str, Any]], big: list[dict[str, Any]], key: str, codes: str,
+               big_key: str, big_codes: str) -> bool | None:
         ids, coded = sides(small, key, codes)
         if not ids and not coded:
             return None  # says nothing of this side
-        big_ids, big_coded = sides(big, key, codes)
+        big_ids, big_coded = sides(big, big_key, big_codes)
         if ids:
             return ids <= big_ids
-        return coded <= big_coded
+        # "Kenyan leaders" (KEN, no sector) may be the Kenyan president (KEN, GOV).
+        return all(any(code == c and (sector is None or sector == s) for c, s in big_coded)
+                   for code, sector in coded)
 
     def fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool:
         if not all(x["when_inferred"] or y["when_inferred"] or x["when"] == y["when"] for x in small for y in big):
             return False  # "met on Monday" and "met on Friday" are two meetings
-        a = within(small, big, "actors", "actor_codes")
-        t = within(small, big, "targets", "target_codes")
-        if a is None and t is None:
-            return False
-        return a is not False and t is not False
+        pairs = [(("actors", "actor_codes"), ("targets", "target_codes"))]
+        if small[0]["type"] in MUTUAL_TYPES:
+            # A meeting of A with B is one of B with A ("Kenyan and Tanzanian leaders meet").
+            pairs.append((("targets", "target_codes"), ("actors", "actor_codes")))
+        for (sa, sac), (st, stc) in pairs:
+            a = within(small, big, "actors", "actor_codes", sa, sac)
+            t = within(small, big, "targets", "target_codes", st, stc)
+            if (a is not None or t is not None) and a is not False and t is not False:
+                return True
+        return False
 
     def told_in(group: list[dict[str, Any]]) -> str | None:
         return _section(sections, min(ev["trigger"]["start"] for ev in group))
@@ -356,8 +364,13 @@ def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> lis
         header = told_in(group) in {"headline", "caption"}
         start = min(ev["trigger"]["start"] for ev in group)
         home = None
-        for other in out:
-            if other[0]["type"] != group[0]["type"] or told_in(other) in {"headline", "caption"}:
+        mine = {m["trigger"]["start"] for ev in group for m in ev["mentions"]}
+        # A pair of a report whose other pair is already placed stays as it is
+        # (participants of one report are distinct).
+        siblings = any(n["trigger"]["start"] in mine for o in out for ev in o for n in ev["mentions"])
+        for other in [] if siblings else out:
+            if (other[0]["type"], other[0]["mode"]) != (group[0]["type"], group[0]["mode"]) \
+                    or told_in(other) in {"headline", "caption"}:
                 continue
             if not header and min(ev["trigger"]["start"] for ev in other) > start:
                 continue
