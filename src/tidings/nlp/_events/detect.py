@@ -876,7 +876,8 @@ class Detector:
                   parties: _Parties | None = None) -> list[Found]:
         matched = {tok.i: trig for tok in sent if tok.is_alpha and (trig := self.match(tok)) is not None}
         if not matched:
-            if self.classifier is None or not self._may_hold_event(sent, index):
+            if self.classifier is None or float(self.calibration.settings.get("discover", 0.8)) > 1.0 \
+                    or not self._may_hold_event(sent, index):
                 return []
             return self._found_by_model(doc, sent, index, times, parties or _Parties())
         probs = self._probabilities(sent)
