@@ -876,8 +876,7 @@ class Detector:
                   parties: _Parties | None = None) -> list[Found]:
         matched = {tok.i: trig for tok in sent if tok.is_alpha and (trig := self.match(tok)) is not None}
         if not matched:
-            if self.classifier is None or float(self.calibration.settings.get("discover", 0.8)) > 1.0 \
-                    or not self._may_hold_event(sent, index):
+            if not self._discovering() or not self._may_hold_event(sent, index):
                 return []
             return self._found_by_model(doc, sent, index, times, parties or _Parties())
         probs = self._probabilities(sent)
@@ -903,7 +902,11 @@ class Detector:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
-        return self._judge(s, [e for e in found if self._specific(e)], probs)
+        kept = self._judge(s, [e for e in found if self._specific(e)], probs)
+        if not kept and self._discovering() and self._may_hold_event(sent, index):
+            # Trigger words that told no event: the classifier may still find one.
+            return self._found_by_model(doc, sent, index, times, s.parties, probs)
+        return kept
 
     # -- the classifier: veto, confidence, and events the lexicon misses ----------------
 
@@ -911,6 +914,10 @@ class Detector:
         if self.classifier is None:
             return None
         return self.classifier.scores([sent])[0]
+
+    def _discovering(self) -> bool:
+        """Whether the classifier may propose events the lexicon missed (the calibration's ``discover`` gate)."""
+        return self.classifier is not None and float(self.calibration.settings.get("discover", 0.8)) <= 1.0
 
     def _judge(self, s: _Sentence, found: list[Found], probs: dict[str, float] | None = None) -> list[Found]:
         """Score each event's confidence and drop those below the calibration's veto."""
@@ -996,12 +1003,13 @@ class Detector:
         return any(t.pos_ == "VERB" for t in sent) and any(index.entity_at(t) is not None for t in sent)
 
     def _found_by_model(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
-                        parties: _Parties) -> list[Found]:
+                        parties: _Parties, probs: dict[str, float] | None = None) -> list[Found]:
         """An event the lexicon missed: when the classifier is confident of one type,
         the sentence's main verb with a named subject and a named object or
         prepositional object is its trigger (so the event has a word and evidence)."""
         assert self.classifier is not None
-        probs = self.classifier.scores([sent])[0]
+        if probs is None:
+            probs = self.classifier.scores([sent])[0]
         kind = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
         gate = float(self.calibration.settings.get("discover", 0.8))
         if probs.get(kind, 0.0) < gate or probs.get(NONE, 1.0) > 1.0 - gate or kind not in self.k.types:
