@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -185,13 +186,15 @@ class EventClassifier:
         if filled.any():
             contrib = self.weights[indices] * values[:, None]
             out[filled] = np.add.reduceat(contrib, indptr[:-1][filled], axis=0)
-        return out + self.bias
+        scores: np.ndarray = out + self.bias
+        return scores
 
     def probabilities(self, feature_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """Calibrated probabilities, ``(n_texts, n_labels)``."""
         s = self.raw_scores(feature_lists)
         z = s * self.calibration[:, 0] + self.calibration[:, 1]
-        return 1.0 / (1.0 + np.exp(-z))
+        probs: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return probs
 
     def scores(self, items: Iterable[str | Span | Doc], *, nlp: Language | None = None) -> list[dict[str, float]]:
         """Per item, the probability of each PLOVER type and the no-event probability (key ``NONE``)."""
@@ -266,27 +269,30 @@ def load_classifier(path: str | Path | None = None) -> EventClassifier:
         weights = p / WEIGHTS if p.is_dir() else p
         settings = weights.with_suffix(".json")
     try:
-        blob = weights.read_bytes()
-        meta_text = settings.read_text(encoding="utf-8")
+        stamps = (weights.stat(), settings.stat())
     except OSError as exc:
         raise LexiconError(f"[T238] cannot read the event classifier's files: {exc}; "
                            "retrain with tools/train_event_classifier.py", path=str(weights)) from exc
-    return _load(str(weights), hashlib.sha256(blob).hexdigest(), meta_text)
+    return _load(str(weights), str(settings), tuple((st.st_mtime_ns, st.st_size) for st in stamps))
 
 
 @functools.lru_cache(maxsize=4)
-def _load(name: str, sha: str, meta_text: str) -> EventClassifier:
+def _load(name: str, settings_name: str, stamps: tuple[tuple[int, int], ...]) -> EventClassifier:
+    """Read and check the files (cached on their paths, times and sizes)."""
     try:
-        meta = json.loads(meta_text)
-        with np.load(name, allow_pickle=False) as z:
+        blob = Path(name).read_bytes()
+        meta = json.loads(Path(settings_name).read_text(encoding="utf-8"))
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError) as exc:
-        raise LexiconError(f"[T238] cannot read the event classifier's weights: {exc}", path=name) from exc
+        raise LexiconError(f"[T238] cannot read the event classifier's files: {exc}", path=name) from exc
+    sha = hashlib.sha256(blob).hexdigest()
 
     def bad(problem: str) -> LexiconError:
         return LexiconError(f"[T239] {problem}; retrain with tools/train_event_classifier.py", path=name)
 
-    if not isinstance(meta, dict) or not meta.get("provenance", {}).get("source"):
+    prov = meta.get("provenance") if isinstance(meta, dict) else None
+    if not isinstance(prov, dict) or not (prov.get("source") and prov.get("licence")):
         raise bad("the settings file lacks its provenance (source, licence)")
     if meta.get("sha256") and meta["sha256"] != sha:
         raise bad(f"the weights' sha256 {sha[:12]}... is not the one the settings name ({meta['sha256'][:12]}...)")
