@@ -905,7 +905,7 @@ class Detector:
         kept = self._judge(s, [e for e in found if self._specific(e)], probs)
         if not kept and self._discovering() and self._may_hold_event(sent, index):
             # Trigger words that told no event: the classifier may still find one.
-            return self._found_by_model(doc, sent, index, times, s.parties, probs)
+            return self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched))
         return kept
 
     # -- the classifier: veto, confidence, and events the lexicon misses ----------------
@@ -1003,7 +1003,8 @@ class Detector:
         return any(t.pos_ == "VERB" for t in sent) and any(index.entity_at(t) is not None for t in sent)
 
     def _found_by_model(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
-                        parties: _Parties, probs: dict[str, float] | None = None) -> list[Found]:
+                        parties: _Parties, probs: dict[str, float] | None = None,
+                        spoken: frozenset[int] = frozenset()) -> list[Found]:
         """An event the lexicon missed: when the classifier is confident of one type,
         the sentence's main verb with a named subject and a named object or
         prepositional object is its trigger (so the event has a word and evidence)."""
@@ -1015,8 +1016,9 @@ class Detector:
         if probs.get(kind, 0.0) < gate or probs.get(NONE, 1.0) > 1.0 - gate or kind not in self.k.types:
             return []
         verb = sent.root
-        if verb.pos_ != "VERB" or verb.lemma_.lower() in self.speech or _has_subject(verb) is None:
-            return []
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in self.speech or _has_subject(verb) is None \
+                or verb.i in spoken:
+            return []  # (a trigger word the lexicon read as no event stays none)
         walk = self.k.plover_of(_TYPE_HEADINGS.get(kind))
         trig = Trigger(lemma=verb.lemma_.lower(), pos="VERB", objects=frozenset(), type=kind,
                        mode=None, context=None, cameo=str(_TYPE_HEADINGS.get(kind) or "") if walk else "",
