@@ -40,6 +40,7 @@ def _types(events: list[dict[str, Any]]) -> set[str]:
     ("The Kenyan foreign ministry released a statement on Monday.", "RETREAT"),   # a CAMEO no-event pattern
     ("Ten people were killed in a bus crash in Kenya.", "ASSAULT"),                # an accident, nobody acted
     ("North Korea test-fired a missile on Monday.", "ASSAULT"),                   # a test, not an attack
+    ("Washington has demonstrated particular influence in Asia.", "PROTEST"),    # "demonstrate X": to show
 ])
 def test_events_not_this_type(read: Any, text: str, absent: str) -> None:
     assert absent not in _types(read(text))

@@ -305,6 +305,19 @@ def _exercise(tok: Token) -> bool:
 _PROJECTILES = frozenset({"missile", "rocket", "satellite", "warhead", "projectile", "icbm", "slbm"})
 
 
+def _object_outside_sense(tok: Token, trig: Trigger) -> bool:
+    """Whether a protest verb with no object in its sense has one: "demonstrated
+    restraint", "the restraint they demonstrated" (a relative clause on its
+    object), "rallied supporters" are no demonstration."""
+    if trig.type != "PROTEST" or trig.pos != "VERB" or trig.objects or {"dobj", "place", "dative"} & set(trig.target):
+        return False
+    if any(c.dep_ in {"dobj", "obj"} for c in tok.children):
+        return True
+    return tok.dep_ == "relcl" and tok.head.pos_ in {"NOUN", "PROPN"} and not any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ in {"WDT", "WP"} or c.lower_ == "that" for c in tok.children) \
+        and any(c.dep_ == "nsubj" for c in tok.children)
+
+
 def _aimed(tok: Token) -> bool:
     """Whether a firing or a launch names what it is aimed at ("fired a missile at", "into")."""
     return any(c.dep_ == "prep" and c.lower_ in {"at", "on", "against", "toward", "towards"}
@@ -471,6 +484,8 @@ class Detector:
 
     def _lexicon_match(self, tok: Token) -> Trigger | None:
         own = self._own_match(tok)
+        if own is not None and _object_outside_sense(tok, own):
+            own = None
         if self.cameo is None or tok.pos_ != "VERB" or not tok.is_alpha:
             return own
         if (tok.lemma_.lower(), "governor") in self.k.cues:
