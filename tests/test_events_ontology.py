@@ -35,7 +35,7 @@ def test_events_every_trigger_agrees_with_the_crosswalk(shipped: EventKnowledge)
 @pytest.mark.parametrize(
     "cameo,plover",
     [("040", "CONSULT"), ("042", "CONSULT"), ("111", "ACCUSE"), ("0841", "RETREAT"), ("1823", "ASSAULT"),
-     ("023", None), ("010", None), ("999", None), (None, None)],
+     ("023", "REQUEST"), ("163", "SANCTION"), ("1721", "COERCE"), ("010", None), ("999", None), (None, None)],
 )
 def test_events_crosswalk(shipped: EventKnowledge, cameo: str | None, plover: str | None) -> None:
     row = shipped.plover_of(cameo)

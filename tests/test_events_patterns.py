@@ -49,7 +49,7 @@ PATTERNS = [
     ("deploy troops", "Turkey will deploy troops to Syria, the defence ministry said.", "MOBILIZE", "troops",
      "TUR", "SYR"),
     ("reported accusation", "Russia said Nato expansion would provoke a conflict.", "ACCUSE", None, "RUS", "IGO/IGO"),
-    ("sanction", "The United States sanctioned Iran.", "COERCE", None, "USA", "IRN"),
+    ("sanction", "The United States sanctioned Iran.", "SANCTION", "discontinue", "USA", "IRN"),
     ("expel: sector of the target", "Poland expelled Russian diplomats.", "SANCTION", "expel", "POL", "RUS/GOV"),
     ("verbal attack is an accusation", "Germany attacked France's budget plans.", "ACCUSE", None, "DEU", "FRA"),
     ("armed attack", "Russia attacked Ukraine.", "ASSAULT", None, "RUS", "UKR"),

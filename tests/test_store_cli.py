@@ -123,6 +123,7 @@ def test_store_cli_export(db, tmp_path, fmt):
     (["entities", "merge", "1", "99999"], 1),
     (["export", "--to", "parquet"], 2),       # binary output needs -o
     (["events", "--format", "xml"], 2),
+    (["events", "--min-confidence", "2"], 2),
     (["export", "--to", "csv", "-o", "/nonexistent-dir/out.csv"], 1),
 ])
 def test_store_cli_errors_are_one_line(db, args, code):

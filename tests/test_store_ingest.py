@@ -13,7 +13,8 @@ from tidings.store import EventFilter, Store
 
 
 def test_store_migrations_recorded(store):
-    assert store.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs"]
+    assert store.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
+                                    "0005_event_confidence"]
 
 
 def _older_store(store_url: str, upto: str) -> Store:
@@ -42,7 +43,8 @@ def test_store_migrations_upgrade_in_place(store_url, record):
     old.add(record("visit_a"))
     _forget_word_index(old)
     upgraded = Store(store_url)
-    assert upgraded.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs"]
+    assert upgraded.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
+                                    "0005_event_confidence"]
     # The article stored before the upgrade is found by the new full-text index.
     assert [a["headline"] for a in upgraded.search("Seoul").items] == [record("visit_a")["headline"]]
     upgraded.close()
@@ -60,6 +62,23 @@ def test_store_migration_backfills_word_index(store_url, record):
     for ref, items in expected.items():
         assert items, ref
         assert upgraded.events(EventFilter(entity=ref)).items == items
+    upgraded.close()
+
+
+def test_store_migration_backfills_event_confidence(store_url, record):
+    from sqlalchemy import text
+
+    rec = record("visit_a")
+    for n, ev in enumerate(rec["events"]):
+        ev["confidence"] = 0.9 if n == 0 else 0.1
+    old = _older_store(store_url, "0004_event_pairs")
+    old.add(rec)
+    with old.engine.begin() as conn:   # as written before the column was filled
+        conn.execute(text("UPDATE events SET confidence = NULL"))
+    old.close()
+    upgraded = Store(store_url)
+    assert "0005_event_confidence" in upgraded.migrations()
+    assert len(upgraded.events(EventFilter(min_confidence=0.5)).items) == 1
     upgraded.close()
 
 

@@ -158,3 +158,16 @@ def test_store_export_cameo_tsv_dates_are_eight_digits(store, record, when, sqld
     _, data = _export(store, "cameo-tsv", flt=EventFilter(type=rec["events"][0]["type"]))
     header, row = [line.split("\t") for line in data.decode("utf-8").splitlines()]
     assert dict(zip(header, row, strict=True))["SQLDATE"] == sqldate
+
+
+def test_store_min_confidence_filters_events_and_clusters(store, record):
+    rec = record("unrelated")
+    kind = rec["events"][0]["type"]
+    for n, ev in enumerate(rec["events"]):
+        ev["confidence"] = 0.2 if n == 0 else 0.9
+    store.add(rec)
+    every = store.events(EventFilter(type=kind), limit=100).items
+    sure = store.events(EventFilter(type=kind, min_confidence=0.5), limit=100).items
+    assert len(every) == sum(1 for ev in rec["events"] if ev["type"] == kind)
+    assert len(sure) == len(every) - 1
+    assert store.clusters(EventFilter(min_confidence=0.95), limit=100).items == []

@@ -226,7 +226,8 @@ def event_filter_options(func: Any) -> Any:
         ("--place", "Place (name or id) where it happened."), ("--country", "ISO alpha-3 code of the place."),
     ]):
         func = click.option(name, default=None, help=helptext)(func)
-    return func
+    return click.option("--min-confidence", "min_confidence", type=click.FloatRange(0.0, 1.0), default=None,
+                        help="Only events whose calibrated confidence is at least this (0-1).")(func)
 
 
 def _open_store(db: str | None) -> Any:

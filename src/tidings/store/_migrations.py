@@ -121,11 +121,29 @@ def _event_pairs(conn: Connection) -> None:
     _pairs.rebuild(conn)
 
 
+def _event_confidence(conn: Connection) -> None:
+    """The events' confidence as a column (the ``min_confidence`` filter), backfilled from their JSON."""
+    if "confidence" not in {c["name"] for c in inspect(conn).get_columns("events")}:
+        kind = "REAL" if conn.dialect.name == "sqlite" else "DOUBLE PRECISION"
+        conn.execute(text(f"ALTER TABLE events ADD COLUMN confidence {kind}"))
+    import json
+
+    ev = s.events
+    for event_id, data in conn.execute(select(ev.c.id, ev.c.data)).tuples().all():
+        try:
+            value = json.loads(data).get("confidence")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(value, (int, float)):
+            conn.execute(ev.update().where(ev.c.id == event_id).values(confidence=float(value)))
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
     ("0003_name_words", _name_words),
     ("0004_event_pairs", _event_pairs),
+    ("0005_event_confidence", _event_confidence),
 )
 
 

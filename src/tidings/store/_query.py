@@ -77,6 +77,7 @@ class EventFilter:
     article: str | None = None
     cluster: int | None = None
     source: str | None = None
+    min_confidence: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     TEXTS: ClassVar[tuple[str, ...]] = ("actor", "target", "entity", "type", "modality", "since",
@@ -84,7 +85,8 @@ class EventFilter:
 
     def empty(self) -> bool:
         """Whether no filter is given (every event matches)."""
-        return self.cluster is None and not any(getattr(self, name) for name in self.TEXTS)
+        return (self.cluster is None and not self.min_confidence
+                and not any(getattr(self, name) for name in self.TEXTS))
 
     def check(self) -> None:
         """Refuse NUL characters in any text of the filter (``[T534]``)."""
@@ -269,6 +271,8 @@ def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str |
         stmt = stmt.where(ev.c.type == flt.type.upper())
     if flt.modality:
         stmt = stmt.where(ev.c.modality == flt.modality.lower())
+    if flt.min_confidence:
+        stmt = stmt.where(ev.c.confidence >= flt.min_confidence)
     if since:
         stmt = stmt.where(ev.c.date >= since)
     if until:
@@ -317,10 +321,12 @@ def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str
         member = _role_filter(conn, member, flt.entity, None)
     if flt.modality:
         member = member.where(ev.c.modality == flt.modality.lower())
+    if flt.min_confidence:
+        member = member.where(ev.c.confidence >= flt.min_confidence)
     if flt.source:
         member = member.where(source_cond(flt.source))
     stmt = select(c).where(c.c.reports >= min_reports)
-    if flt.actor or flt.target or flt.entity or flt.modality or flt.source:
+    if flt.actor or flt.target or flt.entity or flt.modality or flt.source or flt.min_confidence:
         stmt = stmt.where(c.c.id.in_(member.scalar_subquery()))
     if flt.type:
         stmt = stmt.where(c.c.type == flt.type.upper())

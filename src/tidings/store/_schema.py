@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -176,6 +177,8 @@ events = Table(
     Column("place_global_id", Integer, ForeignKey("global_entities.id")),
     Column("country", String(20)),
     Column("cameo", String(20)),
+    # The event stage's calibrated confidence (0-1); NULL for events stored before it had one.
+    Column("confidence", Float),
     Column("evidence_start", Integer),
     Column("evidence_end", Integer),
     Column("evidence", Text),

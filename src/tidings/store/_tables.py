@@ -61,6 +61,8 @@ def event_conditions(conn: Connection, flt: EventFilter, *, dates: bool = True) 
         conds.append(ev.c.type == flt.type.upper())
     if flt.modality:
         conds.append(ev.c.modality == flt.modality.lower())
+    if flt.min_confidence:
+        conds.append(ev.c.confidence >= flt.min_confidence)
     since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
     if dates and since:
         conds.append(ev.c.date >= since)
@@ -161,7 +163,7 @@ def _cluster_conditions(conn: Connection, flt: EventFilter) -> list[Any]:
         conds.append(c.c.id == flt.cluster)
     of_reports = EventFilter(actor=flt.actor, target=flt.target, entity=flt.entity,
                              modality=flt.modality, place=flt.place, article=flt.article,
-                             source=flt.source)
+                             source=flt.source, min_confidence=flt.min_confidence)
     member = event_conditions(conn, of_reports, dates=False)
     if member:
         inner = select(ev.c.cluster_id).where(ev.c.cluster_id == c.c.id, *member)

@@ -194,6 +194,13 @@ def _span(value: Any) -> tuple[int | None, int | None, str | None]:
             _str(value.get("text")))
 
 
+def _confidence(value: Any) -> float | None:
+    """An event's confidence in [0, 1], or None when it has none."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return min(1.0, max(0.0, float(value)))
+
+
 def _write_events(conn: Connection, art: _Article) -> list[int]:
     ids: list[int] = []
     for idx, ev in enumerate(art.record.get("events") or []):
@@ -212,7 +219,7 @@ def _write_events(conn: Connection, art: _Article) -> list[int]:
             else ",".join(str(c) for c in ev["context"]),
             "modality": _str(ev.get("modality")), "date": date, "date_from": date_from,
             "place": place, "place_global_id": place_gid, "country": country,
-            "cameo": _str(cameo), "evidence_start": ev_start, "evidence_end": ev_end,
+            "cameo": _str(cameo), "confidence": _confidence(ev.get("confidence")), "evidence_start": ev_start, "evidence_end": ev_end,
             "evidence": ev_text, "source_global_id": art.global_id(ev.get("source")),
             "data": _dumps(ev),
         }

@@ -21,7 +21,16 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from tidings.nlp._events.args import PLACE_TYPES, Arg, EntityIndex
-from tidings.nlp._events.ontology import MODALITY_RANK, EventKnowledge, Trigger
+from tidings.nlp._events.classifier import NONE, EventClassifier
+from tidings.nlp._events.confidence import Calibration, load_calibration
+from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoMatch
+from tidings.nlp._events.ontology import (
+    MODALITY_RANK,
+    TARGET_SOURCES,
+    EventKnowledge,
+    Trigger,
+    lexical_specificity,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +77,8 @@ class Found:
     path: list[Token] = field(default_factory=list)
     aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
     passive: bool = False            # a passive trigger: its subject is the target ("unions will be consulted")
+    confidence: float | None = None  # the calibrated chance that the event is right (None: not scored)
+    features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
 
 def _has_subject(tok: Token) -> Token | None:
@@ -161,6 +172,15 @@ def _past_after_modal(tok: Token, speech: frozenset[str]) -> bool:
     return (tok.dep_ == "conj" and tok.tag_ == "VBD" and head.i != tok.i and head.dep_ == "ccomp"
             and any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
             and head.head.i != head.i and head.head.tag_ == "VBD" and head.head.lemma_.lower() in speech)
+
+
+def _counterfactual(tok: Token) -> bool:
+    """A verb with a perfect infinitive after "to" or a modal: "was to have been
+    expelled", "would have met", "should have signed"."""
+    aux = [c for c in tok.children if c.dep_ in _AUX]
+    if not any(c.lemma_ == "have" and c.tag_ == "VB" for c in aux):
+        return False
+    return any(c.lower_ == "to" or (c.tag_ == "MD" and c.lower_ not in {"will", "shall", "'ll"}) for c in aux)
 
 
 def _complements(tok: Token) -> list[Token]:
@@ -260,6 +280,64 @@ def is_mutual(trig: Trigger) -> bool:
     its type is mutual, or the trigger is flagged so ("clash", "fight")."""
     return trig.type in MUTUAL_TYPES or "mutual" in trig.flags
 
+
+# Words that make a firing or a launch a test or an exercise: a show of force
+# (CAMEO 150, MOBILIZE), not an attack ("test-fired a missile", "a missile
+# test", "live-fire drills").
+_EXERCISE_WORDS = frozenset({"test", "drill", "exercise", "manoeuvre", "maneuver", "wargame", "trial"})
+_EXERCISE_CAMEO = "150"
+
+
+def _exercise(tok: Token) -> bool:
+    """Whether a trigger word is told as a test or a drill: "test-fired", "fired ... in a
+    test", "launch of a test missile", "missile tests", "military drills"."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in _EXERCISE_WORDS:
+        return True
+    if tok.lemma_.lower() in _EXERCISE_WORDS:
+        return True
+    near = [tok, *tok.children]
+    near += [g for c in tok.children for g in c.children if c.dep_ in {"dobj", "obj", "prep", "nsubjpass"}]
+    near += [g for c in list(near) for g in c.children if g.dep_ in {"pobj", "compound", "amod"}]
+    return any(t.lemma_.lower() in _EXERCISE_WORDS for t in near if t.i != tok.i)
+
+
+_PROJECTILES = frozenset({"missile", "rocket", "satellite", "warhead", "projectile", "icbm", "slbm"})
+
+
+def _object_outside_sense(tok: Token, trig: Trigger) -> bool:
+    """Whether a protest verb with no object in its sense has one: "demonstrated
+    restraint", "the restraint they demonstrated" (a relative clause on its
+    object), "rallied supporters" are no demonstration."""
+    if trig.type != "PROTEST" or trig.pos != "VERB" or trig.objects or {"dobj", "place", "dative"} & set(trig.target):
+        return False
+    if any(c.dep_ in {"dobj", "obj"} for c in tok.children):
+        return True
+    return tok.dep_ == "relcl" and tok.head.pos_ in {"NOUN", "PROPN"} and not any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ in {"WDT", "WP"} or c.lower_ == "that" for c in tok.children) \
+        and any(c.dep_ == "nsubj" for c in tok.children)
+
+
+def _aimed(tok: Token) -> bool:
+    """Whether a firing or a launch names what it is aimed at ("fired a missile at", "into")."""
+    return any(c.dep_ == "prep" and c.lower_ in {"at", "on", "against", "toward", "towards"}
+               for h in [tok, *(c for c in tok.children if c.dep_ in {"dobj", "obj"})] for c in h.children)
+
+
+def _launch(tok: Token) -> bool:
+    """Whether a trigger launches or fires a missile or a rocket (its object or subject)."""
+    heads = [c for c in tok.children if c.dep_ in {"dobj", "obj", "nsubjpass"}]
+    words = heads + [g for h in heads for g in h.children if g.dep_ in {"compound", "amod"}]
+    if tok.pos_ == "NOUN":
+        words += [c for c in tok.children if c.dep_ in {"compound", "amod"}] + [tok]
+    return any(w.lemma_.lower() in _PROJECTILES or w.lower_ in _PROJECTILES for w in words)
+
+
+# The CAMEO heading that stands for a PLOVER type when the classifier, not a
+# lexicon word, told the type (the crosswalk maps each back to the type).
+_TYPE_HEADINGS = {"AGREE": "03", "CONSULT": "04", "SUPPORT": "05", "COOPERATE": "06", "AID": "07",
+                  "CONCEDE": "08", "RETREAT": "084", "ACCUSE": "11", "REJECT": "12", "THREATEN": "13", "PROTEST": "14",
+                  "MOBILIZE": "15", "SANCTION": "16", "COERCE": "17", "ASSAULT": "18", "REQUEST": "10"}
 
 # Event types that say something without a target ("protesters rallied", "troops
 # were deployed"); the others are acts towards someone, and an aim or a wish
@@ -459,8 +537,14 @@ class Detector:
 
     def __init__(self, knowledge: EventKnowledge, *,
                  time_for_token: Callable[[Doc, Token], dict[str, Any] | None] | None = None,
-                 quote_at: Callable[[Doc, int, int], dict[str, Any] | None] | None = None) -> None:
+                 quote_at: Callable[[Doc, int, int], dict[str, Any] | None] | None = None,
+                 cameo: CameoLexicon | None = None,
+                 classifier: EventClassifier | None = None,
+                 calibration: Calibration | None = None) -> None:
         self.k = knowledge
+        self.cameo = cameo
+        self.classifier = classifier
+        self.calibration = calibration or load_calibration()
         self.time_for_token = time_for_token
         self.quote_at = quote_at
         self.speech = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "speech")
@@ -469,7 +553,81 @@ class Detector:
     # -- triggers ----------------------------------------------------------
 
     def match(self, tok: Token) -> Trigger | None:
-        """The most specific trigger a word fits, or None."""
+        """The most specific trigger a word fits, or None.
+
+        tidings' own lexicon (``triggers.tsv``) is consulted first; a verb it does
+        not know, or knows only as a bare word, is read with the CAMEO verb
+        lexicon on the parse. A CAMEO pattern that holds (the verb with its
+        object) is more specific than a bare trigger and decides: "released a
+        statement" is a statement (no PLOVER event),
+        "vowed revenge against" a threat. PETRARCH's explicit "no event"
+        patterns so veto a bare trigger.
+        """
+        trig = self._lexicon_match(tok)
+        if trig is not None and trig.type == "ASSAULT" and (_exercise(tok) or (_launch(tok) and not _aimed(tok))):
+            walk = self.k.plover_of(_EXERCISE_CAMEO)
+            if walk is not None:
+                trig = replace(trig, type=str(walk["type"]), mode=None, context="military", cameo=_EXERCISE_CAMEO,
+                               flags=trig.flags - {"needs_target", "verbal"})
+        return trig
+
+    def _lexicon_match(self, tok: Token) -> Trigger | None:
+        own = self._own_match(tok)
+        if own is not None and _object_outside_sense(tok, own):
+            own = None
+        if self.cameo is None or tok.pos_ != "VERB" or not tok.is_alpha:
+            return own
+        if (tok.lemma_.lower(), "governor") in self.k.cues:
+            return own  # tidings' cues read "plans to meet", "failed to sign" as the modality of the act
+        found = self.cameo.match(tok)
+        if found is None:
+            return own
+        if own is not None and (own.objects or found.pattern.kind != "pattern" or not found.pattern.object):
+            # Only a pattern that reads the verb's object tells its sense apart:
+            # tidings' own lexicon is the override layer for the bare word.
+            return own
+        trig = self._cameo_trigger(tok, found)
+        if own is None and trig is not None and any(
+                c.dep_ in _OBJECTS and (n := self._own_match(c)) is not None and n.pos == "NOUN" for c in tok.children):
+            return None  # "attended a summit", "held talks": the event noun tells the act, the verb who
+        if own is not None and trig is not None and trig.type == own.type:
+            return replace(own, specificity=found.specificity)  # the same act, better read
+        if own is not None and trig is not None:
+            return replace(trig, other=own)
+        if trig is not None and found.pattern.kind != "pattern":
+            # A verb in two CAMEO blocks of different types ("deploy").
+            for more in self.cameo.matches(tok)[1:]:
+                if more.specificity < found.specificity:
+                    break
+                alt = self._cameo_trigger(tok, more)
+                if alt is not None and alt.type != trig.type:
+                    return replace(trig, other=alt)
+        return trig
+
+    def _cameo_trigger(self, tok: Token, found: CameoMatch) -> Trigger | None:
+        """A CAMEO lexicon match as a trigger, typed through the crosswalk (None: no event)."""
+        row = self.k.plover_of(found.cameo)
+        if row is None or str(row["type"]) not in self.k.types:
+            return None
+        typ = str(row["type"])
+        modes = list(self.k.types[typ].get("modes") or [])  # type: ignore[call-overload]
+        mode = str(row["mode"]) if row.get("mode") and (not modes or row["mode"] in modes) else None
+        contexts = list(row.get("context") or [])  # type: ignore[call-overload]
+        target = tuple(dict.fromkeys(
+            ([found.target_at] if found.target_at in TARGET_SOURCES else [])
+            + ["dobj", "dative", "with", "against", "on", "to", "at"]))
+        flags = set()
+        if typ not in SELF_STANDING_TYPES:
+            flags.add("needs_target")  # a CAMEO verb codes an act of a source on a target
+        if str(found.cameo).startswith("03"):
+            flags.add("intent")  # "express intent to ...": its complement is what is promised
+        return Trigger(lemma=tok.lemma_.lower(), pos="VERB", objects=frozenset(), type=typ, mode=mode,
+                       context=str(contexts[0]) if contexts else None, cameo=str(found.cameo), target=target,
+                       flags=frozenset(flags), source=f"{self.cameo.path if self.cameo else ''}:{found.pattern.line}",
+                       specificity=found.specificity)
+
+    def _own_match(self, tok: Token) -> Trigger | None:
+        """The most specific trigger of tidings' own lexicon a word fits, or None."""
         pos = "VERB" if tok.pos_ in {"VERB", "AUX"} else "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
         if pos is None:
             return None
@@ -491,6 +649,9 @@ class Detector:
     @staticmethod
     def _object_lemmas(tok: Token) -> set[str]:
         out: set[str] = set()
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            # "a nuclear test", "missile launches": an event noun's own modifiers.
+            out.update(c.lemma_.lower() for c in tok.children if c.dep_ in {"compound", "amod", "nmod"})
         for child in tok.children:
             if child.dep_ in _OBJECTS or child.dep_ in {"prt", "nsubjpass", "dative", "npadvmod"}:
                 for t in [child, *child.conjuncts]:
@@ -671,6 +832,13 @@ class Detector:
             # under the copula.
             if t.dep_ == "xcomp" and t.head.lower_ == "about":
                 bump(cues.get(("about", "governor")))
+        # "was to have been expelled", "would have met", "could have signed": a
+        # perfect infinitive after "to" or a modal tells what did not happen.
+        if any(_counterfactual(t) for t in chain):
+            bump("hypothetical")
+        # "Will Kenya sign the deal?": a question tells no deed.
+        if tok.sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
+            bump("hypothetical")
         # Denials and failures govern the event from above its subject.
         up = cl.top
         if up.dep_ in {"xcomp", "ccomp"} and up.head.i != up.i:
@@ -812,7 +980,14 @@ class Detector:
                   parties: _Parties | None = None) -> list[Found]:
         matched = {tok.i: trig for tok in sent if tok.is_alpha and (trig := self.match(tok)) is not None}
         if not matched:
-            return []
+            if not self._discovering() or not self._may_hold_event(sent, index):
+                return []
+            return self._found_by_model(doc, sent, index, times, parties or _Parties())
+        probs = self._probabilities(sent)
+        if probs is not None:
+            for i, trig in matched.items():
+                if trig.other is not None and probs.get(trig.other.type, 0.0) > probs.get(trig.type, 0.0):
+                    matched[i] = trig.other  # the classifier reads the word in its other sense
         speakers = self.find_speakers(sent)
         s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties or _Parties(),
                       matched=matched, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
@@ -831,7 +1006,136 @@ class Detector:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
-        return [e for e in found if self._specific(e)]
+        kept = self._judge(s, [e for e in found if self._specific(e)], probs)
+        if not kept and self._discovering() and self._may_hold_event(sent, index):
+            # Trigger words that told no event: the classifier may still find one.
+            return self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched))
+        return kept
+
+    # -- the classifier: veto, confidence, and events the lexicon misses ----------------
+
+    def _probabilities(self, sent: Span) -> dict[str, float] | None:
+        if self.classifier is None:
+            return None
+        return self.classifier.scores([sent])[0]
+
+    def _discovering(self) -> bool:
+        """Whether the classifier may propose events the lexicon missed (the calibration's ``discover`` gate)."""
+        return self.classifier is not None and float(self.calibration.settings.get("discover", 0.8)) <= 1.0
+
+    def _judge(self, s: _Sentence, found: list[Found], probs: dict[str, float] | None = None) -> list[Found]:
+        """Score each event's confidence and drop those below the calibration's veto."""
+        if not found:
+            return found
+        if probs is None:
+            probs = self._probabilities(s.sent)
+        out = []
+        for event in found:
+            if not self._told_as_act(event):
+                continue
+            if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
+                continue
+            feats = {
+                "lexical": lexical_specificity(event.trigger),
+                "p_type": probs.get(event.trigger.type, 0.0) if probs else 0.5,
+                "p_none": probs.get(NONE, 0.5) if probs else 0.5,
+                "occurred": float(event.modality == "occurred"),
+                "participants": float(any(_known(a) for a in event.actors)
+                                      + any(_known(a) for a in event.targets)),
+                "found_by_model": float(event.trigger.specificity < 0),
+            }
+            event.features = feats
+            event.confidence = round(self.calibration.score(feats), 3)
+            # tidings' own lexicon is curated (the classifier's no-event veto
+            # aside, above); the broad CAMEO lexicon and the classifier's own
+            # finds must also reach the calibrated veto.
+            if probs is None or not self._broad(event.trigger) or event.confidence >= self.calibration.veto:
+                out.append(event)
+        return out
+
+    def _broad(self, trig: Trigger) -> bool:
+        """Whether a trigger comes from the CAMEO lexicon or the classifier, not tidings' own lexicon."""
+        return trig.specificity < 0 or (self.cameo is not None and trig.source.startswith(self.cameo.path))
+
+    def _model_agrees(self, event: Found, probs: dict[str, float]) -> bool:
+        """The classifier's word on a lexicon hit: a bare CAMEO verb ("took office",
+        "exchanging insults", "handling affairs") is coded only when the
+        classifier gives its type a probability over the type's threshold, or
+        finds its type the likeliest and the sentence not without event; any
+        other trigger is vetoed when the classifier is sure the sentence tells
+        no event (a sports result, a product launch: "beat Chelsea")."""
+        assert self.classifier is not None
+        limits = self.classifier.thresholds
+        trig = event.trigger
+        if 0 < trig.specificity <= 1 and self.cameo is not None and trig.source.startswith(self.cameo.path):
+            if probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5):
+                return True
+            # Below the type's threshold, the classifier must still read the
+            # sentence as this type before any other, and not as no event.
+            best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
+            return best == trig.type and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
+        return probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
+
+    def _told_as_act(self, event: Found) -> bool:
+        """Whether a matched word tells an act of someone: a death in an accident or
+        a disaster with nobody who caused it is no assault ("killed in a bus
+        crash"), and a landing or an arrival of nobody named is no visit."""
+        if event.trigger.mode == "visit" and not any(_known(a) for a in event.actors):
+            return False
+        if self.cameo is not None and event.trigger.source.startswith(self.cameo.path) and not event.actors:
+            return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
+        if event.trigger.type == "ASSAULT" and not event.actors:
+            return False  # "were killed", "one worker injured": a victim told, no one who acted
+        if event.trigger.type == "ASSAULT" and not event.targets and _launch(event.token):
+            # "North Korea launches rocket": a launch at no one is a show of force.
+            walk = self.k.plover_of(_EXERCISE_CAMEO)
+            if walk is not None:
+                event.trigger = replace(event.trigger, type=str(walk["type"]), mode=None, context="military",
+                                        cameo=_EXERCISE_CAMEO)
+        if any(a.entity or a.code for a in event.actors):
+            return True
+        # An accident or a disaster told in the sentence, and no one named who
+        # acted: "two trains collided, injuring a worker", "killed in a bus
+        # crash", rescuers "freeing people trapped in the wreckage".
+        cues = self.k.cues
+        return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence)
+
+    @staticmethod
+    def _may_hold_event(sent: Span, index: EntityIndex) -> bool:
+        """Whether a sentence without a trigger is worth the classifier: a verb and a
+        named participant (an event the lexicon missed still needs someone)."""
+        return any(t.pos_ == "VERB" for t in sent) and any(index.entity_at(t) is not None for t in sent)
+
+    def _found_by_model(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
+                        parties: _Parties, probs: dict[str, float] | None = None,
+                        spoken: frozenset[int] = frozenset()) -> list[Found]:
+        """An event the lexicon missed: when the classifier is confident of one type,
+        the sentence's main verb with a named subject and a named object or
+        prepositional object is its trigger (so the event has a word and evidence)."""
+        assert self.classifier is not None
+        if probs is None:
+            probs = self.classifier.scores([sent])[0]
+        kind = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
+        gate = float(self.calibration.settings.get("discover", 0.8))
+        if probs.get(kind, 0.0) < gate or probs.get(NONE, 1.0) > 1.0 - gate or kind not in self.k.types:
+            return []
+        verb = sent.root
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in self.speech or _has_subject(verb) is None \
+                or verb.i in spoken:
+            return []  # (a trigger word the lexicon read as no event stays none)
+        walk = self.k.plover_of(_TYPE_HEADINGS.get(kind))
+        trig = Trigger(lemma=verb.lemma_.lower(), pos="VERB", objects=frozenset(), type=kind,
+                       mode=None, context=None, cameo=str(_TYPE_HEADINGS.get(kind) or "") if walk else "",
+                       target=("dobj", "dative", "with", "against", "on", "to", "at", "for"),
+                       flags=frozenset(), source="classifier", specificity=-1)
+        speakers = self.find_speakers(sent)
+        s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties,
+                      matched={verb.i: trig}, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
+        event, _ = self._event_at(s, verb, trig)
+        if event is None or not any(_known(a) for a in [*event.actors, *event.targets]) \
+                or not self._specific(event):
+            return []
+        return self._judge(s, [event], probs)
 
     def _event_at(self, s: _Sentence, tok: Token, trig: Trigger) -> tuple[Found | None, bool]:
         """The event a matched trigger tells, if it tells one, and whether it is an act

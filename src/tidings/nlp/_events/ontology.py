@@ -26,7 +26,7 @@ SECTORS = "tidings:events/sectors.tsv"
 
 # Strength order: a stronger cue overrides a weaker one.
 MODALITY_RANK = {"occurred": 0, "planned": 1, "possible": 2, "hypothetical": 3, "negated": 4}
-CUE_KINDS = frozenset({"negated", "hypothetical", "possible", "planned", "speech", "control"})
+CUE_KINDS = frozenset({"negated", "hypothetical", "possible", "planned", "speech", "control", "accident"})
 CUE_RELATIONS = frozenset({"aux", "advmod", "neg", "mark", "governor", "acl", "amod", "purpose", "object"})
 TARGET_SOURCES = frozenset(
     {"dobj", "dative", "place", "compound", "poss", "agent", "with", "against", "to", "on", "for",
@@ -81,6 +81,12 @@ class Trigger:
             named person, the act is words: coded as CAMEO 111, criticise or denounce),
             ``mutual`` (coordinated actors with no target act on one another: "clash").
         source: ``file:line`` it came from.
+        specificity: how much of the parse the match rests on: for a CAMEO
+            lexicon match its pattern's specificity (1 for a bare verb); 0 for
+            a trigger of tidings' own lexicon (see :func:`lexical_specificity`).
+        other: another reading of the same word with another type (tidings'
+            lexicon and a CAMEO pattern disagree, or CAMEO lists the verb in two
+            blocks); the classifier chooses between them.
     """
 
     lemma: str
@@ -93,6 +99,17 @@ class Trigger:
     target: tuple[str, ...]
     flags: frozenset[str] = frozenset()
     source: str = ""
+    specificity: int = 0
+    other: Trigger | None = None
+
+
+def lexical_specificity(trig: Trigger) -> float:
+    """How specific a trigger is, in [0, 1]: a CAMEO pattern that reads the verb's
+    object or prepositions, or one of tidings' own triggers with an object
+    constraint, is specific; a bare verb of the CAMEO lexicon is the least."""
+    if trig.specificity <= 0:
+        return 0.9 if trig.objects else 0.7
+    return min(1.0, 0.3 + 0.1 * trig.specificity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ from spacy.tokens import Doc
 
 from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
-from tidings.nlp._events.detect import Detector, Found, is_mutual
+from tidings.nlp._events.classifier import load_classifier
+from tidings.nlp._events.detect import MUTUAL_TYPES, Detector, Found, is_mutual
+from tidings.nlp._events.lexicon_cameo import CameoLexicon, load_cameo_lexicon
 from tidings.nlp._events.magnitudes import MagnitudeLexicon, figures_of
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.nlp.components.quotes import quote_at
@@ -87,6 +89,9 @@ class EventCoder:
         coded_only: bool = False,
         fold: bool = True,
         magnitudes: str | None = None,
+        cameo_lexicon: bool | str = True,
+        classifier: bool | str = True,
+        min_confidence: float = 0.0,
     ) -> None:
         self.name = name
         self.fold = fold
@@ -104,7 +109,15 @@ class EventCoder:
         self.magnitudes = MagnitudeLexicon.load(magnitudes)
         self.dateline_fallback = dateline_fallback
         self.coded_only = coded_only
-        self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at)
+        lexicon = None
+        if cameo_lexicon:
+            lexicon = load_cameo_lexicon() if cameo_lexicon is True else CameoLexicon.load(str(cameo_lexicon))
+        model = None
+        if classifier:
+            model = load_classifier() if classifier is True else load_classifier(str(classifier))
+        self.min_confidence = float(min_confidence)
+        self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at,
+                                 cameo=lexicon, classifier=model)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -124,6 +137,8 @@ class EventCoder:
         dateline = self._dateline_place(doc, index) if self.dateline_fallback and index else None
         seen: set[tuple[Any, ...]] = set()
         for f in matches.found:
+            if f.confidence is not None and f.confidence < self.min_confidence:
+                continue
             actors: list[Arg | None] = list(f.actors) or [None]
             targets: list[Arg | None] = list(f.targets) or [None]
             mutual = not f.targets and len(f.actors) > 1 and is_mutual(f.trigger)
@@ -186,6 +201,7 @@ class EventCoder:
             "cameo": cameo,
             "source": f.source,
             "source_text": f.source_text,
+            "confidence": f.confidence,
             "mentions": [mention],
         }
         figures = self.magnitudes.for_event(f.sentence, tok, f.trigger.type)
@@ -284,6 +300,7 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
             group = [ev]
             by_key[key].append(group)
             groups.append(group)
+    groups = _fold_retold(groups, sections)
     out: list[dict[str, Any]] = []
     for group in groups:
         first: dict[str, Any] = min(group, key=rank)
@@ -305,6 +322,83 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
     out.sort(key=lambda ev: ev["trigger"]["start"])
     for n, ev in enumerate(out, 1):
         ev["id"] = f"V{n}"
+    return out
+
+
+def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> list[list[dict[str, Any]]]:
+    """Fold a report that tells less into the fuller report of the same act.
+
+    A headline, a caption or a later sentence often tells an act again with
+    one side left out or with another modality ("Kenya, Uganda sign deal"
+    over "Kenya signed a deal with Uganda on Monday"; "the talks" later on).
+    A group folds into an earlier (or, for a headline or caption, any body)
+    group of the same type and mode when each side it names is a side of the other
+    (by entity, else by code) and it names at least one; the body group keeps
+    its own modality, date and place, and gains the mentions.
+    """
+
+    def sides(group: list[dict[str, Any]], key: str, codes: str) -> tuple[set[str], set[Any]]:
+        ids = {i for ev in group for i in ev[key]}
+        coded = {(c.get("code"), c.get("sector")) for ev in group for c in ev[codes] if c.get("code")}
+        return ids, coded
+
+    def within(small: list[dict[str, Any]], big: list[dict[str, Any]], key: str, codes: str,
+               big_key: str, big_codes: str) -> bool | None:
+        ids, coded = sides(small, key, codes)
+        if not ids and not coded:
+            return None  # says nothing of this side
+        big_ids, big_coded = sides(big, big_key, big_codes)
+        if ids:
+            return ids <= big_ids
+        # "Kenyan leaders" (KEN, no sector) may be the Kenyan president (KEN, GOV).
+        return all(any(code == c and (sector is None or sector == s) for c, s in big_coded)
+                   for code, sector in coded)
+
+    def fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool:
+        if not all(x["when_inferred"] or y["when_inferred"] or x["when"] == y["when"] for x in small for y in big):
+            return False  # "met on Monday" and "met on Friday" are two meetings
+        pairs = [(("actors", "actor_codes"), ("targets", "target_codes"))]
+        if small[0]["type"] in MUTUAL_TYPES:
+            # A meeting of A with B is one of B with A ("Kenyan and Tanzanian leaders meet").
+            pairs.append((("targets", "target_codes"), ("actors", "actor_codes")))
+        for (sa, sac), (st, stc) in pairs:
+            a = within(small, big, "actors", "actor_codes", sa, sac)
+            t = within(small, big, "targets", "target_codes", st, stc)
+            if (a is not None or t is not None) and a is not False and t is not False:
+                return True
+        return False
+
+    def told_in(group: list[dict[str, Any]]) -> str | None:
+        return _section(sections, min(ev["trigger"]["start"] for ev in group))
+
+    out: list[list[dict[str, Any]]] = []
+    order = sorted(groups, key=lambda g: (told_in(g) in {"headline", "caption"}, min(ev["trigger"]["start"] for ev in g)))
+    for group in order:
+        header = told_in(group) in {"headline", "caption"}
+        start = min(ev["trigger"]["start"] for ev in group)
+        home = None
+        mine = {m["trigger"]["start"] for ev in group for m in ev["mentions"]}
+        # A pair of a report whose other pair is already placed stays as it is
+        # (participants of one report are distinct).
+        siblings = any(n["trigger"]["start"] in mine for o in out for ev in o for n in ev["mentions"])
+        for other in [] if siblings else out:
+            if (other[0]["type"], other[0]["mode"]) != (group[0]["type"], group[0]["mode"]) \
+                    or told_in(other) in {"headline", "caption"}:
+                continue
+            if not header and min(ev["trigger"]["start"] for ev in other) > start:
+                continue
+            if not header and other[0]["modality"] != group[0]["modality"]:
+                continue
+            if any(m["trigger"]["start"] == n["trigger"]["start"] for ev in group for m in ev["mentions"]
+                   for o in other for n in o["mentions"]):
+                continue  # participants of one report are distinct
+            if fits(group, other):
+                home = other
+                break
+        if home is None:
+            out.append(list(group))
+        else:
+            home.extend(dict(ev, modality=home[0]["modality"]) for ev in group)
     return out
 
 
@@ -345,6 +439,9 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "coded_only": False,
         "fold": True,
         "magnitudes": None,
+        "cameo_lexicon": True,
+        "classifier": True,
+        "min_confidence": 0.0,
     },
 )
 def make_events(
@@ -361,9 +458,13 @@ def make_events(
     coded_only: bool,
     fold: bool,
     magnitudes: str | None,
+    cameo_lexicon: bool | str,
+    classifier: bool | str,
+    min_confidence: float,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
                       dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold,
-                      magnitudes=magnitudes)
+                      magnitudes=magnitudes, cameo_lexicon=cameo_lexicon, classifier=classifier,
+                      min_confidence=min_confidence)

@@ -1,0 +1,92 @@
+"""Score the whole event stage on labelled development sentences.
+
+Usage::
+
+    nice -n 10 python eval/events_sentences.py [--limit N] [--no-floors]
+
+The sentences are the ``test`` part of the event classifier's split (rebuilt as
+``tools/train_event_classifier.py`` built it): VOA evidence quotes with their
+PLOVER types (NGEC, silver labels) and BBC sport, entertainment and tech
+sentences with none. Neither the classifier nor the confidence calibration
+(fitted on the ``dev`` part by ``tools/fit_event_confidence.py``) saw them.
+Each sentence is read by the default pipeline, as an article of its own.
+
+Figures: per type and micro-averaged precision, recall and F1 over (sentence,
+type) decisions (the set of types of the stage's events against the gold set);
+event detection (any event vs none); the false-event rate on sentences without
+an event. Floor (unless ``--no-floors``): type micro-F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+FLOORS = {"micro_f1": 0.75}
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="a seeded sample of the test sentences")
+    parser.add_argument("--min-confidence", type=float, default=0.0)
+    parser.add_argument("--no-floors", action="store_true")
+    args = parser.parse_args(argv)
+    from fit_event_confidence import run_stage, split_examples
+
+    held = split_examples("test", args.limit)
+    if not held:
+        print("shared data absent: nothing to evaluate (set TIDINGS_SHARED)")
+        return 0
+    started = time.perf_counter()
+    outputs = run_stage([e.text for e in held])
+    elapsed = time.perf_counter() - started
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    det = Counter()
+    false_events = negatives = 0
+    for ex, events in zip(held, outputs, strict=True):
+        pred = {e["type"] for e in events if (e.get("confidence") or 0.0) >= args.min_confidence}
+        for t in pred & ex.types:
+            tp[t] += 1
+        for t in pred - ex.types:
+            fp[t] += 1
+        for t in ex.types - pred:
+            fn[t] += 1
+        det["tp"] += bool(pred) and bool(ex.types)
+        det["fp"] += bool(pred) and not ex.types
+        det["fn"] += not pred and bool(ex.types)
+        if not ex.types:
+            negatives += 1
+            false_events += bool(pred)
+    print(f"== whole event stage on {len(held)} test sentences ({elapsed:.0f} s)")
+    print(f"  {'type':10} {'gold':>5} {'tp':>5} {'fp':>5}      P      R     F1")
+    for t in sorted(set(tp) | set(fp) | set(fn)):
+        p, r, f = _prf(tp[t], fp[t], fn[t])
+        print(f"  {t:10} {tp[t] + fn[t]:5} {tp[t]:5} {fp[t]:5}  {p:.3f}  {r:.3f}  {f:.3f}")
+    p, r, f = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    print(f"  {'micro':10} {'':5} {'':5} {'':5}  {p:.3f}  {r:.3f}  {f:.3f}")
+    ep, er, ef = _prf(det["tp"], det["fp"], det["fn"])
+    print(f"  event detection          P {ep:.3f} R {er:.3f} F1 {ef:.3f}")
+    print(f"  false-event rate on {negatives} no-event sentences: {false_events / max(1, negatives):.3f}")
+    if args.no_floors:
+        return 0
+    ok = f >= FLOORS["micro_f1"]
+    print(f"  floor micro_f1 {'ok' if ok else 'BELOW'} ({f:.3f} >= {FLOORS['micro_f1']})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

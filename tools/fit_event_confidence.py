@@ -1,0 +1,155 @@
+"""Fit the event stage's confidence calibration on labelled development sentences.
+
+Usage::
+
+    nice -n 10 python tools/fit_event_confidence.py [--limit 600] [--out src/tidings/data/events/event_confidence.json]
+
+The sentences are those of the event classifier's split (the VOA PLOVER quotes
+with their types, and the BBC sport, entertainment and tech sentences without
+an event; see ``tools/train_event_classifier.py``), rebuilt from the shared data
+with the model's own seed. Only the ``dev`` part is used here; the ``test`` part
+is what ``eval/events_sentences.py`` scores, and nothing is fitted on it.
+
+Each sentence is read by the whole default pipeline; every event the stage
+detects (before the veto) is one example, right when its type is one of the
+sentence's gold types. A logistic regression on the features of
+:mod:`tidings.nlp._events.confidence` (Platt scaling) gives the weights; the
+veto is the score below which dropping events gives the best type micro-F1 on
+the same part. Writes the constants, with provenance and the figures, as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "eval"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+OUT = ROOT / "src" / "tidings" / "data" / "events" / "event_confidence.json"
+# Classifier probabilities from which an event the lexicon missed may be proposed.
+GATES = (0.7, 0.8, 0.9)
+
+
+def split_examples(part: str, limit: int | None = None, seed: int = 13) -> list[Any]:
+    """The classifier's examples of one split part (``dev`` or ``test``), rebuilt as it was trained."""
+    from _shared import shared_data_dir
+    from train_event_classifier import SHIPPED_LABELS, assemble
+
+    from tidings.nlp._events.classifier import load_classifier
+
+    data = shared_data_dir()
+    if data is None or not (data / "events" / "ngec-voa-plover").is_dir():
+        return []
+    split = load_classifier().settings.get("split", {})
+    shipped = {p.name: str(p) for p in SHIPPED_LABELS.glob("*.jsonl")}
+    files = [shipped[name] for name in split.get("labels", []) if name in shipped]
+    examples, _ = assemble(data, labels=files, include_petrarch=False, per_doc=int(split.get("per_doc", 3)),
+                           seed=int(split.get("seed", 13)))
+    held = [e for e in examples if e.split == part and e.source != "codebook"]
+    if limit is not None and len(held) > limit:
+        held = random.Random(seed).sample(held, limit)
+    return held
+
+
+def run_stage(texts: Iterable[str], *, found: bool = False) -> list[list[dict[str, Any]]]:
+    """The events the default pipeline gives each text (``found``: the detector's
+    events before pairing, with their features, and no veto)."""
+    from tidings.nlp.pipeline import default_pipeline, make_doc
+    from tidings.records import Article
+
+    nlp = default_pipeline()
+    coder = nlp.get_pipe("tidings_events")
+    out: list[list[dict[str, Any]]] = []
+    articles = [Article(text=t, source_path=f"s{i}") for i, t in enumerate(texts)]
+    docs = nlp.pipe([make_doc(nlp, a) for a in articles], batch_size=32)
+    for doc in docs:
+        if not found:
+            out.append(list(doc._.tidings_events or []))
+            continue
+        veto = coder.detector.calibration
+        coder.detector.calibration = type(veto)(veto.weights, veto.bias, -1.0,
+                                                {**veto.settings, "discover": min(GATES)})
+        try:
+            matches = coder.match(doc)
+        finally:
+            coder.detector.calibration = veto
+        out.append([{"type": f.trigger.type, **f.features} for f in matches.found])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=600, help="dev sentences to read (a seeded sample)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from tidings.nlp._events.confidence import FEATURES
+
+    held = split_examples("dev", args.limit)
+    if not held:
+        print("shared data absent: nothing to fit (set TIDINGS_SHARED)")
+        return 0
+    per_text = run_stage([e.text for e in held], found=True)
+    rows, ys, owners = [], [], []
+    for n, (ex, events) in enumerate(zip(held, per_text, strict=True)):
+        for ev in events:
+            rows.append([float(ev[f]) for f in FEATURES])
+            ys.append(int(ev["type"] in ex.types))
+            owners.append(n)
+    x, y = np.array(rows), np.array(ys)
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    scores = model.predict_proba(x)[:, 1]
+
+    def micro_f1(veto: float, gate: float = 1.01) -> float:
+        tp = fp = fn = 0
+        pred: list[set[str]] = [set() for _ in held]
+        for s, o, ev in zip(scores, owners, (ev for evs in per_text for ev in evs), strict=True):
+            if s >= veto and (not ev["found_by_model"] or ev["p_type"] >= gate):
+                pred[o].add(ev["type"])
+        for ex, p in zip(held, pred, strict=True):
+            tp += len(p & ex.types)
+            fp += len(p - ex.types)
+            fn += len(ex.types - p)
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    grid = [(round(v, 2), g) for v in np.arange(0.0, 0.81, 0.05) for g in (*GATES, 1.01)]
+    best, gate = max(grid, key=lambda vg: (round(micro_f1(*vg), 4), -vg[0], vg[1]))
+    bins = []
+    for lo in np.arange(0.0, 1.0, 0.2):
+        sel = (scores >= lo) & (scores < lo + 0.2)
+        if sel.any():
+            bins.append({"bin": f"{lo:.1f}-{lo + 0.2:.1f}", "n": int(sel.sum()),
+                         "mean_score": round(float(scores[sel].mean()), 3), "share_right": round(float(y[sel].mean()), 3)})
+    meta = {
+        "provenance": {
+            "source": "fitted by tools/fit_event_confidence.py on the dev part of the event classifier's split "
+                      "(NGEC VOA PLOVER quotes and BBC sport/entertainment/tech sentences), read by the whole "
+                      "event stage",
+            "licence": "Apache-2.0 (as tidings)",
+            "date": __import__("datetime").date.today().isoformat(),
+        },
+        "weights": {f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)},
+        "bias": round(float(model.intercept_[0]), 4),
+        "veto": best,
+        "discover": gate,
+        "fit": {"sentences": len(held), "events": int(len(y)), "share_right": round(float(y.mean()), 3),
+                "dev_micro_f1_no_veto": round(micro_f1(0.0), 4), "dev_micro_f1": round(micro_f1(best, gate), 4),
+                "reliability": bins},
+    }
+    args.out.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(meta, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
