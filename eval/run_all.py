@@ -37,6 +37,7 @@ EVALUATIONS: dict[str, list[str]] = {
     "events_petrarch": [],
     "events_classifier": [],
     "events_news": [],
+    "events_sentences": [],
     "geo_lgl": [],
 }
 
