@@ -1,9 +1,10 @@
 """What the story engine reads from one article record: keys with weights, a date, a headline.
 
-An article becomes a sparse vector of **keys** in four namespaces:
+An article becomes a sparse vector of **keys** in five namespaces:
 
 * ``t:`` salient terms of the headline and lead (headline words count double),
-  lower-cased, stop words left out, a plural ``s`` folded;
+  lower-cased, stop words left out, a plural ``s`` folded; ``w:`` the same
+  without the words of people's names (what happened, not to whom);
 * ``e:`` resolved entities: a country by its code, anything with a
   knowledge-base id by it, a person by surname, others by normalised name;
 * ``g:`` places: the entities of type GPE, LOC or FAC (by gazetteer id when
@@ -59,7 +60,7 @@ class Features:
         published: days since 1970-01-01 (UTC) of its publication, or None when unknown.
         headline: its headline ("" when none).
         publisher: its publisher, if known.
-        keys: key -> weight, over the four namespaces (see the module docstring).
+        keys: key -> weight, over the five namespaces (see the module docstring).
     """
 
     id: str
@@ -166,13 +167,18 @@ def features(record: dict[str, Any], *, lead_words: int = 80, headline_weight: f
         The article's features.
     """
     keys: Counter[str] = Counter()
+    # ``w:`` keys are the terms without the words of people's names: what happened,
+    # whoever it happened to (the same people in another event are another story).
+    named = {term(word) for entity in record.get("entities") or [] if entity.get("type") == "PERSON"
+             for name in (entity.get("name") or "", *(entity.get("aliases") or ()))
+             for word in _WORD.findall(name)}
     headline = record.get("headline") or ""
-    for word in _WORD.findall(headline):
-        if (t := term(word)) is not None:
-            keys[f"t:{t}"] += headline_weight
-    for word in lead_text(record, lead_words).split():
-        if (t := term(word)) is not None:
-            keys[f"t:{t}"] += 1.0
+    for words, weight in ((_WORD.findall(headline), headline_weight), (lead_text(record, lead_words).split(), 1.0)):
+        for word in words:
+            if (t := term(word)) is not None:
+                keys[f"t:{t}"] += weight
+                if t not in named:
+                    keys[f"w:{t}"] += weight
     by_id: dict[str, str] = {}
     for entity in record.get("entities") or []:
         key = entity_key(entity)

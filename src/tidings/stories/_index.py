@@ -28,7 +28,7 @@ from typing import Any
 from tidings.stories._features import Features, entity_key, features, name_key
 
 STATE_VERSION = 1
-NAMESPACES = ("t", "e", "g", "v")
+NAMESPACES = ("t", "w", "e", "g", "v")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,9 @@ class StoryConfig:
         threshold: the least similarity at which an article joins a story.
         weights: the weight of each namespace's cosine (``t`` terms, ``e``
             entities, ``g`` places, ``v`` event types); they sum to 1.
+        min_terms: the least cosine of the headline-and-lead terms, people's
+            names left out (``w``), at which an article joins a story, whatever
+            its entities: the same people in another event are another story.
         window_days: a story takes articles published at most this many days
             after its last one (or before its first); older stories are closed.
         decay_days: past one day apart, similarity falls by ``exp(-gap/decay_days)``.
@@ -50,6 +53,7 @@ class StoryConfig:
 
     threshold: float = 0.12
     weights: tuple[tuple[str, float], ...] = (("t", 0.5), ("e", 0.35), ("g", 0.1), ("v", 0.05))
+    min_terms: float = 0.02
     window_days: float = 365.0
     decay_days: float = 180.0
     query_keys: int = 24
@@ -185,7 +189,10 @@ class StoryIndex:
         return scored
 
     def similarity(self, feats: Features, story_id: int) -> float:
-        """The weighted sum of the per-namespace idf cosines of an article and a story."""
+        """The weighted sum of the per-namespace idf cosines of an article and a story.
+
+        Zero when the term cosine is under ``min_terms``.
+        """
         story = self._stories[story_id]
         if story.norms is None:
             story.norms = self._norms(story.keys)
@@ -195,11 +202,10 @@ class StoryIndex:
             other = story.keys.get(key)
             if other:
                 dots[key[0]] += weight * other * self._idf(key) ** 2
-        total = 0.0
-        for space, weight in self._weights.items():
-            if dots[space]:
-                total += weight * dots[space] / (article_norms[space] * story.norms[space])
-        return total
+        cosines = {space: dots[space] / (article_norms[space] * story.norms[space]) for space in NAMESPACES}
+        if cosines["w"] < self.config.min_terms:
+            return 0.0
+        return sum(weight * cosines[space] for space, weight in self._weights.items())
 
     def _best(self, feats: Features) -> int | None:
         for score, story_id in self.candidates(feats):
