@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ class Features:
     def from_row(cls, row: dict[str, Any]) -> Features:
         """Rebuild features from :meth:`as_row`."""
         return cls(id=row["id"], published=row["published"], headline=row["headline"],
-                   publisher=row["publisher"], keys=dict(row["keys"]))
+                   publisher=row["publisher"], keys={sys.intern(k): v for k, v in row["keys"].items()})
 
 
 def fold(text: str) -> str:
@@ -201,5 +202,6 @@ def features(record: dict[str, Any], *, lead_words: int = 80, headline_weight: f
         place = event.get("place")
         if place and str(place) in by_id:
             keys[f"g:{by_id[str(place)]}"] = 1.0
+    # Interned: the same key string is shared by every article, story and posting holding it.
     return Features(id=str(record["id"]), published=days(record.get("published")), headline=headline,
-                    publisher=record.get("publisher"), keys=dict(keys))
+                    publisher=record.get("publisher"), keys={sys.intern(k): v for k, v in keys.items()})

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -58,7 +60,7 @@ class StoryConfig:
     decay_days: float = 180.0
     query_keys: int = 24
     max_postings: int = 1000
-    candidates: int = 50
+    candidates: int = 20
     lead_words: int = 80
     headline_weight: float = 2.0
 
@@ -72,6 +74,31 @@ class _Story:
     last_seen: float | None = None
     open: bool = True
     norms: dict[str, float] | None = None
+
+
+class _Stored:
+    """An indexed article's features, compact: a tuple of (interned) keys and an array of weights."""
+
+    __slots__ = ("_keys", "_weights", "headline", "id", "published", "publisher")
+
+    def __init__(self, feats: Features) -> None:
+        self.id = feats.id
+        self.published = feats.published
+        self.headline = feats.headline
+        self.publisher = feats.publisher
+        self._keys = tuple(feats.keys)
+        self._weights = array("d", feats.keys.values())
+
+    @property
+    def keys(self) -> dict[str, float]:
+        return dict(zip(self._keys, self._weights, strict=True))
+
+    def features(self) -> Features:
+        return Features(id=self.id, published=self.published, headline=self.headline,
+                        publisher=self.publisher, keys=self.keys)
+
+    def as_row(self) -> dict[str, Any]:
+        return self.features().as_row()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +145,7 @@ class StoryIndex:
 
     def _reset(self) -> None:
         self._stories: dict[int, _Story] = {}
-        self._articles: dict[str, Features] = {}
+        self._articles: dict[str, _Stored] = {}
         self._story_of: dict[str, int] = {}
         self._pins: dict[str, int] = {}
         self._postings: dict[str, dict[int, None]] = {}
@@ -152,7 +179,7 @@ class StoryIndex:
         """:meth:`assign` for features already read (see :func:`tidings.stories.features`)."""
         if feats.id in self._articles:
             self._detach(feats.id)
-        self._articles[feats.id] = feats
+        self._articles[feats.id] = _Stored(feats)
         for key in feats.keys:
             self._df[key] += 1
         if feats.published is not None and (self._clock is None or feats.published > self._clock):
@@ -178,12 +205,13 @@ class StoryIndex:
             for story_id in posting:
                 hits[story_id] += 1
         scored: list[tuple[float, int]] = []
+        prepared = self._prepare(feats)
         for story_id, _ in hits.most_common(self.config.candidates):
             story = self._stories[story_id]
             gap = self._gap(story, when)
             if gap > window:
                 continue
-            score = self.similarity(feats, story_id) * math.exp(-max(0.0, gap - 1.0) / self.config.decay_days)
+            score = self._similarity(prepared, story) * math.exp(-max(0.0, gap - 1.0) / self.config.decay_days)
             scored.append((score, story_id))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return scored
@@ -191,21 +219,30 @@ class StoryIndex:
     def similarity(self, feats: Features, story_id: int) -> float:
         """The weighted sum of the per-namespace idf cosines of an article and a story.
 
-        Zero when the term cosine is under ``min_terms``.
+        Zero when the cosine of the terms without people's names is under ``min_terms``.
         """
-        story = self._stories[story_id]
+        return self._similarity(self._prepare(feats), self._stories[story_id])
+
+    def _prepare(self, feats: Features) -> tuple[list[tuple[str, str, float]], dict[str, float]]:
+        """The article's keys with weight x idf², and its norms: computed once per assignment."""
+        weighted = [(key, key[0], weight * self._idf(key) ** 2) for key, weight in feats.keys.items()]
+        return weighted, self._norms(feats.keys)
+
+    def _similarity(self, prepared: tuple[list[tuple[str, str, float]], dict[str, float]], story: _Story) -> float:
+        weighted, article_norms = prepared
         if story.norms is None:
             story.norms = self._norms(story.keys)
-        article_norms = self._norms(feats.keys)
-        dots: Counter[str] = Counter()
-        for key, weight in feats.keys.items():
-            other = story.keys.get(key)
+        keys = story.keys
+        dots = dict.fromkeys(NAMESPACES, 0.0)
+        for key, space, weight in weighted:
+            other = keys.get(key)
             if other:
-                dots[key[0]] += weight * other * self._idf(key) ** 2
-        cosines = {space: dots[space] / (article_norms[space] * story.norms[space]) for space in NAMESPACES}
-        if cosines["w"] < self.config.min_terms:
+                dots[space] += weight * other
+        norms = story.norms
+        if dots["w"] / (article_norms["w"] * norms["w"]) < self.config.min_terms:
             return 0.0
-        return sum(weight * cosines[space] for space, weight in self._weights.items())
+        return sum(weight * dots[space] / (article_norms[space] * norms[space])
+                   for space, weight in self._weights.items())
 
     def _best(self, feats: Features) -> int | None:
         for score, story_id in self.candidates(feats):
@@ -249,6 +286,10 @@ class StoryIndex:
         if story is None:
             story = self._stories[story_id] = _Story(id=story_id)
             self._next_id = max(self._next_id, story_id + 1)
+        elif not story.open:  # an article for a closed story (a pin, a merge): it takes articles again
+            story.open = True
+            for key in story.keys:
+                self._postings.setdefault(key, {})[story_id] = None
         feats = self._articles[article_id]
         story.articles.append(article_id)
         for key, weight in feats.keys.items():
@@ -342,7 +383,6 @@ class StoryIndex:
             self._move(article_id, a)
         for article_id in self._stories[a].articles:
             self._pins[article_id] = a
-        self._stories[a].open = True
         return a
 
     def split(self, story_id: int, article_ids: Iterable[str]) -> int:
@@ -394,7 +434,7 @@ class StoryIndex:
         Returns:
             Article id -> story id.
         """
-        everything = sorted(self._articles.values(),
+        everything = sorted((stored.features() for stored in self._articles.values()),
                             key=lambda f: (f.published is None, f.published or 0.0, f.id))
         pins = dict(self._pins)
         next_id = self._next_id
@@ -419,6 +459,12 @@ class StoryIndex:
             raise KeyError(f"no story {story_id}")
 
     # -- reading ----------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        """Sizes: stories, open stories (still in the postings), articles, pinned articles, keys, postings."""
+        return {"stories": len(self._stories), "open_stories": sum(1 for s in self._stories.values() if s.open),
+                "articles": len(self._articles), "pinned": len(self._pins), "keys": len(self._df),
+                "postings": sum(len(p) for p in self._postings.values())}
 
     def story_of(self, article_id: str) -> int | None:
         """The story an article is in, or None when it is not indexed."""
@@ -517,11 +563,11 @@ class StoryIndex:
                                                last_seen=row["last_seen"], open=row["open"])
         for row in state["story_terms"]:
             story = index._stories[row["story"]]
-            story.keys[row["key"]] = row["weight"]
+            story.keys[sys.intern(row["key"])] = row["weight"]
             if story.open:
                 index._postings.setdefault(row["key"], {})[story.id] = None
         for row in state["articles"]:
-            index._articles[row["id"]] = Features.from_row(row)
+            index._articles[row["id"]] = _Stored(Features.from_row(row))
             index._story_of[row["id"]] = row["story"]
             index._stories[row["story"]].articles.append(row["id"])
         index._df = Counter({row["key"]: row["df"] for row in state["key_df"]})
