@@ -161,3 +161,9 @@ def test_newsplease_directory_of_files(tmp_path: Path) -> None:
         (tmp_path / f"{n}.json").write_text(json.dumps(news_please(n), indent=2), encoding="utf-8")
     found = only_articles(assert_valid_articles(read_paths([str(tmp_path)], ReadOptions(allow_languages=None))))
     assert [a.headline for a in found] == [f"Ferry hits bridge pier, story {n}" for n in (1, 2)]
+
+
+def test_newsplease_gzipped_pretty_array() -> None:
+    data = json.dumps([news_please(n % 9 + 1) | {"url": f"https://x.example/{n}"} for n in range(120)], indent=2)
+    found = only_articles(read(gzip.compress(data.encode()), "dump.json.gz"))
+    assert len(found) == 120 and found[-1].source_entry == "item 120"
