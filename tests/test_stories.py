@@ -93,6 +93,8 @@ def test_stories_assign_again_is_idempotent() -> None:
     assert index.assign(LATE) == before["s3"]
     assert index.assignments() == before
     assert len(index.story(before["s1"]).article_ids) == 3
+    assert index.assign(FLOOD[0]) == before["f1"]   # alone in its story: the story keeps its id
+    assert index.assignments() == before
 
 
 def test_stories_merge_is_pinned_through_reassignment() -> None:

@@ -180,6 +180,7 @@ class StoryIndex:
 
     def assign_features(self, feats: Features) -> int:
         """:meth:`assign` for features already read (see :func:`tidings.stories.features`)."""
+        previous = self._story_of.get(feats.id)
         if feats.id in self._articles:
             self._detach(feats.id)
         self._articles[feats.id] = _Stored(feats)
@@ -192,7 +193,12 @@ class StoryIndex:
             story_id = pinned
         else:
             best = self._best(feats)
-            story_id = best if best is not None else self._new_story_id()
+            if best is not None:
+                story_id = best
+            elif previous is not None and previous not in self._stories:
+                story_id = previous  # it was alone in its story: the story keeps its id
+            else:
+                story_id = self._new_story_id()
         self._attach(feats.id, story_id)
         return story_id
 
