@@ -51,6 +51,8 @@ class StoryConfig:
         decay_days: past one day apart, similarity falls by ``exp(-gap/decay_days)``.
         query_keys: how many of an article's rarest keys look up candidate stories.
         max_postings: a key in more stories than this (within the window) is not looked up.
+        max_scanned: the most postings read for one article: keys are read rarest
+            first, and the lookup stops once this many stories were counted.
         candidates: how many candidate stories (by shared keys) are scored in full.
         lead_words, headline_weight: see :func:`tidings.stories.features`.
     """
@@ -63,6 +65,7 @@ class StoryConfig:
     decay_days: float = 180.0
     query_keys: int = 24
     max_postings: int = 1000
+    max_scanned: int = 4000
     candidates: int = 20
     lead_words: int = 80
     headline_weight: float = 2.0
@@ -207,12 +210,15 @@ class StoryIndex:
         window = self.config.window_days
         when = feats.published
         hits: Counter[int] = Counter()
+        budget = self.config.max_scanned
         for key in self._query_keys(feats):
             posting = self._postings.get(key)
             if not posting or len(posting) > self.config.max_postings:
                 continue
-            for story_id in posting:
-                hits[story_id] += 1
+            if len(posting) > budget:
+                break
+            budget -= len(posting)
+            hits.update(posting.keys())
         scored: list[tuple[float, int]] = []
         prepared = self._prepare(feats)
         for story_id, _ in hits.most_common(self.config.candidates):
