@@ -17,6 +17,8 @@ _EXTENSIONS = {
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE)
 _HTML_TAGS = re.compile(rb"<(?:p|div|article|section|span|a|h[1-6]|br|script|style|table)\b[^>]*>", re.IGNORECASE)
+# A JSON document: an object whose first key follows, or an array of objects (or an empty one).
+_JSON_DOCUMENT = re.compile(rb"^(?:\{\s*\"|\[\s*(?:\{|\]))")
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf|\s|<!--.*?-->)*", re.DOTALL)
 
 
@@ -37,14 +39,16 @@ def sniff(head: bytes, name: str = "") -> str:
     """Guess the format of an input from its first bytes.
 
     The content decides when it is clear (a WARC header, a feed root element, an
-    HTML document, JSON objects on the first lines); the file name breaks ties.
+    HTML document, JSON objects on the first lines, a JSON object or array of
+    objects however laid out); the file name breaks ties.
 
     Args:
         head: the first bytes (decompressed), a few kilobytes.
         name: the file name, for its extension.
 
     Returns:
-        One of ``text``, ``html``, ``feed``, ``jsonl``, ``warc``.
+        One of ``text``, ``html``, ``feed``, ``jsonl``, ``warc``; ``jsonl`` names
+        every JSON layout (JSON Lines, one object, an array), which its reader tells apart.
     """
     hint = extension_hint(name)
     start = _LEADING_JUNK.sub(b"", head[:4096], count=1)
@@ -60,8 +64,8 @@ def sniff(head: bytes, name: str = "") -> str:
             return hint
         if len(_HTML_TAGS.findall(head[:8192])) >= 3:
             return "html"
-    if start.startswith(b"{") and _json_lines(start):
-        return "jsonl"
+    if (start.startswith(b"{") and _json_lines(start)) or _JSON_DOCUMENT.match(start):
+        return "jsonl"  # JSON Lines, or one JSON document (an object, an array): one reader for both
     if hint in {"jsonl", "warc", "feed", "html"} and hint != "text":
         # A wrong extension on text should not make the reader fail: trust content
         # for HTML/feeds (checked above); keep the hint for dumps and archives.

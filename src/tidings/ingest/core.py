@@ -347,9 +347,9 @@ def _stream_records(stream: IO[bytes], source: str, fmt: str,
                     options: ReadOptions) -> Iterator[Draft | IngestError | Skipped]:
     """Read a dump or archive record by record."""
     if fmt == "jsonl":
-        from tidings.ingest._jsonl import field_map, read_jsonl
+        from tidings.ingest._jsonl import field_map, read_json
 
-        yield from read_jsonl(stream, source=source, fields=field_map(options.fields), max_bytes=options.max_bytes)
+        yield from read_json(stream, source=source, fields=field_map(options.fields), max_bytes=options.max_bytes)
     else:
         from tidings.ingest._warc import read_warc
 
