@@ -39,6 +39,7 @@ EVALUATIONS: dict[str, list[str]] = {
     "events_news": [],
     "events_sentences": [],
     "geo_lgl": [],
+    "stories": [],
 }
 
 

@@ -46,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _shared import REPO_ROOT, shared_data_dir  # noqa: E402
+from _shared import REPO_ROOT, check_floors, shared_data_dir, skipped  # noqa: E402
 
 from tidings.ingest import ReadOptions, read_path  # noqa: E402
 from tidings.records import Article  # noqa: E402
@@ -185,8 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     data = shared_data_dir()
     base = data / "news" / "news-cluster-dev" / "data_raw" if data else None
     if base is None or not base.is_dir():
-        print("skipped: shared data not found (set TIDINGS_SHARED)")
-        return 0
+        return skipped("news/news-cluster-dev")
     t0 = time.perf_counter()
     articles, gold, unread = read_dev(base)
     records = in_order(analysed(articles, use_cache=not args.no_cache))
@@ -210,11 +209,8 @@ def main(argv: list[str] | None = None) -> int:
                       "articles": len(records), **best}))
     if args.misses:
         print_misses(records, predicted, gold, args.misses)
-    ok = result["pairwise_f1"] >= PAIRWISE_FLOOR and result["bcubed_f1"] >= BCUBED_FLOOR
-    if not ok:
-        print(f"below the floor: pairwise F1 {result['pairwise_f1']} (>= {PAIRWISE_FLOOR}), "
-              f"B-cubed F1 {result['bcubed_f1']} (>= {BCUBED_FLOOR})", file=sys.stderr)
-    return 0 if ok else 1
+    floors = {"pairwise_f1": PAIRWISE_FLOOR, "bcubed_f1": BCUBED_FLOOR}
+    return 0 if check_floors(result, floors) else 1
 
 
 def print_misses(records: list[dict[str, Any]], predicted: dict[str, str], gold: dict[str, Any], limit: int) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import assert_valid_articles
+from helpers.records import assert_valid_articles
 from tidings.errors import Skipped
 from tidings.ingest import Failure, ReadOptions, read_bytes, read_paths
 from tidings.ingest._sniff import sniff
