@@ -141,7 +141,7 @@ CONSTRUCTIONS = [
     ("nominal: between", "Talks between Peru and Chile resumed on Monday.", "CONSULT", "PER", "CHL"),
     ("nominal: between (other side)", "Talks between Peru and Chile resumed on Monday.", "CONSULT", "CHL", "PER"),
     ("nominal: possessor and on", "Russia's attack on Georgia killed ten soldiers.", "ASSAULT", "RUS", "GEO"),
-    ("nominal: country modifier", "US sanctions on Cuba took effect on Monday.", "COERCE", "USA", "CUB"),
+    ("nominal: country modifier", "US sanctions on Cuba took effect on Monday.", "SANCTION", "USA", "CUB"),
     ("apposition title", "Lula, the Brazilian president, met Milei in Buenos Aires.", "CONSULT", "BRA/GOV", None),
     ("reported speech: speaker's side", "Kenya said its troops attacked militants in Somalia.", "ASSAULT",
      "KEN/MIL", None),
@@ -168,11 +168,12 @@ def test_participant_construction(read: Any, name: str, text: str, etype: str, a
 
 @pytest.mark.slow
 def test_unknown_actor_is_marked(read: Any) -> None:
-    record = read("Forty people were killed in Kenya on Monday.")
-    events = [e for e in record["events"] if e["type"] == "ASSAULT"]
+    # A killing by nobody named is no ASSAULT (it may be an accident); an arrest is someone's act.
+    record = read("Protesters were arrested in Nairobi on Monday.")
+    events = [e for e in record["events"] if e["type"] == "COERCE"]
     assert events
     assert all(e["actor_unknown"] is True and e["actor_codes"] == [] for e in events)
-    assert any("KEN/CVL" in _codes(e["target_codes"]) for e in events)
+    assert any(code.startswith("KEN") for e in events for code in _codes(e["target_codes"]))
 
 
 @pytest.mark.slow
