@@ -146,7 +146,7 @@ def test_ui_events_filter_and_follow_evidence(page, server):
     expected = evidence.get_attribute("title")
     evidence.click()
     page.wait_for_url("**/ui/articles/**#ev-*")
-    page.wait_for_function("document.body.dataset.ready === 'article'")
+    page.locator("body[data-ready='article']").wait_for(state="attached")  # a selector: the CSP forbids eval
     current = page.locator("#article-text .current")
     assert current.count() >= 1
     assert "".join(current.all_inner_texts()) == expected
@@ -179,7 +179,7 @@ def test_ui_events_sort_page_and_clusters(page, server):
 def test_ui_article_details_by_keyboard(page, server):
     aid = load_record("visit_a")["id"]
     page.goto(f"{server}/ui/articles/{aid}")
-    page.wait_for_function("document.body.dataset.ready === 'article'")
+    page.locator("body[data-ready='article']").wait_for(state="attached")  # a selector: the CSP forbids eval
     assert page.locator(".a-section-headline").count() >= 1
     stop = page.locator("#article-text [tabindex='0']").first
     stop.focus()
@@ -196,7 +196,7 @@ def test_ui_entity_profile_timeline_itinerary(page, server):
     page.goto(server + "/ui/search?q=Stoltenberg")
     page.get_by_role("link", name="Jens Stoltenberg").first.click()
     page.wait_for_url("**/ui/entities/**")
-    page.wait_for_function("document.body.dataset.ready === 'itinerary'")
+    page.locator("body[data-ready='itinerary']").wait_for(state="attached")  # a selector: the CSP forbids eval
     assert page.locator("h1").inner_text().startswith("Jens Stoltenberg")
     assert page.locator(".profile").inner_text().count("Stoltenberg") >= 1
     assert page.locator(".timeline li").count() == 4
@@ -208,7 +208,7 @@ def test_ui_entity_profile_timeline_itinerary(page, server):
 
 def test_ui_map_clusters_zoom_and_filter(page, server):
     page.goto(server + "/ui/map")
-    page.wait_for_function("document.body.dataset.ready === 'map'")
+    page.locator("body[data-ready='map']").wait_for(state="attached")  # a selector: the CSP forbids eval
     assert int(page.locator("#world-map").get_attribute("data-clusters")) >= 2
     assert page.locator("#world-map .land").count() > 150
     # Seen whole, Seoul and Tokyo are one cluster; Enter on it zooms in until they part.
@@ -232,14 +232,14 @@ def test_ui_map_clusters_zoom_and_filter(page, server):
     page.get_by_label("From").fill("2023-02-01")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**since=2023-02-01**")
-    page.wait_for_function("document.body.dataset.ready === 'map'")
+    page.locator("body[data-ready='map']").wait_for(state="attached")  # a selector: the CSP forbids eval
     assert page.locator("#world-map .cluster[aria-label*='Seoul']").count() == 0
     assert page.locator("#world-map .cluster[aria-label*='Brussels']").count() == 1
 
 
 def test_ui_network_nodes_edges_and_type_filter(page, server):
     page.goto(server + "/ui/network")
-    page.wait_for_function("document.body.dataset.ready === 'network'")
+    page.locator("body[data-ready='network']").wait_for(state="attached")  # a selector: the CSP forbids eval
     assert page.locator("#network .node").count() == 5
     assert page.locator("#network .edge.cooperation").count() == 4
     page.locator("#network .node").last.focus()  # a target: the other targets fade
