@@ -52,8 +52,9 @@ EVENT_FILTERS: dict[str, tuple[Any, Any, Callable[[Report, Any], bool]]] = {
     "cluster": (3, 999, lambda r, v: r["cluster"] == v),
 }
 ALL = tuple(EVENT_FILTERS)
-API = ("actor", "target", "entity", "type", "modality", "since", "until", "place", "country", "article")
-CLI = ("actor", "target", "type", "modality", "since", "until", "place", "country")
+API = ("actor", "target", "entity", "type", "modality", "since", "until", "place", "country", "article",
+       "source")
+CLI = API
 WEB = ("type", "actor", "target", "since", "until", "place", "country", "modality", "source", "cluster")
 
 
@@ -254,3 +255,15 @@ def test_other_filter_filters(reader: Reader, endpoint: str, name: str) -> None:
     rows = fetch(reader, name, match)
     assert rows and all(holds(reader, row, match) for row in rows), rows
     assert fetch(reader, name, nothing) == []
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_event_filter_filters_the_map(reader: Reader, name: str) -> None:
+    match, nothing, holds = EVENT_FILTERS[name]
+
+    def counted(flt: dict[str, Any]) -> int:
+        found = reader.store.map_points(EventFilter(**flt))
+        return sum(p["n"] for p in found["points"]) + int(found["unplaced"])
+
+    assert counted({name: match}) == len([r for r in reader.reports if holds(r, match)]) > 0
+    assert counted({name: nothing}) == 0

@@ -227,10 +227,13 @@ def event_filter_options(func: Any) -> Any:
     """Filters shared by ``events``, ``clusters`` and ``export``."""
     for name, helptext in reversed([
         ("--actor", "Entity (name or id) that acts."), ("--target", "Entity the event is aimed at."),
+        ("--entity", "Entity (name or id) in either role."),
         ("--type", "PLOVER event type (CONSULT, ACCUSE...)."),
         ("--modality", "occurred, planned, possible, negated or hypothetical."),
         ("--since", "Events on or after YYYY-MM-DD."), ("--until", "Events on or before YYYY-MM-DD."),
         ("--place", "Place (name or id) where it happened."), ("--country", "ISO alpha-3 code of the place."),
+        ("--article", "Id of the article that reports it."),
+        ("--source", "Publisher, article id or article URL of the report."),
     ]):
         func = click.option(name, default=None, help=helptext)(func)
     return func

@@ -24,10 +24,11 @@ writes = APIRouter(dependencies=[Depends(require_writer)])
 
 def event_filter(actor: Text = None, target: Text = None, entity: Text = None, type: Text = None,
                  modality: Text = None, since: Day = None, until: Day = None, place: Text = None,
-                 country: Text = None, article: Text = None) -> EventFilter:
+                 country: Text = None, article: Text = None, source: Text = None) -> EventFilter:
     """The event filters of the query string."""
     return EventFilter(actor=actor, target=target, entity=entity, type=type, modality=modality,
-                       since=since, until=until, place=place, country=country, article=article)
+                       since=since, until=until, place=place, country=country, article=article,
+                       source=source)
 
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
