@@ -59,7 +59,8 @@ def test_batch_cli_writes_partitions_errors_and_summary(tmp_path: Path):
     result = CliRunner().invoke(
         cli, ["batch", str(inputs), "--out", str(out), "--no-nlp", "--summary-json", str(summary_path)]
     )
-    assert result.exit_code == 0, result.output
+    # An input failed: the summary is still written, and the status says so.
+    assert result.exit_code == 1, result.output
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     assert (summary["read"], summary["stored"], summary["failed"]) == (7, 7, {"read": 1})
     assert summary["errors_path"] == str(out / "errors.jsonl")
@@ -71,11 +72,33 @@ def test_batch_cli_parquet_output(tmp_path: Path):
     inputs = build_mixed_dir(tmp_path)
     result = CliRunner().invoke(
         cli, ["batch", str(inputs), "--out", str(tmp_path / "out"), "--no-nlp", "--out-format", "parquet",
-              "--no-progress", "--summary-json", "-"]
+              "--no-progress", "--summary-json", "-", "--allow-failures"]
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["stored"] == 7
     assert [p.name for p in (tmp_path / "out").glob("part-*")] == ["part-00000.parquet"]
+
+
+@pytest.mark.parametrize("command", ["batch", "ingest", "read"])
+@pytest.mark.parametrize("allow", [False, True])
+def test_failed_inputs_set_the_exit_status_unless_allowed(tmp_path: Path, command: str, allow: bool):
+    inputs = build_mixed_dir(tmp_path)
+    args = {"batch": ["--out", str(tmp_path / "out"), "--no-nlp", "--no-progress", "--summary-json", "-"],
+            "ingest": ["--db", str(tmp_path / "t.db"), "--records"], "read": ["--no-nlp"]}[command]
+    if command == "ingest":
+        # Records from 'tidings read': the good ones and a corrupt line.
+        records = CliRunner().invoke(cli, ["read", str(inputs), "--no-nlp", "--allow-failures"])
+        assert records.exit_code == 0, records.stderr
+        src = tmp_path / "records.jsonl"
+        src.write_text(records.stdout + "{not json\n", encoding="utf-8")
+        inputs = src
+    result = CliRunner().invoke(cli, [command, str(inputs), *args, *(["--allow-failures"] if allow else [])])
+    assert result.exit_code == (0 if allow else 1), result.output
+    # The failure is reported either way, and the good inputs went through.
+    assert "failed" in result.stderr or "[T" in result.stderr
+    if command == "batch":
+        summary = json.loads(result.stdout)
+        assert summary["stored"] == 7 and summary["failed_total"] == 1
 
 
 @pytest.mark.parametrize("args", [[], ["--out", "o", "--db", "d.db"]])

@@ -76,14 +76,16 @@ def cli(verbose: int) -> None:
                    "replacing the shipped ones.")
 @entity_options
 @click.option("--no-nlp", is_flag=True, help="Only read: skip entities, times, quotes and events.")
+@click.option("--allow-failures", is_flag=True,
+              help="Exit 0 even when inputs failed (each is still reported on stderr).")
 def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, fields: tuple[str, ...],
          max_bytes: int, languages: tuple[str, ...], any_language: bool, reading_data: str | None,
-         actors: tuple[str, ...], entity_data: str | None, no_nlp: bool) -> None:
+         actors: tuple[str, ...], entity_data: str | None, no_nlp: bool, allow_failures: bool) -> None:
     """Read articles and print one JSON object per article (JSON Lines).
 
     PATHS are files, directories (read recursively) or - for stdin. A bad input
     is reported on stderr and the others are still read; the exit status is 1
-    when any failed. Articles not in English are skipped unless allowed.
+    when any failed (unless --allow-failures). Articles not in English are skipped unless allowed.
 
     Example: tidings read examples/visit.txt --pretty
     """
@@ -101,7 +103,7 @@ def read(paths: tuple[str, ...], pretty: bool, published: str | None, fmt: str, 
     failed, skipped = sum(counts.failed.values()), sum(counts.skipped.values())
     if failed or skipped:
         click.echo(f"tidings: {failed} input(s) failed, {skipped} skipped", err=True)
-    if failed:
+    if failed and not allow_failures:
         raise SystemExit(1)
 
 
@@ -146,15 +148,18 @@ def schema() -> None:
 @click.option("--summary-json", metavar="FILE", help="Also write the summary as JSON to FILE ('-' for stdout).")
 @click.option("--total", type=click.IntRange(min=0), help="Number of articles, when known (for the ETA).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+@click.option("--allow-failures", is_flag=True,
+              help="Exit 0 even when inputs failed (they are still in the errors file and the summary).")
 def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format: str,
           partition_size: int, workers: int, scheduler: str | None, chunk_size: int,
           batch_size: int | None, published: str | None, no_nlp: bool, actors: tuple[str, ...],
           entity_data: str | None, errors_path: str | None, summary_json: str | None, total: int | None,
-          progress: bool) -> None:
+          progress: bool, allow_failures: bool) -> None:
     """Stream articles from SOURCES through the pipeline into the store or partition files.
 
     Articles already written (by id) are skipped, so a re-run resumes; failures
-    go to the errors file and the batch goes on.
+    go to the errors file and the batch goes on. The exit status is 1 when any
+    input failed (after the summary is printed), unless --allow-failures.
 
     Example: tidings batch news/ --out out/ --workers 2
     """
@@ -190,6 +195,8 @@ def batch(sources: tuple[str, ...], out: str | None, db: str | None, out_format:
         with open(summary_json, "w", encoding="utf-8") as handle:
             json.dump(summary.as_dict(), handle, indent=2)
             handle.write("\n")
+    if summary.failed_total and not allow_failures:
+        raise SystemExit(1)
 
 
 # -- store commands: ingest, query, export, serve ---------------------------------
@@ -220,10 +227,13 @@ def event_filter_options(func: Any) -> Any:
     """Filters shared by ``events``, ``clusters`` and ``export``."""
     for name, helptext in reversed([
         ("--actor", "Entity (name or id) that acts."), ("--target", "Entity the event is aimed at."),
+        ("--entity", "Entity (name or id) in either role."),
         ("--type", "PLOVER event type (CONSULT, ACCUSE...)."),
         ("--modality", "occurred, planned, possible, negated or hypothetical."),
         ("--since", "Events on or after YYYY-MM-DD."), ("--until", "Events on or before YYYY-MM-DD."),
         ("--place", "Place (name or id) where it happened."), ("--country", "ISO alpha-3 code of the place."),
+        ("--article", "Id of the article that reports it."),
+        ("--source", "Publisher, article id or article URL of the report."),
     ]):
         func = click.option(name, default=None, help=helptext)(func)
     return click.option("--min-confidence", "min_confidence", type=click.FloatRange(0.0, 1.0), default=None,
@@ -257,9 +267,13 @@ def _filter(**kw: Any) -> Any:
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date when the source has none.")
 @click.option("--records", is_flag=True, help="Sources are JSON Lines records from 'tidings read'.")
 @entity_options
+@click.option("--allow-failures", is_flag=True,
+              help="Exit 0 even when inputs failed (each is still reported on stderr).")
 def ingest(sources: tuple[str, ...], db: str | None, published: str | None, records: bool,
-           actors: tuple[str, ...], entity_data: str | None) -> None:
+           actors: tuple[str, ...], entity_data: str | None, allow_failures: bool) -> None:
     """Read, analyse and store articles; stored ones are skipped, so a rerun resumes.
+
+    The exit status is 1 when any input failed, unless --allow-failures.
 
     Example: tidings ingest articles/ --db news.db
     """
@@ -278,7 +292,7 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
     finally:
         store.close()
     click.echo(json.dumps(report.as_dict()), err=True)
-    if report.failures:
+    if report.failures and not allow_failures:
         raise SystemExit(1)
 
 

@@ -24,13 +24,13 @@ writes = APIRouter(dependencies=[Depends(require_writer)])
 
 def event_filter(actor: Text = None, target: Text = None, entity: Text = None, type: Text = None,
                  modality: Text = None, since: Day = None, until: Day = None, place: Text = None,
-                 country: Text = None, article: Text = None,
+                 country: Text = None, article: Text = None, source: Text = None,
                  min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0, description=(
                      "Only events whose calibrated confidence is at least this (0-1)."))] = None) -> EventFilter:
     """The event filters of the query string."""
     return EventFilter(actor=actor, target=target, entity=entity, type=type, modality=modality,
                        since=since, until=until, place=place, country=country, article=article,
-                       min_confidence=min_confidence)
+                       source=source, min_confidence=min_confidence)
 
 
 Filter = Annotated[EventFilter, Depends(event_filter)]

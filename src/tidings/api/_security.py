@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tidings import __version__
 from tidings.api._deps import require_reader
 from tidings.api._errors import ApiError, error_body
+from tidings.api._spec import declare_responses
 from tidings.errors import ConfigError
 
 DEFAULT_TRUSTED_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -167,7 +168,9 @@ def truthful_openapi(app: FastAPI, *, reads_need_token: bool) -> dict[str, Any]:
     """The app's OpenAPI document, with security only where the server asks for a token.
 
     Every write (a method other than GET) needs the bearer token; reads need it
-    only when the server has a read token. The document is built once per app.
+    only when the server has a read token. Each operation's body and error
+    statuses are declared (:func:`._spec.declare_responses`). The document is
+    built once per app.
     """
     if app.openapi_schema is None:
         spec = get_openapi(title=app.title, version=__version__, description=app.description,
@@ -179,5 +182,6 @@ def truthful_openapi(app: FastAPI, *, reads_need_token: bool) -> dict[str, Any]:
                     operation.get("responses", {}).pop("401", None)
                 elif "security" not in operation:
                     operation["security"] = [{"HTTPBearer": []}]
+        declare_responses(spec)
         app.openapi_schema = spec
     return app.openapi_schema

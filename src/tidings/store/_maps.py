@@ -16,8 +16,8 @@ from tidings.errors import QueryError
 from tidings.knowledge.files import Field, load_data_file
 from tidings.knowledge.plover import polarity
 from tidings.store import _schema as s
-from tidings.store._query import EventFilter, itinerary
-from tidings.store._tables import TABLE_MAX, event_conditions
+from tidings.store._query import EventFilter, event_conditions, itinerary
+from tidings.store._tables import TABLE_MAX
 
 _POINT_FIELDS = (
     Field("iso3", required=True),
@@ -74,8 +74,6 @@ def map_points(conn: Connection, flt: EventFilter) -> dict[str, Any]:
     ev = s.events
     conds = event_conditions(conn, flt)
     base = select(ev.c.place_global_id, ev.c.place, ev.c.country, func.count().label("n"))
-    if flt.source:
-        base = base.join(s.articles, s.articles.c.id == ev.c.article_id)
     rows = conn.execute(base.where(*conds).group_by(ev.c.place_global_id, ev.c.place, ev.c.country)).all()
     coords = coordinates(conn, [r.place_global_id for r in rows if r.place_global_id is not None])
     points = country_points()
@@ -149,8 +147,6 @@ def _report_pairs(conn: Connection, flt: EventFilter) -> dict[tuple[int, int], d
         select(actor.c.global_id, target.c.global_id, ev.c.type).select_from(ev)
         .join(actor, and_(actor.c.event_id == ev.c.id, actor.c.role == "actor"))
         .join(target, and_(target.c.event_id == ev.c.id, target.c.role == "target")))
-    if flt.source:
-        stmt = stmt.join(s.articles, s.articles.c.id == ev.c.article_id)
     stmt = stmt.where(actor.c.global_id != target.c.global_id, *event_conditions(conn, flt))
     # One row per report (actor, target, type), counted here: cheaper than a grouped sort
     # of every pair in the database, then the strongest pairs are kept.

@@ -11,7 +11,7 @@ import base64
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -180,19 +180,10 @@ def entity_ids(conn: Connection, ref: str) -> list[int]:
     return sorted(int(x) for x in found)
 
 
-def source_cond(source: str) -> Any:
-    """Events of articles from a source: its publisher, an article id or an article URL."""
-    a = s.articles
+def source_cond(source: str, a: Any = None) -> Any:
+    """Articles from a source: its publisher, an article id or an article URL (on ``a``, an alias)."""
+    a = s.articles if a is None else a
     return or_(a.c.publisher == source, a.c.id == source, a.c.url == source)
-
-
-def _role_filter(conn: Connection, stmt: Select[Any], ref: str, role: str | None) -> Select[Any]:
-    ids = entity_ids(conn, ref)
-    ea = s.event_actors.alias("role_filter")
-    cond = [ea.c.event_id == s.events.c.id, ea.c.global_id.in_(ids or [-1])]
-    if role is not None:
-        cond.append(ea.c.role == role)
-    return stmt.where(select(ea.c.event_id).where(*cond).exists())
 
 
 def _names(conn: Connection, ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -245,51 +236,112 @@ def _event_select() -> Select[Any]:
     )
 
 
+def _entity_cond(conn: Connection, ref: str, role: str | None) -> Any:
+    """The events an entity takes part in (in a role): one range of the entity index."""
+    ea = s.event_actors.alias()
+    cond: list[Any] = [ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
+    if role is not None:
+        cond.append(ea.c.role == role)
+    return s.events.c.id.in_(select(ea.c.event_id).where(*cond))
+
+
+def event_conditions(conn: Connection, flt: EventFilter, *, dates: bool = True) -> list[Any]:
+    """WHERE conditions on ``events`` for a filter: the one reading of every filter.
+
+    Every list of event reports (pages, tables, maps, exports) and, through
+    :func:`cluster_conditions`, of clusters applies these; the conditions
+    name ``events`` alone (a source is a subquery of ``articles``).
+
+    Args:
+        dates: apply ``since`` and ``until`` (a list of clusters dates the clusters).
+    """
+    flt.check()
+    ev = s.events
+    conds: list[Any] = []
+    for role, ref in (("actor", flt.actor), ("target", flt.target), (None, flt.entity)):
+        if ref:
+            conds.append(_entity_cond(conn, ref, role))
+    if flt.type:
+        conds.append(ev.c.type == flt.type.upper())
+    if flt.modality:
+        conds.append(ev.c.modality == flt.modality.lower())
+    if flt.min_confidence:
+        conds.append(ev.c.confidence >= flt.min_confidence)
+    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
+    if dates and since:
+        conds.append(ev.c.date >= since)
+    if dates and until:
+        # A date-only bound includes the whole day (and coarser dates in it).
+        conds.append(ev.c.date <= until + "\uffff")
+    if flt.place:
+        ids = entity_ids(conn, flt.place)
+        conds.append(or_(ev.c.place_global_id.in_(ids or [-1]),
+                         func.lower(ev.c.place) == normalise_name(flt.place)))
+    if flt.country:
+        conds.append(ev.c.country == flt.country.upper())
+    if flt.article:
+        conds.append(ev.c.article_id == flt.article)
+    if flt.source:
+        # An alias: the subquery never correlates with an ``articles`` the query joins.
+        a = s.articles.alias("by_source")
+        conds.append(ev.c.article_id.in_(select(a.c.id).where(source_cond(flt.source, a))))
+    if flt.cluster is not None:
+        conds.append(ev.c.cluster_id == flt.cluster)
+    return conds
+
+
+def cluster_conditions(conn: Connection, flt: EventFilter) -> list[Any]:
+    """WHERE conditions on ``event_clusters`` for a filter.
+
+    A cluster is filtered by its own type, date and country, and by its
+    reports for every other filter (:func:`event_conditions` without dates):
+    it is kept when one of its reports matches them all.
+    """
+    flt.check()
+    c, ev = s.event_clusters, s.events
+    conds: list[Any] = []
+    if flt.type:
+        conds.append(c.c.type == flt.type.upper())
+    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
+    if since:
+        conds.append(c.c.date >= since)
+    if until:
+        conds.append(c.c.date <= until + "\uffff")
+    if flt.country:
+        conds.append(c.c.country == flt.country.upper())
+    if flt.cluster is not None:
+        conds.append(c.c.id == flt.cluster)
+    # The rest of the filter, read from the reports.
+    of_reports = replace(flt, type=None, since=None, until=None, country=None, cluster=None)
+    member = event_conditions(conn, of_reports, dates=False)
+    if member:
+        conds.append(select(ev.c.cluster_id).where(ev.c.cluster_id == c.c.id, *member).exists())
+    return conds
+
+
 def events(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str | None = None) -> Page:
     """Event reports matching the filter, in date order."""
     limit = _limit(limit)
     flt.check()
     ev, ea = s.events, s.event_actors
     stmt = _event_select()
-    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
-    roles = [(role, ref) for role, ref in (("actor", flt.actor), ("target", flt.target),
-                                           (None, flt.entity)) if ref]
     # With an entity in the filter, the query is driven by that entity's rows of
     # event_actors, which its index keeps in date order: a rare actor among a
     # million events is one short index range, not a scan of the date index.
+    # The other filters are the shared conditions.
     sort_date, sort_id = ev.c.date, ev.c.id
-    if roles:
-        role, ref = roles.pop(0)
-        cond = [ea.c.event_id == ev.c.id, ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
+    rest = flt
+    driver = next(((name, role) for name, role in (("actor", "actor"), ("target", "target"),
+                                                     ("entity", None)) if getattr(flt, name)), None)
+    if driver is not None:
+        name, role = driver
+        cond = [ea.c.event_id == ev.c.id, ea.c.global_id.in_(entity_ids(conn, getattr(flt, name)) or [-1])]
         if role is not None:
             cond.append(ea.c.role == role)
         stmt = stmt.join(ea, and_(*cond))
         sort_date, sort_id = ea.c.date, ea.c.event_id
-    for role, ref in roles:
-        stmt = _role_filter(conn, stmt, ref, role)
-    if flt.type:
-        stmt = stmt.where(ev.c.type == flt.type.upper())
-    if flt.modality:
-        stmt = stmt.where(ev.c.modality == flt.modality.lower())
-    if flt.min_confidence:
-        stmt = stmt.where(ev.c.confidence >= flt.min_confidence)
-    if since:
-        stmt = stmt.where(ev.c.date >= since)
-    if until:
-        # A date-only bound includes the whole day (and coarser dates in it).
-        stmt = stmt.where(ev.c.date <= until + "\uffff")
-    if flt.place:
-        ids = entity_ids(conn, flt.place)
-        norm = normalise_name(flt.place)
-        stmt = stmt.where(or_(ev.c.place_global_id.in_(ids or [-1]), func.lower(ev.c.place) == norm))
-    if flt.country:
-        stmt = stmt.where(ev.c.country == flt.country.upper())
-    if flt.article:
-        stmt = stmt.where(ev.c.article_id == flt.article)
-    if flt.source:
-        stmt = stmt.where(source_cond(flt.source))
-    if flt.cluster is not None:
-        stmt = stmt.where(ev.c.cluster_id == flt.cluster)
+        rest = replace(flt, **{name: None})
+    stmt = stmt.where(*event_conditions(conn, rest))
     if cursor:
         day, last = decode_cursor(cursor, 2)
         stmt = stmt.where(tuple_(sort_date, sort_id) > tuple_(literal(str(day)), literal(int(last))))
@@ -311,34 +363,8 @@ def clusters(conn: Connection, flt: EventFilter, *, limit: int = 50, cursor: str
     flt.check()
     if flt.cluster is not None and not 0 <= flt.cluster <= MAX_ID:
         return Page([])
-    c, ev = s.event_clusters, s.events
-    member = _event_select().with_only_columns(ev.c.cluster_id)
-    if flt.actor:
-        member = _role_filter(conn, member, flt.actor, "actor")
-    if flt.target:
-        member = _role_filter(conn, member, flt.target, "target")
-    if flt.entity:
-        member = _role_filter(conn, member, flt.entity, None)
-    if flt.modality:
-        member = member.where(ev.c.modality == flt.modality.lower())
-    if flt.min_confidence:
-        member = member.where(ev.c.confidence >= flt.min_confidence)
-    if flt.source:
-        member = member.where(source_cond(flt.source))
-    stmt = select(c).where(c.c.reports >= min_reports)
-    if flt.actor or flt.target or flt.entity or flt.modality or flt.source or flt.min_confidence:
-        stmt = stmt.where(c.c.id.in_(member.scalar_subquery()))
-    if flt.type:
-        stmt = stmt.where(c.c.type == flt.type.upper())
-    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
-    if since:
-        stmt = stmt.where(c.c.date >= since)
-    if until:
-        stmt = stmt.where(c.c.date <= until + "\uffff")
-    if flt.country:
-        stmt = stmt.where(c.c.country == flt.country.upper())
-    if flt.cluster is not None:
-        stmt = stmt.where(c.c.id == flt.cluster)
+    c = s.event_clusters
+    stmt = select(c).where(c.c.reports >= min_reports, *cluster_conditions(conn, flt))
     if cursor:
         day, last = decode_cursor(cursor, 2)
         stmt = stmt.where(tuple_(c.c.date, c.c.id) > tuple_(literal(str(day)), literal(int(last))))

@@ -12,12 +12,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, Select, func, select
 
 from tidings.errors import QueryError
 from tidings.store import _schema as s
-from tidings.store._query import EventFilter, _check_date, entity_ids, source_cond
-from tidings.store._resolve import normalise_name
+from tidings.store._query import EventFilter, cluster_conditions, event_conditions
 
 # The most rows one call of a table gives (an export of the explorer's selection).
 TABLE_MAX = 10_000
@@ -34,54 +33,6 @@ _CLUSTER_SORT: dict[str, Callable[[], Any]] = {
 REPORT_SORTS = tuple(_REPORT_SORT)
 # "source" sorts events by their number of reports (of sources telling of them).
 CLUSTER_SORTS = tuple(_CLUSTER_SORT)
-
-
-def _entity_cond(conn: Connection, ref: str, role: str | None) -> Any:
-    """The events an entity takes part in (in a role): one range of the entity index."""
-    ea = s.event_actors.alias()
-    cond: list[Any] = [ea.c.global_id.in_(entity_ids(conn, ref) or [-1])]
-    if role is not None:
-        cond.append(ea.c.role == role)
-    return s.events.c.id.in_(select(ea.c.event_id).where(*cond))
-
-
-def event_conditions(conn: Connection, flt: EventFilter, *, dates: bool = True) -> list[Any]:
-    """WHERE conditions on ``events`` for a filter; ``source`` needs ``articles`` joined.
-
-    Args:
-        dates: apply ``since`` and ``until`` (a table of clusters dates the clusters).
-    """
-    flt.check()
-    ev = s.events
-    conds: list[Any] = []
-    for role, ref in (("actor", flt.actor), ("target", flt.target), (None, flt.entity)):
-        if ref:
-            conds.append(_entity_cond(conn, ref, role))
-    if flt.type:
-        conds.append(ev.c.type == flt.type.upper())
-    if flt.modality:
-        conds.append(ev.c.modality == flt.modality.lower())
-    if flt.min_confidence:
-        conds.append(ev.c.confidence >= flt.min_confidence)
-    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
-    if dates and since:
-        conds.append(ev.c.date >= since)
-    if dates and until:
-        # A date-only bound includes the whole day (and coarser dates in it).
-        conds.append(ev.c.date <= until + "\uffff")
-    if flt.place:
-        ids = entity_ids(conn, flt.place)
-        conds.append(or_(ev.c.place_global_id.in_(ids or [-1]),
-                         func.lower(ev.c.place) == normalise_name(flt.place)))
-    if flt.country:
-        conds.append(ev.c.country == flt.country.upper())
-    if flt.article:
-        conds.append(ev.c.article_id == flt.article)
-    if flt.source:
-        conds.append(source_cond(flt.source))
-    if flt.cluster is not None:
-        conds.append(ev.c.cluster_id == flt.cluster)
-    return conds
 
 
 def _window(sort: str, sorts: tuple[str, ...], limit: int, offset: int) -> None:
@@ -120,12 +71,12 @@ def reports_table(conn: Connection, flt: EventFilter, *, sort: str = "date", des
     _window(sort, REPORT_SORTS, limit, offset)
     ev, a = s.events, s.articles
     conds = event_conditions(conn, flt)
-    base = select(ev.c.id).select_from(ev.join(a, a.c.id == ev.c.article_id) if flt.source else ev)
+    base = select(ev.c.id).select_from(ev)
     total = int(conn.execute(select(func.count()).select_from(base.where(*conds).subquery())).scalar_one())
     # The page's ids first, from events alone (articles only when the sort or a filter needs
     # them), then the rows of those ids: the sort never drags the wide columns along.
     page_ids = _ordered(base.where(*conds), _REPORT_SORT[sort](), ev.c.id, desc)
-    if sort == "source" and not flt.source:
+    if sort == "source":
         page_ids = page_ids.join(a, a.c.id == ev.c.article_id)
     ids = [int(i) for i in conn.execute(page_ids.limit(limit).offset(offset)).scalars()]
     found = {int(r.id): r for r in conn.execute(
@@ -144,33 +95,6 @@ def reports_table(conn: Connection, flt: EventFilter, *, sort: str = "date", des
         "actors": names[int(r.id)]["actor"], "targets": names[int(r.id)]["target"],
     } for r in rows]
     return items, total
-
-
-def _cluster_conditions(conn: Connection, flt: EventFilter) -> list[Any]:
-    """Clusters by their own type, date and country; by their reports for the other filters."""
-    c, ev = s.event_clusters, s.events
-    conds: list[Any] = []
-    if flt.type:
-        conds.append(c.c.type == flt.type.upper())
-    since, until = _check_date(flt.since, "since"), _check_date(flt.until, "until")
-    if since:
-        conds.append(c.c.date >= since)
-    if until:
-        conds.append(c.c.date <= until + "\uffff")
-    if flt.country:
-        conds.append(c.c.country == flt.country.upper())
-    if flt.cluster is not None:
-        conds.append(c.c.id == flt.cluster)
-    of_reports = EventFilter(actor=flt.actor, target=flt.target, entity=flt.entity,
-                             modality=flt.modality, place=flt.place, article=flt.article,
-                             source=flt.source, min_confidence=flt.min_confidence)
-    member = event_conditions(conn, of_reports, dates=False)
-    if member:
-        inner = select(ev.c.cluster_id).where(ev.c.cluster_id == c.c.id, *member)
-        if flt.source:
-            inner = inner.join(s.articles, s.articles.c.id == ev.c.article_id)
-        conds.append(inner.exists())
-    return conds
 
 
 def _cluster_reports(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
@@ -213,7 +137,7 @@ def clusters_table(conn: Connection, flt: EventFilter, *, sort: str = "date", de
     """One page of event clusters (real-world events) and the number matching the filter."""
     _window(sort, CLUSTER_SORTS, limit, offset)
     c = s.event_clusters
-    conds = _cluster_conditions(conn, flt)
+    conds = cluster_conditions(conn, flt)
     total = int(conn.execute(select(func.count()).select_from(c).where(*conds)).scalar_one())
     stmt = _ordered(select(c).where(*conds), _CLUSTER_SORT[sort](), c.c.id, desc)
     rows = conn.execute(stmt.limit(limit).offset(offset)).all()
