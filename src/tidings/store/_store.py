@@ -15,7 +15,16 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.pool import StaticPool
 
 from tidings.errors import StoreError
-from tidings.store import _cluster, _maps, _migrations, _query, _resolve, _sources_state, _tables, _write
+from tidings.store import (
+    _cluster,
+    _maps,
+    _migrations,
+    _query,
+    _resolve,
+    _sources_state,
+    _tables,
+    _write,
+)
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._query import EventFilter, Page
