@@ -18,7 +18,14 @@ from __future__ import annotations
 
 from tidings.live._follow import Follower, PollReport, content_hash
 from tidings.live._http import Client, Fetched, Politeness
-from tidings.live._sources import DEFAULT_INTERVAL, Entry, SourceSpec, load_sources, parse_interval, parse_listing
+from tidings.live._sources import (
+    DEFAULT_INTERVAL,
+    Entry,
+    SourceSpec,
+    load_sources,
+    parse_interval,
+    parse_listing,
+)
 from tidings.live._urls import TRACKING_PARAMS, canonical_url, link_canonical
 
 __all__ = [

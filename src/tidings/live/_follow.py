@@ -26,9 +26,16 @@ from typing import TYPE_CHECKING, Any
 from tidings.batch import Driver, InlineExecutor, ItemFailure, StoreSink, WorkSettings
 from tidings.batch.work import Analyzer
 from tidings.errors import FetchFailed, Skipped
-from tidings.ingest import Failure, ReadOptions, read_bytes
+from tidings.ingest import ReadOptions, read_bytes
 from tidings.live._http import Client, Fetched, Politeness
-from tidings.live._sources import LISTING_TYPES, PAGE_TYPES, Entry, SourceSpec, check_type, parse_listing
+from tidings.live._sources import (
+    LISTING_TYPES,
+    PAGE_TYPES,
+    Entry,
+    SourceSpec,
+    check_type,
+    parse_listing,
+)
 from tidings.live._urls import canonical_url, link_canonical
 from tidings.records import Article
 
@@ -237,18 +244,20 @@ class Follower:
         url = link_canonical(page.body, page.final_url) or canonical_url(page.final_url)
         allow = tuple(dict.fromkeys(("en", source["language"] or "en")))
         articles: list[Article] = []
+        rejected = False
         for read in read_bytes(page.body, source_path=url, options=ReadOptions(format="html", allow_languages=allow)):
             if isinstance(read, Article):
                 articles.append(dataclasses.replace(read, url=url, publisher=read.publisher or source["name"]))
-            elif isinstance(read, Failure | Skipped):
-                kind = "read" if isinstance(read, Failure) else f"skipped-{read.reason}"
-                report.error(kind)
-                detail = read.message if isinstance(read, Failure) else (read.detail or read.reason)
-                self.store.update_source(sid, last_error=f"{url}: {detail}", last_error_at=_now(), error_kind=kind)
-                self._event("error", source=source["url"], kind=kind, message=detail)
+                continue
+            if isinstance(read, Skipped):
+                rejected, kind, detail = True, f"skipped-{read.reason}", read.detail or read.reason
+            else:
+                kind, detail = "read", read.message
+            report.error(kind)
+            self.store.update_source(sid, last_error=f"{url}: {detail}", last_error_at=_now(), error_kind=kind)
+            self._event("error", source=source["url"], kind=kind, message=detail)
         if not articles:
-            if report.errors.get("skipped-language") or report.errors.get("skipped-not-article"):
-                # An expected rejection: remembered, so the page is not fetched again.
+            if rejected:  # an expected rejection (language, no text): remembered, not fetched again
                 self._see(sid, entry, item, "", None)
             return
         article = articles[0]
