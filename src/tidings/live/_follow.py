@@ -114,9 +114,9 @@ class Follower:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _event(self, kind: str, **details: Any) -> None:
+    def _event(self, what: str, **details: Any) -> None:
         if self.on_event is not None:
-            self.on_event(kind, details)
+            self.on_event(what, details)
 
     # -- sources -----------------------------------------------------------
 

@@ -156,8 +156,6 @@ def _feed(body: bytes, *, url: str) -> list[Entry]:
 
     parsed = feedparser.parse(body)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if isinstance(problem, xml.sax.SAXException) and not parsed.entries:
-        raise FetchFailed(f"[T620] {url}: malformed XML in the feed: {problem}", kind="malformed")
     if not parsed.entries and not parsed.get("version"):
         raise FetchFailed(f"[T620] {url}: neither an RSS or Atom feed nor a sitemap", kind="malformed")
     entries = []
@@ -171,6 +169,9 @@ def _feed(body: bytes, *, url: str) -> list[Entry]:
         entries.append(Entry(canonical_url(absolute), _digest(
             item.get("title"), item.get("updated"), item.get("published"), item.get("summary"),
             item.get("id")), item.get("title")))
+    if isinstance(problem, xml.sax.SAXException) and not entries:
+        # A feed cut short still gives the items read before the break; one with none is an error.
+        raise FetchFailed(f"[T620] {url}: malformed XML in the feed: {problem}", kind="malformed")
     return entries
 
 
