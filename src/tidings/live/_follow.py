@@ -312,7 +312,7 @@ def _wanted(entry: Entry, item: dict[str, Any] | None) -> bool:
 def _due(source: dict[str, Any]) -> float:
     if not source["last_fetch"]:
         return 0.0
-    return datetime.fromisoformat(source["last_fetch"]).timestamp() + source["interval"]
+    return datetime.fromisoformat(str(source["last_fetch"])).timestamp() + float(source["interval"])
 
 
 def _now() -> str:

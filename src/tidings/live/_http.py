@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -116,6 +117,19 @@ class Fetched:
         return self.status == 304
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One response without its URLs (a redirect is returned as its target instead)."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    problem: FetchFailed | None = None
+
+
 class _Host:
     """One host's turn-taking: a semaphore for concurrency and the time of its next allowed request."""
 
@@ -187,7 +201,9 @@ class Client:
             if isinstance(response, str):  # a redirect
                 current = response
                 continue
-            return Fetched(url=url, final_url=current, **response)
+            return Fetched(url=url, final_url=current, status=response.status, body=response.body,
+                           content_type=response.content_type, etag=response.etag,
+                           last_modified=response.last_modified, headers=response.headers)
         raise FetchFailed(f"[T613] {url}: more than {self.politeness.max_redirects} redirects",
                           kind="too-many-redirects")
 
@@ -233,21 +249,20 @@ class Client:
                     break
                 target = response
             else:
-                response = {"status": 404}  # a redirect chain: as if there were none
+                response = _Answer(404)  # a redirect chain: as if there were none
         except FetchFailed as exc:
-            response = {"status": 503, "problem": exc}
-        status = int(response["status"])  # type: ignore[call-overload]
-        if status >= 500:
+            response = _Answer(503, problem=exc)
+        if response.status >= 500:
             logger.warning("robots.txt of %s unavailable (%s): not fetching from it for now", host_key(url),
-                           response.get("problem") or f"HTTP {status}")
-            parser.disallow_all = True
+                           response.problem or f"HTTP {response.status}")
+            parser.parse(["User-agent: *", "Disallow: /"])
             return parser, min(ttl, 300.0)
-        if status in (401, 403):
-            parser.disallow_all = True
-        elif status >= 300:
-            parser.allow_all = True
+        if response.status in (401, 403):
+            parser.parse(["User-agent: *", "Disallow: /"])
+        elif response.status >= 300:
+            parser.parse([])  # no rules: everything allowed
         else:
-            parser.parse(bytes(response.get("body") or b"").decode("utf-8", "replace").splitlines())  # type: ignore[arg-type]
+            parser.parse(response.body.decode("utf-8", "replace").splitlines())
         return parser, ttl
 
     def _wait(self, seconds: float) -> None:
@@ -263,7 +278,7 @@ class Client:
         self._wait(start - now)
 
     def _with_retries(self, url: str, headers: dict[str, str], *, limit: int | None = None,
-                      raise_status: bool = True) -> dict[str, object] | str:
+                      raise_status: bool = True) -> _Answer | str:
         p = self.politeness
         for attempt in range(p.retries + 1):
             try:
@@ -284,7 +299,7 @@ class Client:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, url: str, headers: dict[str, str], limit: int,
-              raise_status: bool) -> dict[str, object] | str:
+              raise_status: bool) -> _Answer | str:
         """One request: the response's fields, a redirect's target, or _Retry / FetchFailed."""
         host = self._host(url)
         if self.stop.is_set():
@@ -303,26 +318,25 @@ class Client:
             host.slots.release()
 
     def _response(self, url: str, response: httpx.Response, limit: int,
-                  raise_status: bool) -> dict[str, object] | str:
+                  raise_status: bool) -> _Answer | str:
         status = response.status_code
         if status in _REDIRECT_STATUS and response.headers.get("location"):
             return urljoin(url, response.headers["location"])
         if status in _RETRY_STATUS and raise_status:
             after = _retry_after(response.headers.get("retry-after"))
             raise _Retry(FetchFailed(f"[T612] {url}: HTTP {status}", kind=f"http-{status}"), after)
-        fields: dict[str, object] = {
+        meta: dict[str, Any] = {
             "status": status, "etag": response.headers.get("etag"),
             "last_modified": response.headers.get("last-modified"),
             "content_type": response.headers.get("content-type", "").split(";")[0].strip().lower(),
             "headers": dict(response.headers),
         }
         if status == 304:
-            return fields
-        if status >= 400 or status < 200 or status >= 300:
+            return _Answer(**meta)
+        if not 200 <= status < 300:
             if raise_status:
                 raise FetchFailed(f"[T612] {url}: HTTP {status}", kind=f"http-{status}")
-            fields["body"] = b""
-            return fields
+            return _Answer(**meta)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit and "content-encoding" not in response.headers:
             raise FetchFailed(f"[T615] {url}: the body ({int(declared)} bytes) is over the limit of {limit} "
@@ -338,8 +352,7 @@ class Client:
                 chunks.append(chunk)
         except httpx.DecodingError as exc:
             raise FetchFailed(f"[T611] {url}: the body cannot be decoded: {exc}", kind="network") from exc
-        fields["body"] = b"".join(chunks)
-        return fields
+        return _Answer(body=b"".join(chunks), **meta)
 
 
 class _Retry(Exception):
