@@ -8,6 +8,10 @@ end-to-end ``tidings follow --once`` test marked slow.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -170,6 +174,27 @@ def test_wrong_content_types_are_refused(site, store):
     report = follow_once(store, site, "/feed2.xml")
     assert (report.added, report.errors) == (1, {"content-type": 1})
     assert store.source(site.url("/feed2.xml"))["errors"] == {"content-type": 1}
+    again = follow_once(store, site, "/feed2.xml")  # a lasting failure: not fetched again
+    assert (again.fetched_pages, again.errors) == (0, {})
+    assert site.hits["/news/port"] == 1
+
+
+def test_a_page_failing_for_now_is_fetched_again_next_round(site, store):
+    answers = iter([Reply(503, b"")] * 2 + [Reply(200, page(*STORIES["/news/port"]), HTML)])
+    site.route("/news/port", lambda _r: next(answers))
+    site.route("/feed.xml", Reply(200, feed_of(site, ["/news/port"]), XML))
+    assert follow_once(store, site).errors == {"http-503": 1}
+    assert follow_once(store, site).added == 1
+
+
+def test_many_items_are_fetched_a_few_at_a_time(site, store):
+    paths = [f"/news/{n}" for n in range(12)]
+    for n, path in enumerate(paths):
+        site.route(path, Reply(200, page(f"Story number {n} of the day",
+                                         f"The council met on Monday for meeting number {n}.\n\n"
+                                         "Members said the talks went well and would go on."), HTML))
+    site.route("/feed.xml", Reply(200, rss([(f"Story {n}", site.url(p), DATE) for n, p in enumerate(paths)]), XML))
+    assert follow_once(store, site).added == 12
 
 
 def test_robots_txt_disallowing_pages_is_honoured(site, store):
@@ -303,3 +328,37 @@ def test_follow_once_end_to_end_with_the_pipeline(site, tmp_path):
     again = CliRunner().invoke(cli, ["follow", "--db", db, "--once", "--min-delay", "0"])
     assert again.exit_code == 0, again.output
     assert site.hits["/news/port"] == 1
+
+
+def test_follow_refuses_a_bad_sources_file(tmp_path):
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("- url: https://news.example.org/rss\n  every: 5m\n")
+    result = CliRunner().invoke(cli, ["follow", str(bad), "--db", str(tmp_path / "x.db"), "--once"])
+    assert result.exit_code == 1 and "[T600]" in result.output and "every" in result.output
+
+
+@pytest.mark.slow
+def test_follow_stops_cleanly_on_sigterm(site, tmp_path):
+    site.route("/feed.xml", Reply(200, feed_of(site, list(STORIES)), XML))
+    db = str(tmp_path / "news.db")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tidings.cli", "follow", site.url("/feed.xml"), "--db", db, "--min-delay", "0",
+         "--contact", "desk@example.org"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and process.poll() is None:
+            with Store(db) as store:
+                if store.counts()["articles"] == 2 and store.sources()[0]["fetched"] == 1:
+                    break
+            time.sleep(0.5)
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert b"SIGTERM: stopping" in err
+    with Store(db) as store:
+        assert store.counts()["articles"] == 2

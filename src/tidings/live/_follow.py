@@ -17,6 +17,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -212,31 +213,45 @@ class Follower:
 
     def _pages(self, source: dict[str, Any], todo: list[Entry], seen: dict[str, dict[str, Any]],
                report: PollReport) -> None:
-        futures: list[tuple[Entry, Future[Fetched]]] = [
-            (entry, self._pool.submit(self.client.fetch, entry.url,
-                                      accept="text/html, application/xhtml+xml;q=0.9, */*;q=0.1"))
-            for entry in todo
-        ]
+        """Fetch the pages a few ahead (at most twice the workers held at once) and store them in order."""
+        pending = iter(todo)
+        window: deque[tuple[Entry, Future[Fetched]]] = deque()
+
+        def refill() -> None:
+            while len(window) < 2 * self.workers and not self.stop.is_set():
+                entry = next(pending, None)
+                if entry is None:
+                    return
+                window.append((entry, self._pool.submit(
+                    self.client.fetch, entry.url, accept="text/html, application/xhtml+xml;q=0.9, */*;q=0.1")))
+
+        refill()
         try:
-            for entry, future in futures:
-                if self.stop.is_set():
-                    break
+            while window and not self.stop.is_set():
+                entry, future = window.popleft()
                 try:
                     page = future.result()
                     check_type(page.content_type, PAGE_TYPES, url=entry.url, what="page")
                 except FetchFailed as exc:
                     if exc.kind == "stopped":
                         break
-                    report.error(exc.kind)
-                    self.store.update_source(source["id"], last_error=str(exc), last_error_at=_now(),
-                                             error_kind=exc.kind)
-                    self._event("error", source=source["url"], kind=exc.kind, message=str(exc))
-                    continue
-                report.fetched_pages += 1
-                self._store_page(source, entry, page, seen.get(entry.url), report)
+                    self._page_failed(source, entry, seen.get(entry.url), exc, report)
+                else:
+                    report.fetched_pages += 1
+                    self._store_page(source, entry, page, seen.get(entry.url), report)
+                refill()
         finally:
-            for _entry, future in futures:
+            for _entry, future in window:
                 future.cancel()
+
+    def _page_failed(self, source: dict[str, Any], entry: Entry, item: dict[str, Any] | None,
+                     exc: FetchFailed, report: PollReport) -> None:
+        report.error(exc.kind)
+        self.store.update_source(source["id"], last_error=str(exc), last_error_at=_now(), error_kind=exc.kind)
+        self._event("error", source=source["url"], kind=exc.kind, message=str(exc))
+        if _lasting(exc.kind):
+            # Not worth fetching again until its feed entry changes: remembered with no content.
+            self._see(source["id"], entry, item, "", None)
 
     def _store_page(self, source: dict[str, Any], entry: Entry, page: Fetched,
                     item: dict[str, Any] | None, report: PollReport) -> None:
@@ -302,6 +317,13 @@ class Follower:
             self._event("error", source=source["url"], kind="analysis", message=line)
             return None
         return statuses[0] if statuses else None
+
+
+def _lasting(kind: str) -> bool:
+    """A page failure that the next round would meet again (a wrong type, robots, a 404)."""
+    if kind in ("content-type", "too-large", "robots", "redirect-loop", "too-many-redirects", "url"):
+        return True
+    return kind.startswith("http-4") and kind not in ("http-408", "http-429")
 
 
 def _wanted(entry: Entry, item: dict[str, Any] | None) -> bool:

@@ -314,6 +314,8 @@ class Client:
                 raise _Retry(FetchFailed(f"[T610] {url}: timed out ({type(exc).__name__})", kind="timeout")) from exc
             except httpx.TransportError as exc:
                 raise _Retry(FetchFailed(f"[T611] {url}: network error: {exc}", kind="network")) from exc
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:  # not worth a retry
+                raise FetchFailed(f"[T611] {url}: cannot fetch: {exc}", kind="network") from exc
         finally:
             host.slots.release()
 
