@@ -182,9 +182,19 @@ def test_wrong_content_types_are_refused(site, store):
 def test_a_page_failing_for_now_is_fetched_again_next_round(site, store):
     answers = iter([Reply(503, b"")] * 2 + [Reply(200, page(*STORIES["/news/port"]), HTML)])
     site.route("/news/port", lambda _r: next(answers))
-    site.route("/feed.xml", Reply(200, feed_of(site, ["/news/port"]), XML))
+    body = feed_of(site, ["/news/port"])
+
+    def feed(request):  # unchanged, and says so when asked
+        if request.headers.get("If-None-Match") == '"f1"':
+            return Reply(304, b"", {"ETag": '"f1"'})
+        return Reply(200, body, {**XML, "ETag": '"f1"'})
+
+    site.route("/feed.xml", feed)
     assert follow_once(store, site).errors == {"http-503": 1}
-    assert follow_once(store, site).added == 1
+    assert store.source(site.url("/feed.xml"))["etag"] is None  # so the next round reads the feed again
+    again = follow_once(store, site)
+    assert (again.status, again.added) == ("ok", 1)
+    assert follow_once(store, site).status == "not-modified"
 
 
 def test_many_items_are_fetched_a_few_at_a_time(site, store):

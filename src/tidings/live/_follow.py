@@ -61,6 +61,7 @@ class PollReport:
     updated: int = 0
     unchanged: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    retry: bool = False  # an item failed for now: to be tried again next round
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -196,12 +197,13 @@ class Follower:
         report.new = sum(e.url not in seen for e in todo)
         self._event("listing", source=source["url"], entries=len(entries), to_fetch=len(todo))
         self._pages(source, todo, seen, report)
-        if not self.stop.is_set() or not todo:
-            # The validators are kept only when every item was handled: a stop
-            # mid-way leaves them, so the next run fetches the listing again.
-            self.store.update_source(sid, last_fetch=stamp, last_success=stamp, etag=listing.etag,
-                                     last_modified=listing.last_modified, last_error=None,
-                                     bump={"fetched": 1})
+        # The validators are kept only when every item was handled: after a stop
+        # mid-way, or a page to try again, the next round reads the listing again
+        # rather than being told it has not changed.
+        complete = not report.retry and not (self.stop.is_set() and todo)
+        self.store.update_source(sid, last_fetch=stamp, last_success=stamp, bump={"fetched": 1},
+                                 etag=listing.etag if complete else None,
+                                 last_modified=listing.last_modified if complete else None)
         return report
 
     def _failed(self, sid: int, report: PollReport, exc: FetchFailed, stamp: str) -> None:
@@ -252,6 +254,8 @@ class Follower:
         if _lasting(exc.kind):
             # Not worth fetching again until its feed entry changes: remembered with no content.
             self._see(source["id"], entry, item, "", None)
+        else:
+            report.retry = True
 
     def _store_page(self, source: dict[str, Any], entry: Entry, page: Fetched,
                     item: dict[str, Any] | None, report: PollReport) -> None:
@@ -259,21 +263,19 @@ class Follower:
         url = link_canonical(page.body, page.final_url) or canonical_url(page.final_url)
         allow = tuple(dict.fromkeys(("en", source["language"] or "en")))
         articles: list[Article] = []
-        rejected = False
         for read in read_bytes(page.body, source_path=url, options=ReadOptions(format="html", allow_languages=allow)):
             if isinstance(read, Article):
                 articles.append(dataclasses.replace(read, url=url, publisher=read.publisher or source["name"]))
                 continue
             if isinstance(read, Skipped):
-                rejected, kind, detail = True, f"skipped-{read.reason}", read.detail or read.reason
+                kind, detail = f"skipped-{read.reason}", read.detail or read.reason
             else:
                 kind, detail = "read", read.message
             report.error(kind)
             self.store.update_source(sid, last_error=f"{url}: {detail}", last_error_at=_now(), error_kind=kind)
             self._event("error", source=source["url"], kind=kind, message=detail)
-        if not articles:
-            if rejected:  # an expected rejection (language, no text): remembered, not fetched again
-                self._see(sid, entry, item, "", None)
+        if not articles:  # not an article, or not one to read: remembered, not fetched again
+            self._see(sid, entry, item, "", None)
             return
         article = articles[0]
         digest = content_hash(article)
@@ -313,6 +315,7 @@ class Follower:
         if failures:
             line = failures[0].line()
             report.error("analysis")
+            report.retry = True
             self.store.update_source(source["id"], last_error=line, last_error_at=_now(), error_kind="analysis")
             self._event("error", source=source["url"], kind="analysis", message=line)
             return None
