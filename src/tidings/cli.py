@@ -545,7 +545,6 @@ def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str |
         raise click.ClickException(str(exc)) from None
     if not (contact or os.environ.get("TIDINGS_CONTACT")):
         click.echo("tidings: no --contact or $TIDINGS_CONTACT: site owners cannot reach you", err=True)
-    actors, entity_data = _entity_settings(actors, entity_data)
     stop = threading.Event()
 
     def stopping(signum: int, _frame: Any) -> None:
@@ -563,9 +562,14 @@ def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str |
     store = _open_store(db)
     old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        chosen = [store.add_source(s.url, name=s.name, language=s.language, interval=s.interval)[0]
+                  for s in specs]
+        if not chosen and not store.sources():
+            raise click.ClickException("[T604] no sources to follow: give a sources file or feed URLs, or "
+                                       "add some with 'tidings sources add'")
+        actors, entity_data = _entity_settings(actors, entity_data)
         with Follower(store, politeness=politeness, settings=WorkSettings(actors=actors, entity_data=entity_data),
                       workers=workers, stop=stop, on_event=log) as follower:
-            chosen = follower.add(specs)
             if once:
                 reports = follower.run_once(chosen or None)
                 for report in reports:
