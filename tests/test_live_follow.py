@@ -346,6 +346,9 @@ def test_follow_refuses_a_bad_sources_file(tmp_path):
     result = CliRunner().invoke(cli, ["follow", str(bad), "--db", str(tmp_path / "x.db"), "--once"])
     assert result.exit_code == 1 and "[T600]" in result.output and "every" in result.output
 
+    empty = CliRunner().invoke(cli, ["follow", "--db", str(tmp_path / "y.db"), "--once"])
+    assert empty.exit_code == 1 and "[T604]" in empty.output
+
 
 @pytest.mark.slow
 def test_follow_stops_cleanly_on_sigterm(site, tmp_path):
