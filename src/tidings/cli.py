@@ -494,6 +494,205 @@ def serve(host: str, port: int, trusted: tuple[str, ...], db: str | None) -> Non
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+# -- live: follow sources as they publish --------------------------------------------
+
+
+def _source_specs(args: tuple[str, ...], interval: str | None, language: str | None) -> list[Any]:
+    """Sources from a sources file (.yaml/.yml) or URLs on the command line."""
+    from tidings.live import DEFAULT_INTERVAL, SourceSpec, load_sources, parse_interval
+    from tidings.live._sources import check_source_url
+
+    every = parse_interval(interval, where="--interval") if interval else DEFAULT_INTERVAL
+    specs: list[Any] = []
+    for arg in args:
+        if arg.lower().endswith((".yaml", ".yml")) and "://" not in arg:
+            specs.extend(load_sources(arg))
+        else:
+            specs.append(SourceSpec(check_source_url(arg, where="argument"), interval=every, language=language))
+    return specs
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@click.option("--once", is_flag=True, help="Poll every source once and exit (for cron).")
+@click.option("--interval", metavar="DURATION",
+              help="Poll interval of the URLs given here: seconds or 30m, 2h (default 15m).")
+@click.option("--language", metavar="CODE", help="Language of the URLs given here (ISO 639-1).")
+@click.option("--contact", metavar="EMAIL|URL", help="Who site owners can write to, put in the User-Agent "
+              "(default $TIDINGS_CONTACT).")
+@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="Pages fetched at once.")
+@click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Requests at once to one host.")
+@click.option("--min-delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between two requests to one host (robots.txt Crawl-delay raises it).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Seconds to wait for a response.")
+@click.option("--max-bytes", type=click.IntRange(min=1024), default=10 * 1024 * 1024, show_default=True,
+              help="Largest feed or page read; a larger one is abandoned.")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries after a 429, 5xx, timeout or network error.")
+@entity_options
+def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str | None, language: str | None,
+           contact: str | None, workers: int, per_host: int, min_delay: float, timeout: float, max_bytes: int,
+           retries: int, actors: tuple[str, ...], entity_data: str | None) -> None:
+    """Follow news sources: poll feeds and news sitemaps, store their new and changed articles.
+
+    SOURCES are a sources file (YAML: url, interval, language, name) or feed
+    and sitemap URLs; they are added to the store's followed sources. Without
+    SOURCES every source the store follows is polled. Without --once it runs
+    until interrupted (Ctrl-C, SIGTERM): the article being stored is
+    finished, and what was not stored is fetched again next time.
+
+    Example: tidings follow sources.yaml --db news.db --once
+    """
+    import signal
+    import threading
+
+    from tidings.batch import WorkSettings
+    from tidings.live import Follower, Politeness
+
+    try:
+        specs = _source_specs(sources, interval, language)
+        politeness = Politeness(contact=contact, timeout=timeout, max_bytes=max_bytes, retries=retries,
+                                per_host=per_host, min_delay=min_delay)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not (contact or os.environ.get("TIDINGS_CONTACT")):
+        click.echo("tidings: no --contact or $TIDINGS_CONTACT: site owners cannot reach you", err=True)
+    stop = threading.Event()
+
+    def stopping(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        click.echo(f"tidings: {signal.Signals(signum).name}: stopping after the current article", err=True)
+        stop.set()
+
+    def log(kind: str, details: dict[str, Any]) -> None:
+        if kind == "error":
+            click.echo(f"tidings: {details['message']}", err=True)
+        elif kind in ("added", "replaced"):
+            click.echo(f"tidings: {kind} {details['url']}", err=True)
+
+    store = _open_store(db)
+    old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        chosen = [store.add_source(s.url, name=s.name, language=s.language, interval=s.interval)[0]
+                  for s in specs]
+        if not chosen and not store.sources():
+            raise click.ClickException("[T604] no sources to follow: give a sources file or feed URLs, or "
+                                       "add some with 'tidings sources add'")
+        actors, entity_data = _entity_settings(actors, entity_data)
+        with Follower(store, politeness=politeness, settings=WorkSettings(actors=actors, entity_data=entity_data),
+                      workers=workers, stop=stop, on_event=log) as follower:
+            if once:
+                reports = follower.run_once(chosen or None)
+                for report in reports:
+                    click.echo(json.dumps(report.as_dict()), err=True)
+                if any(r.status == "error" for r in reports):
+                    raise SystemExit(1)
+            else:
+                follower.run(sources=[s["url"] for s in chosen] or None)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        store.close()
+
+
+@cli.group()
+def sources() -> None:
+    """The sources 'tidings follow' polls, with their fetch counters."""
+
+
+@sources.command("list")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def sources_list(db: str | None, fmt: str) -> None:
+    """List followed sources: interval, state, last success and error, counters."""
+    store = _open_store(db)
+    try:
+        found = store.sources()
+    finally:
+        store.close()
+    if fmt == "jsonl":
+        for source in found:
+            click.echo(json.dumps(source))
+        return
+    for s in found:
+        state = "paused" if s["paused"] else "active"
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(s["errors"].items())) or "none"
+        click.echo(f"{s['id']:>3}  {s['url']}  [{state}, every {s['interval']} s]"
+                   + (f"  {s['name']}" if s["name"] else ""))
+        click.echo(f"     fetched {s['fetched']}, not modified {s['not_modified']}, items {s['items_seen']}, "
+                   f"added {s['articles_added']}, updated {s['articles_updated']}; errors: {errors}")
+        click.echo(f"     last success {s['last_success'] or 'never'}"
+                   + (f"; last error {s['last_error_at']}: {s['last_error']}" if s["last_error"] else ""))
+
+
+@sources.command("add")
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+@click.option("--interval", metavar="DURATION", help="Poll interval: seconds or 30m, 2h (default 15m).")
+@click.option("--language", metavar="CODE", help="Language of its articles (ISO 639-1).")
+@click.option("--name", help="Publisher name given to articles that state none.")
+def sources_add(urls: tuple[str, ...], db: str | None, interval: str | None, language: str | None,
+                name: str | None) -> None:
+    """Follow feeds or sitemaps (URLs, or a sources file); a followed one gets the new settings."""
+    try:
+        specs = _source_specs(urls, interval, language)
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    store = _open_store(db)
+    try:
+        for spec in specs:
+            source, new = store.add_source(spec.url, name=name or spec.name, language=spec.language,
+                                           interval=spec.interval)
+            click.echo(f"{'added' if new else 'updated'} {source['id']} {source['url']}")
+    finally:
+        store.close()
+
+
+def _source_state(refs: tuple[str, ...], db: str | None, what: str) -> None:
+    store = _open_store(db)
+    try:
+        for ref in refs:
+            if what == "remove":
+                found = store.remove_source(ref)
+            else:
+                found = store.update_source(ref, paused=what == "pause")
+            click.echo(f"{what}d {found['id']} {found['url']}")
+    except TidingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+
+
+@sources.command("remove")
+@click.argument("refs", nargs=-1, required=True)
+@db_option
+def sources_remove(refs: tuple[str, ...], db: str | None) -> None:
+    """Stop following sources (by id or URL) and forget their items; their articles stay."""
+    _source_state(refs, db, "remove")
+
+
+@sources.command("pause")
+@click.argument("refs", nargs=-1, required=True)
+@db_option
+def sources_pause(refs: tuple[str, ...], db: str | None) -> None:
+    """Pause sources (by id or URL): 'tidings follow' leaves them until resumed."""
+    _source_state(refs, db, "pause")
+
+
+@sources.command("resume")
+@click.argument("refs", nargs=-1, required=True)
+@db_option
+def sources_resume(refs: tuple[str, ...], db: str | None) -> None:
+    """Resume paused sources (by id or URL)."""
+    _source_state(refs, db, "resume")
+
+
 def main() -> None:
     """Entry point of the console script."""
     try:

@@ -5,6 +5,7 @@ The hierarchy::
     TidingsError
     ├── IngestError          bad input: a file, page, feed, dump or archive
     │   ├── FetchError       the input cannot be opened or read
+    │   │   └── FetchFailed  a URL cannot be fetched (with the kind of failure)
     │   └── ParseError       the bytes are there but are not what they claim
     ├── LexiconError         a data file (lexicon, ontology, dictionary) is invalid
     ├── PipelineError        the NLP pipeline cannot be built or run
@@ -25,7 +26,8 @@ quote cues, ``T225``-``T229`` the time lexicon, ``T230``-``T239`` the event
 ontology, ``T240``-``T249`` actor dictionaries, ``T250``-``T269`` PETRARCH
 dictionaries, ``T270``-``T279`` the places and county tables); ``T3xx`` the pipeline; ``T4xx`` component settings, ten
 per component (``T400`` quotes, ``T410`` entities, ``T420`` events, ``T430``
-times); ``T5xx`` the store; ``T8xx`` batch runs. A code keeps one meaning.
+times); ``T5xx`` the store; ``T6xx`` following sources live (``T600``-``T609``
+sources and their settings, ``T610``-``T629`` fetching); ``T8xx`` batch runs. A code keeps one meaning.
 """
 
 from __future__ import annotations
@@ -69,6 +71,20 @@ class IngestError(TidingsError):
 
 class FetchError(IngestError):
     """An input cannot be opened or read."""
+
+
+class FetchFailed(FetchError):
+    """A URL could not be fetched (``tidings follow``).
+
+    Attributes:
+        kind: why, for the source's error counters: ``timeout``, ``network``,
+            ``http-503``, ``too-many-redirects``, ``redirect-loop``,
+            ``too-large``, ``robots``, ``content-type``, ``malformed``, ``url``.
+    """
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ParseError(IngestError):

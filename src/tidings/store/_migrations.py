@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from tidings.errors import StoreError
-from tidings.store import _pairs
+from tidings.store import _pairs, _sources_state
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._resolve import name_words
@@ -144,6 +144,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0003_name_words", _name_words),
     ("0004_event_pairs", _event_pairs),
     ("0005_event_confidence", _event_confidence),
+    ("0006_live_sources", _sources_state.create),
 )
 
 

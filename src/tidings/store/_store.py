@@ -15,7 +15,16 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.pool import StaticPool
 
 from tidings.errors import StoreError
-from tidings.store import _cluster, _maps, _migrations, _query, _resolve, _tables, _write
+from tidings.store import (
+    _cluster,
+    _maps,
+    _migrations,
+    _query,
+    _resolve,
+    _sources_state,
+    _tables,
+    _write,
+)
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._query import EventFilter, Page
@@ -369,6 +378,52 @@ class Store:
         with self.read() as conn:
             return _maps.network(conn, flt or EventFilter(), max_edges=max_edges,
                                  use_counts=use_counts)
+
+    # -- followed sources (tidings follow) ----------------------------------
+
+    def add_source(self, url: str, *, name: str | None = None, language: str | None = None,
+                   interval: int = 900) -> tuple[dict[str, Any], bool]:
+        """Follow a feed or sitemap, or update the settings of the one with this URL.
+
+        Returns:
+            The source, and whether it is new.
+        """
+        with self.write() as conn:
+            return _sources_state.add_source(conn, url, name=name, language=language, interval=interval)
+
+    def source(self, ref: str | int) -> dict[str, Any] | None:
+        """A followed source by id or URL, with its validators and counters."""
+        with self.read() as conn:
+            return _sources_state.get_source(conn, ref)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every followed source, in the order added."""
+        with self.read() as conn:
+            return _sources_state.list_sources(conn)
+
+    def remove_source(self, ref: str | int) -> dict[str, Any]:
+        """Stop following a source and forget its items; the articles stay. Raises NotFound."""
+        with self.write() as conn:
+            return _sources_state.remove_source(conn, ref)
+
+    def update_source(self, ref: str | int, *, bump: dict[str, int] | None = None,
+                      error_kind: str | None = None, **values: Any) -> dict[str, Any]:
+        """Set a source's state (``paused``, ``etag``, ``last_error``...), add to its counters
+        (``bump={"fetched": 1}``) and count an error of ``error_kind``. Raises NotFound."""
+        with self.write() as conn:
+            return _sources_state.update_source(conn, ref, bump=bump, error_kind=error_kind, **values)
+
+    def source_items(self, source_id: int) -> dict[str, dict[str, Any]]:
+        """The items seen in a source by canonical URL (entry and content hashes, article id)."""
+        with self.read() as conn:
+            return _sources_state.seen_items(conn, source_id)
+
+    def see_source_item(self, source_id: int, url: str, *, entry_hash: str,
+                        content_hash: str | None = None, article_id: str | None = None) -> bool:
+        """Record an item seen in a source; return whether it is new."""
+        with self.write() as conn:
+            return _sources_state.see_item(conn, source_id, url, entry_hash=entry_hash,
+                                           content_hash=content_hash, article_id=article_id)
 
     def migrations(self) -> list[str]:
         return _migrations.applied(self.engine)
