@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# A UTF-16 surrogate standing alone: JSON's \ud800 escapes decode to one, and it
+# cannot be written as UTF-8 (hashing, storing or printing the text would fail).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(value: str) -> str:
+    """Replace lone surrogates by U+FFFD (one code point for one, so offsets hold)."""
+    return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,9 +55,12 @@ def declared_encoding(data: bytes) -> str | None:
 
 
 def looks_binary(data: bytes) -> bool:
-    """Whether ``data`` is not text: NUL bytes (without a UTF-16/32 mark) in its start."""
-    head = data[:_SNIFF]
-    return b"\x00" in head and bom_encoding(head) not in {"utf-16", "utf-32"}
+    """Whether ``data`` is not text: NUL bytes (without a UTF-16/32 mark) anywhere in it.
+
+    Text holds no NUL byte, so one far into the input (past what sniffing the
+    start would see) makes the whole input binary, decided when it is read.
+    """
+    return b"\x00" in data and bom_encoding(data[:4]) not in {"utf-16", "utf-32"}
 
 
 def decode(data: bytes, *, source: str, declared: bool = True, charset: str | None = None) -> str:

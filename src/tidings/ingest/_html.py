@@ -23,6 +23,36 @@ EXTRACTION_OPTIONS: dict[str, Any] = {
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 
 
+class _ToDebug(logging.Filter):
+    """Demote the extraction libraries' records to debug lines of this module's logger (on their loggers).
+
+    trafilatura and its helpers log their own warnings (``discarding data``) for
+    pages that tidings reports itself with one coded line; each input gets one line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".")[0] in _LIBRARIES:
+            logger.debug("%s: %s", record.name, record.getMessage())
+            return False
+        return True
+
+
+_LIBRARIES = frozenset({"trafilatura", "htmldate", "courlan", "justext", "readability"})
+_FILTER = _ToDebug()
+_QUIETED: list[bool] = []
+
+
+def _quiet_libraries() -> None:
+    """Attach the filter to the extraction libraries' loggers, once they are imported."""
+    if _QUIETED:
+        return
+    _QUIETED.append(True)
+    for name, item in list(logging.Logger.manager.loggerDict.items()):
+        if (name.split(".")[0] in _LIBRARIES and isinstance(item, logging.Logger)
+                and _FILTER not in item.filters):
+            item.addFilter(_FILTER)
+
+
 def read_html(markup: str, *, source: str, url: str | None = None, entry: str | None = None,
               fmt: str = "html") -> Draft:
     """Extract the article from an HTML page.
@@ -48,6 +78,7 @@ def read_html(markup: str, *, source: str, url: str | None = None, entry: str | 
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
+    _quiet_libraries()
     tree = load_html(markup)
     if tree is None:
         raise ParseError(f"[T105] {source}: malformed HTML: the markup cannot be parsed; "

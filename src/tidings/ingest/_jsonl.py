@@ -15,13 +15,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import math
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from tidings.errors import ConfigError, ParseError, Skipped
-from tidings.ingest._common import Draft, with_headline
+from tidings.ingest._common import Draft, scrub, with_headline
 from tidings.ingest._decode import decode
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "entry": (),
 }
 _CHUNK = 1 << 20
+# The deepest nesting of arrays and objects read; article records are a few levels
+# deep, and a deeper line would exhaust the parser's recursion.
+MAX_DEPTH = 64
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def field_map(pairs: tuple[str, ...] | list[str]) -> dict[str, tuple[str, ...]]:
@@ -113,7 +119,7 @@ def read_json(stream: IO[bytes], *, source: str, fields: Mapping[str, tuple[str,
     except ParseError as exc:
         yield exc
         return
-    values, error = _json_values(text)
+    values, error = _parse_document(text)
     if error is not None and not values and _has_object_line(text):
         yield from read_jsonl(io.BufferedReader(io.BytesIO(data)), source=source, fields=fields,
                               max_bytes=max_bytes)
@@ -142,10 +148,24 @@ def _line_layout(start: bytes) -> bool:
     line, newline, _ = start.partition(b"\n")
     if not newline:
         return True  # one line longer than the look-ahead, or a one-line file: the line reader judges
+    if too_deep(line.decode("utf-8", "replace")):
+        return True  # a line reader's case: it reports the line
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than ``limit`` deep (a cheap scan, strings left out)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _BRACKETS.finditer(_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def _json_values(text: str) -> tuple[list[Any], str | None]:
@@ -163,10 +183,18 @@ def _json_values(text: str) -> tuple[list[Any], str | None]:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             return values, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        except RecursionError:
+            return values, f"arrays or objects nested more than {MAX_DEPTH} deep"
         values.append(value)
     if not values:
         return values, "no JSON value"
     return values, None
+
+
+def _parse_document(text: str) -> tuple[list[Any], str | None]:
+    if too_deep(text):
+        return [], f"arrays or objects nested more than {MAX_DEPTH} deep"
+    return _json_values(text)
 
 
 def _has_object_line(text: str) -> bool:
@@ -175,9 +203,9 @@ def _has_object_line(text: str) -> bool:
         line = line.strip()
         if line.startswith("{") and line.endswith("}"):
             try:
-                if isinstance(json.loads(line), dict):
+                if not too_deep(line) and isinstance(json.loads(line), dict):
                     return True
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
     return False
 
@@ -213,18 +241,25 @@ def read_jsonl(stream: IO[bytes], *, source: str, fields: Mapping[str, tuple[str
             continue
         if not line.strip():
             continue
-        try:
-            record = json.loads(decode(line, source=where, declared=False))
-        except ParseError as exc:
-            yield exc
-            continue
-        except ValueError as exc:
-            yield ParseError(f"[T109] {where}: invalid JSON: {exc}; each line must be one JSON object")
-            continue
-        if not isinstance(record, dict):
-            yield ParseError(f"[T109] {where}: expected a JSON object, got {type(record).__name__}")
-            continue
-        yield _draft(record, where=where, entry=f"line {lineno}", fields=fields)
+        yield _line(line, where=where, entry=f"line {lineno}", fields=fields)
+
+
+def _line(line: bytes, *, where: str, entry: str,
+          fields: Mapping[str, tuple[str, ...]]) -> Draft | ParseError | Skipped:
+    """The draft (or the error or skip) of one JSON Lines line; nothing a line holds escapes it."""
+    try:
+        text = decode(line, source=where, declared=False)
+        if too_deep(text):
+            return ParseError(f"[T109] {where}: invalid JSON: arrays or objects nested more than {MAX_DEPTH} "
+                              "deep; each line must be one article object")
+        record = json.loads(text)
+    except ParseError as exc:
+        return exc
+    except (ValueError, RecursionError) as exc:
+        return ParseError(f"[T109] {where}: invalid JSON: {exc}; each line must be one JSON object")
+    if not isinstance(record, dict):
+        return ParseError(f"[T109] {where}: expected a JSON object, got {type(record).__name__}")
+    return _draft(record, where=where, entry=entry, fields=fields)
 
 
 _MISSING = object()
@@ -244,52 +279,105 @@ def _lookup(record: dict[str, Any], keys: tuple[str, ...], *, skip_null: bool = 
     return _MISSING
 
 
+class _FieldError(ValueError):
+    """A record's field holds a value of the wrong kind (an object for a title, a date out of range)."""
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        raise _FieldError(f"a JSON {'object' if isinstance(value, dict) else 'array'} where text was expected")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _FieldError(f"{value} where text was expected")
+    return scrub(str(value))
+
+
 def _text(value: Any) -> str | None:
+    """A field's text: a string, a number, or a list of them (several authors); lone surrogates replaced."""
     if value is _MISSING or value is None:
         return None
     if isinstance(value, list):
-        value = ", ".join(str(v) for v in value if v)
-    value = str(value).strip()
+        value = ", ".join(_scalar(v) for v in value if v)
+    value = _scalar(value).strip()
     return value or None
 
 
 def _draft(record: dict[str, Any], *, where: str, entry: str | None,
            fields: Mapping[str, tuple[str, ...]]) -> Draft | ParseError | Skipped:
+    try:
+        return _fields(record, where=where, entry=entry, fields=fields)
+    except _FieldError as exc:
+        field = exc.args[1] if len(exc.args) > 1 else "a field"
+        return ParseError(f"[T113] {where}: invalid {field}: {exc.args[0]}; the record is left out")
+
+
+def _field(record: dict[str, Any], name: str, fields: Mapping[str, tuple[str, ...]]) -> str | None:
+    try:
+        return _text(_lookup(record, fields[name]))
+    except _FieldError as exc:
+        raise _FieldError(exc.args[0], _field_name(record, name, fields)) from None
+
+
+def _field_name(record: dict[str, Any], name: str, fields: Mapping[str, tuple[str, ...]]) -> str:
+    """The key the record uses for field ``name``, for messages."""
+    for key in fields[name]:
+        if key.split(".")[0] in record:
+            return repr(key)
+    return name
+
+
+def _fields(record: dict[str, Any], *, where: str, entry: str | None,
+            fields: Mapping[str, tuple[str, ...]]) -> Draft | ParseError | Skipped:
     raw_text = _lookup(record, fields["text"])
-    description = _text(_lookup(record, fields["description"]))
+    description = _field(record, "description", fields)
     if raw_text is _MISSING and description is None and _lookup(record, fields["text"], skip_null=False) is _MISSING:
         return ParseError(
             f"[T112] {where}: no text field (looked for {', '.join(fields['text'])}); "
             "name it with --field text=KEY"
         )
     # The description (news-please's lead or standfirst) stands in when there is no main text.
-    body = _text(raw_text) or description
-    title = _text(_lookup(record, fields["title"]))
+    body = _field(record, "text", fields) or description
+    title = _field(record, "title", fields)
     if not body:
         return Skipped(source=where, reason="no-text", detail="the record's text is empty")
     headline, text = with_headline(title, body)
-    named = _text(_lookup(record, fields["entry"])) if fields["entry"] else None
+    named = _field(record, "entry", fields) if fields["entry"] else None
+    try:
+        published = iso_datetime(_lookup(record, fields["published"]))
+    except ValueError as exc:
+        raise _FieldError(str(exc), _field_name(record, "published", fields)) from None
     return Draft(
         text=text,
         format="jsonl",
         source_entry=named or entry,
         headline=headline,
-        published=iso_datetime(_lookup(record, fields["published"])),
-        url=_text(_lookup(record, fields["url"])),
-        author=_text(_lookup(record, fields["author"])),
-        sitename=_text(_lookup(record, fields["sitename"])),
-        language=_text(_lookup(record, fields["language"])),
+        published=published,
+        url=_field(record, "url", fields),
+        author=_field(record, "author", fields),
+        sitename=_field(record, "sitename", fields),
+        language=_field(record, "language", fields),
     )
 
 
 def iso_datetime(value: Any) -> str | None:
-    """Normalise a date from a dump (ISO text, ``YYYY-MM-DD hh:mm:ss``, epoch seconds) to ISO 8601."""
+    """Normalise a date from a dump (ISO text, ``YYYY-MM-DD hh:mm:ss``, epoch seconds) to ISO 8601.
+
+    Raises:
+        ValueError: for a number that is no time (NaN, infinite, out of the years 1-9999)
+            or a value that is not text or a number.
+    """
     if value is _MISSING or value is None or value == "":
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a time")
         seconds = value / 1000 if value > 1e11 else value
-        return datetime.fromtimestamp(seconds, UTC).isoformat()
-    raw = str(value).strip()
+        try:
+            return datetime.fromtimestamp(seconds, UTC).isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"{value} is out of the range of times (epoch seconds or milliseconds)") from None
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"a JSON {'object' if isinstance(value, dict) else 'array'} where a date was expected")
+    raw = scrub(str(value)).strip()
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:

@@ -19,9 +19,9 @@ from datetime import date, datetime
 from typing import IO
 
 from tidings.errors import ConfigError, FetchError, IngestError, ParseError, Skipped
-from tidings.ingest._common import Draft
+from tidings.ingest._common import Draft, scrub
 from tidings.ingest._dates import url_date
-from tidings.ingest._decode import decode
+from tidings.ingest._decode import bom_encoding, decode
 from tidings.ingest._language import settle_language
 from tidings.ingest._patterns import ReadingPatterns, load_patterns
 from tidings.ingest._sniff import FORMATS, sniff
@@ -39,6 +39,7 @@ REASONS = {
     "T100": "unreadable", "T101": "empty", "T102": "too-large", "T103": "undecodable",
     "T104": "binary", "T105": "malformed-html", "T106": "malformed-xml", "T107": "truncated",
     "T108": "truncated", "T109": "invalid-json", "T110": "no-text", "T112": "missing-field",
+    "T113": "invalid-field",
     "T199": "internal",
 }
 
@@ -286,7 +287,7 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions,
     if gunzip is not None and gunzip.error is not None and not head:
         raise ParseError(f"[T107] {source}: the gzip data is truncated or corrupt ({gunzip.error}); "
                          "the file was cut short or is not gzip")
-    if not head.strip():
+    if not _without_bom(head).strip():
         raise ParseError(f"[T101] {source}: the input is empty; give a file with an article in it")
     fmt = options.format if options.format != "auto" else sniff(head, name)
     if fmt == "warc" and not head.lstrip().startswith((b"WARC/", b"filedesc://")):
@@ -308,7 +309,7 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions,
         count += 1
         cut_reported = cut_reported or (isinstance(item, ParseError) and item.code == "T108")
         if isinstance(item, Draft):
-            yield _finish(item, source, options, patterns, allowed=allowed)
+            yield _finish_guarded(item, source, options, patterns, allowed=allowed)
         elif isinstance(item, Skipped):
             yield item
         else:
@@ -317,6 +318,29 @@ def _read_stream(stream: IO[bytes], source: str, options: ReadOptions,
         yield _failure(source, ParseError(
             f"[T107] {source}: the gzip data is truncated or corrupt after {count} item(s) "
             f"({gunzip.error}); the items before the cut were read"))
+
+
+def _without_bom(head: bytes) -> bytes:
+    """The start of an input without its byte-order mark (a file of a mark alone is empty)."""
+    codec = bom_encoding(head)
+    if codec is None:
+        return head
+    body = head[{"utf-8-sig": 3, "utf-16": 2, "utf-32": 4}[codec]:]
+    return body if codec == "utf-8-sig" else body.replace(b"\x00", b"")
+
+
+def _finish_guarded(draft: Draft, source: str, options: ReadOptions, patterns: ReadingPatterns,
+                    *, allowed: frozenset[str] | None) -> Article | Skipped | Failure:
+    """Finish one draft; a fault in it is that item's failure, and the input's other items are still read."""
+    try:
+        return _finish(draft, source, options, patterns, allowed=allowed)
+    except IngestError as exc:
+        return _failure(source, exc)
+    except Exception as exc:  # noqa: BLE001 - one faulty record must not end its archive or dump
+        where = f"{source} {draft.source_entry}" if draft.source_entry else source
+        logger.debug("unexpected error finishing %s", where, exc_info=True)
+        return _failure(source, ParseError(f"[T199] {where}: could not be read ({type(exc).__name__}: {exc}); "
+                                           "the other items are still read"))
 
 
 def _single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions,
@@ -332,7 +356,10 @@ def _single(stream: IO[bytes], source: str, fmt: str, options: ReadOptions,
             f"{' (decompressed)' if gunzip is not None else ''}; raise it with --max-bytes"
         )
     if fmt == "text":
-        yield Draft(text=decode(data, source=source, declared=False), format="text")
+        text = decode(data, source=source, declared=False)
+        if not text.strip():
+            raise ParseError(f"[T101] {source}: the input is empty; give a file with an article in it")
+        yield Draft(text=text, format="text")
     elif fmt == "html":
         from tidings.ingest._html import read_html
 
@@ -369,6 +396,7 @@ def _finish(draft: Draft, source: str, options: ReadOptions, patterns: ReadingPa
             *, allowed: frozenset[str] | None) -> Article | Skipped:
     """Settle structure, publisher, publication date and language of one draft."""
     where = f"{source} {draft.source_entry}" if draft.source_entry else source
+    draft = _scrubbed(draft)
     text = draft.text
     found = find_structure(text, headline=draft.headline, patterns=patterns)
     published, published_from = _published(draft, found.published, found.updated, found.caption_date, options)
@@ -399,6 +427,15 @@ def _finish(draft: Draft, source: str, options: ReadOptions, patterns: ReadingPa
         sections=found.sections,
         captions=found.captions,
     )
+
+
+def _scrubbed(draft: Draft) -> Draft:
+    """The draft with lone surrogates in its text fields replaced (they cannot be written as UTF-8)."""
+    from dataclasses import fields, replace
+
+    changes = {f.name: scrub(value) for f in fields(draft)
+               if isinstance(value := getattr(draft, f.name), str) and scrub(value) is not value}
+    return replace(draft, **changes) if changes else draft
 
 
 def _published(draft: Draft, stated: str | None, updated: str | None, caption: str | None,
