@@ -93,6 +93,10 @@ async def _read_article(request: Request) -> tuple[bytes | str, str, dict[str, A
               ("text", "html", "headline", "published", "url") if k in data and not isinstance(data[k], str)]
     if errors:
         raise ApiError(422, "the request is not valid", errors)
+    from tidings.ingest import scrub
+
+    # JSON's \ud800 escapes give lone surrogates, which no UTF-8 holds: each becomes U+FFFD.
+    data = {k: scrub(v) if isinstance(v, str) else v for k, v in data.items()}
     if bool(data.get("text")) == bool(data.get("html")):
         raise ApiError(422, "give exactly one of 'text' or 'html', not empty")
     meta = {k: data[k] for k in ("headline", "published", "url") if data.get(k)}

@@ -6,6 +6,7 @@ No NLP model is loaded here.
 from __future__ import annotations
 
 from tidings.errors import Skipped
+from tidings.ingest._common import scrub
 from tidings.ingest.core import (
     DEFAULT_MAX_BYTES,
     Failure,
@@ -30,5 +31,6 @@ __all__ = [
     "read_path",
     "read_paths",
     "read_text",
+    "scrub",
     "structure_article",
 ]

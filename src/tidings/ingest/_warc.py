@@ -44,7 +44,6 @@ def read_warc(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Dra
             if record.rec_type is None:
                 # Headers that parse but name no record type: not a WARC record (random bytes
                 # after a "WARC/1.0" line); reported, and the archive's later records are read.
-                record.content_stream().read()
                 yield ParseError(f"[T108] {source}: record {seen} of the WARC archive is malformed "
                                  "(it has no WARC-Type); the other records are still read")
                 continue
