@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import email.utils
 import logging
+import re
 import xml.sax
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -35,7 +36,12 @@ def read_feed(text: str, *, source: str) -> Iterator[Draft | ParseError]:
     # feedparser (about 0.15 s) loads with the first feed, so importing this module stays cheap.
     import feedparser
 
-    parsed = feedparser.parse(text)
+    try:
+        parsed = feedparser.parse(_CHARREF.sub(_charref, text))
+    except (ValueError, UnicodeError, RecursionError, AttributeError, TypeError) as exc:
+        # feedparser's own faults on hostile markup: the feed is reported, the run goes on.
+        raise ParseError(f"[T106] {source}: the feed cannot be parsed ({type(exc).__name__}: {exc}); "
+                         "check that the file is an RSS or Atom feed") from None
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     malformed = isinstance(problem, xml.sax.SAXException)
     if malformed and not parsed.entries:
@@ -66,6 +72,17 @@ def read_feed(text: str, *, source: str) -> Iterator[Draft | ParseError]:
     if malformed:
         yield ParseError(f"[T106] {source}: malformed XML in the feed after {len(parsed.entries)} "
                          f"entries: {problem}; the entries before it were read")
+
+
+_CHARREF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+
+
+def _charref(match: re.Match[str]) -> str:
+    """A character reference to no character (a surrogate, NUL, past U+10FFFF) becomes U+FFFD's."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return "&#xFFFD;"
+    return match.group(0)
 
 
 def _clean(value: str | None, detail: dict[str, Any] | None) -> str:
