@@ -86,17 +86,28 @@ def test_lone_surrogate_read_no_nlp_goes_on_to_the_next_input(tmp_path: Path) ->
     assert sources == [str(bad), str(good)]
 
 
-@pytest.mark.parametrize("field", ["text", "headline", "url"])
-def test_api_lone_surrogate_is_not_a_server_error(api_memory, field: str) -> None:
-    body = {"text": "The council met on Tuesday and voted.", field: "x \ud800 y"}
-    if field == "text":
-        body[field] = "The council \ud800 met on Tuesday and voted."
-    content = json.dumps(body).encode()  # ensure_ascii: the surrogate travels as \ud800
+@pytest.mark.parametrize("body", [
+    {"text": "The council \ud800 met on Tuesday and voted."},
+    {"text": "The council met on Tuesday and voted.", "headline": "Council \udc00 votes"},
+    {"text": "The council met on Tuesday and voted.", "url": "https://example.org/\ud83d"},
+    {"html": "<html><body><article><p>The council \ud800 met on Tuesday and voted for the budget of the "
+             "town, which the mayor said was long overdue.</p></article></body></html>"},
+])
+def test_api_lone_surrogate_is_replaced_not_a_server_error(api_memory, body: dict[str, str]) -> None:
+    content = json.dumps(body).encode()  # ensure_ascii: the surrogate travels as an escape
     response = api_memory.post("/articles", content=content, headers={**AUTH, "content-type": "application/json"})
-    assert response.status_code in {201, 400, 422}, response.text
-    if response.status_code == 201:
-        record = api_memory.get(f"/articles/{response.json()['id']}").json()["record"]
-        assert "\ud800" not in json.dumps(record, ensure_ascii=False)
+    assert response.status_code == 201, response.text
+    record = api_memory.get(f"/articles/{response.json()['id']}").json()["record"]
+    written = json.dumps(record, ensure_ascii=False)
+    written.encode("utf-8")  # no lone surrogate is left
+    assert "\ufffd" in written
+
+
+def test_api_lone_surrogate_in_the_date_is_a_client_error(api_memory) -> None:
+    content = json.dumps({"text": "The council met.", "published": "2024-01-\ud800"}).encode()
+    response = api_memory.post("/articles", content=content, headers={**AUTH, "content-type": "application/json"})
+    assert response.status_code in {400, 422}, response.text
+    assert response.json()["error"].startswith("[T")
 
 
 # --- one bad line or record, the others read --------------------------------------------------
