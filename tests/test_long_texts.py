@@ -93,6 +93,21 @@ def test_refusal_line_is_the_coded_message_itself() -> None:
     assert other.line().startswith("[T300] b.txt: the analysis failed")
 
 
+def test_structure_cuts_a_run_without_punctuation() -> None:
+    import spacy
+
+    from tidings.nlp.components.structure import MAX_SENTENCE_TOKENS, structure
+    from tidings.nlp.extensions import set_extensions
+
+    set_extensions()
+    nlp = spacy.blank("en")
+    plain = structure(nlp.make_doc("word " * (3 * MAX_SENTENCE_TOKENS + 10)))
+    starts = [t.i for t in plain if t.is_sent_start]
+    assert starts == [0, MAX_SENTENCE_TOKENS, 2 * MAX_SENTENCE_TOKENS, 3 * MAX_SENTENCE_TOKENS]
+    prose = structure(nlp.make_doc("The talks went on. " * MAX_SENTENCE_TOKENS))
+    assert [t.i for t in prose if t.is_sent_start] == [0]  # the parser finds these sentences
+
+
 # -- with the model ----------------------------------------------------------------
 
 
