@@ -17,8 +17,8 @@ blanked text is cut at paragraph breaks (else sentence ends, else spaces) into
 contiguous slices, each window goes through the whole pipeline as a Doc of its
 own, and the windows' items are moved to the article's offsets and merged
 (:func:`analyze_windows`), so memory and time grow linearly with the length.
-An article over :data:`ANALYSIS_LIMIT`
-characters is refused (``[T303]``). See docs/reading.md.
+An article over :data:`ANALYSIS_LIMIT` characters is refused (``[T303]``).
+See docs/reading.md, Long articles.
 """
 
 from __future__ import annotations
