@@ -179,7 +179,11 @@ def process_chunk(articles: list[Article], settings: WorkSettings | None,
         The records of the articles that were analysed, in input order, and a
         failure for each article that was not.
     """
-    from tidings.nlp.pipeline import analyze_many, doc_to_record  # spaCy: see _pipeline_default
+    from tidings.nlp.pipeline import (  # spaCy: see _pipeline_default
+        analyze_many,
+        doc_to_record,
+        over_limit,
+    )
 
     started = time.perf_counter()
     records: list[dict[str, Any]] = []
@@ -201,7 +205,13 @@ def process_chunk(articles: list[Article], settings: WorkSettings | None,
     else:
         assert settings is not None
         nlp = settings.pipeline()
+        kept = []
+        for article in articles:  # over the analysis limit: refused before any work ([T303])
+            refused = over_limit(article, settings.max_chars)
+            if refused is None:
+                kept.append(article)
+            else:
+                failed(article, refused)
         with _PIPELINE_LOCK:
-            records = list(analyze_many(articles, nlp, batch_size=settings.batch_size, on_error=failed,
-                                        max_chars=settings.max_chars))
+            records = list(analyze_many(kept, nlp, batch_size=settings.batch_size, on_error=failed))
     return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())
