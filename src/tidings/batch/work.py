@@ -30,6 +30,9 @@ Analyzer = Callable[[Article], dict[str, Any]]
 # time per process uses the pipeline.
 _PIPELINE_LOCK = threading.Lock()
 
+# Analysis refusals whose message is already the whole coded line.
+REFUSED_CODES = ("[T303]",)
+
 
 def _pipeline_default(name: str) -> Any:
     # Read from the pipeline module when first needed, so that reading records
@@ -51,6 +54,8 @@ class WorkSettings:
         actors: actor dictionaries for the entity stage (``--actors``); absolute
             paths that every worker can read.
         entity_data: a directory of replacement entity data files (``--entity-data``).
+        max_chars: the analysis limit: a longer article is left out with ``[T303]``
+            (:data:`tidings.nlp.pipeline.ANALYSIS_LIMIT`, 5,000,000 characters).
     """
 
     nlp: bool = True
@@ -58,6 +63,7 @@ class WorkSettings:
     batch_size: int = field(default_factory=lambda: _pipeline_default("BATCH_SIZE"))
     actors: tuple[str, ...] = ()
     entity_data: str | None = None
+    max_chars: int = field(default_factory=lambda: _pipeline_default("ANALYSIS_LIMIT"))
 
     def pipeline(self) -> Language:
         """The pipeline these settings name (loaded once per process)."""
@@ -93,6 +99,8 @@ class ItemFailure:
         leaves out the exception's own words (what the API tells a client).
         """
         cause = f" ({self.reason}: {self.message})" if detail else ""
+        if self.stage == "analyze" and self.message.startswith(REFUSED_CODES):
+            return self.message  # a refusal with its own coded line (over the analysis limit)
         if self.stage == "analyze":
             return f"[T300] {self.source}: the analysis failed{cause}; the article is left out"
         if self.stage == "worker":
@@ -171,7 +179,11 @@ def process_chunk(articles: list[Article], settings: WorkSettings | None,
         The records of the articles that were analysed, in input order, and a
         failure for each article that was not.
     """
-    from tidings.nlp.pipeline import analyze_many, doc_to_record  # spaCy: see _pipeline_default
+    from tidings.nlp.pipeline import (  # spaCy: see _pipeline_default
+        analyze_many,
+        doc_to_record,
+        over_limit,
+    )
 
     started = time.perf_counter()
     records: list[dict[str, Any]] = []
@@ -193,6 +205,13 @@ def process_chunk(articles: list[Article], settings: WorkSettings | None,
     else:
         assert settings is not None
         nlp = settings.pipeline()
+        kept = []
+        for article in articles:  # over the analysis limit: refused before any work ([T303])
+            refused = over_limit(article, settings.max_chars)
+            if refused is None:
+                kept.append(article)
+            else:
+                failed(article, refused)
         with _PIPELINE_LOCK:
-            records = list(analyze_many(articles, nlp, batch_size=settings.batch_size, on_error=failed))
+            records = list(analyze_many(kept, nlp, batch_size=settings.batch_size, on_error=failed))
     return ChunkResult(records, failures, time.perf_counter() - started, peak_rss())

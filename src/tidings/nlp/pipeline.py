@@ -11,6 +11,14 @@ with spaces before the model sees it, so no stage can read facts from it while
 every offset still indexes into ``Article.text``. The texts of the record are
 sliced from ``Article.text`` by their offsets, so each one is exactly the
 article's words there (never the blanks).
+
+A long article (over :data:`WINDOW_CHARS` characters) is read in windows: its
+blanked text is cut at paragraph breaks (else sentence ends, else spaces) into
+contiguous slices, each window goes through the whole pipeline as a Doc of its
+own, and the windows' items are moved to the article's offsets and merged
+(:func:`analyze_windows`), so memory and time grow linearly with the length.
+An article over :data:`ANALYSIS_LIMIT` characters is refused (``[T303]``).
+See docs/reading.md, Long articles.
 """
 
 from __future__ import annotations
@@ -40,6 +48,15 @@ STAGES = ("entities", "times", "quotes", "events")
 # Texts per nlp.pipe batch. Small on purpose: spaCy's default of 256 long news
 # texts peaks near 2 GB; 16 keeps a worker well under 1 GB at the same speed.
 BATCH_SIZE = 16
+
+# Longer articles are read in windows of at most this many characters (see
+# split_windows); shorter ones go through nlp.pipe whole, as before.
+WINDOW_CHARS = 50_000
+# Articles longer than this are not analysed ([T303]); --max-bytes bounds reading.
+ANALYSIS_LIMIT = 5_000_000
+# Where a window may be cut, best first: a paragraph break, a line break, a
+# sentence end, any space. A window with none of them is cut hard at its size.
+_WINDOW_BREAKS = ("\n\n", "\n", ". ", " ")
 
 
 @functools.lru_cache(maxsize=4)
@@ -131,12 +148,166 @@ def masked_text(article: Article) -> str:
 def make_doc(nlp: Language, article: Article) -> Doc:
     """Tokenise an article and attach what the components need to know."""
     doc = nlp.make_doc(masked_text(article))
+    _attach(doc, article)
+    return doc
+
+
+def _attach(doc: Doc, article: Article) -> None:
     doc._.tidings_article_id = article.id
     doc._.tidings_published = article.published
     doc._.tidings_dateline = article.dateline
     doc._.tidings_url = article.url
     doc._.tidings_sections = [(s.kind, s.start, s.end) for s in article.sections]
+
+
+def split_windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text`` into contiguous windows of at most ``size`` characters.
+
+    Each cut is made after the last paragraph break in the second half of the
+    window, else the last line break, sentence end (``". "``) or space there,
+    else hard at ``size``. The windows cover the text with no gap or overlap,
+    so joining their slices gives the text back.
+
+    Returns:
+        ``(start, end)`` offsets of the windows, in order (one for a short text).
+    """
+    if size < 2:
+        raise ValueError(f"window size {size} is under 2")
+    windows: list[tuple[int, int]] = []
+    pos, length = 0, len(text)
+    while length - pos > size:
+        low, high = pos + size // 2, pos + size
+        cut = high
+        for mark in _WINDOW_BREAKS:
+            found = text.rfind(mark, low, high)
+            if found >= 0 and found + len(mark) <= high:
+                cut = found + len(mark)
+                break
+        windows.append((pos, cut))
+        pos = cut
+    windows.append((pos, length))
+    return windows
+
+
+def _window_doc(nlp: Language, article: Article, text: str, start: int, end: int) -> Doc:
+    doc = nlp.make_doc(text[start:end])
+    _attach(doc, article)
+    # The stages read section offsets into this window's text.
+    doc._.tidings_sections = [(s.kind, max(s.start, start) - start, min(s.end, end) - start)
+                              for s in article.sections if s.end > start and s.start < end]
     return doc
+
+
+def analyze_windows(nlp: Language, article: Article, *, size: int = WINDOW_CHARS) -> dict[str, Any]:
+    """Analyse a long article window by window and return its output record.
+
+    Every window (:func:`split_windows` of the blanked text) goes through the
+    whole pipeline as a Doc of its own, so no stage ever sees more than
+    ``size`` characters (several stages look over the whole Doc for every
+    item, which on one Doc of a million characters costs minutes). The
+    window's items are then moved to the article's offsets (and its token
+    indices), and merged: an entity found in several windows (same name,
+    type, code and country) becomes one entity with all its mentions;
+    entity and event ids are numbered anew over the article. What is lost
+    at a cut: a pronoun or nominal whose antecedent is in an earlier window,
+    a quote or sentence across the cut (cuts fall at paragraph breaks when
+    there are any), and the joining of one event reported in two windows.
+    """
+    text = masked_text(article)
+    spans = split_windows(text, size)
+    docs = (_window_doc(nlp, article, text, start, end) for start, end in spans)
+    merged = _Merged(article.text)
+    for (start, _end), doc in zip(spans, nlp.pipe(docs, batch_size=1), strict=True):
+        merged.add(doc, start)
+    record = article.as_dict()
+    record.update(merged.items())
+    return record
+
+
+def _is_offset(key: str) -> bool:
+    return key in ("start", "end") or key.endswith(("_start", "_end"))
+
+
+def _moved(value: Any, chars: int, tokens: int, ids: dict[str, str]) -> Any:
+    """A window's item at the article's offsets: character offsets moved by
+    ``chars``, a time's ``head`` token by ``tokens``, ids renamed by ``ids``."""
+    if isinstance(value, list):
+        return [_moved(v, chars, tokens, ids) for v in value]
+    if isinstance(value, str):
+        return ids.get(value, value)
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, int) and not isinstance(item, bool) and _is_offset(key):
+            out[key] = item + chars
+        elif key == "head" and isinstance(item, int) and not isinstance(item, bool):
+            out[key] = item + tokens
+        elif key == "text" or key.endswith(("_text", "name")):
+            out[key] = item
+        else:
+            out[key] = _moved(item, chars, tokens, ids)
+    return out
+
+
+class _Merged:
+    """The items of an article's windows, merged into one record's lists."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = 0
+        self.entities: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.times: list[dict[str, Any]] = []
+        self.quotes: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+
+    def add(self, doc: Doc, start: int) -> None:
+        window = doc.text
+        ids: dict[str, str] = {}
+        found = _public(doc._.tidings_entities, window)
+        for entity in found:
+            key = (entity.get("name"), entity.get("type"), entity.get("code"), entity.get("country"))
+            if key not in self.entities:
+                self.entities[key] = {**entity, "id": f"E{len(self.entities) + 1}", "mentions": [], "aliases": [],
+                                      "roles": []}
+            ids[entity["id"]] = self.entities[key]["id"]
+        for n, event in enumerate(_public(doc._.tidings_events, window), start=len(self.events) + 1):
+            ids[event["id"]] = f"V{n}"
+        for entity in found:
+            key = (entity.get("name"), entity.get("type"), entity.get("code"), entity.get("country"))
+            into = self.entities[key]
+            moved = _moved(entity, start, self.tokens, ids)
+            into["mentions"].extend(moved.get("mentions") or [])
+            for field in ("aliases", "roles"):
+                into[field].extend(v for v in moved.get(field) or [] if v not in into[field])
+        for name, items in (("times", self.times), ("quotes", self.quotes), ("events", self.events)):
+            items.extend(_moved(item, start, self.tokens, ids) for item in _public(getattr(doc._, f"tidings_{name}"),
+                                                                                  window))
+        self.tokens += len(doc)
+
+    def items(self) -> dict[str, list[dict[str, Any]]]:
+        text = self.text
+        return {"entities": [from_article(e, text) for e in self.entities.values()],
+                "times": [from_article(t, text) for t in self.times],
+                "quotes": [from_article(q, text) for q in self.quotes],
+                "events": [from_article(v, text) for v in self.events]}
+
+
+def over_limit(article: Article, limit: int = ANALYSIS_LIMIT) -> PipelineError | None:
+    """The ``[T303]`` error for an article too long to analyse, or ``None``."""
+    size = len(article.text)
+    if size <= limit:
+        return None
+    where = source_of(article)
+    return PipelineError(f"[T303] {where}: the text is {size} characters, over the analysis limit of "
+                         f"{limit}; the article is left out (split it, or raise the limit)")
+
+
+def source_of(article: Article) -> str:
+    """Where an article came from: its path, and the entry within it."""
+    if article.source_entry:
+        return f"{article.source_path}#{article.source_entry}"
+    return article.source_path
 
 
 def _public(items: list[dict[str, Any]] | None, text: str) -> list[dict[str, Any]]:
@@ -190,6 +361,7 @@ def analyze(article: Article, nlp: Language | None = None) -> dict[str, Any]:
 def analyze_many(
     articles: Iterable[Article], nlp: Language | None = None, *, batch_size: int = BATCH_SIZE,
     on_error: Callable[[Article, Exception], None] | None = None,
+    window_chars: int = WINDOW_CHARS, max_chars: int = ANALYSIS_LIMIT,
 ) -> Iterator[dict[str, Any]]:
     """Run the pipeline over articles, streaming, and yield output records in order.
 
@@ -200,15 +372,21 @@ def analyze_many(
         on_error: when given, an article whose analysis fails is handed to it and
             left out, and the others go on (a failing batch is retried article by
             article to find the one at fault); when ``None`` the error propagates.
+        window_chars: an article longer than this is read in windows
+            (:func:`analyze_windows`); shorter ones go through ``nlp.pipe`` whole.
+        max_chars: an article longer than this is not analysed: its ``[T303]``
+            error goes to ``on_error`` (or is raised) before any work is done.
     """
     if nlp is None:
         nlp = default_pipeline()
     pending: list[Article] = []
 
     def run(batch: list[Article]) -> list[dict[str, Any]]:
-        docs = [make_doc(nlp, a) for a in batch]
-        return [doc_to_record(article, doc)
-                for article, doc in zip(batch, nlp.pipe(docs, batch_size=batch_size), strict=True)]
+        short = [a for a in batch if len(a.text) <= window_chars]
+        docs = iter(nlp.pipe([make_doc(nlp, a) for a in short], batch_size=batch_size))
+        return [doc_to_record(article, next(docs)) if len(article.text) <= window_chars
+                else analyze_windows(nlp, article, size=window_chars)
+                for article in batch]
 
     def flush() -> Iterator[dict[str, Any]]:
         batch = list(pending)
@@ -230,6 +408,12 @@ def analyze_many(
         yield from records
 
     for article in articles:
+        refused = over_limit(article, max_chars)
+        if refused is not None:
+            if on_error is None:
+                raise refused
+            on_error(article, refused)
+            continue
         pending.append(article)
         if len(pending) >= batch_size:
             yield from flush()
