@@ -175,7 +175,7 @@ def _save(conn: Connection, index: _Partial, before: dict[str, Any], touched: It
         if rows:
             conn.execute(st.insert(), rows)
     # Articles.
-    for aid, row in before["articles"].items():
+    for aid in before["articles"]:
         if aid not in after["articles"]:
             conn.execute(delete(sa).where(sa.c.article == aid))
     for aid, row in after["articles"].items():
@@ -377,3 +377,97 @@ def story_of(conn: Connection, article_ids: Iterable[str]) -> dict[str, int]:
 
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(s.stories)).scalar_one())
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def _iso(day: float | None) -> str | None:
+    if day is None:
+        return None
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(day * 86400.0, UTC).isoformat().replace("+00:00", "Z")
+
+
+_UNDATED = -1.0e9  # the sort key of a story without a date: after every dated one
+
+
+def story_dicts(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    """Story rows as output dicts, with their articles (publication order) and event clusters."""
+    ids = [int(r.id) for r in rows]
+    sa, a, ev = s.story_articles, s.articles, s.events
+    articles: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    clusters: dict[int, list[int]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        for r in conn.execute(
+            select(sa.c.story, sa.c.pinned, a.c.id, a.c.url, a.c.headline, a.c.publisher, a.c.published)
+            .join(a, a.c.id == sa.c.article).where(sa.c.story.in_(chunk)).order_by(a.c.published, a.c.id)
+        ).all():
+            articles[int(r.story)].append({"id": r.id, "url": r.url, "headline": r.headline,
+                                           "publisher": r.publisher, "published": r.published or None,
+                                           "pinned": bool(r.pinned)})
+        for story_id, cluster_id in conn.execute(
+            select(sa.c.story, ev.c.cluster_id).distinct().join(ev, ev.c.article_id == sa.c.article)
+            .where(sa.c.story.in_(chunk), ev.c.cluster_id.is_not(None)).order_by(sa.c.story, ev.c.cluster_id)
+        ).tuples():
+            clusters[int(story_id)].append(int(cluster_id))
+    return [{
+        "id": int(r.id), "title": r.title, "first_seen": _iso(r.first_seen), "last_seen": _iso(r.last_seen),
+        "articles": articles[int(r.id)], "publishers": json.loads(r.publishers),
+        "entities": json.loads(r.entities), "places": json.loads(r.places), "clusters": clusters[int(r.id)],
+    } for r in rows]
+
+
+def stories(conn: Connection, *, since: str | None = None, until: str | None = None, entity: str | None = None,
+            q: str | None = None, limit: int = 50, cursor: str | None = None) -> Any:
+    """Stories, latest first (by their last article), with the stories filters."""
+    from sqlalchemy import literal, or_, tuple_
+
+    from tidings.store import _query
+    from tidings.stories._features import days
+
+    limit = _query._limit(limit)
+    since, until = _query._check_date(since, "since"), _query._check_date(until, "until")
+    ss, sa, e = s.stories, s.story_articles, s.entities
+    last = func.coalesce(ss.c.last_seen, _UNDATED)
+    stmt = select(ss)
+    if since:
+        stmt = stmt.where(ss.c.last_seen >= days(since))
+    if until:
+        stmt = stmt.where(ss.c.first_seen < (days(until) or 0.0) + 1.0)
+    if entity:
+        gids = _query.entity_ids(conn, entity)
+        stmt = stmt.where(ss.c.id.in_(select(sa.c.story).join(e, e.c.article_id == sa.c.article)
+                                      .where(e.c.global_id.in_(gids or [-1]))))
+    if q:
+        _query.check_text(q)
+        for word in q.lower().split():
+            pattern = f"%{word}%"
+            stmt = stmt.where(or_(func.lower(ss.c.title).like(pattern), func.lower(ss.c.entities).like(pattern),
+                                  func.lower(ss.c.places).like(pattern)))
+    if cursor:
+        key, story_id = _query.decode_cursor(cursor, 2)
+        try:
+            key, story_id = float(key), int(story_id)
+            if not math.isfinite(key):
+                raise ValueError(key)
+        except (TypeError, ValueError) as exc:
+            raise _query.QueryError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given") \
+                from exc
+        stmt = stmt.where(tuple_(last, ss.c.id) < tuple_(literal(key), literal(story_id)))
+    rows = conn.execute(stmt.order_by(last.desc(), ss.c.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = None
+    if more and rows:
+        tail = rows[-1]
+        nxt = _query.encode_cursor([repr(float(tail.last_seen if tail.last_seen is not None else _UNDATED)),
+                                    int(tail.id)])
+    return _query.Page(story_dicts(conn, rows), nxt)
+
+
+def story(conn: Connection, story_id: int) -> dict[str, Any] | None:
+    """One story with its articles, or None."""
+    row = conn.execute(select(s.stories).where(s.stories.c.id == story_id)).first()
+    return story_dicts(conn, [row])[0] if row is not None else None
