@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
 import pytest
@@ -121,3 +124,50 @@ def test_a_store_made_before_stories_is_backfilled(tmp_path: Any) -> None:
     with Store(path) as new:
         assert new.migrations()[-1] == "0006_stories"
         assert {frozenset(a["id"] for a in s["articles"]) for s in new.stories().items} == before
+
+
+@pytest.fixture
+def db(tmp_path: Any) -> str:
+    from tidings.store import Store
+
+    url = str(tmp_path / "cli.db")
+    with Store(url) as store:
+        for record in (*TREATY, FLOOD):
+            store.add(record)
+    return url
+
+
+def run(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from tidings.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_cli_stories_formats(db: str) -> None:
+    lines = [json.loads(line) for line in run("stories", "--db", db, "--format", "jsonl").output.splitlines()]
+    assert len(lines) == 2
+    flood = lines[0]
+    assert set(flood) >= {"id", "title", "first_seen", "last_seen", "articles", "entities", "clusters"}
+    assert [set(a) >= {"id", "url", "headline", "publisher", "published"} for a in flood["articles"]] == [True]
+    rows = list(csv.DictReader(io.StringIO(run("stories", "--db", db, "--format", "csv").output)))
+    assert sorted(r["articles"] for r in rows) == ["1", "2"]
+    table = run("stories", "--db", db, "--q", "treaty").output.splitlines()
+    assert table[0].split()[:3] == ["ID", "FIRST_SEEN", "LAST_SEEN"] and len(table) == 2
+
+
+def test_cli_stories_merge_and_split(db: str) -> None:
+    ids = [json.loads(line)["id"] for line in run("stories", "--db", db, "--format", "jsonl").output.splitlines()]
+    merged = json.loads(run("stories", "merge", str(ids[1]), str(ids[0]), "--db", db).output)
+    assert len(merged["articles"]) == 3
+    new = json.loads(run("stories", "split", str(ids[1]), "--article", "f1", "--db", db).output)
+    assert [a["id"] for a in new["articles"]] == ["f1"]
+    from click.testing import CliRunner
+
+    from tidings.cli import cli
+
+    bad = CliRunner().invoke(cli, ["stories", "merge", str(ids[1]), "999", "--db", db])
+    assert bad.exit_code == 1 and "[T545]" in bad.output
