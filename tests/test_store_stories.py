@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from helpers.store import AUTH
 from helpers.stories import FLOOD, LATE, TREATY, story_record
 from tidings.errors import NotFound, QueryError
 from tidings.stories import StoryIndex
@@ -171,3 +172,36 @@ def test_cli_stories_merge_and_split(db: str) -> None:
 
     bad = CliRunner().invoke(cli, ["stories", "merge", str(ids[1]), "999", "--db", db])
     assert bad.exit_code == 1 and "[T545]" in bad.output
+
+
+@pytest.fixture
+def stories_api(api: Any, store: Any) -> Any:
+    for record in (*TREATY, FLOOD):
+        store.add(record)
+    return api
+
+
+def test_api_lists_and_gets_stories(stories_api: Any) -> None:
+    page = stories_api.get("/stories", params={"limit": 1}).json()
+    assert page["ok"] and len(page["items"]) == 1 and page["next_cursor"]
+    rest = stories_api.get("/stories", params={"limit": 1, "cursor": page["next_cursor"]}).json()
+    assert [a["id"] for a in rest["items"][0]["articles"]] == ["s1", "s2"]
+    one = stories_api.get(f"/stories/{rest['items'][0]['id']}").json()["story"]
+    assert one == rest["items"][0]
+    assert stories_api.get("/stories", params={"q": "flooded"}).json()["items"][0]["id"] == page["items"][0]["id"]
+    assert stories_api.get("/stories/999").status_code == 404
+    assert stories_api.get("/stories", params={"cursor": "bogus"}).status_code == 400
+
+
+def test_api_merges_and_splits_stories(stories_api: Any) -> None:
+    flood, treaty = (s["id"] for s in stories_api.get("/stories").json()["items"])
+    assert stories_api.post("/stories/merge", json={"a": treaty, "b": flood}).status_code == 401
+    merged = stories_api.post("/stories/merge", json={"a": treaty, "b": flood}, headers=AUTH)
+    assert merged.status_code == 200 and len(merged.json()["story"]["articles"]) == 3
+    assert stories_api.post("/stories/merge", json={"a": treaty, "b": 999}, headers=AUTH).status_code == 404
+    split = stories_api.post(f"/stories/{treaty}/split", json={"articles": ["f1"]}, headers=AUTH)
+    assert split.status_code == 200 and [a["id"] for a in split.json()["story"]["articles"]] == ["f1"]
+    bad = stories_api.post(f"/stories/{treaty}/split", json={"articles": ["nope"]}, headers=AUTH)
+    assert bad.status_code == 400 and "[T546]" in bad.json()["error"]
+    spec = stories_api.get("/openapi.json").json()["paths"]
+    assert {"/stories", "/stories/{story_id}", "/stories/merge", "/stories/{story_id}/split"} <= set(spec)
