@@ -393,6 +393,31 @@ def _iso(day: float | None) -> str | None:
 _UNDATED = -1.0e9  # the sort key of a story without a date: after every dated one
 
 
+def _day(value: str, *, end: bool) -> float:
+    """The day (the engine's count) a YYYY, YYYY-MM or YYYY-MM-DD starts, or with ``end`` the day after it."""
+    from datetime import date, timedelta
+
+    from tidings.errors import QueryError
+
+    try:
+        parts = [int(p) for p in value.split("-")]
+        year, month, day = (parts + [1, 1])[:3]
+        first = date(year, month, day)
+        if not end:
+            return float((first - date(1970, 1, 1)).days)
+        if len(parts) == 3:
+            after = first + timedelta(days=1)
+        elif len(parts) == 2:
+            after = date(year + month // 12, month % 12 + 1, 1)
+        else:
+            after = date(year + 1, 1, 1)
+    except OverflowError:
+        return math.inf
+    except ValueError as exc:
+        raise QueryError(f"[T532] {value!r} is not a date; expected YYYY-MM-DD") from exc
+    return float((after - date(1970, 1, 1)).days)
+
+
 def story_dicts(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     """Story rows as output dicts, with their articles (publication order) and event clusters."""
     ids = [int(r.id) for r in rows]
@@ -425,17 +450,15 @@ def stories(conn: Connection, *, since: str | None = None, until: str | None = N
     from sqlalchemy import literal, or_, tuple_
 
     from tidings.store import _query
-    from tidings.stories._features import days
-
     limit = _query._limit(limit)
     since, until = _query._check_date(since, "since"), _query._check_date(until, "until")
     ss, sa, e = s.stories, s.story_articles, s.entities
     last = func.coalesce(ss.c.last_seen, _UNDATED)
     stmt = select(ss)
     if since:
-        stmt = stmt.where(ss.c.last_seen >= days(since))
+        stmt = stmt.where(ss.c.last_seen >= _day(since, end=False))
     if until:
-        stmt = stmt.where(ss.c.first_seen < (days(until) or 0.0) + 1.0)
+        stmt = stmt.where(ss.c.first_seen < _day(until, end=True))
     if entity:
         gids = _query.entity_ids(conn, entity)
         stmt = stmt.where(ss.c.id.in_(select(sa.c.story).join(e, e.c.article_id == sa.c.article)
