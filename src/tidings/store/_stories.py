@@ -77,21 +77,29 @@ def _load(conn: Connection, story_ids: Iterable[int], *, with_articles: Iterable
     """A partial index of these stories (with the articles of ``with_articles`` and ``article_ids``)."""
     story_ids = set(story_ids)
     st, sd, sl = s.story_terms, s.story_df, s.story_labels
+    ss = s.stories
     story_rows = []
     for chunk in _chunks(story_ids):
-        story_rows += [{"id": int(r.id), "first_seen": r.first_seen, "last_seen": r.last_seen, "open": bool(r.open)}
-                       for r in conn.execute(select(s.stories).where(s.stories.c.id.in_(chunk))).all()]
+        story_rows += [{"id": int(i), "first_seen": first, "last_seen": last, "open": bool(is_open)}
+                       for i, first, last, is_open in conn.execute(
+                           select(ss.c.id, ss.c.first_seen, ss.c.last_seen, ss.c.open).where(ss.c.id.in_(chunk)))]
     known = {r["id"] for r in story_rows}
+    # The candidates' keys with their document frequencies, in one join.
     terms = []
+    found_df: dict[str, int] = {}
     for chunk in _chunks(known):
-        terms += [{"story": int(r.story), "key": r.key, "weight": float(r.weight)}
-                  for r in conn.execute(select(st).where(st.c.story.in_(chunk))).all()]
+        for story_id, key, weight, n in conn.execute(
+                select(st.c.story, st.c.key, st.c.weight, sd.c.df).outerjoin(sd, sd.c.key == st.c.key)
+                .where(st.c.story.in_(chunk))):
+            terms.append({"story": int(story_id), "key": key, "weight": float(weight)})
+            if n is not None:
+                found_df[key] = int(n)
     articles = [a for a in _article_rows(conn, stories=set(with_articles) & known, ids=article_ids)
                 if a["story"] in known]
-    wanted = {t["key"] for t in terms} | set(keys) | {k for a in articles for k in a["keys"]}
-    df = []
+    wanted = (set(keys) | {k for a in articles for k in a["keys"]}) - set(found_df)
     for chunk in _chunks(wanted):
-        df += [{"key": r.key, "df": int(r.df)} for r in conn.execute(select(sd).where(sd.c.key.in_(chunk))).all()]
+        found_df.update({k: int(n) for k, n in conn.execute(select(sd.c.key, sd.c.df).where(sd.c.key.in_(chunk)))})
+    df = [{"key": k, "df": n} for k, n in found_df.items()]
     labels = []
     for chunk in _chunks(set(label_keys)):
         labels += [{"key": r.key, "label": r.label}
@@ -111,14 +119,16 @@ def _load(conn: Connection, story_ids: Iterable[int], *, with_articles: Iterable
 
 
 def _snapshot(index: _Partial) -> dict[str, Any]:
-    state = index.to_state()
+    """The partial index's rows, keyed for comparison (what :func:`_save` diffs)."""
+    stories = index._stories
     return {
-        "stories": {r["id"]: (r["first_seen"], r["last_seen"], r["open"]) for r in state["stories"]},
-        "terms": {(r["story"], r["key"]): r["weight"] for r in state["story_terms"]},
-        "articles": {r["id"]: r for r in state["articles"]},
-        "df": {r["key"]: r["df"] for r in state["key_df"]},
-        "labels": {r["key"]: r["label"] for r in state["labels"]},
-        "next_id": state["meta"]["next_id"], "clock": state["meta"]["clock"],
+        "stories": {sid: (st.first_seen, st.last_seen, st.open) for sid, st in stories.items()},
+        "terms": {(sid, key): weight for sid, st in stories.items() for key, weight in st.keys.items()},
+        "articles": {aid: {**stored.as_row(), "story": index._story_of[aid], "pinned": aid in index._pins}
+                     for aid, stored in index._articles.items()},
+        "df": dict(index._df),
+        "labels": dict(index._labels),
+        "next_id": index._next_id, "clock": index._clock,
     }
 
 
