@@ -205,3 +205,17 @@ def test_api_merges_and_splits_stories(stories_api: Any) -> None:
     assert bad.status_code == 400 and "[T546]" in bad.json()["error"]
     spec = stories_api.get("/openapi.json").json()["paths"]
     assert {"/stories", "/stories/{story_id}", "/stories/merge", "/stories/{story_id}/split"} <= set(spec)
+
+
+def test_two_processes_writing_one_store_share_its_stories(tmp_path: Any) -> None:
+    from tidings.store import Store
+
+    path = str(tmp_path / "shared.db")
+    with Store(path) as one, Store(path) as two:
+        one.add(TREATY[0])
+        two.add(FLOOD)
+        one.add(TREATY[1])
+        two.add(LATE)
+        for store in (one, two):
+            groups = {frozenset(a["id"] for a in s["articles"]) for s in store.stories().items}
+            assert groups == {frozenset({"s1", "s2", "s3"}), frozenset({"f1"})}
