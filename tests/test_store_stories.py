@@ -108,6 +108,19 @@ def test_story_ids_in_articles_events_and_exports(filled: Any) -> None:
     assert {a["id"]: a["story"] for a in filled.articles().items}["s2"] == treaty
 
 
+def test_story_ids_on_events_and_in_the_events_export(visit_store: Any) -> None:
+    from tidings.store import export
+
+    stories = {a["id"]: s["id"] for s in visit_store.stories().items for a in s["articles"]}
+    events = visit_store.events().items
+    assert events and all(e["story"] == stories[e["article_id"]] for e in events)
+    out = io.BytesIO()
+    with visit_store.read() as conn:
+        export(conn, "csv", out, table="events")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"))))
+    assert rows and all(int(r["story"]) == stories[r["article_id"]] for r in rows)
+
+
 def test_a_store_made_before_stories_is_backfilled(tmp_path: Any) -> None:
     import sqlalchemy as sa
 
