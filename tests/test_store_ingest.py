@@ -14,7 +14,7 @@ from tidings.store import EventFilter, Store
 
 def test_store_migrations_recorded(store):
     assert store.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
-                                    "0005_event_confidence"]
+                                    "0005_event_confidence", "0006_stories"]
 
 
 def _older_store(store_url: str, upto: str) -> Store:
