@@ -153,7 +153,7 @@ def test_store_cli_ingest_bad_records_do_not_stop_the_batch(tmp_path, record):
     stored.close()
 
 
-STORE_COMMANDS = ["ingest", "events", "quotes", "entities", "timeline", "search", "export", "serve"]
+STORE_COMMANDS = ["ingest", "events", "quotes", "entities", "timeline", "search", "export", "serve", "stories"]
 
 
 @pytest.mark.parametrize("command", STORE_COMMANDS)

@@ -258,3 +258,18 @@ def test_ui_network_from_kept_counts_equals_recount(visit_store_ro, max_edges):
     kept = visit_store_ro.network(q.filter, max_edges=max_edges)
     recount = visit_store_ro.network(q.filter, max_edges=max_edges, use_counts=False)
     assert kept == recount and len(kept["edges"]) == min(max_edges, 4)
+
+
+def test_ui_story_page_shows_reports_events_and_quotes(ui):
+    listed = ui.get("/stories").json()["items"]
+    visit = next(s for s in listed if len(s["articles"]) == 2)
+    response = ui.get(f"/ui/stories/{visit['id']}")
+    assert response.status_code == 200
+    page = response.text
+    assert '<main id="main"' in page
+    for article in visit["articles"]:
+        assert f'href="/ui/articles/{article["id"]}"' in page
+        assert html.escape(article["publisher"]) in page
+    assert "CONSULT" in page and "/ui/entities/" in page
+    assert "Security in Europe and security in Asia" in html.unescape(page)
+    assert ui.get("/ui/stories/999999").status_code == 404

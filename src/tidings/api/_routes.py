@@ -131,3 +131,30 @@ def merge(the_store: StoreDep, into: Annotated[int, Body(ge=1, le=2**31 - 1)],
 def split(the_store: StoreDep, entity_id: Id, article: Annotated[str | None, Body(max_length=64)] = None,
           name: Annotated[str | None, Body(max_length=200)] = None) -> dict[str, Any]:
     return {"ok": True, "entity": the_store.split_entity(entity_id, article_id=article, name=name)}
+
+
+@reads.get("/stories", summary="Stories (every report of one real-world event), latest first")
+def list_stories(the_store: StoreDep, since: Day = None, until: Day = None, entity: Text = None,
+                 q: Text = None, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return _page(the_store.stories(since=since, until=until, entity=entity, q=q, limit=limit, cursor=cursor))
+
+
+@reads.get("/stories/{story_id}", summary="One story with its articles and event clusters")
+def get_story(the_store: StoreDep, story_id: Id) -> dict[str, Any]:
+    found = the_store.story(story_id)
+    if found is None:
+        raise ApiError(404, f"no story with id {story_id}")
+    return {"ok": True, "story": found}
+
+
+@writes.post("/stories/merge", summary="Fold story 'b' into story 'a' (kept across re-ingest)")
+def merge_stories(the_store: StoreDep, a: Annotated[int, Body(ge=1, le=2**31 - 1)],
+                  b: Annotated[int, Body(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
+    return {"ok": True, "story": the_store.merge_stories(a, b)}
+
+
+@writes.post("/stories/{story_id}/split", summary="Move articles of a story into a new story")
+def split_story(the_store: StoreDep, story_id: Id,
+                articles: Annotated[list[Annotated[str, Body(max_length=64)]],
+                                    Body(embed=True, min_length=1, max_length=1000)]) -> dict[str, Any]:
+    return {"ok": True, "story": the_store.split_story(story_id, articles)}

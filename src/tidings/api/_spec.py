@@ -48,10 +48,14 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/search"): _PAGE,
     ("post", "/entities/merge"): _ok(entity=_OBJECT),
     ("post", "/entities/{entity_id}/split"): _ok(entity=_OBJECT),
+    ("get", "/stories"): _PAGE,
+    ("get", "/stories/{story_id}"): _ok(story=_OBJECT),
+    ("post", "/stories/merge"): _ok(story=_OBJECT),
+    ("post", "/stories/{story_id}/split"): _ok(story=_OBJECT),
 }
 
 # Operations that can name something the store does not hold, besides those with a path id.
-_NOT_FOUND = frozenset({("get", "/timeline"), ("post", "/entities/merge")})
+_NOT_FOUND = frozenset({("get", "/timeline"), ("post", "/entities/merge"), ("post", "/stories/merge")})
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def _agent_code(agent: dict[str, Any], entity: dict[str, Any] | None) -> str:
 
 def flat_event(ev: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": ev["id"], "cluster": ev["cluster"], "article_id": ev["article_id"], "date": ev["date"],
+        "id": ev["id"], "cluster": ev["cluster"], "story": ev["story"], "article_id": ev["article_id"], "date": ev["date"],
         "date_from": ev["date_from"], "type": ev["type"], "mode": ev["mode"],
         "modality": ev["modality"], "context": ev["context"],
         "actors": "; ".join(a["name"] for a in ev["actors"]),

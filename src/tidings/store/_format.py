@@ -22,9 +22,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "itinerary": ("date", "place", "country", "modality", "evidence"),
     "search": ("published", "headline", "snippet", "id"),
     "articles": ("published", "headline", "publisher", "url", "id"),
+    "stories": ("id", "first_seen", "last_seen", "title", "articles", "publishers", "entities"),
 }
 
-_WIDTH = {"evidence": 48, "text": 60, "snippet": 60, "headline": 40, "variants": 40, "sources": 30,
+_WIDTH = {"title": 48, "publishers": 30, "entities": 40, "evidence": 48, "text": 60, "snippet": 60, "headline": 40, "variants": 40, "sources": 30,
           "url": 40}
 
 

@@ -138,6 +138,18 @@ def _event_confidence(conn: Connection) -> None:
             conn.execute(ev.update().where(ev.c.id == event_id).values(confidence=float(value)))
 
 
+def _stories(conn: Connection) -> None:
+    """The story tables, backfilled: the stored articles are assigned in publication order."""
+    s.metadata.create_all(conn, tables=list(s.STORY_TABLES))
+    from tidings.store import _query, _stories
+
+    a = s.articles
+    for article_id in conn.execute(select(a.c.id).order_by(a.c.published, a.c.id)).scalars().all():
+        record = _query.article_record(conn, article_id)
+        if record is not None:
+            _stories.assign(conn, record)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
@@ -145,6 +157,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0004_event_pairs", _event_pairs),
     ("0005_event_confidence", _event_confidence),
     ("0006_live_sources", _sources_state.create),
+    ("0007_stories", _stories),
 )
 
 

@@ -210,11 +210,12 @@ def event_rows(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ):
             roles[int(eid)][role].append(int(gid))
             names[int(gid)] = {"id": int(gid), "name": name, "type": etype, "code": code}
+    stories = _story_of(conn, {r.article_id for r in rows})
     out = []
     for r in rows:
         data = json.loads(r.data)
         out.append({
-            "id": int(r.id), "cluster": r.cluster_id, "article_id": r.article_id,
+            "id": int(r.id), "cluster": r.cluster_id, "story": stories.get(r.article_id), "article_id": r.article_id,
             "local_id": r.local_id, "type": r.type, "mode": r.mode, "context": r.context,
             "modality": r.modality, "date": r.date or None, "date_from": r.date_from,
             "actors": [names[g] for g in roles[int(r.id)]["actor"] if g in names],
@@ -478,11 +479,19 @@ def quotes(conn: Connection, *, speaker: str | None = None, text_: str | None = 
     return Page(items, encode_cursor([int(rows[-1].id)]) if more and rows else None)
 
 
-def _article_summary(r: Any) -> dict[str, Any]:
+def _story_of(conn: Connection, article_ids: set[str]) -> dict[str, int]:
+    sa = s.story_articles
+    if not article_ids:
+        return {}
+    return {a: int(st) for a, st in conn.execute(
+        select(sa.c.article, sa.c.story).where(sa.c.article.in_(sorted(article_ids)))).tuples()}
+
+
+def _article_summary(r: Any, story: int | None = None) -> dict[str, Any]:
     return {
         "id": r.id, "url": r.url, "headline": r.headline, "published": r.published or None,
         "dateline": r.dateline, "publisher": r.publisher, "language": r.language,
-        "source_path": r.source_path,
+        "source_path": r.source_path, "story": story,
     }
 
 
@@ -505,7 +514,8 @@ def articles(conn: Connection, *, limit: int = 50, cursor: str | None = None,
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor([rows[-1].published, rows[-1].id]) if more and rows else None
-    return Page([_article_summary(r) for r in rows], nxt)
+    stories = _story_of(conn, {r.id for r in rows})
+    return Page([_article_summary(r, stories.get(r.id)) for r in rows], nxt)
 
 
 def article_record(conn: Connection, article_id: str) -> dict[str, Any] | None:
@@ -565,7 +575,8 @@ def search(conn: Connection, query: str, *, limit: int = 20, cursor: str | None 
         )
         rows = conn.execute(stmt2).all()
     more = len(rows) > limit
-    items = [{**_article_summary(r), "snippet": r.snippet} for r in rows[:limit]]
+    stories = _story_of(conn, {r.id for r in rows[:limit]})
+    items = [{**_article_summary(r, stories.get(r.id)), "snippet": r.snippet} for r in rows[:limit]]
     return Page(items, encode_cursor([offset + limit]) if more else None)
 
 

@@ -231,3 +231,74 @@ event_pairs = Table(
     Column("n", Integer, nullable=False),
     Index("ix_event_pairs_type_n", "type", "n"),
 )
+
+# Stories (tidings.stories kept in the store; added by migration 0006). Kept in
+# step by tidings.store._stories in the transaction that adds or deletes an
+# article. Days are days since 1970 (UTC) as the engine counts them; the title,
+# publishers, entities and places are the engine's description of the story,
+# refreshed whenever its articles change.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("first_seen", Float),
+    Column("last_seen", Float),
+    Column("open", Integer, nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("n_articles", Integer, nullable=False, default=0),
+    Column("publishers", Text, nullable=False, default="[]"),
+    Column("entities", Text, nullable=False, default="[]"),
+    Column("places", Text, nullable=False, default="[]"),
+    Index("ix_stories_last_seen", "last_seen", "id"),
+    Index("ix_stories_open_last", "open", "last_seen"),
+)
+
+# A story's summed keys; read by key, they are the postings (key -> stories).
+story_terms = Table(
+    "story_terms",
+    metadata,
+    Column("story", Integer, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("weight", Float, nullable=False),
+    Index("ix_story_terms_key", "key", "story"),
+)
+
+# Article -> story, whether a manual decision pins it there, and its features.
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article", String(64), primary_key=True),
+    Column("story", Integer, nullable=False),
+    Column("pinned", Integer, nullable=False, default=0),
+    Column("published", Float),
+    Column("headline", Text, nullable=False, default=""),
+    Column("publisher", Text),
+    Column("keys", Text, nullable=False),
+    Index("ix_story_articles_story", "story", "article"),
+)
+
+story_df = Table(
+    "story_df",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("df", Integer, nullable=False),
+)
+
+story_labels = Table(
+    "story_labels",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("label", Text, nullable=False),
+)
+
+# One row: the next story id, the latest publication day seen, the number of indexed articles.
+story_meta = Table(
+    "story_meta",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("next_id", Integer, nullable=False),
+    Column("clock", Float),
+    Column("articles", Integer, nullable=False),
+)
+
+STORY_TABLES = (stories, story_terms, story_articles, story_df, story_labels, story_meta)

@@ -22,6 +22,7 @@ from tidings.store import (
     _query,
     _resolve,
     _sources_state,
+    _stories,
     _tables,
     _write,
 )
@@ -236,7 +237,36 @@ class Store:
         with self.write() as conn:
             return _cluster.recluster(conn)
 
+    def merge_stories(self, a: int, b: int) -> dict[str, Any]:
+        """Fold story ``b`` into ``a`` (every article of both pinned to ``a``); return ``a``."""
+        with self.write() as conn:
+            _stories.merge(conn, a, b)
+            found = _stories.story(conn, a)
+        assert found is not None
+        return found
+
+    def split_story(self, story_id: int, article_ids: Iterable[str]) -> dict[str, Any]:
+        """Move these articles of a story into a new story (both sides pinned); return the new story."""
+        ids = list(article_ids)
+        _query.check_text(*ids)
+        with self.write() as conn:
+            new_id = _stories.split(conn, story_id, ids)
+            found = _stories.story(conn, new_id)
+        assert found is not None
+        return found
+
     # -- reading -----------------------------------------------------------
+
+    def stories(self, *, since: str | None = None, until: str | None = None, entity: str | None = None,
+                q: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
+        """Stories (every report of one real-world event), latest first; see docs/stories.md."""
+        with self.read() as conn:
+            return _stories.stories(conn, since=since, until=until, entity=entity, q=q, limit=limit,
+                                    cursor=cursor)
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        with self.read() as conn:
+            return _stories.story(conn, story_id)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         with self.read() as conn:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from tidings.errors import QueryError
-from tidings.store import _cluster, _pairs, _resolve
+from tidings.store import _cluster, _pairs, _resolve, _stories
 from tidings.store import _schema as s
 
 logger = logging.getLogger(__name__)
@@ -330,6 +330,7 @@ def delete_article(conn: Connection, article_id: str, *, prune: bool = True) -> 
         conn.execute(delete(table).where(table.c.article_id == article_id))
     conn.execute(delete(s.articles).where(s.articles.c.id == article_id))
     _cluster.refresh(conn, clusters)
+    _stories.remove(conn, article_id)
     if prune:
         prune_entities(conn, named)
     return named
@@ -361,8 +362,11 @@ def write_record(conn: Connection, record: Mapping[str, Any]) -> str:
     # Entities of a replaced reading are pruned after the new one is written,
     # so an entity the new reading names again keeps its id.
     named: set[tuple[int, str]] = set()
+    pin: int | None = None
     if url:
         for old in conn.execute(select(a.c.id).where(a.c.url == url)).scalars().all():
+            # A manual story decision about the old reading holds for the new one.
+            pin = _stories.pinned_story(conn, old) or pin
             logger.info("article %s replaces %s (same URL %s)", art.id, old, url)
             named |= delete_article(conn, old, prune=False)
             status = "replaced"
@@ -372,6 +376,7 @@ def write_record(conn: Connection, record: Mapping[str, Any]) -> str:
     _write_quotes(conn, art)
     for event_id in _write_events(conn, art):
         _cluster.assign(conn, event_id)
+    _stories.assign(conn, record, pin=pin)
     if named:
         prune_entities(conn, named)
     return status

@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from tidings import __version__
-from tidings.store import Store
+from tidings.store import EventFilter, Store
 from tidings.web import _article, _views
 from tidings.web._views import Query as EventQuery
 
@@ -201,6 +201,27 @@ def entity(request: Request, store: StoreDep,
                  roles=store.entity_roles(entity_id), sector=store.entity_sector(entity_id),
                  timeline=store.timeline(ref), quotes=store.quotes(speaker=ref, limit=200).items,
                  stops=stops)
+
+
+# A story page draws the events and quotes of at most this many of its articles (the latest).
+STORY_ARTICLES = 60
+
+
+@router.get("/ui/stories/{story_id}")
+def story(request: Request, store: StoreDep,
+          story_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> HTMLResponse:
+    found = store.story(story_id)
+    if found is None:
+        raise HTTPException(404, f"No story with id {story_id} is stored.")
+    shown = found["articles"][-STORY_ARTICLES:]
+    events = [e for a in shown for e in store.events(EventFilter(article=a["id"]), limit=200).items]
+    events.sort(key=lambda e: (e["date"] or "", e["id"]))
+    quotes = [q for a in shown for q in store.quotes(article=a["id"], limit=200).items]
+    by_publisher: dict[str, list[dict[str, Any]]] = {}
+    for item in found["articles"]:  # publication order, kept within each publisher
+        by_publisher.setdefault(item["publisher"] or "Unknown publisher", []).append(item)
+    return _page(request, "story.html", title=found["title"] or f"Story {story_id}", story=found,
+                 by_publisher=by_publisher, events=events, quotes=quotes)
 
 
 @router.get("/ui/map")
