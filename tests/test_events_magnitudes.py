@@ -25,7 +25,7 @@ def test_magnitudes_shipped_file_loads() -> None:
     [("kill\tdeaths\tpatient\tASSAULT", r"magnitudes\.tsv:4 \(field 'field'\)"),
      ("kill\tdead\tvictim\tASSAULT", r"magnitudes\.tsv:4 \(field 'role'\)"),
      ("kill\tdead\tpatient\tassault", r"magnitudes\.tsv:4 \(field 'types'\)"),
-     ("kill\t\tpatient\tASSAULT", r"magnitudes\.tsv:4 \(field 'field'\).*T235")],
+     ("kill\t\tpatient\tASSAULT", r"magnitudes\.tsv:4 \(field 'field'\).*T280")],
 )
 def test_magnitudes_a_broken_user_file_is_named(tmp_path: Path, row: str, where: str) -> None:
     bad = tmp_path / "magnitudes.tsv"

@@ -143,7 +143,7 @@ class MagnitudeLexicon:
                 persons.add(str(e["word"]))
                 continue
             if not e["field"]:
-                raise LexiconError("[T235] a field (dead, injured, arrested, size) is required for this role",
+                raise LexiconError("[T280] a field (dead, injured, arrested, size) is required for this role",
                                    path=data.path, line=int(e["_line"]), field="field")
             words[(str(e["word"]), str(e["role"]))] = (str(e["field"]), frozenset(e["types"] or ()))
         return cls(words=words, persons=frozenset(persons), sha256=data.sha256)
