@@ -685,12 +685,6 @@ def load_petrarch_verbs(path: str | Path) -> list[VerbEntry]:
     verbs: list[str] = []
     default: str | None = None
     expect_verb = False
-    preps = {"WITH", "FROM", "ABOUT", "TO", "ON", "AT", "IN", "OF", "FOR", "AGAINST", "BY", "INTO", "OVER"}
-
-    def clean(code: str) -> str | None:
-        code = code.split(":")[0].strip().upper()
-        return code if code.isalnum() and any(ch.isdigit() for ch in code) else None
-
     for lineno, line in enumerate(_strip_comments(text), start=1):
         body = line.strip()
         if not body:
@@ -700,7 +694,7 @@ def load_petrarch_verbs(path: str | Path) -> list[VerbEntry]:
             if m is None:
                 raise LexiconError("[T260] a verb block header must read '--- VERB [code] ---'", path=name,
                                    line=lineno, field="header")
-            default = clean(m.group(2))
+            default = _clean_code(m.group(2))
             verbs = []
             expect_verb = True
             continue
@@ -713,28 +707,41 @@ def load_petrarch_verbs(path: str | Path) -> list[VerbEntry]:
             if not word or "_" in word or "+" in word or " " in word:
                 continue
             found = _BRACKET.findall(body)
-            verb_code = clean(found[0]) if found else default
+            verb_code = _clean_code(found[0]) if found else default
             verbs.append(word.lower())
             if verb_code:
                 out.append(VerbEntry(word.lower(), (), verb_code, f"{name}:{lineno}"))
             continue
         if body.startswith("-") and verbs:
-            codes = _BRACKET.findall(body)
-            code = clean(codes[0]) if codes else None
-            pattern = _BRACKET.sub(" ", body[1:]).split()
-            if code is None or "*" not in pattern or pattern[0] != "*":
-                continue
-            words = []
-            for w in pattern[1:]:
-                if w.upper() in preps:
-                    break
-                words.append(w)
-            if not words or any(ch in "".join(words) for ch in "^$%+&*"):
-                continue
-            head = words[-1].split("_")[-1].lower()
-            for verb in verbs:
-                out.append(VerbEntry(verb, (head,), code, f"{name}:{lineno}"))
+            out.extend(_pattern_entries(body, verbs, f"{name}:{lineno}"))
     return out
+
+
+_PREPS = frozenset({"WITH", "FROM", "ABOUT", "TO", "ON", "AT", "IN", "OF", "FOR", "AGAINST", "BY", "INTO", "OVER"})
+
+
+def _clean_code(code: str) -> str | None:
+    """A CAMEO code from a dictionary's bracket (``[042:...]``), or ``None`` when it is not one."""
+    code = code.split(":")[0].strip().upper()
+    return code if code.isalnum() and any(ch.isdigit() for ch in code) else None
+
+
+def _pattern_entries(body: str, verbs: list[str], where: str) -> list[VerbEntry]:
+    """The entries of a plain ``- * WORDS [code]`` pattern line, one per verb of its block (none if not plain)."""
+    codes = _BRACKET.findall(body)
+    code = _clean_code(codes[0]) if codes else None
+    pattern = _BRACKET.sub(" ", body[1:]).split()
+    if code is None or "*" not in pattern or pattern[0] != "*":
+        return []
+    words = []
+    for w in pattern[1:]:
+        if w.upper() in _PREPS:
+            break
+        words.append(w)
+    if not words or any(ch in "".join(words) for ch in "^$%+&*"):
+        return []
+    head = words[-1].split("_")[-1].lower()
+    return [VerbEntry(verb, (head,), code, where) for verb in verbs]
 
 
 def petrarch_verb_triggers(path: str | Path, out_path: str | Path) -> int:

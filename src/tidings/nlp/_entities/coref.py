@@ -84,19 +84,6 @@ def _initials(words: tuple[str, ...]) -> str:
 def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
     """Group name mentions into drafts (sets ``Mention.entity``)."""
     drafts: list[Draft] = []
-    by_key: dict[str, int] = {}
-
-    def new(m_idx: int, m: Mention) -> int:
-        d = Draft(type=m.type, known=m.known, kinds=m.known.kinds if m.known else ())
-        drafts.append(d)
-        return len(drafts) - 1
-
-    def join(m_idx: int, d_idx: int) -> None:
-        mentions[m_idx].entity = d_idx
-        drafts[d_idx].mentions.append(m_idx)
-        if mentions[m_idx].gender and not drafts[d_idx].gender:
-            drafts[d_idx].gender = mentions[m_idx].gender
-
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
     # "Korea" in a story of North and South Korea: the one named just before,
     # else neither (nor does it lend a country to "Korea's defence ministry").
@@ -104,7 +91,32 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
     ambiguous = {i for i, known in short.items() if known is None}
     for i, known in short.items():
         mentions[i].known = known
-    # Gazetteer entities and non-person names.
+    people = _group_by_key(doc, mentions, drafts, order, ambiguous)
+    _group_people(doc, mentions, drafts, people)
+    _merge_acronyms(doc, mentions, drafts)
+    _merge_short_forms(mentions, drafts)
+    return drafts
+
+
+def _new_draft(drafts: list[Draft], m: Mention) -> int:
+    """Start a draft of a mention's type and known entity; return its index."""
+    d = Draft(type=m.type, known=m.known, kinds=m.known.kinds if m.known else ())
+    drafts.append(d)
+    return len(drafts) - 1
+
+
+def _join(mentions: list[Mention], drafts: list[Draft], m_idx: int, d_idx: int) -> None:
+    """Add a mention to a draft (the draft takes the mention's gender when it has none)."""
+    mentions[m_idx].entity = d_idx
+    drafts[d_idx].mentions.append(m_idx)
+    if mentions[m_idx].gender and not drafts[d_idx].gender:
+        drafts[d_idx].gender = mentions[m_idx].gender
+
+
+def _group_by_key(doc: Doc, mentions: list[Mention], drafts: list[Draft], order: list[int],
+                  ambiguous: set[int]) -> list[int]:
+    """Group gazetteer entities and non-person names by key; return the unknown people's mentions."""
+    by_key: dict[str, int] = {}
     people: list[int] = []
     for i in order:
         m = mentions[i]
@@ -118,11 +130,14 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
         else:
             key = f"{m.type}:{' '.join(_words(doc, m)).lower()}"
         if key not in by_key:
-            by_key[key] = new(i, m)
+            by_key[key] = _new_draft(drafts, m)
             drafts[by_key[key]].words = _words(doc, m)
-        join(i, by_key[key])
+        _join(mentions, drafts, i, by_key[key])
+    return people
 
-    # People: full names first (longest first), then short forms.
+
+def _group_people(doc: Doc, mentions: list[Mention], drafts: list[Draft], people: list[int]) -> None:
+    """Group people: full names first (longest first), then short forms."""
     people.sort(key=lambda i: (-len(_person_words(doc, mentions[i])), mentions[i].start))
     person_drafts: list[int] = []
     for i in people:
@@ -130,42 +145,41 @@ def group_names(doc: Doc, mentions: list[Mention]) -> list[Draft]:
         words = _person_words(doc, m)
         if not words:
             continue
-        target = None
-        if len(words) >= 2:
-            norm = tuple(w.lower() for w in words)
-            for d in person_drafts:
-                dw = tuple(w.lower() for w in drafts[d].words)
-                if dw == norm or _is_subsequence(norm, dw):
-                    target = d
-                    break
-        else:
-            word = words[0].lower()
-            cands = []
-            for d in person_drafts:
-                dw = tuple(w.lower() for w in drafts[d].words)
-                if len(dw) < 2:
-                    continue
-                parts = {p for w in dw for p in w.split("-")}
-                if word == dw[-1] or word == dw[0] or word in parts:
-                    rank = 0 if word == dw[-1] else (1 if word == dw[0] else 2)
-                    cands.append((rank, _distance(mentions, drafts[d], m), d))
-            if cands:
-                target = min(cands)[2]
-            else:
-                for d in person_drafts:
-                    if tuple(w.lower() for w in drafts[d].words) == (word,):
-                        target = d
-                        break
+        target = _person_draft(mentions, drafts, person_drafts, m, words)
         if target is None:
-            target = new(i, m)
+            target = _new_draft(drafts, m)
             drafts[target].words = words
             drafts[target].type = "PERSON"
             person_drafts.append(target)
-        join(i, target)
+        _join(mentions, drafts, i, target)
 
-    _merge_acronyms(doc, mentions, drafts)
-    _merge_short_forms(mentions, drafts)
-    return drafts
+
+def _person_draft(mentions: list[Mention], drafts: list[Draft], person_drafts: list[int], m: Mention,
+                  words: tuple[str, ...]) -> int | None:
+    """The person draft a name joins: the same or a fuller name, or for one word the nearest it names."""
+    if len(words) >= 2:
+        norm = tuple(w.lower() for w in words)
+        for d in person_drafts:
+            dw = tuple(w.lower() for w in drafts[d].words)
+            if dw == norm or _is_subsequence(norm, dw):
+                return d
+        return None
+    word = words[0].lower()
+    cands = []
+    for d in person_drafts:
+        dw = tuple(w.lower() for w in drafts[d].words)
+        if len(dw) < 2:
+            continue
+        parts = {p for w in dw for p in w.split("-")}
+        if word == dw[-1] or word == dw[0] or word in parts:
+            rank = 0 if word == dw[-1] else (1 if word == dw[0] else 2)
+            cands.append((rank, _distance(mentions, drafts[d], m), d))
+    if cands:
+        return min(cands)[2]
+    for d in person_drafts:
+        if tuple(w.lower() for w in drafts[d].words) == (word,):
+            return d
+    return None
 
 
 def _short_names(doc: Doc, mentions: list[Mention]) -> dict[int, Known | None]:

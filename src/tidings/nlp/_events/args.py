@@ -269,31 +269,39 @@ class EntityIndex:
             return []  # "on Tuesday", "July's summit": a date is nobody
         text = _phrase(tok)
         if eid is not None:
-            if place_host:
-                host, code = self.host_of(eid)
-                if host is None and code is None:
-                    return []
-                sector = None
-                if host is not None:
-                    code, sector = self.codes_of(host)
-                return [Arg(host, code, sector, tok.i, text)]
-            code, sector = self.codes_of(eid)
-            ent = self.entities.get(eid) or {}
-            if sector is None and ent.get("type") not in {*PLACE_TYPES, "PERSON"} and tok.pos_ == "NOUN":
-                # "Turkish gendarmes": the phrase's head word gives the sector.
-                sector = self._sector(tok)[0]
-            if code is None:
-                # "Ithilen's minister Calimehtar", "the Danish minister X": the
-                # phrase's owner gives the country the entity itself lacks.
-                head = tok.head if tok.dep_ == "appos" else tok
-                for owner in self._owners(head, with_preps=False):
-                    if owner != eid:
-                        code = self.codes_of(owner)[0]
-                        if code:
-                            break
-                if sector is None:
-                    sector = self._sector(head)[0] if head is not tok else None
-            return [Arg(eid, code, sector, tok.i, text)]
+            return self._resolve_entity(tok, eid, text, place_host=place_host)
+        return self._resolve_common(tok, text, place_host=place_host)
+
+    def _resolve_entity(self, tok: Token, eid: str, text: str, *, place_host: bool) -> list[Arg]:
+        """The argument of a word the entity layer linked: the entity (or its place's host), coded."""
+        if place_host:
+            host, code = self.host_of(eid)
+            if host is None and code is None:
+                return []
+            sector = None
+            if host is not None:
+                code, sector = self.codes_of(host)
+            return [Arg(host, code, sector, tok.i, text)]
+        code, sector = self.codes_of(eid)
+        ent = self.entities.get(eid) or {}
+        if sector is None and ent.get("type") not in {*PLACE_TYPES, "PERSON"} and tok.pos_ == "NOUN":
+            # "Turkish gendarmes": the phrase's head word gives the sector.
+            sector = self._sector(tok)[0]
+        if code is None:
+            # "Ithilen's minister Calimehtar", "the Danish minister X": the
+            # phrase's owner gives the country the entity itself lacks.
+            head = tok.head if tok.dep_ == "appos" else tok
+            for owner in self._owners(head, with_preps=False):
+                if owner != eid:
+                    code = self.codes_of(owner)[0]
+                    if code:
+                        break
+            if sector is None:
+                sector = self._sector(head)[0] if head is not tok else None
+        return [Arg(eid, code, sector, tok.i, text)]
+
+    def _resolve_common(self, tok: Token, text: str, *, place_host: bool) -> list[Arg]:
+        """The arguments of a common noun or an unlinked name: a name in apposition, owners, a sector."""
         if place_host or tok.pos_ == "PRON":
             return []
         sector, of_word = self._sector(tok)

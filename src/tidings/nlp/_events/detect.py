@@ -14,7 +14,7 @@ its ``source`` is that verb's subject (or the speaker of the quote around it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -532,6 +532,25 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
             event.targets = list(governing.targets)
 
 
+def _gerund_subject(cur: Token) -> Token | None:
+    """The noun right before a bare gerund, as its subject.
+
+    "warned against South Korea attending the summit": the object of a
+    preposition (or the first of its conjuncts) just before the gerund.
+    """
+    if not (cur.tag_ == "VBG" and cur.dep_ in {"advcl", "acl", "pcomp", "xcomp"} and cur.i > 0):
+        return None
+    prev = cur.doc[cur.i - 1]
+    if prev.dep_ in {"pobj", "conj"} and prev.pos_ in {"PROPN", "NOUN"} and prev.head.i < cur.i \
+            and prev.ent_type_ not in {"DATE", "TIME"}:
+        root = prev
+        while root.dep_ == "conj" and root.head.i < root.i:
+            root = root.head
+        if root.dep_ == "pobj":
+            return root
+    return None
+
+
 class Detector:
     """Detect events in one Doc with the given knowledge."""
 
@@ -671,66 +690,61 @@ class Detector:
         path = [tok]
         cur = tok
         cl = Clause(path=path, top=tok)
-        while True:
-            subj = _has_subject(cur)
-            if subj is not None:
-                if subj.tag_ in _RELATIVE and cur.dep_ == "relcl":
-                    cl.actor_heads = [cur.head]
-                else:
-                    cl.actor_heads = _subjects(cur)
-                # A passive trigger's subject is its target and its agent the actor;
-                # a passive governor ("France is scheduled to meet") lends its subject.
-                if _is_passive(cur) and cur is tok:
-                    agents = [g for c in cur.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-                    cl.passive_object = subj
-                    cl.actor_heads = agents
-                cl.top = cur
-                break
-            if cur.tag_ == "VBG" and cur.dep_ in {"advcl", "acl", "pcomp", "xcomp"} and cur.i > 0:
-                # "warned against South Korea attending the summit": the noun
-                # right before a bare gerund is its subject.
-                prev = cur.doc[cur.i - 1]
-                if prev.dep_ in {"pobj", "conj"} and prev.pos_ in {"PROPN", "NOUN"} and prev.head.i < cur.i \
-                        and prev.ent_type_ not in {"DATE", "TIME"}:
-                    root = prev
-                    while root.dep_ == "conj" and root.head.i < root.i:
-                        root = root.head
-                    if root.dep_ == "pobj":
-                        cl.actor_heads = [root]
-                        cl.top = cur
-                        break
-            controller = _object_controller(cur, self.control)
-            if controller is not None:
-                # "urged both sides to sign", "accused the boats of detaining":
-                # the governing verb's object does what the complement says.
-                cl.actor_heads = [controller]
-                cl.top = cur
-                break
-            if _past_after_modal(cur, self.speech):
-                # "said her government would reopen the post and called on
-                # traders": the parser hangs the second report on the first
-                # report's content; a past verb does not share its "would".
-                cur = cur.head.head
-                path.append(cur)
-                continue
-            if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN", "PRON"} and cur.tag_ in {"VBG", "VBN"}:
-                if cur.tag_ == "VBG":
-                    cl.actor_heads = [cur.head]
-                cl.top = cur
-                break
-            if cur.dep_ in _SHARE_SUBJECT and cur.head.i != cur.i:
-                cur = cur.head
-                path.append(cur)
-                continue
-            if cur.dep_ == "pcomp" and cur.head.head.i != cur.head.i:
-                cur = cur.head.head
-                path.append(cur)
-                continue
-            cl.top = cur
-            break
+        while (up := self._climb_step(cur, tok, cl)) is not None:
+            cur = up
+            path.append(cur)
         cl.top = cur
-        # A verb of saying that reports this clause: the clause is its
-        # complement, or the verb is coordinated with or appended to the clause.
+        self._find_speech(cl, tok)
+        return cl
+
+    def _climb_step(self, cur: Token, tok: Token, cl: Clause) -> Token | None:
+        """The next word up from ``cur`` that shares its subject, or ``None`` to stop at ``cur``.
+
+        On stopping, the clause's actor heads (and passive object) are set when ``cur`` tells them.
+        """
+        subj = _has_subject(cur)
+        if subj is not None:
+            if subj.tag_ in _RELATIVE and cur.dep_ == "relcl":
+                cl.actor_heads = [cur.head]
+            else:
+                cl.actor_heads = _subjects(cur)
+            # A passive trigger's subject is its target and its agent the actor;
+            # a passive governor ("France is scheduled to meet") lends its subject.
+            if _is_passive(cur) and cur is tok:
+                agents = [g for c in cur.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+                cl.passive_object = subj
+                cl.actor_heads = agents
+            return None
+        gerund_subject = _gerund_subject(cur)
+        if gerund_subject is not None:
+            cl.actor_heads = [gerund_subject]
+            return None
+        controller = _object_controller(cur, self.control)
+        if controller is not None:
+            # "urged both sides to sign", "accused the boats of detaining":
+            # the governing verb's object does what the complement says.
+            cl.actor_heads = [controller]
+            return None
+        if _past_after_modal(cur, self.speech):
+            # "said her government would reopen the post and called on
+            # traders": the parser hangs the second report on the first
+            # report's content; a past verb does not share its "would".
+            return cur.head.head
+        if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN", "PRON"} and cur.tag_ in {"VBG", "VBN"}:
+            if cur.tag_ == "VBG":
+                cl.actor_heads = [cur.head]
+            return None
+        if cur.dep_ in _SHARE_SUBJECT and cur.head.i != cur.i:
+            return cur.head
+        if cur.dep_ == "pcomp" and cur.head.head.i != cur.head.i:
+            return cur.head.head
+        return None
+
+    def _find_speech(self, cl: Clause, tok: Token) -> None:
+        """Set the verb of saying that reports the clause, if any.
+
+        The clause is its complement, or the verb is coordinated with or appended to the clause.
+        """
         up = cl.top
         hops = 0
         while up.dep_ in {"ccomp", "conj", "xcomp", "advcl"} and up.head.i != up.i and hops < 4:
@@ -749,7 +763,6 @@ class Detector:
                         and child.i > tok.i:
                     cl.speech = child
                     break
-        return cl
 
     def speaker_of(self, verb: Token, speakers: dict[int, Token]) -> Token | None:
         subj = _has_subject(verb)
@@ -782,70 +795,75 @@ class Detector:
 
     def modality(self, tok: Token, cl: Clause, noun_governors: list[Token]) -> str:
         best = "occurred"
-
-        def bump(kind: str | None) -> None:
-            nonlocal best
+        for kind in self._modality_cues(tok, cl, noun_governors):
             if kind and kind in MODALITY_RANK and MODALITY_RANK[kind] > MODALITY_RANK[best]:
                 best = kind
+        return best
 
+    def _modality_cues(self, tok: Token, cl: Clause, noun_governors: list[Token]) -> Iterator[str | None]:
+        """The modality each cue around a trigger tells, in order (``None`` for no cue)."""
         cues = self.k.cues
         chain = list(cl.path)
         if tok.pos_ in {"NOUN", "PROPN"}:
             for child in tok.children:
                 if child.dep_ == "acl":
-                    bump(cues.get((child.lemma_.lower(), "acl")))
+                    yield cues.get((child.lemma_.lower(), "acl"))
                     for g in child.children:
                         if g.dep_ in _AUX:
-                            bump(cues.get((g.lower_, "aux")))
+                            yield cues.get((g.lower_, "aux"))
                 elif child.dep_ == "amod":
-                    bump(cues.get((child.lower_, "amod")))
+                    yield cues.get((child.lower_, "amod"))
                 elif child.dep_ == "det" and child.lower_ == "no":
-                    bump("negated")
+                    yield "negated"
             chain = [*noun_governors, *chain[1:]] if noun_governors else chain
+        yield from self._chain_cues(chain)
+        # "was to have been expelled", "would have met", "could have signed": a
+        # perfect infinitive after "to" or a modal tells what did not happen.
+        if any(_counterfactual(t) for t in chain):
+            yield "hypothetical"
+        # "Will Kenya sign the deal?": a question tells no deed.
+        if tok.sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
+            yield "hypothetical"
+        # Denials and failures govern the event from above its subject.
+        up = cl.top
+        if up.dep_ in {"xcomp", "ccomp"} and up.head.i != up.i:
+            kind = cues.get((up.head.lemma_.lower(), "governor"))
+            if kind == "negated":
+                yield kind
+
+    def _chain_cues(self, chain: list[Token]) -> Iterator[str | None]:
+        """The modality cues on the words from a trigger up its clause (governors, auxiliaries, marks)."""
+        cues = self.k.cues
         for i, t in enumerate(chain):
             if i > 0 and chain[i - 1].dep_ == "conj" and any(c.dep_ in _AUX or c.dep_ == "neg"
                                                              for c in chain[i - 1].children):
-                break  # "cannot accept and will oppose": the second verb has its own auxiliaries
+                return  # "cannot accept and will oppose": the second verb has its own auxiliaries
             if i > 0:
-                bump(cues.get((t.lemma_.lower(), "governor")))
+                yield cues.get((t.lemma_.lower(), "governor"))
                 if _purpose_link(chain[i - 1], t):
                     # "arrived in Seoul to deepen ties": the clause states what the act is for.
                     for child in chain[i - 1].children:
                         if child.dep_ in {"aux", "mark"} and child.i < chain[i - 1].i:
-                            bump(cues.get((child.lower_, "purpose")))
+                            yield cues.get((child.lower_, "purpose"))
             for child in t.children:
                 dep = child.dep_
                 if dep in _AUX:
                     kind = cues.get((child.lower_, "aux")) or cues.get((child.lemma_.lower(), "aux"))
                     if kind == "hypothetical" and child.lower_ == "would" and _reported_future(t, self.speech):
                         kind = "planned"  # "said her government would reopen": a reported "will"
-                    bump(kind)
+                    yield kind
                 elif dep == "neg":
-                    bump(cues.get((child.lower_, "neg")) or "negated")
+                    yield cues.get((child.lower_, "neg")) or "negated"
                 elif dep == "advmod":
-                    bump(cues.get((child.lower_, "advmod")))
+                    yield cues.get((child.lower_, "advmod"))
                 elif dep == "mark":
-                    bump(cues.get((child.lower_, "mark")))
+                    yield cues.get((child.lower_, "mark"))
                 elif dep == "prep" and child.lower_ == "about" and any(g.dep_ in {"xcomp", "pcomp"} for g in child.children):
-                    bump(cues.get(("about", "governor")))
+                    yield cues.get(("about", "governor"))
             # "is about to restore": the parser may hang "about" and the verb
             # under the copula.
             if t.dep_ == "xcomp" and t.head.lower_ == "about":
-                bump(cues.get(("about", "governor")))
-        # "was to have been expelled", "would have met", "could have signed": a
-        # perfect infinitive after "to" or a modal tells what did not happen.
-        if any(_counterfactual(t) for t in chain):
-            bump("hypothetical")
-        # "Will Kenya sign the deal?": a question tells no deed.
-        if tok.sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
-            bump("hypothetical")
-        # Denials and failures govern the event from above its subject.
-        up = cl.top
-        if up.dep_ in {"xcomp", "ccomp"} and up.head.i != up.i:
-            kind = cues.get((up.head.lemma_.lower(), "governor"))
-            if kind == "negated":
-                bump(kind)
-        return best
+                yield cues.get(("about", "governor"))
 
     # -- time and place --------------------------------------------------------
 

@@ -112,6 +112,33 @@ def lexical_specificity(trig: Trigger) -> float:
     return min(1.0, 0.3 + 0.1 * trig.specificity)
 
 
+def _crosswalk_of(entries: list[dict[str, object]], types: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """The crosswalk rows by CAMEO code, each type checked against the ontology."""
+    walk: dict[str, dict[str, object]] = {}
+    for e in entries:
+        if e["type"] and e["type"] not in types:
+            raise LexiconError(f"[T231] the type {e['type']!r} is not in the ontology",
+                               path=str(e["_file"]), line=int(e["_line"]), field="type")  # type: ignore[call-overload]
+        # The table lists some two-digit headings twice (08 is CONCEDE and
+        # RETREAT); the first, the CAMEO heading's own type, wins.
+        walk.setdefault(str(e["cameo"]), e)
+    return walk
+
+
+def _trigger_files(triggers: Sequence[str | Path] | str | Path | None, replace_triggers: bool) -> list[str | Path]:
+    """The trigger files to read, in order (a user's before the shipped lexicon, unless it is replaced)."""
+    if triggers is None:
+        trigger_files: list[str | Path] = []
+    elif isinstance(triggers, (str, Path)):
+        trigger_files = [triggers]
+    else:
+        trigger_files = list(triggers)
+    if not replace_triggers:
+        # A user's triggers come first: for the same word they win.
+        trigger_files = [*trigger_files, TRIGGERS]
+    return trigger_files
+
+
 @dataclass(frozen=True, slots=True)
 class EventKnowledge:
     """Everything the event stage knows, loaded once per component."""
@@ -165,25 +192,9 @@ class EventKnowledge:
         for path in [ontology or ONTOLOGY] + ([extra_types] if extra_types else []):
             for e in read(path, ONTOLOGY_FIELDS):
                 types[str(e["type"])] = e
-        walk: dict[str, dict[str, object]] = {}
-        for e in read(crosswalk or CROSSWALK, CROSSWALK_FIELDS):
-            if e["type"] and e["type"] not in types:
-                raise LexiconError(f"[T231] the type {e['type']!r} is not in the ontology",
-                                   path=str(e["_file"]), line=int(e["_line"]), field="type")  # type: ignore[call-overload]
-            # The table lists some two-digit headings twice (08 is CONCEDE and
-            # RETREAT); the first, the CAMEO heading's own type, wins.
-            walk.setdefault(str(e["cameo"]), e)
-        if triggers is None:
-            trigger_files: list[str | Path] = []
-        elif isinstance(triggers, (str, Path)):
-            trigger_files = [triggers]
-        else:
-            trigger_files = list(triggers)
-        if not replace_triggers:
-            # A user's triggers come first: for the same word they win.
-            trigger_files = [*trigger_files, TRIGGERS]
+        walk = _crosswalk_of(read(crosswalk or CROSSWALK, CROSSWALK_FIELDS), types)
         index: dict[tuple[str, str], list[Trigger]] = {}
-        for path in trigger_files:
+        for path in _trigger_files(triggers, replace_triggers):
             for e in read(path, TRIGGER_FIELDS):
                 trig = _trigger(e, types, walk)
                 index.setdefault((trig.lemma, trig.pos), []).append(trig)

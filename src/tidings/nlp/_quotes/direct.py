@@ -308,6 +308,80 @@ def _previous_paragraph_cue(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> tup
     return _before_cue(ix, fake, max(ix.starts[sstart], pstart), lexicon, colon=True)
 
 
+_Found = tuple[Token, Token | None, int | None]
+
+
+@dataclass(slots=True)
+class _Placement:
+    """Where a quotation sits, the cues around it and the span its quote covers."""
+
+    where: str
+    lead: int
+    kind: str
+    start: int
+    end: int
+    before: _Found | None
+    after: _Found | None
+
+
+def _place(ix: DocIndex, q: Quoted, lexicon: CueLexicon) -> _Placement:
+    """Classify a quotation and find the cues before and after it.
+
+    An embedded quotation that is a verb's complement (says “...”) becomes
+    ``introduced``, and ``mixed`` when the writer's words run on around it.
+    """
+    text = ix.text
+    pstart = ix.paras[q.paragraph][0]
+    where, lead = _position(text, pstart, q)
+    found_after = _after_cue(ix, q, lexicon, text, initial=where == "initial")
+    place = _Placement(where, lead, "direct", q.start, q.end, None, found_after)
+    if where == "introduced":
+        place.before = _before_cue(ix, q, lead, lexicon, colon=text[:q.open].rstrip().endswith(":"))
+    elif where == "initial" and q.open == pstart:
+        place.before = _previous_paragraph_cue(ix, q, lexicon)
+    elif where == "embedded":
+        place.before = _verb_before(ix, q, lexicon)
+        if place.before is not None:
+            place.where = "introduced"
+            sentence_end = _runs_on(ix, q)
+            if sentence_end is not None or place.before[0].i + 1 < ix.token_at(q.open):
+                # says that “...”, said “...” every time ...: reported speech with a quote in it.
+                place.kind, place.end = "mixed", max(q.end, sentence_end or 0)
+    return place
+
+
+def _attribution_of(
+    doc: Doc, ix: DocIndex, q: Quoted, place: _Placement, lexicon: CueLexicon, resolver: SpeakerResolver
+) -> Attribution | None:
+    """Attribute a placed quotation by its cue after, its cue before or a dash credit.
+
+    A cue after an embedded fragment, or a "that" between a cue before and the
+    quotation, makes the quote ``mixed`` and moves its start (in ``place``).
+    """
+    first_tok, last_tok = ix.token_from(q.open), ix.token_at(q.outer_end - 1) + 1
+    if place.after is not None and (place.where != "introduced" or place.before is None):
+        cue, speaker, cue_end = place.after
+        if place.where == "embedded":
+            place.kind, place.start = "mixed", place.lead
+        return attribute(cue, resolver, lexicon, speaker=speaker, bounds=(last_tok, len(doc)), cue_end=cue_end)
+    if place.before is not None:
+        cue, speaker, cue_end = place.before
+        that = _that_between(doc, cue.i, first_tok)
+        if that is not None:
+            # "He said that whatever happens, “...”": the quote ends reported speech.
+            place.kind, place.start = "mixed", doc[that + 1].idx
+        return attribute(cue, resolver, lexicon, speaker=speaker, bounds=(0, first_tok), cue_end=cue_end)
+    if place.where != "embedded" and (credit := _dash_credit(ix, q)) is not None:
+        dash, head = credit
+        text = ix.text
+        return replace(
+            attribute(head, resolver, lexicon, speaker=head, bounds=(last_tok, len(doc))),
+            cue=text[dash], cue_start=dash, cue_end=dash + 1, cue_lemma=None, cue_kind=None, cue_token=-1,
+            addressee=None, addressee_text=None, addressee_start=None, addressee_end=None,
+        )
+    return None
+
+
 def find_direct(
     doc: Doc,
     ix: DocIndex,
@@ -336,54 +410,12 @@ def find_direct(
     previous: Quote | None = None
     previous_para = -10
     for q in quoted:
-        pstart = ix.paras[q.paragraph][0]
-        where, lead = _position(text, pstart, q)
-        found_after = _after_cue(ix, q, lexicon, text, initial=where == "initial")
-        content_start, content_end = q.start, q.end
-        kind = "direct"
-        found_before = None
-        if where == "introduced":
-            found_before = _before_cue(ix, q, lead, lexicon, colon=text[:q.open].rstrip().endswith(":"))
-        elif where == "initial" and q.open == pstart:
-            found_before = _previous_paragraph_cue(ix, q, lexicon)
-        elif where == "embedded":
-            found_before = _verb_before(ix, q, lexicon)
-            if found_before is not None:
-                where = "introduced"
-                sentence_end = _runs_on(ix, q)
-                if sentence_end is not None or found_before[0].i + 1 < ix.token_at(q.open):
-                    # says that “...”, said “...” every time ...: reported speech with a quote in it.
-                    kind, content_end = "mixed", max(q.end, sentence_end or 0)
-        attribution: Attribution | None = None
-        first_tok, last_tok = ix.token_from(q.open), ix.token_at(q.outer_end - 1) + 1
-        if found_after is not None and (where != "introduced" or found_before is None):
-            cue, speaker, cue_end = found_after
-            if where == "embedded":
-                kind, content_start = "mixed", lead
-                first_tok = ix.token_from(lead)
-            attribution = attribute(
-                cue, resolver, lexicon, speaker=speaker, bounds=(last_tok, len(doc)), cue_end=cue_end
-            )
-        elif found_before is not None:
-            cue, speaker, cue_end = found_before
-            that = _that_between(doc, cue.i, first_tok)
-            if that is not None:
-                # "He said that whatever happens, “...”": the quote ends reported speech.
-                kind, content_start = "mixed", doc[that + 1].idx
-            attribution = attribute(
-                cue, resolver, lexicon, speaker=speaker, bounds=(0, first_tok), cue_end=cue_end
-            )
-        elif where != "embedded" and (credit := _dash_credit(ix, q)) is not None:
-            dash, head = credit
-            attribution = replace(
-                attribute(head, resolver, lexicon, speaker=head, bounds=(last_tok, len(doc))),
-                cue=text[dash], cue_start=dash, cue_end=dash + 1, cue_lemma=None, cue_kind=None, cue_token=-1,
-                addressee=None, addressee_text=None, addressee_start=None, addressee_end=None,
-            )
+        place = _place(ix, q, lexicon)
+        attribution = _attribution_of(doc, ix, q, place, lexicon, resolver)
         if attribution is not None:
             result.claimed.add(attribution.cue_token)
-            quote = Quote(content_start, content_end, kind, attribution)
-        elif where == "embedded":
+            quote = Quote(place.start, place.end, place.kind, attribution)
+        elif place.where == "embedded":
             result.fragments.append(q)
             continue
         elif previous is not None and q.paragraph - previous_para <= 1:

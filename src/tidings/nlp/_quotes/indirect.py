@@ -167,6 +167,41 @@ def _according(cue: Token, ix: DocIndex) -> tuple[int, int, Token | None] | None
     return start, end, pobj
 
 
+def _reported_clause(
+    doc: Doc, ix: DocIndex, start_tok: int, end_tok: int, lexicon: CueLexicon
+) -> tuple[int, int, Token | None, bool] | None:
+    """Find the clause a cue reports and its speaker.
+
+    Returns:
+        (first token, end token, speaker or ``None``, whether the cue is parenthetical),
+        or ``None`` when the cue reports no clause of enough words with a verb.
+    """
+    cue = doc[start_tok]
+    multiword = end_tok - start_tok > 1
+    speaker: Token | None
+    if multiword:
+        got = _according(cue, ix)
+    else:
+        if not is_cue(cue, lexicon.clause):
+            return None
+        got = _clause_of(cue) or _tail(ix, cue) or _surface_clause(ix, cue)
+    if got is None:
+        return None
+    start, end, speaker = got
+    inside = not multiword and _parenthetical(cue)
+    start, end = _trim(doc, start, end, keep_mark=inside)
+    words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
+    if len(words) < MIN_CONTENT_TOKENS or not _has_verb(doc, start, end):
+        return None
+    if speaker is None and not multiword:
+        speaker = subject_of(cue)
+        if speaker is None and cue.dep_ == "advcl" and cue.tag_ == "VBG":
+            speaker = subject_of(cue.head)
+    if speaker is not None and start <= speaker.i < end and not inside:
+        speaker = None
+    return start, end, speaker, inside
+
+
 def find_indirect(
     doc: Doc,
     ix: DocIndex,
@@ -200,28 +235,11 @@ def find_indirect(
         cue = doc[start_tok]
         if start_tok in claimed or any(a <= cue.idx < b for a, b in spans):
             continue
+        clause = _reported_clause(doc, ix, start_tok, end_tok, lexicon)
+        if clause is None:
+            continue
+        start, end, speaker, inside = clause
         multiword = end_tok - start_tok > 1
-        speaker: Token | None
-        if multiword:
-            got = _according(cue, ix)
-        else:
-            if not is_cue(cue, lexicon.clause):
-                continue
-            got = _clause_of(cue) or _tail(ix, cue) or _surface_clause(ix, cue)
-        if got is None:
-            continue
-        start, end, speaker = got
-        inside = not multiword and _parenthetical(cue)
-        start, end = _trim(doc, start, end, keep_mark=inside)
-        words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
-        if len(words) < MIN_CONTENT_TOKENS or not _has_verb(doc, start, end):
-            continue
-        if speaker is None and not multiword:
-            speaker = subject_of(cue)
-            if speaker is None and cue.dep_ == "advcl" and cue.tag_ == "VBG":
-                speaker = subject_of(cue.head)
-        if speaker is not None and start <= speaker.i < end and not inside:
-            speaker = None
         cstart, cend = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
         if any(a < cend and cstart < b and (a >= cstart and b <= cend) for a, b in spans):
             continue  # the clause is a quotation already attributed

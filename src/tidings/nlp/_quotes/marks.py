@@ -117,6 +117,56 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@dataclass(slots=True)
+class _Scan:
+    """The state of the pass over the marks: the open quotation, its nesting and what was found."""
+
+    text: str
+    found: list[Quoted]
+    open_at: int | None = None
+    open_len: int = 1
+    open_para: int = 0
+    depth: int = 0
+    nested: bool = False
+
+    def _open(self, i: int, length: int, p: int) -> None:
+        self.open_at, self.open_len, self.open_para, self.depth, self.nested = i, length, p, 0, False
+
+    def _close(self, i: int, close: int | None, p: int) -> None:
+        assert self.open_at is not None
+        start, end = _trim(self.text, self.open_at + self.open_len, i)
+        self.found.append(Quoted(start, end, self.open_at, close, self.open_para, p, self.nested))
+        self.open_at = None
+
+    def mark(self, i: int, j: int, p: int) -> None:
+        """Read the mark at ``text[i:j]`` in paragraph ``p``."""
+        text = self.text
+        ch = text[i]
+        if ch == STRAIGHT or j - i > 1:
+            may_open, may_close = _straight_role(text, i, j)
+            if self.open_at is None:
+                if may_open or not may_close:
+                    self._open(i, j - i, p)
+            elif self.depth > 0 and may_close:
+                self.depth -= 1
+            elif may_open and not may_close:
+                self.depth += 1
+                self.nested = True
+            else:
+                self._close(i, j - 1, p)
+        elif ch in OPENERS:
+            if self.open_at is None:
+                self._open(i, 1, p)
+            else:
+                self.depth += 1
+                self.nested = True
+        elif self.open_at is not None:  # a closing curly mark
+            if self.depth > 0:
+                self.depth -= 1
+            else:
+                self._close(i, i, p)
+
+
 def find_quoted(text: str, paras: list[tuple[int, int]] | None = None) -> list[Quoted]:
     """Find the top-level quotations of a text.
 
@@ -132,48 +182,16 @@ def find_quoted(text: str, paras: list[tuple[int, int]] | None = None) -> list[Q
     marks = [(m.start(), m.end()) for m in _MARK.finditer(text)]
     if not marks:
         return []
-    found: list[Quoted] = []
+    scan = _Scan(text, [])
     k = 0
-    open_at: int | None = None
-    open_len = 1
-    open_para = 0
-    depth = 0
-    nested = False
     for p, (pstart, pend) in enumerate(paras):
         while k < len(marks) and marks[k][0] < pstart:
             k += 1
         while k < len(marks) and marks[k][0] < pend:
             i, j = marks[k]
             k += 1
-            ch = text[i]
-            if ch == STRAIGHT or j - i > 1:
-                may_open, may_close = _straight_role(text, i, j)
-                if open_at is None:
-                    if may_open or not may_close:
-                        open_at, open_len, open_para, depth, nested = i, j - i, p, 0, False
-                elif depth > 0 and may_close:
-                    depth -= 1
-                elif may_open and not may_close:
-                    depth += 1
-                    nested = True
-                else:
-                    start, end = _trim(text, open_at + open_len, i)
-                    found.append(Quoted(start, end, open_at, j - 1, open_para, p, nested))
-                    open_at = None
-            elif ch in OPENERS:
-                if open_at is None:
-                    open_at, open_len, open_para, depth, nested = i, 1, p, 0, False
-                else:
-                    depth += 1
-                    nested = True
-            elif open_at is not None:  # a closing curly mark
-                if depth > 0:
-                    depth -= 1
-                else:
-                    start, end = _trim(text, open_at + open_len, i)
-                    found.append(Quoted(start, end, open_at, i, open_para, p, nested))
-                    open_at = None
-        if open_at is None:
+            scan.mark(i, j, p)
+        if scan.open_at is None:
             continue
         following = paras[p + 1][0] if p + 1 < len(paras) else None
         if following is not None and (text[following] in OPENERS or text[following] == STRAIGHT
@@ -181,9 +199,7 @@ def find_quoted(text: str, paras: list[tuple[int, int]] | None = None) -> list[Q
             # The quotation runs on: the next paragraph re-opens it. Skip that mark.
             if k < len(marks) and marks[k][0] == following:
                 k += 1
-            depth = 0
+            scan.depth = 0
             continue
-        start, end = _trim(text, open_at + open_len, pend)
-        found.append(Quoted(start, end, open_at, None, open_para, p, nested))
-        open_at = None
-    return [q for q in found if q.end > q.start]
+        scan._close(pend, None, p)
+    return [q for q in scan.found if q.end > q.start]

@@ -128,6 +128,12 @@ def tense_of(verb: Token | None, cues: dict[str, str], *, depth: int = 0,
         # "has scheduled a news conference Thursday", "planned a rally on Saturday",
         # "the accession was planned for early March", "a meeting scheduled for Monday"
         return FUTURE
+    return _tense_by_form(verb, aux_set, cues, depth=depth, object_cues=object_cues)
+
+
+def _tense_by_form(verb: Token, aux_set: set[str], cues: dict[str, str], *, depth: int,
+                   object_cues: frozenset[str]) -> str | None:
+    """The tense :func:`tense_of` reads from a verb's auxiliaries and tag, once no cue decided it."""
     if aux_set & _PERFECT_AUX:
         return PAST
     if aux_set & _PAST_AUX:

@@ -106,6 +106,7 @@ class Rule:
 
 def build_rules(lex: TimeLexicon) -> list[tuple[str, str]]:
     """Return the ordered (name, pattern) rules for a vocabulary."""
+    # Longer than most functions: one table whose order is the match priority, best read whole.
     months_all = _names(list(lex.months))
     months_full = _names([n for n, (_, k) in lex.months.items() if k == "full"])
     wd_all = _names(list(lex.weekdays))

@@ -758,6 +758,13 @@ def _story_day(ctx: Context) -> tuple[date | None, str]:
 
 
 def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
+    if m["t2"] or m["part2"] or m["t4"] or m["t3"] or m["t"]:
+        return _the_unit(m, ctx)
+    return _shifted_unit(m, ctx)
+
+
+def _the_unit(m: re.Match[str], ctx: Context) -> Value:
+    """A unit named with "the" (the weekend, the end of the month, for the year): the current one."""
     a = ctx.anchor
     if m["t2"]:  # "the weekend", "the morning"
         unit = _lower(m["u3"])
@@ -786,16 +793,21 @@ def _rel_unit(m: re.Match[str], ctx: Context) -> Value | None:
         if a is None:
             return Value("DATE", _UNDERSPEC[unit], "unanchored")
         return Value("DATE", _shift_unit(a, unit, 0), "publication")
-    if m["t"]:  # "earlier in the day"
-        unit = _lower(m["u2"])
-        if unit in DAYPARTS or unit == "day":
-            day, how = _story_day(ctx)
-            if unit == "day":
-                return Value("DATE", day.isoformat() if day else "XXXX-XX-XX", how)
-            return Value("TIME", _daypart_time(day.isoformat() if day else "XXXX-XX-XX", unit), how)
-        if a is None:
-            return Value("DATE", _UNDERSPEC[unit], "unanchored")
-        return Value("DATE", _shift_unit(a, unit, 0), "publication")
+    # m["t"] (the caller's guard leaves no other group): "earlier in the day"
+    unit = _lower(m["u2"])
+    if unit in DAYPARTS or unit == "day":
+        day, how = _story_day(ctx)
+        if unit == "day":
+            return Value("DATE", day.isoformat() if day else "XXXX-XX-XX", how)
+        return Value("TIME", _daypart_time(day.isoformat() if day else "XXXX-XX-XX", unit), how)
+    if a is None:
+        return Value("DATE", _UNDERSPEC[unit], "unanchored")
+    return Value("DATE", _shift_unit(a, unit, 0), "publication")
+
+
+def _shifted_unit(m: re.Match[str], ctx: Context) -> Value | None:
+    """A unit shifted by a relative word (last week, next spring, this morning)."""
+    a = ctx.anchor
     rel = _lower(m["rel"])
     unit = _lower(m["u"])
     mod = _mod(m, "mod", "part")

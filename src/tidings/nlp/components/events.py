@@ -259,31 +259,46 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
     lacks is taken from another report, and ``mentions`` lists every report in
     text order, so no evidence is lost.
     """
+    groups = _fold_retold(_group_acts(events, index), sections)
+    out = [_merge_reports(group, sections) for group in groups]
+    out.sort(key=lambda ev: ev["trigger"]["start"])
+    for n, ev in enumerate(out, 1):
+        ev["id"] = f"V{n}"
+    return out
 
-    def rank(ev: dict[str, Any]) -> tuple[int, int, int, int]:
-        kind = _section(sections, ev["trigger"]["start"])
-        return (kind in {"headline", "caption"}, bool(ev["when_inferred"]),
-                ev["place"] is None or ev["place_inferred"] is not None, ev["trigger"]["start"])
 
-    def country(ev: dict[str, Any]) -> str | None:
-        if ev["place"] is None or ev["place_inferred"] is not None:
-            return None
-        return index.host_of(ev["place"])[1] or ev["place"]
+def _report_rank(ev: dict[str, Any], sections: list[Any]) -> tuple[int, int, int, int]:
+    """Sort key of the reports of one act, best told first."""
+    kind = _section(sections, ev["trigger"]["start"])
+    return (kind in {"headline", "caption"}, bool(ev["when_inferred"]),
+            ev["place"] is None or ev["place_inferred"] is not None, ev["trigger"]["start"])
 
-    def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        if not (a["when_inferred"] or b["when_inferred"] or a["when"] == b["when"]):
+
+def _own_country(ev: dict[str, Any], index: EntityIndex) -> str | None:
+    """The country of an event's own place (its place when it has no host), or ``None``."""
+    if ev["place"] is None or ev["place_inferred"] is not None:
+        return None
+    return index.host_of(ev["place"])[1] or ev["place"]
+
+
+def _same_act(a: dict[str, Any], b: dict[str, Any], index: EntityIndex) -> bool:
+    """Whether two events of one key may report the same act (dates, participants, country)."""
+    if not (a["when_inferred"] or b["when_inferred"] or a["when"] == b["when"]):
+        return False
+    # Participants of one report are distinct ("Kishida and other Japanese officials").
+    if any(m["trigger"]["start"] == n["trigger"]["start"] for m in a["mentions"] for n in b["mentions"]):
+        return False
+    # "Kenyan leaders" (coded only) may be the president named elsewhere;
+    # two named people are one only when they are the same.
+    for ids in ("actors", "targets"):
+        if a[ids] and b[ids] and a[ids] != b[ids]:
             return False
-        # Participants of one report are distinct ("Kishida and other Japanese officials").
-        if any(m["trigger"]["start"] == n["trigger"]["start"] for m in a["mentions"] for n in b["mentions"]):
-            return False
-        # "Kenyan leaders" (coded only) may be the president named elsewhere;
-        # two named people are one only when they are the same.
-        for ids in ("actors", "targets"):
-            if a[ids] and b[ids] and a[ids] != b[ids]:
-                return False
-        ca, cb = country(a), country(b)
-        return ca is None or cb is None or ca == cb
+    ca, cb = _own_country(a, index), _own_country(b, index)
+    return ca is None or cb is None or ca == cb
 
+
+def _group_acts(events: list[dict[str, Any]], index: EntityIndex) -> list[list[dict[str, Any]]]:
+    """Group the events that report one act, in the order their first reports come."""
     groups: list[list[dict[str, Any]]] = []
     by_key: dict[tuple[Any, ...], list[list[dict[str, Any]]]] = {}
     for ev in events:
@@ -293,36 +308,38 @@ def _fold(events: list[dict[str, Any]], index: EntityIndex, sections: list[Any])
             continue
         key = (ev["type"], ev["mode"], ev["modality"], actor, target)
         for group in by_key.setdefault(key, []):
-            if all(compatible(ev, other) for other in group):
+            if all(_same_act(ev, other, index) for other in group):
                 group.append(ev)
                 break
         else:
             group = [ev]
             by_key[key].append(group)
             groups.append(group)
-    groups = _fold_retold(groups, sections)
-    out: list[dict[str, Any]] = []
-    for group in groups:
-        first: dict[str, Any] = min(group, key=rank)
-        best = dict(first)
-        if best["when_inferred"]:
-            dated = [ev for ev in group if not ev["when_inferred"]]
-            if dated:
-                best["when"], best["when_inferred"] = dated[0]["when"], False
-        if best["place"] is None or best["place_inferred"] is not None:
-            placed = [ev for ev in group if ev["place"] is not None and ev["place_inferred"] is None]
-            if placed:
-                best["place"], best["place_inferred"] = placed[0]["place"], None
-        figures = figures_of(sorted(group, key=rank))
-        if figures:
-            best["magnitudes"] = figures
-        best["mentions"] = sorted((m for ev in group for m in ev["mentions"]),
-                                  key=lambda m: m["trigger"]["start"])
-        out.append(best)
-    out.sort(key=lambda ev: ev["trigger"]["start"])
-    for n, ev in enumerate(out, 1):
-        ev["id"] = f"V{n}"
-    return out
+    return groups
+
+
+def _merge_reports(group: list[dict[str, Any]], sections: list[Any]) -> dict[str, Any]:
+    """The best told report of an act, with the date, place and figures others add, and every mention."""
+
+    def rank(ev: dict[str, Any]) -> tuple[int, int, int, int]:
+        return _report_rank(ev, sections)
+
+    first: dict[str, Any] = min(group, key=rank)
+    best = dict(first)
+    if best["when_inferred"]:
+        dated = [ev for ev in group if not ev["when_inferred"]]
+        if dated:
+            best["when"], best["when_inferred"] = dated[0]["when"], False
+    if best["place"] is None or best["place_inferred"] is not None:
+        placed = [ev for ev in group if ev["place"] is not None and ev["place_inferred"] is None]
+        if placed:
+            best["place"], best["place_inferred"] = placed[0]["place"], None
+    figures = figures_of(sorted(group, key=rank))
+    if figures:
+        best["magnitudes"] = figures
+    best["mentions"] = sorted((m for ev in group for m in ev["mentions"]),
+                              key=lambda m: m["trigger"]["start"])
+    return best
 
 
 def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> list[list[dict[str, Any]]]:
@@ -336,70 +353,84 @@ def _fold_retold(groups: list[list[dict[str, Any]]], sections: list[Any]) -> lis
     (by entity, else by code) and it names at least one; the body group keeps
     its own modality, date and place, and gains the mentions.
     """
-
-    def sides(group: list[dict[str, Any]], key: str, codes: str) -> tuple[set[str], set[Any]]:
-        ids = {i for ev in group for i in ev[key]}
-        coded = {(c.get("code"), c.get("sector")) for ev in group for c in ev[codes] if c.get("code")}
-        return ids, coded
-
-    def within(small: list[dict[str, Any]], big: list[dict[str, Any]], key: str, codes: str,
-               big_key: str, big_codes: str) -> bool | None:
-        ids, coded = sides(small, key, codes)
-        if not ids and not coded:
-            return None  # says nothing of this side
-        big_ids, big_coded = sides(big, big_key, big_codes)
-        if ids:
-            return ids <= big_ids
-        # "Kenyan leaders" (KEN, no sector) may be the Kenyan president (KEN, GOV).
-        return all(any(code == c and (sector is None or sector == s) for c, s in big_coded)
-                   for code, sector in coded)
-
-    def fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool:
-        if not all(x["when_inferred"] or y["when_inferred"] or x["when"] == y["when"] for x in small for y in big):
-            return False  # "met on Monday" and "met on Friday" are two meetings
-        pairs = [(("actors", "actor_codes"), ("targets", "target_codes"))]
-        if small[0]["type"] in MUTUAL_TYPES:
-            # A meeting of A with B is one of B with A ("Kenyan and Tanzanian leaders meet").
-            pairs.append((("targets", "target_codes"), ("actors", "actor_codes")))
-        for (sa, sac), (st, stc) in pairs:
-            a = within(small, big, "actors", "actor_codes", sa, sac)
-            t = within(small, big, "targets", "target_codes", st, stc)
-            if (a is not None or t is not None) and a is not False and t is not False:
-                return True
-        return False
-
-    def told_in(group: list[dict[str, Any]]) -> str | None:
-        return _section(sections, min(ev["trigger"]["start"] for ev in group))
-
     out: list[list[dict[str, Any]]] = []
-    order = sorted(groups, key=lambda g: (told_in(g) in {"headline", "caption"}, min(ev["trigger"]["start"] for ev in g)))
+    order = sorted(groups, key=lambda g: (_told_in(g, sections) in {"headline", "caption"},
+                                          min(ev["trigger"]["start"] for ev in g)))
     for group in order:
-        header = told_in(group) in {"headline", "caption"}
-        start = min(ev["trigger"]["start"] for ev in group)
-        home = None
-        mine = {m["trigger"]["start"] for ev in group for m in ev["mentions"]}
-        # A pair of a report whose other pair is already placed stays as it is
-        # (participants of one report are distinct).
-        siblings = any(n["trigger"]["start"] in mine for o in out for ev in o for n in ev["mentions"])
-        for other in [] if siblings else out:
-            if (other[0]["type"], other[0]["mode"]) != (group[0]["type"], group[0]["mode"]) \
-                    or told_in(other) in {"headline", "caption"}:
-                continue
-            if not header and min(ev["trigger"]["start"] for ev in other) > start:
-                continue
-            if not header and other[0]["modality"] != group[0]["modality"]:
-                continue
-            if any(m["trigger"]["start"] == n["trigger"]["start"] for ev in group for m in ev["mentions"]
-                   for o in other for n in o["mentions"]):
-                continue  # participants of one report are distinct
-            if fits(group, other):
-                home = other
-                break
+        home = _retold_home(group, out, sections)
         if home is None:
             out.append(list(group))
         else:
             home.extend(dict(ev, modality=home[0]["modality"]) for ev in group)
     return out
+
+
+def _told_in(group: list[dict[str, Any]], sections: list[Any]) -> str | None:
+    """The section of a group's first report."""
+    return _section(sections, min(ev["trigger"]["start"] for ev in group))
+
+
+def _retold_home(group: list[dict[str, Any]], out: list[list[dict[str, Any]]],
+                 sections: list[Any]) -> list[dict[str, Any]] | None:
+    """The group already placed that ``group`` tells again, if any."""
+    header = _told_in(group, sections) in {"headline", "caption"}
+    start = min(ev["trigger"]["start"] for ev in group)
+    mine = {m["trigger"]["start"] for ev in group for m in ev["mentions"]}
+    # A pair of a report whose other pair is already placed stays as it is
+    # (participants of one report are distinct).
+    if any(n["trigger"]["start"] in mine for o in out for ev in o for n in ev["mentions"]):
+        return None
+    for other in out:
+        if (other[0]["type"], other[0]["mode"]) != (group[0]["type"], group[0]["mode"]) \
+                or _told_in(other, sections) in {"headline", "caption"}:
+            continue
+        if not header and min(ev["trigger"]["start"] for ev in other) > start:
+            continue
+        if not header and other[0]["modality"] != group[0]["modality"]:
+            continue
+        if any(m["trigger"]["start"] == n["trigger"]["start"] for ev in group for m in ev["mentions"]
+               for o in other for n in o["mentions"]):
+            continue  # participants of one report are distinct
+        if _retold_fits(group, other):
+            return other
+    return None
+
+
+def _group_sides(group: list[dict[str, Any]], key: str, codes: str) -> tuple[set[str], set[Any]]:
+    """The entity ids and the (code, sector) pairs of one side of a group's events."""
+    ids = {i for ev in group for i in ev[key]}
+    coded = {(c.get("code"), c.get("sector")) for ev in group for c in ev[codes] if c.get("code")}
+    return ids, coded
+
+
+def _side_within(small: list[dict[str, Any]], big: list[dict[str, Any]], key: str, codes: str,
+                 big_key: str, big_codes: str) -> bool | None:
+    """Whether a side of ``small`` is a side of ``big``; ``None`` when ``small`` names none."""
+    ids, coded = _group_sides(small, key, codes)
+    if not ids and not coded:
+        return None  # says nothing of this side
+    big_ids, big_coded = _group_sides(big, big_key, big_codes)
+    if ids:
+        return ids <= big_ids
+    # "Kenyan leaders" (KEN, no sector) may be the Kenyan president (KEN, GOV).
+    return all(any(code == c and (sector is None or sector == s) for c, s in big_coded)
+               for code, sector in coded)
+
+
+def _retold_fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool:
+    """Whether ``small`` tells the act of ``big`` again: dates agree and its sides are sides of ``big``."""
+    if not all(x["when_inferred"] or y["when_inferred"] or x["when"] == y["when"] for x in small for y in big):
+        return False  # "met on Monday" and "met on Friday" are two meetings
+    pairs = [(("actors", "actor_codes"), ("targets", "target_codes"))]
+    if small[0]["type"] in MUTUAL_TYPES:
+        # A meeting of A with B is one of B with A ("Kenyan and Tanzanian leaders meet").
+        pairs.append((("targets", "target_codes"), ("actors", "actor_codes")))
+    for (sa, sac), (st, stc) in pairs:
+        a = _side_within(small, big, "actors", "actor_codes", sa, sac)
+        t = _side_within(small, big, "targets", "target_codes", st, stc)
+        if (a is not None or t is not None) and a is not False and t is not False:
+            return True
+    return False
 
 
 def _coded(actor: Arg | None, target: Arg | None) -> bool:
