@@ -1,7 +1,7 @@
-# Tasks: make test | make test-fast | make eval | make lint | make bench
+# Tasks: make test | make test-fast | make eval | make lint | make bench | make soak
 PYTHON ?= python
 
-.PHONY: test test-fast eval lint bench
+.PHONY: test test-fast eval lint bench soak
 
 # The whole suite (the PostgreSQL and browser tests skip when their server or chromium is absent).
 test:
@@ -25,3 +25,9 @@ lint:
 # run it on a quiet machine (it prints the load average).
 bench:
 	nice -n 10 $(PYTHON) bench/batch_bench.py
+
+# kill -9 during ingest and batch --db, many times over more articles, then resume and compare
+# with a clean run (tests/test_soak_kill.py; the default suite runs it with 3 kills over 80).
+soak:
+	TIDINGS_SOAK_KILLS=$${TIDINGS_SOAK_KILLS:-12} TIDINGS_SOAK_ARTICLES=$${TIDINGS_SOAK_ARTICLES:-400} \
+		$(PYTHON) -m pytest tests/test_soak_kill.py -q
