@@ -1,4 +1,4 @@
-"""Generated dumps, feeds and archives with corrupt items mixed in: the readers read every good item.
+"""Generated dumps, feeds, archives, pages and texts with corrupt items mixed in: the readers read every good item.
 
 Each reader gets an input of generated good items (texts with any letters,
 quotes, lone surrogate escapes) and corrupt ones of kinds met in the wild
@@ -170,3 +170,26 @@ def test_fuzz_warc_every_good_record_read_each_bad_one_failure(tmp_path_factory,
     articles, failures = _read(path)
     assert len(articles) == len(records), [f.message for f in failures]
     assert len(failures) == len(raw) - len(records), [f.message for f in failures]
+
+
+# Pages and texts: any markup soup or byte mess is one article or one coded failure, never a crash.
+MARKUP = st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<script>x()</script>", "<!--", "-->", "<![CDATA[",
+                          "&amp;", "&#xD800;", "&#0;", "&bogus;", "<b><i>", "</b>", "<table><tr><td>", "<a href='",
+                          "<html>", "<body>", "<title>", "</title>", "<meta charset='utf-8'>", "\x00", "\ufeff"])
+
+
+@FUZZ
+@given(parts=st.lists(st.one_of(SENTENCE, MARKUP), min_size=1, max_size=40), name=st.sampled_from(
+    ["page.html", "page.txt", "page"]), gz=st.booleans())
+def test_fuzz_pages_and_texts_one_article_or_one_failure(tmp_path_factory, parts, name, gz) -> None:
+    data = "".join(parts).encode("utf-8", "surrogatepass")
+    if gz:
+        data, name = gzip.compress(data), name + ".gz"
+    path = _write(tmp_path_factory.mktemp("page"), name, data)
+    items = assert_valid_articles(read_paths([str(path)], OPTIONS))
+    articles = [i for i in items if isinstance(i, Article)]
+    failures = [i for i in items if isinstance(i, Failure)]
+    assert len(items) == 1, items
+    assert len(articles) + len(failures) <= 1
+    for failure in failures:
+        assert re.match(r"^\[T1\d\d\] ", failure.message), failure.message
