@@ -70,6 +70,7 @@ def test_store_killed_ingest_resumes(store, tmp_path, record):
     assert counts["quotes"] == sum(len(r["quotes"]) for r in records)
 
 
+@pytest.mark.slow  # the driver loads the pipeline before the stand-in analysis runs
 @pytest.mark.parametrize("n_first", [0, 2])
 def test_store_ingest_sources_skips_stored(store, tmp_path, n_first, monkeypatch):
     from tidings.batch import ingest_sources
