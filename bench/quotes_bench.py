@@ -17,31 +17,22 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval._shared import shared_data_dir  # noqa: E402
+from _corpus import politics_articles, stage_options  # noqa: E402
 
 SHARE_FLOOR = 0.10
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, default=0, help="use the first N articles (default all)")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--check", action="store_true", help="exit 1 when the floor is missed")
-    args = parser.parse_args(argv)
+    args = stage_options(__doc__, argv)
 
-    data = shared_data_dir()
-    corpus = data / "news" / "bbc-news-fulltext" / "politics" if data else None
-    if corpus is None or not corpus.is_dir():
-        print("skipped: ../shared/data/news/bbc-news-fulltext/politics is absent (set TIDINGS_SHARED)")
+    found = politics_articles(args.limit)
+    if found is None:
         return 0
 
     import spacy
@@ -49,10 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from tidings.ingest import Failure, read_paths
     from tidings.nlp.pipeline import MODEL, load_pipeline, make_doc, masked_text
 
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    paths = sorted(str(p) for p in corpus.glob("*.txt"))
-    if args.limit:
-        paths = paths[: args.limit]
+    paths = [str(p) for p in found]
     articles = [a for a in read_paths(paths) if not isinstance(a, Failure)]
     texts = [masked_text(a) for a in articles]
 
