@@ -110,8 +110,9 @@ def _date(value: str, *, path: str, line: int) -> str:
         y, m, d = value[:4], value[4:6], value[6:]
     elif _DATE6.match(value):
         yy = int(value[:2])
-        # TABARI's two-digit years: the dictionaries start in the 1950s.
-        y = f"{1900 + yy if yy >= 50 else 2000 + yy}"
+        # TABARI's two-digit years: the dictionaries were written before 2030 and
+        # their roles start in the 1930s ("491001" is 1949, "090120" 2009).
+        y = f"{1900 + yy if yy >= 30 else 2000 + yy}"
         m, d = value[2:4], value[4:]
     else:
         raise LexiconError(
@@ -439,7 +440,7 @@ def _actor_line(line: str, lineno: int, name: str, current: dict[str, Any] | Non
 
 
 # Bump when the parse or the cached shape changes, so that old caches are not read.
-ACTOR_CACHE_VERSION = "2"
+ACTOR_CACHE_VERSION = "3"
 
 
 def actor_cache_path(data: bytes) -> Path:

@@ -139,7 +139,11 @@ def _group_by_key(doc: Doc, mentions: list[Mention], drafts: list[Draft], order:
 def _group_people(doc: Doc, mentions: list[Mention], drafts: list[Draft], people: list[int]) -> None:
     """Group people: full names first (longest first), then short forms."""
     people.sort(key=lambda i: (-len(_person_words(doc, mentions[i])), mentions[i].start))
-    person_drafts: list[int] = []
+    # People a dictionary names ("Muhammadu Buhari" of the actor lexicon): their
+    # surname alone in the article is them, as for a name the model found.
+    person_drafts: list[int] = [d for d, draft in enumerate(drafts) if draft.known is not None
+                                and draft.known.actor is not None and draft.known.type == "PERSON"
+                                and len(draft.words) >= 2]
     for i in people:
         m = mentions[i]
         words = _person_words(doc, m)

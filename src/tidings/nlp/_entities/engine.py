@@ -299,6 +299,9 @@ class EntityEngine:
     def _codes(self, entity: dict[str, Any], draft: Draft, drafts: list[Draft], names: dict[int, str],
                published: str | None) -> None:
         known = draft.known
+        # The shipped lexicon's code for a person out of office (their country in
+        # 2015) yields to a role the article gives them ("Nato Secretary-General").
+        stale = known is not None and known.key.startswith("lexicon:") and bool(draft.roles)
         if known is not None:
             entity["code"] = known.code
             entity["country"] = known.country
@@ -316,6 +319,8 @@ class EntityEngine:
                     entity["code"] = dated.code
                     entity["country"] = dated.country or entity["country"]
                     entity["sector"] = dated.sector or entity["sector"]
+                elif stale:
+                    entity["code"] = entity["country"] = entity["sector"] = None
                 elif not known.code and known.actor.roles and not published:
                     last = known.actor.roles[-1]
                     entity["code"], entity["country"] = last.code, last.country or entity["country"]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tidings.knowledge.actor_lexicon import ActorTable, norm
 from tidings.knowledge.actors import ActorEntry
 from tidings.knowledge.files import Field, load_data_file
 
@@ -30,6 +31,8 @@ DEFAULT_FILES: dict[str, str] = {
     "orgwords": "tidings:entities/orgwords.tsv",
     "divisions": "tidings:entities/divisions.tsv",
     "parties": "tidings:entities/parties.tsv",
+    # The field's named actors (PETRARCH-2), under tidings' own files and the user's actors.
+    "actors": "tidings:entities/actors.tsv",
 }
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
@@ -133,6 +136,8 @@ class Knowledge:
         title_of: lower-case title -> ``place`` or ``org``: what a name run together
             with it before it stands for ("Anderson County Sheriff").
         divisions: words that make a name a place's ("County", "Parish", "City").
+        actors: the shipped named-actor lexicon (PETRARCH-2's actors), matched
+            apart from ``surface`` whatever the case (see :meth:`actor_at`).
         sha256: a digest of every file read, to key derived caches on.
     """
 
@@ -147,7 +152,23 @@ class Knowledge:
     org_words: dict[str, str] = field(default_factory=dict)
     title_of: dict[str, str] = field(default_factory=dict)
     divisions: frozenset[str] = frozenset()
+    actors: ActorTable | None = None
     sha256: str = ""
+    _actor_known: dict[int, Known] = field(default_factory=dict)
+
+    def actor_at(self, name: str) -> Known | None:
+        """The entry of the shipped actor lexicon a name (any case, see
+        :func:`tidings.knowledge.actor_lexicon.norm`) names, built on first use."""
+        if self.actors is None:
+            return None
+        row = self.actors.index.get(norm(name))
+        if row is None:
+            return None
+        known = self._actor_known.get(row)
+        if known is None:
+            known = self._actor_known[row] = actor_known(self.actors.entry(row), "lexicon")
+            self.by_key.setdefault(known.key, known)
+        return known
 
     def add(self, known: Known, forms: Iterable[str]) -> None:
         """Register an entity under each of its surface forms."""
@@ -195,6 +216,8 @@ def load_knowledge(
     digest = hashlib.sha256()
     data = {}
     for name, path in paths.items():
+        if name == "actors":
+            continue
         loaded = load_data_file(path, _FIELDS[name])
         digest.update(loaded.sha256.encode())
         data[name] = loaded.entries
@@ -205,6 +228,12 @@ def load_knowledge(
     _add_names(kn, data)
     _add_lexicons(kn, data)
 
+    if paths["actors"]:
+        # The field's named actors, matched apart (see ``actor_known``); an empty path turns them off.
+        from tidings.knowledge.actor_lexicon import load_actor_lexicon
+
+        kn.actors = load_actor_lexicon(paths["actors"])
+        digest.update(kn.actors.sha256.encode())
     for actor in actors:
         digest.update(repr(actor).encode())
         add_actor(kn, actor)
@@ -291,8 +320,8 @@ def _add_lexicons(kn: Knowledge, data: dict[str, list[dict[str, Any]]]) -> None:
     kn.divisions = frozenset(row["word"] for row in data["divisions"])
 
 
-def add_actor(kn: Knowledge, actor: ActorEntry) -> None:
-    """Merge a dictionary actor on top of the shipped knowledge (it wins)."""
+def actor_type(actor: ActorEntry) -> str:
+    """The entity type of a dictionary actor that does not give one."""
     etype = actor.type
     if not etype:
         code = actor.code or ""
@@ -302,10 +331,20 @@ def add_actor(kn: Knowledge, actor: ActorEntry) -> None:
             etype = "PERSON"  # only dated codes: a person's offices
         else:
             etype = "ORG"
-    known = Known(
-        key=f"actor:{actor.source or ''}:{actor.name}", name=actor.name, type=etype,
+    return etype
+
+
+def actor_known(actor: ActorEntry, prefix: str = "actor") -> Known:
+    """The gazetteer entry of a dictionary actor (``prefix`` ``lexicon`` for the shipped lexicon's)."""
+    return Known(
+        key=f"{prefix}:{actor.source or ''}:{actor.name}", name=actor.name, type=actor_type(actor),
         code=actor.code, country=actor.country, sector=actor.sector, kb=actor.kb, actor=actor,
     )
+
+
+def add_actor(kn: Knowledge, actor: ActorEntry) -> None:
+    """Merge a dictionary actor on top of the shipped knowledge (it wins)."""
+    known = actor_known(actor)
     kn.by_key[known.key] = known
     for form in (actor.name, *actor.aliases):
         form = form.strip()

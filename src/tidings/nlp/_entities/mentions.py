@@ -23,6 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from tidings.ingest.dateline import dateline_at
+from tidings.knowledge.actor_lexicon import norm
 from tidings.nlp._entities.knowledge import Knowledge, Known
 from tidings.records import NON_STORY_KINDS
 
@@ -199,8 +200,73 @@ class MentionFinder:
         # them off a name the model ran them into ("Spokeswoman Sandy Angers").
         self.titles = {tuple(t.replace("-", " - ").split()) for t in kn.titles}
         self.title_len = max((len(t) for t in self.titles), default=0)
+        # tidings' own names by their case-free form, and their first words' longest name.
+        own: dict[str, str] = {}
+        first: dict[str, int] = {}
+        for form in kn.surface:
+            key = norm(form)
+            if key and key not in own:
+                own[key] = form
+                head = re.split(r"[\s\-]", key)[0]
+                first[head] = max(first.get(head, 0), len(key))
+        self._own_case_free = (own, first)
         # In tokens, a title may be one longer than in words ("state 's attorney").
         self.title_tokens = self.title_len + 1
+
+    def case_free(self, doc: Doc) -> list[tuple[int, int, Known]]:
+        """Names matched whatever their case: tidings' own names written otherwise
+        ("NORTH KOREA" in a headline in capitals) and the shipped actor lexicon's
+        names ("Muhammadu Buhari", "Ban Ki-moon"), the longest at each word.
+
+        A match must look like a name: every word capitalised (or in capitals),
+        but for small words inside it ("Army of God") and the part after a
+        hyphen ("Ki-moon"). One word written otherwise than the gazetteer has it
+        ("NICE", "Hamas" as "HAMAS") counts only in a line in capitals, where
+        case says nothing; a word of the actor lexicon also as written there.
+        """
+        kn = self.kn
+        own, first = self._own_case_free
+        actors = kn.actors
+        found: list[tuple[int, int, Known]] = []
+        caps: dict[int, bool] = {}
+        n = len(doc)
+        for i in range(n):
+            tok = doc[i]
+            if not tok.text[:1].isupper():
+                continue
+            head = tok.lower_
+            limit = max(first.get(head, 0), actors.first.get(head, 0) if actors is not None else 0)
+            if not limit:
+                continue
+            best: tuple[int, Known, bool] | None = None
+            for j in range(i + 1, min(n, i + 16) + 1):
+                if doc[j - 1].is_space:
+                    continue
+                text = doc[i:j].text
+                if len(text) > limit + 2:
+                    break
+                key = norm(text)
+                form = own.get(key)
+                if form is not None:
+                    best = (j, kn.surface[form][0], form == text)
+                elif actors is not None:
+                    known = kn.actor_at(text)
+                    if known is not None:
+                        written = known.actor is not None and text in {known.actor.name, *known.actor.aliases}
+                        best = (j, known, written)
+            if best is None:
+                continue
+            j, known, written = best
+            if not _name_cased(doc, i, j):
+                continue
+            if j - i == 1 and not written:
+                sent = tok.sent.start if doc.has_annotation("SENT_START") else 0
+                if sent not in caps:
+                    caps[sent] = _in_capitals(doc[sent : tok.sent.end] if sent or doc.has_annotation("SENT_START") else doc)
+                if not caps[sent]:
+                    continue
+            found.append((i, j, known))
+        return found
 
     def _country_and_body(self, doc: Doc, known: Known, a: int, b: int, s: int, e: int) -> bool:
         """Whether a model name is a country plus a body of it ("US Government"): two mentions."""
@@ -486,6 +552,8 @@ class MentionFinder:
             cands = kn.surface.get(form)
             if cands:
                 matches.append((s, e, cands[0]))
+        exact = {(s, e) for s, e, _ in matches}
+        matches += [m for m in self.case_free(doc) if (m[0], m[1]) not in exact]
         matches.sort(key=lambda m: (m[0] - m[1], m[0]))
         model_cover: dict[int, tuple[int, int]] = {}
         for (s, e) in model:
@@ -663,7 +731,8 @@ class MentionFinder:
         person_parts: set[str] = set()
         full_people: set[str] = set()
         for m in mentions:
-            if m.type == "PERSON" and m.end - m.name_start >= 2 and m.known is None:
+            if m.type == "PERSON" and m.end - m.name_start >= 2 and (
+                    m.known is None or (m.known.actor is not None and m.known.type == "PERSON")):
                 words = [t.text for t in doc[m.name_start : m.end] if not t.is_punct]
                 if len(words) < 2 or any(not self._surname_like(w) for w in words):
                     continue
@@ -692,7 +761,7 @@ class MentionFinder:
                 continue
             if m.known is not None and m.source in {"gazetteer", "dateline"}:
                 continue
-            if m.type != "PERSON" and text in person_parts:
+            if m.type != "PERSON" and (text in person_parts or (text.isupper() and text.title() in person_parts)):
                 m.type = "PERSON"
                 continue
             counts = votes.get(text)
@@ -762,10 +831,35 @@ class MentionFinder:
 
 _DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 _SMALL_WORDS = frozenset({"of", "the", "and", "for"})
+# Lower-case words inside people's and groups' names ("Abu Bakr al-Baghdadi", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset({"al", "el", "de", "del", "da", "di", "du", "van", "von", "der", "den", "bin", "ibn",
+                             "la", "le", "y", "in", "on"})
 # Labels of a one-word entity that may be the cut-off last word of an organisation's name.
 _JOINABLE = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "FAC", "EVENT", "LAW"})
 _DESIGNATION = re.compile(r"[A-Z]{0,3}-?\d{2,4}(?:-?\d{1,4})?[A-Za-z]{0,2}s?")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|[ap]\.?m\.?", re.IGNORECASE)
+
+
+def _name_cased(doc: Doc, s: int, e: int) -> bool:
+    """Whether ``doc[s:e]`` is written as a name: each word capitalised or in capitals,
+    but for small words inside it and the part after a hyphen ("Ki-moon")."""
+    for t in doc[s:e]:
+        if not t.is_alpha or t.text[:1].isupper():
+            continue
+        if t.i > s and (t.lower_ in _SMALL_WORDS or t.lower_ in _NAME_PARTICLES):
+            continue
+        if t.i > s and doc[t.i - 1].text in {"-", "\u2010", "\u2011"} and not doc[t.i - 1].whitespace_ \
+                and not doc[t.i - 2].whitespace_:
+            continue
+        return False
+    return True
+
+
+def _in_capitals(span: Span) -> bool:
+    """Whether a sentence is written in capitals (a headline, a wire slug): three or
+    more words, four in five of them in capitals."""
+    words = [t for t in span if t.is_alpha and len(t) > 1]
+    return len(words) >= 3 and sum(t.is_upper for t in words) >= 0.8 * len(words)
 
 
 def _designation_follows(doc: Doc, e: int) -> bool:
