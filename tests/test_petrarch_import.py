@@ -279,3 +279,11 @@ def test_petrarch_reads_the_real_phoenix_dictionaries(tmp_path: Path, monkeypatc
     with pytest.warns(TidingsWarning, match="skipped 1 malformed"):
         international = load_petrarch_actors_cached(folder / "Phoenix.International.actors.txt")
     assert len(international) > 5000
+
+
+def test_petrarch_two_digit_years_span_1930_to_2029(tmp_path: Path) -> None:
+    path = tmp_path / "years.txt"
+    path.write_text("MAO_ZEDONG_\n\t[CHNGOV 491001-760909]\nAN_ENVOY_\n\t[ARNGOV >290101]\n", encoding="utf-8")
+    mao, envoy = load_petrarch_actors(path, strict=True)
+    assert (mao.roles[0].start, mao.roles[0].end) == ("1949-10-01", "1976-09-09")
+    assert envoy.roles[0].start == "2029-01-02"
