@@ -195,3 +195,26 @@ def test_stories_list_page(told_api: Any, monkeypatch: pytest.MonkeyPatch) -> No
     assert re.findall(r'href="/ui/stories/(\d+)"', second) == [treaty]
     assert 'rel="next"' not in second and 'href="/ui/stories?q=Moreau">« Latest' in second
     assert told_api.get("/ui/stories", params={"cursor": "bogus"}).status_code == 400
+
+
+def test_the_timeline_lays_reports_out_by_time_and_publisher() -> None:
+    from tidings.web._story import moment, timeline
+
+    drawn = timeline([
+        {"id": "c", "publisher": "Daily Two", "published": "2024-03-09T12:00:00", "headline": "c"},
+        {"id": "a", "publisher": "Wire One", "published": "2024-03-05T10:00:00Z", "headline": "a"},
+        {"id": "u", "publisher": None, "published": None, "headline": "u"},
+        {"id": "b", "publisher": "Wire One", "published": "2024-03-07", "headline": "b"},
+    ])
+    assert [r["id"] for r in drawn.reports] == ["a", "b", "c", "u"]  # the undated last
+    assert [lane.publisher for lane in drawn.lanes] == ["Wire One", "Daily Two", "Unknown publisher"]
+    assert [len(lane.dots) for lane in drawn.lanes] == [2, 1, 0] and drawn.undated == 1
+    xs = [r["x"] for r in drawn.reports[:3]]
+    assert xs[0] == drawn.left and xs[0] < xs[1] < xs[2] == drawn.width - 16
+    assert {r["colour"] for r in drawn.reports} == {0, 1, 2}
+    assert [t["label"] for t in drawn.ticks] == ["2024-03-05", "2024-03-07", "2024-03-09"]
+    one_day = timeline([{"id": "x", "publisher": "P", "published": "2024-03-05T10:30:00"}])
+    assert [t["label"] for t in one_day.ticks] == ["2024-03-05 10:30"]
+    assert timeline([]).ticks == [] and timeline([]).lanes == []
+    assert (moment("2024-03-05T00:00:00Z"), moment("2024-03-05T10:30:12"), moment(None)) == (
+        "2024-03-05", "2024-03-05 10:30", "undated")
