@@ -286,7 +286,8 @@ class Store:
         quotes, and a speaker cut by the page goes on in the next page's first group.
         """
         with self.read() as conn:
-            return _stories.story_quotes(conn, story_id, limit=limit, cursor=cursor)
+            page: Page = _stories.story_quotes(conn, story_id, limit=limit, cursor=cursor)
+        return page
 
     def story_quote_count(self, story_id: int) -> int:
         """How many quotes a story's articles hold."""

@@ -527,7 +527,7 @@ def story_entities(conn: Connection, story_id: int, *, limit: int = 50) -> list[
         select(g.c.id, g.c.name, g.c.type, g.c.code, g.c.country, n_articles)
         .join(e, e.c.global_id == g.c.id).where(e.c.article_id.in_(arts))
         .group_by(g.c.id, g.c.name, g.c.type, g.c.code, g.c.country)).all()
-    mentions = dict(conn.execute(
+    mentions: dict[int, int] = dict(conn.execute(
         select(m.c.global_id, func.count()).where(m.c.article_id.in_(arts)).group_by(m.c.global_id)).tuples().all())
     items = [{"id": int(r.id), "name": r.name, "type": r.type, "code": r.code, "country": r.country,
               "articles": int(r.n), "mentions": int(mentions.get(r.id, 0))} for r in rows]
@@ -566,7 +566,9 @@ def story_quotes(conn: Connection, story_id: int, *, limit: int = 50, cursor: st
         key = _query.decode_cursor(cursor, 4)
         if not (isinstance(key[0], int) and isinstance(key[1], int) and isinstance(key[2], str)
                 and isinstance(key[3], int)):
-            raise _query.QueryError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
+            from tidings.errors import QueryError
+
+            raise QueryError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
         stmt = stmt.where(tuple_(rank, speaker, published, q.c.id)
                           > tuple_(literal(key[0]), literal(key[1]), literal(key[2]), literal(key[3])))
     rows = conn.execute(stmt.order_by(rank, speaker, published, q.c.id).limit(limit + 1)).all()
