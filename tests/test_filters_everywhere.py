@@ -50,12 +50,13 @@ EVENT_FILTERS: dict[str, tuple[Any, Any, Callable[[Report, Any], bool]]] = {
     "article": (_article_id("unrelated"), "0000000000000000", lambda r, v: r["article_id"] == v),
     "source": ("Example Wire", "Nowhere Press", lambda r, v: r["publisher"] == v),
     "cluster": (3, 999, lambda r, v: r["cluster"] == v),
+    "story": (1, 999, lambda r, v: r["story"] == v),
 }
 ALL = tuple(EVENT_FILTERS)
 API = ("actor", "target", "entity", "type", "modality", "since", "until", "place", "country", "article",
-       "source")
+       "source", "story")
 CLI = API
-WEB = ("type", "actor", "target", "since", "until", "place", "country", "modality", "source", "cluster")
+WEB = ("type", "actor", "target", "since", "until", "place", "country", "modality", "source", "cluster", "story")
 
 
 class Reader:

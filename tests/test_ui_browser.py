@@ -261,3 +261,35 @@ def test_ui_search_articles_and_quotes(page, server):
     assert page.locator("blockquote.quote").count() >= 1
     assert page.locator("mark").count() >= 1
     shot(page, "search")
+
+
+def test_ui_story_page_timeline_quotes_map(page, server):
+    page.goto(server + "/ui/stories")
+    assert page.locator("#stories-table tbody tr").count() == 2
+    page.get_by_role("link", name="NATO chief lands in Seoul at start of Asia tour").click()
+    page.wait_for_url("**/ui/stories/*")
+    page.locator("body[data-ready='map']").wait_for(state="attached")  # a selector: the CSP forbids eval
+    assert page.get_by_role("heading", level=1).inner_text() == "NATO chief lands in Seoul at start of Asia tour"
+    # The timeline: one dot per report, one lane per publisher, drawn with the publishers' colours.
+    assert page.locator("#story-timeline .report circle").count() == 2
+    assert page.locator("#story-timeline .lane").count() == 2
+    fills = {page.locator("#story-timeline .report circle").nth(i).evaluate("c => getComputedStyle(c).fill")
+             for i in range(2)}
+    assert len(fills) == 2
+    assert page.locator("#story-reports tbody tr").count() == 2
+    # Who said what.
+    quotes = page.locator("#quotes")
+    assert quotes.get_by_role("heading", name="Jens Stoltenberg").count() == 1
+    assert quotes.locator("blockquote.quote").count() == 2
+    # The map: the story's places, framed.
+    assert page.locator("#world-map .cluster").count() >= 1
+    assert page.locator("#world-map svg").get_attribute("viewBox") != "0 0 360 180"
+    assert page.locator("#story-events tbody tr").count() == 4
+    shot(page, "story")
+    # A quote's link opens the article at the quote.
+    link = quotes.locator("a.evidence").first
+    expected = quotes.locator("blockquote.quote p").first.inner_text().strip("“”")
+    link.click()
+    page.wait_for_url("**/ui/articles/**#quote-*")
+    page.locator("body[data-ready='article']").wait_for(state="attached")  # a selector: the CSP forbids eval
+    assert "".join(page.locator("#article-text .current").all_inner_texts()) == expected

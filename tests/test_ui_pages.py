@@ -36,7 +36,8 @@ def text_of(fragment: str) -> str:
 
 
 @pytest.mark.parametrize("path", ["/ui/", "/ui/events", "/ui/events?level=events", "/ui/map",
-                                  "/ui/network", "/ui/search?q=Seoul", "/ui/search", "/ui/entities/1"])
+                                  "/ui/network", "/ui/search?q=Seoul", "/ui/search", "/ui/entities/1",
+                                  "/ui/stories", "/ui/stories/1"])
 def test_ui_pages_render(ui, path):
     response = ui.get(path)
     assert response.status_code == 200, response.text[:300]

@@ -236,6 +236,8 @@ def event_filter_options(func: Any) -> Any:
         ("--source", "Publisher, article id or article URL of the report."),
     ]):
         func = click.option(name, default=None, help=helptext)(func)
+    func = click.option("--story", type=click.IntRange(1, 2**31 - 1), default=None,
+                        help="Id of a story: the events of its articles.")(func)
     return click.option("--min-confidence", "min_confidence", type=click.FloatRange(0.0, 1.0), default=None,
                         help="Only events whose calibrated confidence is at least this (0-1).")(func)
 

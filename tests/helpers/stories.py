@@ -45,3 +45,26 @@ LATE = story_record("s3", "Fleets react to the new fishing quota treaty",
                     "Fishing fleets said the quota treaty Moreau and Lindqvist signed in Geneva would cut their "
                     "cod and herring catch, and asked for compensation.",
                     "2024-03-12T08:00:00", "Coast Three", [ALICE, BORIS, GENEVA])
+
+
+def with_quotes(record: dict[str, Any], quotes: list[tuple[str, str | None, str]]) -> dict[str, Any]:
+    """The record with sentences quoting someone appended: (words, speaker entity id or None, who)."""
+    out = {**record, "quotes": list(record.get("quotes") or [])}
+    for words, speaker, who in quotes:
+        start = len(out["text"]) + 2
+        out["text"] += f" \u201c{words}\u201d, {who} said."
+        out["quotes"].append({"kind": "direct", "speaker": speaker, "speaker_text": who, "cue": "said",
+                              "addressee": None, "start": start, "end": start + len(words), "text": words})
+    return out
+
+
+def with_event(record: dict[str, Any], etype: str, trigger: str, actors: list[str], targets: list[str],
+               place: str | None, when: str) -> dict[str, Any]:
+    """The record with one more event, its trigger and evidence found in the text."""
+    start = record["text"].index(trigger)
+    n = len(record.get("events") or []) + 1
+    event = {"id": f"V{n}", "type": etype, "mode": None, "actors": actors, "targets": targets, "place": place,
+             "when": when, "modality": "occurred", "cameo": None, "context": None, "source": None,
+             "trigger": {"start": start, "end": start + len(trigger), "text": trigger},
+             "evidence": {"start": start, "end": start + len(trigger), "text": trigger}}
+    return {**record, "events": [*(record.get("events") or []), event]}

@@ -25,12 +25,14 @@ writes = APIRouter(dependencies=[Depends(require_writer)])
 def event_filter(actor: Text = None, target: Text = None, entity: Text = None, type: Text = None,
                  modality: Text = None, since: Day = None, until: Day = None, place: Text = None,
                  country: Text = None, article: Text = None, source: Text = None,
+                 story: Annotated[int | None, Query(ge=1, le=2**31 - 1, description=(
+                     "Id of a story: the events of its articles."))] = None,
                  min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0, description=(
                      "Only events whose calibrated confidence is at least this (0-1)."))] = None) -> EventFilter:
     """The event filters of the query string."""
     return EventFilter(actor=actor, target=target, entity=entity, type=type, modality=modality,
                        since=since, until=until, place=place, country=country, article=article,
-                       source=source, min_confidence=min_confidence)
+                       source=source, story=story, min_confidence=min_confidence)
 
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
@@ -139,12 +141,37 @@ def list_stories(the_store: StoreDep, since: Day = None, until: Day = None, enti
     return _page(the_store.stories(since=since, until=until, entity=entity, q=q, limit=limit, cursor=cursor))
 
 
-@reads.get("/stories/{story_id}", summary="One story with its articles and event clusters")
-def get_story(the_store: StoreDep, story_id: Id) -> dict[str, Any]:
+@reads.get("/stories/{story_id}", summary="One story: its articles, entities, event clusters, quotes and places")
+def get_story(the_store: StoreDep, story_id: Id, limit: Annotated[int, Query(ge=1, le=1000, description=(
+        "At most this many entities, event clusters and quotes."))] = 50) -> dict[str, Any]:
+    """``story`` is the story as ``GET /stories`` lists it (every article in publication order).
+
+    Besides it: ``entities``, the resolved entities of its articles, most
+    articles first; ``clusters``, the first page of its event clusters (the
+    next from ``GET /clusters?story={story_id}&cursor=``); ``quotes``, the first
+    page of who said what, grouped by speaker (the next from
+    ``GET /stories/{story_id}/quotes?cursor=``), with ``total`` quotes; and
+    ``places``, its event reports counted by place and country (as the map).
+    """
     found = the_store.story(story_id)
     if found is None:
         raise ApiError(404, f"no story with id {story_id}")
-    return {"ok": True, "story": found}
+    flt = EventFilter(story=story_id)
+    quotes = the_store.story_quotes(story_id, limit=limit)
+    return {"ok": True, "story": found, "entities": the_store.story_entities(story_id, limit=limit),
+            "clusters": the_store.clusters(flt, limit=limit).as_dict(),
+            "quotes": {**quotes.as_dict(), "total": the_store.story_quote_count(story_id)},
+            "places": the_store.map_points(flt)}
+
+
+@reads.get("/stories/{story_id}/quotes", summary="Who said what in a story: its quotes grouped by speaker")
+def get_story_quotes(the_store: StoreDep, story_id: Id, limit: Limit = 50,
+                     cursor: Cursor = None) -> dict[str, Any]:
+    """Items are speakers (``speaker_id``, ``speaker``, ``n`` quotes in the story) with their ``quotes``;
+    the most quoted first, the unattributed last. ``limit`` counts quotes."""
+    if the_store.story(story_id) is None:
+        raise ApiError(404, f"no story with id {story_id}")
+    return _page(the_store.story_quotes(story_id, limit=limit, cursor=cursor))
 
 
 @writes.post("/stories/merge", summary="Fold story 'b' into story 'a' (kept across re-ingest)")

@@ -178,8 +178,10 @@ def export(conn: Connection, fmt: str, out: IO[bytes], *, table: str = "events",
         raise ConfigError("[T542] whole records export only as jsonl; use --to jsonl")
     if table not in ("events", "clusters") and fmt not in ("plover", "cameo-tsv") and not flt.empty():
         # The event filters select events: a table of something else would ignore them.
-        given = ", ".join(f"--{name}" for name in flt.TEXTS if getattr(flt, name))
-        raise ConfigError(f"[T544] the event filters ({given or '--cluster'}) select events and clusters; "
+        given = ", ".join([f"--{name}" for name in flt.TEXTS if getattr(flt, name)]
+                          + [f"--{name}" for name in ("cluster", "story") if getattr(flt, name) is not None]
+                          + (["--min-confidence"] if flt.min_confidence else []))
+        raise ConfigError(f"[T544] the event filters ({given}) select events and clusters; "
                           f"the {table} table takes none; export --table events or clusters, or drop them")
     n = 0
     if fmt in ("plover", "cameo-tsv"):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    false,
     func,
     literal,
     literal_column,
@@ -62,7 +63,8 @@ class EventFilter:
     pages all build one. ``actor``, ``target``, ``entity`` (either role) and
     ``place`` name entities as :func:`entity_ids` reads them; ``since`` and
     ``until`` are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``until`` takes the
-    whole day); ``source`` is a publisher, an article id or its URL.
+    whole day); ``source`` is a publisher, an article id or its URL;
+    ``story`` a story id (the reports of that story's articles).
     """
 
     actor: str | None = None
@@ -77,6 +79,7 @@ class EventFilter:
     article: str | None = None
     cluster: int | None = None
     source: str | None = None
+    story: int | None = None
     min_confidence: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -85,7 +88,7 @@ class EventFilter:
 
     def empty(self) -> bool:
         """Whether no filter is given (every event matches)."""
-        return (self.cluster is None and not self.min_confidence
+        return (self.cluster is None and self.story is None and not self.min_confidence
                 and not any(getattr(self, name) for name in self.TEXTS))
 
     def check(self) -> None:
@@ -288,6 +291,11 @@ def event_conditions(conn: Connection, flt: EventFilter, *, dates: bool = True) 
         conds.append(ev.c.article_id.in_(select(a.c.id).where(source_cond(flt.source, a))))
     if flt.cluster is not None:
         conds.append(ev.c.cluster_id == flt.cluster)
+    if flt.story is not None:
+        sa = s.story_articles
+        # An id no story can have matches nothing (and never reaches PostgreSQL's INTEGER).
+        in_story = sa.c.story == flt.story if 0 <= flt.story <= MAX_ID else false()
+        conds.append(ev.c.article_id.in_(select(sa.c.article).where(in_story)))
     return conds
 
 

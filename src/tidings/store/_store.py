@@ -268,6 +268,32 @@ class Store:
         with self.read() as conn:
             return _stories.story(conn, story_id)
 
+    def story_entities(self, story_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
+        """The resolved entities of a story's articles (``articles``, ``mentions``), most articles first.
+
+        The story's events, clusters and places are the event queries with
+        ``EventFilter(story=story_id)`` (:meth:`clusters`, :meth:`clusters_table`,
+        :meth:`map_points`...).
+        """
+        with self.read() as conn:
+            return _stories.story_entities(conn, story_id, limit=limit)
+
+    def story_quotes(self, story_id: int, *, limit: int = 50, cursor: str | None = None) -> Page:
+        """Who said what in a story: one page of its quotes grouped by resolved speaker.
+
+        Items are ``{"speaker_id", "speaker", "n", "quotes": [...]}``, the most
+        quoted speaker first and the unattributed quotes last; ``limit`` counts
+        quotes, and a speaker cut by the page goes on in the next page's first group.
+        """
+        with self.read() as conn:
+            page: Page = _stories.story_quotes(conn, story_id, limit=limit, cursor=cursor)
+        return page
+
+    def story_quote_count(self, story_id: int) -> int:
+        """How many quotes a story's articles hold."""
+        with self.read() as conn:
+            return _stories.story_quote_count(conn, story_id)
+
     def article(self, article_id: str) -> dict[str, Any] | None:
         with self.read() as conn:
             return _query.article_record(conn, article_id)

@@ -504,3 +504,99 @@ def story(conn: Connection, story_id: int) -> dict[str, Any] | None:
     """One story with its articles, or None."""
     row = conn.execute(select(s.stories).where(s.stories.c.id == story_id)).first()
     return story_dicts(conn, [row])[0] if row is not None else None
+
+
+def _in_story(story_id: int) -> Any:
+    """The ids of a story's articles, as a subquery."""
+    sa = s.story_articles
+    return select(sa.c.article).where(sa.c.story == story_id)
+
+
+def story_entities(conn: Connection, story_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The resolved entities of a story's articles: in how many of them and how often each is named.
+
+    Most articles first, then most mentions; at most ``limit``.
+    """
+    from tidings.store import _query
+
+    limit = _query._limit(limit)
+    e, m, g = s.entities, s.mentions, s.global_entities
+    arts = _in_story(story_id)
+    n_articles = func.count(func.distinct(e.c.article_id)).label("n")
+    rows = conn.execute(
+        select(g.c.id, g.c.name, g.c.type, g.c.code, g.c.country, n_articles)
+        .join(e, e.c.global_id == g.c.id).where(e.c.article_id.in_(arts))
+        .group_by(g.c.id, g.c.name, g.c.type, g.c.code, g.c.country)).all()
+    mentions: dict[int, int] = dict(conn.execute(
+        select(m.c.global_id, func.count()).where(m.c.article_id.in_(arts)).group_by(m.c.global_id)).tuples().all())
+    items = [{"id": int(r.id), "name": r.name, "type": r.type, "code": r.code, "country": r.country,
+              "articles": int(r.n), "mentions": int(mentions.get(r.id, 0))} for r in rows]
+    items.sort(key=lambda x: (-x["articles"], -x["mentions"], x["name"], x["id"]))
+    return items[:limit]
+
+
+def story_quotes(conn: Connection, story_id: int, *, limit: int = 50, cursor: str | None = None) -> Any:
+    """Who said what in a story: its articles' quotes grouped by resolved speaker.
+
+    The most quoted speaker first, the quotes without a resolved speaker last;
+    a speaker's quotes in publication order. ``limit`` counts quotes: a page
+    is a list of ``{"speaker_id", "speaker", "n", "quotes": [...]}`` groups
+    (``n``: the speaker's quotes in the whole story), and a speaker whose
+    quotes run past the page goes on in the first group of the next one.
+    """
+    from sqlalchemy import case, literal, tuple_
+
+    from tidings.store import _query
+
+    limit = _query._limit(limit)
+    q, g, a = s.quotes, s.global_entities, s.articles
+    arts = _in_story(story_id)
+    counts = (select(q.c.speaker_global_id.label("sid"), func.count().label("n"))
+              .where(q.c.article_id.in_(arts), q.c.speaker_global_id.is_not(None))
+              .group_by(q.c.speaker_global_id).subquery())
+    # One ascending key: (most quoted first, unattributed last), speaker, publication, id.
+    rank = case((q.c.speaker_global_id.is_(None), _query.MAX_ID), else_=_query.MAX_ID - counts.c.n)
+    speaker = func.coalesce(q.c.speaker_global_id, 0)
+    published = func.coalesce(a.c.published, "")
+    stmt = (select(q, g.c.name.label("speaker_name"), a.c.url, a.c.headline, a.c.published, a.c.publisher,
+                   counts.c.n.label("speaker_quotes"), rank.label("rank"))
+            .join(a, a.c.id == q.c.article_id).outerjoin(g, g.c.id == q.c.speaker_global_id)
+            .outerjoin(counts, counts.c.sid == q.c.speaker_global_id).where(q.c.article_id.in_(arts)))
+    if cursor:
+        key = _query.decode_cursor(cursor, 4)
+        if not (isinstance(key[0], int) and isinstance(key[1], int) and isinstance(key[2], str)
+                and isinstance(key[3], int)):
+            from tidings.errors import QueryError
+
+            raise QueryError(f"[T530] the cursor {cursor[:40]!r} is not valid; use next_cursor as given")
+        stmt = stmt.where(tuple_(rank, speaker, published, q.c.id)
+                          > tuple_(literal(key[0]), literal(key[1]), literal(key[2]), literal(key[3])))
+    rows = conn.execute(stmt.order_by(rank, speaker, published, q.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    unattributed = conn.execute(select(func.count()).select_from(q).where(
+        q.c.article_id.in_(arts), q.c.speaker_global_id.is_(None))).scalar_one() if rows else 0
+    groups: list[dict[str, Any]] = []
+    for r in rows:
+        sid = int(r.speaker_global_id) if r.speaker_global_id is not None else None
+        if not groups or groups[-1]["speaker_id"] != sid:
+            groups.append({"speaker_id": sid, "speaker": r.speaker_name,
+                           "n": int(r.speaker_quotes) if sid is not None else int(unattributed), "quotes": []})
+        groups[-1]["quotes"].append({
+            "id": int(r.id), "article_id": r.article_id, "idx": int(r.idx), "start": r.start, "end": r.end,
+            "text": r.text, "kind": r.kind, "speaker_text": r.speaker_text, "cue": r.cue, "url": r.url,
+            "headline": r.headline, "publisher": r.publisher, "published": r.published or None,
+        })
+    nxt = None
+    if more and rows:
+        tail = rows[-1]
+        nxt = _query.encode_cursor([int(tail.rank), int(tail.speaker_global_id or 0), tail.published or "",
+                                    int(tail.id)])
+    return _query.Page(groups, nxt)
+
+
+def story_quote_count(conn: Connection, story_id: int) -> int:
+    """How many quotes a story's articles hold."""
+    q = s.quotes
+    return int(conn.execute(select(func.count()).select_from(q).where(
+        q.c.article_id.in_(_in_story(story_id)))).scalar_one())

@@ -102,7 +102,7 @@ def render(text: str, spans: list[Span]) -> str:
     for sp in spans:
         starts.setdefault(sp.start, []).append(sp)
     open_: list[Span] = []
-    first_ev: set[str] = set()
+    anchored: set[str] = set()
     out: list[str] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         open_ = [sp for sp in open_ if sp.end > a] + starts.get(a, [])
@@ -122,8 +122,13 @@ def render(text: str, spans: list[Span]) -> str:
                 ids.append(sp.fact)
             if sp.stop and sp.start == a:
                 stop = True
-            if sp.kind == "evidence" and sp.fact not in first_ev:
-                first_ev.add(sp.fact)
+            if sp.kind == "evidence" and sp.fact not in anchored:
+                anchored.add(sp.fact)
+                anchor = f' id="{escape(sp.fact)}"'
+        # A quote is anchored where it starts (unless an event's evidence holds that piece's id).
+        for sp in open_:
+            if sp.kind == "quote" and sp.fact not in anchored and not anchor:
+                anchored.add(sp.fact)
                 anchor = f' id="{escape(sp.fact)}"'
         attrs = f' class="{" ".join(classes)}"'
         if ids:

@@ -23,8 +23,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from tidings import __version__
-from tidings.store import EventFilter, Store
-from tidings.web import _article, _views
+from tidings.store import EventFilter, Store, check_text
+from tidings.web import _article, _story, _views
 from tidings.web._views import Query as EventQuery
 
 
@@ -38,8 +38,8 @@ class ShownError(Protocol):
 _STATIC = re.compile(r"^[a-z0-9_-]{1,40}\.(css|js|json|svg)$")
 _TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
           "json": "application/json", "svg": "image/svg+xml"}
-NAV = (("/ui/", "Home"), ("/ui/events", "Events"), ("/ui/map", "Map"), ("/ui/network", "Network"),
-       ("/ui/search", "Search"))
+NAV = (("/ui/", "Home"), ("/ui/stories", "Stories"), ("/ui/events", "Events"), ("/ui/map", "Map"),
+       ("/ui/network", "Network"), ("/ui/search", "Search"))
 
 _env = Environment(loader=PackageLoader("tidings.web", "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -65,6 +65,7 @@ def _snippet(text: str | None) -> Markup:
 _env.filters["qs"] = _qs
 _env.filters["json_script"] = _json_script
 _env.filters["snippet"] = _snippet
+_env.filters["moment"] = _story.moment
 _env.globals.update(nav=NAV, version=__version__, polarity=_views.polarity)
 
 
@@ -203,8 +204,28 @@ def entity(request: Request, store: StoreDep,
                  stops=stops)
 
 
-# A story page draws the events and quotes of at most this many of its articles (the latest).
-STORY_ARTICLES = 60
+# A story page shows at most this many of its event clusters and quotes (the API pages them all).
+STORY_CLUSTERS = 200
+STORY_QUOTES = 300
+STORY_ENTITIES = 24
+STORIES_PAGE = 50
+
+
+@router.get("/ui/stories")
+def stories(request: Request, store: StoreDep,
+            since: Annotated[str, Query(max_length=10)] = "", until: Annotated[str, Query(max_length=10)] = "",
+            entity: Annotated[str, Query(max_length=200)] = "", q: Annotated[str, Query(max_length=200)] = "",
+            cursor: Annotated[str, Query(max_length=400)] = "") -> HTMLResponse:
+    """Stories, latest first, with the filters of ``tidings stories``; paged by the store's cursor."""
+    form = {"since": since.strip(), "until": until.strip(), "entity": entity.strip(), "q": q.strip()}
+    check_text(*form.values(), cursor)
+    for bound in ("since", "until"):  # a malformed date is left out, as in the explorer
+        if not _views.DAY.fullmatch(form[bound]):
+            form[bound] = ""
+    page = store.stories(**{k: v or None for k, v in form.items()}, limit=STORIES_PAGE, cursor=cursor or None)
+    given = {k: v for k, v in form.items() if v}
+    return _page(request, "stories.html", title="Stories", form=form, items=page.items, given=given,
+                 next_cursor=page.next_cursor, first=not cursor)
 
 
 @router.get("/ui/stories/{story_id}")
@@ -213,15 +234,17 @@ def story(request: Request, store: StoreDep,
     found = store.story(story_id)
     if found is None:
         raise HTTPException(404, f"No story with id {story_id} is stored.")
-    shown = found["articles"][-STORY_ARTICLES:]
-    events = [e for a in shown for e in store.events(EventFilter(article=a["id"]), limit=200).items]
-    events.sort(key=lambda e: (e["date"] or "", e["id"]))
-    quotes = [q for a in shown for q in store.quotes(article=a["id"], limit=200).items]
-    by_publisher: dict[str, list[dict[str, Any]]] = {}
-    for item in found["articles"]:  # publication order, kept within each publisher
-        by_publisher.setdefault(item["publisher"] or "Unknown publisher", []).append(item)
+    flt = EventFilter(story=story_id)
+    clusters, n_clusters = store.clusters_table(flt, limit=STORY_CLUSTERS)
+    quotes = store.story_quotes(story_id, limit=STORY_QUOTES)
+    shown_quotes = sum(len(g["quotes"]) for g in quotes.items)
+    places = store.map_points(flt)
     return _page(request, "story.html", title=found["title"] or f"Story {story_id}", story=found,
-                 by_publisher=by_publisher, events=events, quotes=quotes)
+                 timeline=_story.timeline(found["articles"]),
+                 entities=store.story_entities(story_id, limit=STORY_ENTITIES),
+                 clusters=clusters, n_clusters=n_clusters, speakers=quotes.items, shown_quotes=shown_quotes,
+                 n_quotes=store.story_quote_count(story_id) if quotes.next_cursor else shown_quotes,
+                 data=places, map_query={"story": str(story_id)})
 
 
 @router.get("/ui/map")

@@ -21,10 +21,10 @@ PAGE_SIZES = (25, 50, 100, 200)
 EXPORT_MAX = 10_000
 SORTS = REPORT_SORTS
 
-__all__ = ["CLUSTER_SORTS", "EXPORT_MAX", "MODALITIES", "PAGE_SIZES", "PLOVER_TYPES", "SORTS", "Query",
+__all__ = ["CLUSTER_SORTS", "DAY", "EXPORT_MAX", "MODALITIES", "PAGE_SIZES", "PLOVER_TYPES", "SORTS", "Query",
            "polarity"]
 
-_DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class Query:
     size: int = 50
 
     FILTERS: ClassVar[tuple[str, ...]] = ("type", "actor", "target", "since", "until", "place", "country",
-                                          "modality", "source", "cluster")
+                                          "modality", "source", "cluster", "story")
 
     def __getattr__(self, name: str) -> str:
         if name not in Query.FILTERS:
@@ -94,10 +94,10 @@ class Query:
 
 
 def _value(name: str, value: Any) -> Any:
-    """A form value as the filter holds it: ``None`` when empty, the cluster a number."""
+    """A form value as the filter holds it: ``None`` when empty, the cluster and story numbers."""
     if value in (None, ""):
         return None
-    return int(value) if name == "cluster" else str(value)
+    return int(value) if name in ("cluster", "story") else str(value)
 
 
 def _filter(values: dict[str, str]) -> EventFilter:
@@ -108,10 +108,11 @@ def _filter(values: dict[str, str]) -> EventFilter:
         values["modality"] = ""
     values["type"] = values["type"].upper()
     values["country"] = values["country"].upper()[:3]
-    if not (values["cluster"].isdigit() and 0 < int(values["cluster"]) <= 2**31 - 1):
-        values["cluster"] = ""
+    for number in ("cluster", "story"):
+        if not (values[number].isdigit() and 0 < int(values[number]) <= 2**31 - 1):
+            values[number] = ""
     for bound in ("since", "until"):
-        if not _DAY.fullmatch(values[bound]):
+        if not DAY.fullmatch(values[bound]):
             values[bound] = ""
     return EventFilter(**{name: _value(name, value) for name, value in values.items()})
 

@@ -72,7 +72,7 @@ text.addEventListener("keydown", (e) => {
 
 function followHash() {
   const id = decodeURIComponent(location.hash.slice(1));
-  if (!id.startsWith("ev-") || !facts[id]) return;
+  if (!(id.startsWith("ev-") || id.startsWith("quote-")) || !facts[id]) return;
   mark("current", [id]);
   const first = text.querySelector(".current");
   for (const link of document.querySelectorAll("a[data-fact]")) {

@@ -1,4 +1,4 @@
-// The events map: reports by place, clustered on a grid of the current zoom, countries shaded by count.
+// The events map (the map page, a story's map): reports by place, clustered on a grid of the current zoom, countries shaded by count.
 import { bindControls, createMap, project, svgEl } from "./worldmap.js";
 
 const data = JSON.parse(document.getElementById("map-data").textContent);
@@ -70,4 +70,6 @@ const map = await createMap(container, {
   title: (c) => `${c.name}: ${(counts[c.iso3] || 0).toLocaleString()} reports`,
 });
 bindControls(map);
+// A page about one story frames its places; the map page shows the whole world.
+if (data.fit && points.length) map.fit(points.map((p) => p.xy), 12);
 document.body.dataset.ready = "map";
