@@ -236,8 +236,33 @@ def test_a_news_sitemap_is_followed(site, store):
     entries = parse_listing(sitemap, url=site.url("/sitemap.xml"))
     assert [e.url for e in entries] == [site.url(p) for p in STORIES]
     assert entries[0].title == STORIES["/news/port"][0]
+    assert entries[0].published is None  # a date alone gives no lag
     site.route("/sitemap.xml", Reply(200, sitemap, {"Content-Type": "application/xml"}))
     assert follow_once(store, site, "/sitemap.xml").added == 2
+
+
+def test_listing_publication_times_are_read_in_utc():
+    feed = rss([("One", "http://127.0.0.1/a", "Mon, 04 Mar 2024 12:00:00 +0200"),
+                ("Two", "http://127.0.0.1/b", "")])
+    assert [e.published for e in parse_listing(feed, url="http://127.0.0.1/feed")] == \
+        ["2024-03-04T10:00:00+00:00", None]
+    sitemap = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
+               "xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'><url><loc>http://127.0.0.1/a</loc>"
+               "<news:news><news:publication_date>2024-03-04T12:00:00+01:00</news:publication_date></news:news>"
+               "</url></urlset>").encode()
+    assert parse_listing(sitemap, url="http://127.0.0.1/s")[0].published == "2024-03-04T11:00:00+00:00"
+
+
+def test_the_lag_from_publication_to_storage_is_kept(site, store):
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    site.route("/feed.xml", Reply(200, feed_of(site, list(STORIES), format_datetime(published, usegmt=True)), XML))
+    follow_once(store, site)
+    source = store.source_report(site.url("/feed.xml"))
+    assert source["lag_items"] == 2
+    assert 300 <= source["lag_median_s"] <= source["lag_p95_s"] < 360
 
 
 def test_a_crash_after_storing_resumes_without_storing_twice(site, store, monkeypatch):

@@ -15,7 +15,7 @@ from tidings.store import EventFilter, Store
 def test_store_migrations_recorded(store):
     assert store.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
                                     "0005_event_confidence", "0006_live_sources",
-                                    "0007_stories"]
+                                    "0007_stories", "0009_live_counters"]
 
 
 def _older_store(store_url: str, upto: str) -> Store:
@@ -48,7 +48,7 @@ def test_store_migrations_upgrade_in_place(store_url, record):
     upgraded = Store(store_url)
     assert upgraded.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
                                     "0005_event_confidence", "0006_live_sources",
-                                    "0007_stories"]
+                                    "0007_stories", "0009_live_counters"]
     # The article stored before the upgrade is found by the new full-text index.
     assert [a["headline"] for a in upgraded.search("Seoul").items] == [record("visit_a")["headline"]]
     upgraded.close()

@@ -158,6 +158,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0005_event_confidence", _event_confidence),
     ("0006_live_sources", _sources_state.create),
     ("0007_stories", _stories),
+    ("0009_live_counters", _sources_state.add_times),
 )
 
 

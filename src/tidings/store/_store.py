@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -326,6 +326,14 @@ class Store:
         with self.read() as conn:
             return _query.counts(conn)
 
+    def totals(self) -> dict[str, int]:
+        """:meth:`counts` with the stories and the followed sources (what ``/metrics`` shows)."""
+        with self.read() as conn:
+            found = _query.counts(conn)
+            for name, table in (("stories", s.stories), ("sources", _sources_state.sources)):
+                found[name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            return found
+
     # -- tables, maps and the network (what the web pages show) ------------
 
     def reports_table(self, flt: EventFilter | None = None, *, sort: str = "date", desc: bool = False,
@@ -431,6 +439,25 @@ class Store:
         with self.read() as conn:
             return _sources_state.list_sources(conn)
 
+    def sources_page(self, *, limit: int = 50, cursor: str | None = None) -> Page:
+        """One page of followed sources in the order added, each with its counters and its lag
+        (``lag_items``, ``lag_median_s``, ``lag_p95_s``: see :meth:`source_lags`)."""
+        with self.read() as conn:
+            return _sources_state.sources_page(conn, limit=limit, cursor=cursor)
+
+    def source_report(self, ref: str | int) -> dict[str, Any]:
+        """A followed source with its counters and its lag, as :meth:`sources_page` gives it. Raises NotFound."""
+        with self.read() as conn:
+            found = _sources_state._need(conn, ref)
+            return found | _sources_state.lags(conn, [found["id"]]).get(found["id"], _sources_state.NO_LAG)
+
+    def source_lags(self) -> dict[int, dict[str, Any]]:
+        """By source id: the lag from an item's publication (its feed's date) to its article's
+        storage, over the latest ``LAG_WINDOW`` items stored: ``lag_items``, ``lag_median_s``,
+        ``lag_p95_s``. Sources with no dated item stored are left out."""
+        with self.read() as conn:
+            return _sources_state.lags(conn)
+
     def remove_source(self, ref: str | int) -> dict[str, Any]:
         """Stop following a source and forget its items; the articles stay. Raises NotFound."""
         with self.write() as conn:
@@ -449,11 +476,17 @@ class Store:
             return _sources_state.seen_items(conn, source_id)
 
     def see_source_item(self, source_id: int, url: str, *, entry_hash: str,
-                        content_hash: str | None = None, article_id: str | None = None) -> bool:
-        """Record an item seen in a source; return whether it is new."""
+                        content_hash: str | None = None, article_id: str | None = None,
+                        published: str | None = None, stored_at: str | None = None) -> bool:
+        """Record an item seen in a source; return whether it is new.
+
+        ``stored_at`` (ISO-8601 UTC), given when its article is first stored, and
+        the item's ``published`` time make its lag (see :meth:`source_lags`).
+        """
         with self.write() as conn:
             return _sources_state.see_item(conn, source_id, url, entry_hash=entry_hash,
-                                           content_hash=content_hash, article_id=article_id)
+                                           content_hash=content_hash, article_id=article_id,
+                                           published=published, stored_at=stored_at)
 
     def migrations(self) -> list[str]:
         return _migrations.applied(self.engine)
