@@ -246,10 +246,10 @@ def test_listing_publication_times_are_read_in_utc():
                 ("Two", "http://127.0.0.1/b", "")])
     assert [e.published for e in parse_listing(feed, url="http://127.0.0.1/feed")] == \
         ["2024-03-04T10:00:00+00:00", None]
-    sitemap = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
-               "xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'><url><loc>http://127.0.0.1/a</loc>"
-               "<news:news><news:publication_date>2024-03-04T12:00:00+01:00</news:publication_date></news:news>"
-               "</url></urlset>").encode()
+    sitemap = (b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
+               b"xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'><url><loc>http://127.0.0.1/a</loc>"
+               b"<news:news><news:publication_date>2024-03-04T12:00:00+01:00</news:publication_date></news:news>"
+               b"</url></urlset>")
     assert parse_listing(sitemap, url="http://127.0.0.1/s")[0].published == "2024-03-04T11:00:00+00:00"
 
 
