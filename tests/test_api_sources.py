@@ -62,8 +62,8 @@ def parse_metrics(text: str) -> dict[str, dict[str, Any]]:
     return families
 
 
-def _value(families: dict[str, Any], name: str, **labels: str) -> float:
-    [value] = [v for found, v in families[name]["samples"] if all(found.get(k) == x for k, x in labels.items())]
+def _value(families: dict[str, Any], family: str, **labels: str) -> float:
+    [value] = [v for found, v in families[family]["samples"] if all(found.get(k) == x for k, x in labels.items())]
     return value
 
 
@@ -237,3 +237,10 @@ def test_metrics_escaping_and_numbers():
     families = parse_metrics(text)
     assert families["x_total"]["samples"] == [({"k": 'v"'}, 3.0)]
     assert families["y"]["samples"] == [({}, 0.25), ({"k": "inf"}, float("inf"))]
+
+
+def test_metrics_read_the_watch_counters_of_the_store(the_store):
+    watch = the_store.add_watch({"name": "all events", "kind": "events", "filters": {}})
+    families = parse_metrics(_client(the_store).get("/metrics").text)
+    assert _value(families, "tidings_watch_matches_total", watch=str(watch["id"]), name="all events") == 0
+    assert _value(families, "tidings_watch_deliveries_total", watch=str(watch["id"]), result="failed") == 0
