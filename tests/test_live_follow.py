@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -236,8 +237,40 @@ def test_a_news_sitemap_is_followed(site, store):
     entries = parse_listing(sitemap, url=site.url("/sitemap.xml"))
     assert [e.url for e in entries] == [site.url(p) for p in STORIES]
     assert entries[0].title == STORIES["/news/port"][0]
+    assert entries[0].published is None  # a date alone gives no lag
     site.route("/sitemap.xml", Reply(200, sitemap, {"Content-Type": "application/xml"}))
     assert follow_once(store, site, "/sitemap.xml").added == 2
+
+
+def test_listing_publication_times_are_read_in_utc():
+    feed = rss([("One", "http://127.0.0.1/a", "Mon, 04 Mar 2024 12:00:00 +0200"),
+                ("Two", "http://127.0.0.1/b", "")])
+    assert [e.published for e in parse_listing(feed, url="http://127.0.0.1/feed")] == \
+        ["2024-03-04T10:00:00+00:00", None]
+    sitemap = (b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
+               b"xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'><url><loc>http://127.0.0.1/a</loc>"
+               b"<news:news><news:publication_date>2024-03-04T12:00:00+01:00</news:publication_date></news:news>"
+               b"</url></urlset>")
+    assert parse_listing(sitemap, url="http://127.0.0.1/s")[0].published == "2024-03-04T11:00:00+00:00"
+
+
+def test_the_lag_from_publication_to_storage_is_kept(site, store):
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    site.route("/feed.xml", Reply(200, feed_of(site, list(STORIES), format_datetime(published, usegmt=True)), XML))
+    follow_once(store, site)
+    source = store.source_report(site.url("/feed.xml"))
+    assert source["lag_items"] == 2
+    assert 300 <= source["lag_median_s"] <= source["lag_p95_s"] < 360
+    store.update_source(source["id"], error_kind="timeout", last_error="[T610] slow", last_error_at="2024-03-04")
+    listed = CliRunner().invoke(cli, ["sources", "list", "--db", store.url.removeprefix("sqlite:///")])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert "fetched 1, not modified 0, items 2, added 2, updated 0; errors: timeout 1" in lines[1]
+    assert re.search(r"lag median 3\d\d(\.\d+)? s, p95 3\d\d(\.\d+)? s over 2 items; "
+                     r"last error 2024-03-04: \[T610\] slow$", lines[2])
 
 
 def test_a_crash_after_storing_resumes_without_storing_twice(site, store, monkeypatch):
@@ -312,10 +345,11 @@ def test_sources_commands(tmp_path):
     assert runner.invoke(cli, ["sources", "pause", "1", "--db", db]).exit_code == 0
     listed = runner.invoke(cli, ["sources", "list", "--db", db])
     assert "[paused, every 3600 s]" in listed.output and "fetched 0, not modified 0" in listed.output
+    assert "last success never; lag not known yet" in listed.output
     assert runner.invoke(cli, ["sources", "resume", "https://news.example.org/rss", "--db", db]).exit_code == 0
     rows = [json.loads(line) for line in
             runner.invoke(cli, ["sources", "list", "--format", "jsonl", "--db", db]).output.splitlines()]
-    assert [(r["paused"], r["name"]) for r in rows] == [(False, "Example")]
+    assert [(r["paused"], r["name"], r["lag_items"]) for r in rows] == [(False, "Example", 0)]
     assert runner.invoke(cli, ["sources", "remove", "1", "--db", db]).exit_code == 0
     missing = runner.invoke(cli, ["sources", "remove", "1", "--db", db])
     assert missing.exit_code == 1 and "[T602]" in missing.output

@@ -672,12 +672,19 @@ def sources() -> None:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def sources_list(db: str | None, fmt: str) -> None:
-    """List followed sources: interval, state, last success and error, counters."""
+    """List followed sources: interval, state, last success and error, counters, lag.
+
+    The lag is from an item's publication (its feed's date) to its article's
+    storage: the median and 95th percentile over the latest items stored.
+    """
     store = _open_store(db)
     try:
         found = store.sources()
+        lags = store.source_lags()
     finally:
         store.close()
+    no_lag = {"lag_items": 0, "lag_median_s": None, "lag_p95_s": None}
+    found = [s | lags.get(s["id"], no_lag) for s in found]
     if fmt == "jsonl":
         for source in found:
             click.echo(json.dumps(source))
@@ -689,7 +696,9 @@ def sources_list(db: str | None, fmt: str) -> None:
                    + (f"  {s['name']}" if s["name"] else ""))
         click.echo(f"     fetched {s['fetched']}, not modified {s['not_modified']}, items {s['items_seen']}, "
                    f"added {s['articles_added']}, updated {s['articles_updated']}; errors: {errors}")
-        click.echo(f"     last success {s['last_success'] or 'never'}"
+        lag = (f"lag median {s['lag_median_s']:g} s, p95 {s['lag_p95_s']:g} s over {s['lag_items']} items"
+               if s["lag_items"] else "lag not known yet")
+        click.echo(f"     last success {s['last_success'] or 'never'}; {lag}"
                    + (f"; last error {s['last_error_at']}: {s['last_error']}" if s["last_error"] else ""))
 
 

@@ -22,6 +22,8 @@ from tidings.api._deps import (
 )
 from tidings.api._errors import ApiError, install
 from tidings.api._limits import BodyLimit
+from tidings.api._live import reads as live_reads
+from tidings.api._live import writes as live_writes
 from tidings.api._routes import reads, writes
 from tidings.api._security import Guard, docs, trusted_hosts, truthful_openapi
 from tidings.batch import add_article
@@ -178,5 +180,7 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
     app.include_router(docs)
     app.include_router(articles)
     app.include_router(writes)
+    app.include_router(live_reads)
+    app.include_router(live_writes)
     app.include_router(make_router(), dependencies=[Depends(require_reader)])  # the web pages, /ui/
     return app

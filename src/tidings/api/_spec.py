@@ -24,6 +24,22 @@ _PAGE: dict[str, Any] = {
 }
 
 
+_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
+_SECONDS: dict[str, Any] = {"type": ["number", "null"], "minimum": 0}
+_SOURCE: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "url", "interval", "paused", "fetched", "not_modified", "items_seen", "articles_added",
+                 "articles_updated", "errors", "last_success", "last_error", "lag_items", "lag_median_s",
+                 "lag_p95_s"],
+    "properties": {"id": {"type": "integer"}, "url": {"type": "string"}, "interval": {"type": "integer"},
+                   "paused": {"type": "boolean"}, "fetched": _COUNT, "not_modified": _COUNT,
+                   "items_seen": _COUNT, "articles_added": _COUNT, "articles_updated": _COUNT,
+                   "errors": {"type": "object", "additionalProperties": _COUNT},
+                   "last_success": {"type": ["string", "null"]}, "last_error": {"type": ["string", "null"]},
+                   "lag_items": _COUNT, "lag_median_s": _SECONDS, "lag_p95_s": _SECONDS},
+}
+
+
 def _ok(**fields: Any) -> dict[str, Any]:
     return {"type": "object", "required": ["ok", *fields], "properties": {"ok": {"const": True}, **fields}}
 
@@ -66,6 +82,18 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/stories/{story_id}/quotes"): _PAGE,
     ("post", "/stories/merge"): _ok(story=_OBJECT),
     ("post", "/stories/{story_id}/split"): _ok(story=_OBJECT),
+    ("get", "/sources"): _PAGE,
+    ("get", "/sources/{source_id}"): _ok(source=_SOURCE),
+    ("post", "/sources"): _ok(created={"type": "boolean"}, source=_SOURCE),
+    ("delete", "/sources/{source_id}"): _ok(source=_OBJECT),
+    ("post", "/sources/{source_id}/pause"): _ok(source=_SOURCE),
+    ("post", "/sources/{source_id}/resume"): _ok(source=_SOURCE),
+}
+
+# Bodies in another media type than JSON.
+TEXT_BODIES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
+    ("get", "/metrics"): ("text/plain", {"type": "string",
+                                         "description": "Prometheus text exposition format, version 0.0.4."}),
 }
 
 # Operations that can name something the store does not hold, besides those with a path id.
@@ -94,6 +122,9 @@ def declare_responses(spec: dict[str, Any]) -> None:
                 body = BODIES.get((method, path))
                 if status.startswith("2") and body is not None:
                     response["content"] = {"application/json": {"schema": body}}
+                if status.startswith("2") and (method, path) in TEXT_BODIES:
+                    media, schema = TEXT_BODIES[(method, path)]
+                    response["content"] = {media: {"schema": schema}}
             responses["400"] = _error("the request asks for something invalid (a cursor, a date, a body)")
             responses["422"] = _error("a parameter or the body is not valid")
             if "security" in operation:

@@ -286,7 +286,7 @@ class Follower:
         status = self._write(article, source, report)
         if status is None:
             return
-        self._see(sid, entry, item, digest, article.id)
+        self._see(sid, entry, item, digest, article.id, stored=status == "added")
         if status == "added":
             report.added += 1
             self.store.update_source(sid, bump={"articles_added": 1})
@@ -298,9 +298,11 @@ class Follower:
         self._event(status, source=source["url"], url=url, id=article.id, headline=article.headline)
 
     def _see(self, sid: int, entry: Entry, item: dict[str, Any] | None, digest: str,
-             article_id: str | None) -> None:
+             article_id: str | None, *, stored: bool = False) -> None:
+        """Record an item; when its article was just added, with its publication time and now (its lag)."""
         new = self.store.see_source_item(sid, entry.url, entry_hash=entry.entry_hash, content_hash=digest,
-                                         article_id=article_id)
+                                         article_id=article_id, published=entry.published if stored else None,
+                                         stored_at=_now(precise=True) if stored else None)
         if new:
             self.store.update_source(sid, bump={"items_seen": 1})
 
@@ -340,5 +342,5 @@ def _due(source: dict[str, Any]) -> float:
     return datetime.fromisoformat(str(source["last_fetch"])).timestamp() + float(source["interval"])
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _now(*, precise: bool = False) -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds" if precise else "seconds")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 import xml.sax
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -46,11 +48,16 @@ class SourceSpec:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One item of a feed or sitemap: the article's canonical URL and a fingerprint of the entry."""
+    """One item of a feed or sitemap: the article's canonical URL and a fingerprint of the entry.
+
+    ``published`` is its publication time (ISO-8601, UTC) when the entry gives
+    one with a time of day (a date alone says too little for a lag).
+    """
 
     url: str
     entry_hash: str
     title: str | None = None
+    published: str | None = None
 
 
 def parse_interval(value: Any, *, where: str = "interval") -> int:
@@ -123,6 +130,25 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
 
 
+def _iso_struct(value: Any) -> str | None:
+    """A feedparser date (a UTC ``struct_time``) as ISO-8601."""
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _iso_text(value: str | None) -> str | None:
+    """A W3C datetime with a time of day (a news sitemap's ``publication_date``) as ISO-8601 UTC."""
+    if not value or "T" not in value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC).isoformat(timespec="seconds")
+
+
 def check_type(content_type: str, accepted: Iterable[str], *, url: str, what: str) -> None:
     """Raise ``[T617]`` when a response's media type is not one of ``accepted`` (substrings)."""
     if not any(a in content_type if a else content_type == "" for a in accepted):
@@ -168,7 +194,8 @@ def _feed(body: bytes, *, url: str) -> list[Entry]:
             continue
         entries.append(Entry(canonical_url(absolute), _digest(
             item.get("title"), item.get("updated"), item.get("published"), item.get("summary"),
-            item.get("id")), item.get("title")))
+            item.get("id")), item.get("title"),
+            _iso_struct(item.get("published_parsed") or item.get("updated_parsed"))))
     if isinstance(problem, xml.sax.SAXException) and not entries:
         # A feed cut short still gives the items read before the break; one with none is an error.
         raise FetchFailed(f"[T620] {url}: malformed XML in the feed: {problem}", kind="malformed")
@@ -197,5 +224,6 @@ def _sitemap(body: bytes, *, url: str) -> list[Entry]:
         if not loc or urlsplit(loc).scheme not in ("http", "https"):
             continue
         entries.append(Entry(canonical_url(loc), _digest(fields.get("lastmod"), fields.get("publication_date"),
-                                                          fields.get("title")), fields.get("title")))
+                                                          fields.get("title")), fields.get("title"),
+                             _iso_text(fields.get("publication_date") or fields.get("lastmod"))))
     return entries

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -24,6 +24,7 @@ from tidings.store import (
     _sources_state,
     _stories,
     _tables,
+    _watches,
     _write,
 )
 from tidings.store import _schema as s
@@ -170,7 +171,11 @@ class Store:
     def add(self, record: Mapping[str, Any]) -> str:
         """Store one article's record in one transaction; see :meth:`add_many`."""
         with self.write() as conn:
-            return _write.write_record(conn, record)
+            status = _write.write_record(conn, record)
+            if status != "unchanged":
+                # In the article's transaction: its matches commit with it or not at all.
+                _watches.match_article(conn, str(record["id"]))
+            return status
 
     def add_many(self, records: Iterable[Mapping[str, Any]], *,
                  on_article: Callable[[str, str], None] | None = None) -> IngestSummary:
@@ -352,6 +357,14 @@ class Store:
         with self.read() as conn:
             return _query.counts(conn)
 
+    def totals(self) -> dict[str, int]:
+        """:meth:`counts` with the stories and the followed sources (what ``/metrics`` shows)."""
+        with self.read() as conn:
+            found = _query.counts(conn)
+            for name, table in (("stories", s.stories), ("sources", _sources_state.sources)):
+                found[name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            return found
+
     # -- tables, maps and the network (what the web pages show) ------------
 
     def reports_table(self, flt: EventFilter | None = None, *, sort: str = "date", desc: bool = False,
@@ -457,6 +470,25 @@ class Store:
         with self.read() as conn:
             return _sources_state.list_sources(conn)
 
+    def sources_page(self, *, limit: int = 50, cursor: str | None = None) -> Page:
+        """One page of followed sources in the order added, each with its counters and its lag
+        (``lag_items``, ``lag_median_s``, ``lag_p95_s``: see :meth:`source_lags`)."""
+        with self.read() as conn:
+            return _sources_state.sources_page(conn, limit=limit, cursor=cursor)
+
+    def source_report(self, ref: str | int) -> dict[str, Any]:
+        """A followed source with its counters and its lag, as :meth:`sources_page` gives it. Raises NotFound."""
+        with self.read() as conn:
+            found = _sources_state._need(conn, ref)
+            return found | _sources_state.lags(conn, [found["id"]]).get(found["id"], _sources_state.NO_LAG)
+
+    def source_lags(self) -> dict[int, dict[str, Any]]:
+        """By source id: the lag from an item's publication (its feed's date) to its article's
+        storage, over the latest ``LAG_WINDOW`` items stored: ``lag_items``, ``lag_median_s``,
+        ``lag_p95_s``. Sources with no dated item stored are left out."""
+        with self.read() as conn:
+            return _sources_state.lags(conn)
+
     def remove_source(self, ref: str | int) -> dict[str, Any]:
         """Stop following a source and forget its items; the articles stay. Raises NotFound."""
         with self.write() as conn:
@@ -475,11 +507,96 @@ class Store:
             return _sources_state.seen_items(conn, source_id)
 
     def see_source_item(self, source_id: int, url: str, *, entry_hash: str,
-                        content_hash: str | None = None, article_id: str | None = None) -> bool:
-        """Record an item seen in a source; return whether it is new."""
+                        content_hash: str | None = None, article_id: str | None = None,
+                        published: str | None = None, stored_at: str | None = None) -> bool:
+        """Record an item seen in a source; return whether it is new.
+
+        ``stored_at`` (ISO-8601 UTC), given when its article is first stored, and
+        the item's ``published`` time make its lag (see :meth:`source_lags`).
+        """
         with self.write() as conn:
             return _sources_state.see_item(conn, source_id, url, entry_hash=entry_hash,
-                                           content_hash=content_hash, article_id=article_id)
+                                           content_hash=content_hash, article_id=article_id,
+                                           published=published, stored_at=stored_at)
+
+    # -- watches (saved queries, their matches and deliveries) -------------
+
+    def add_watch(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Save a watch (see docs/live.md); the result holds its webhook ``secret`` this once.
+
+        Raises:
+            QueryError: ``[T630]``-``[T635]`` a bad field of the spec.
+        """
+        with self.write() as conn:
+            return _watches.add_watch(conn, spec)
+
+    def watches(self) -> list[dict[str, Any]]:
+        """Every watch, in the order added (``secret_set`` tells whether it signs; never the secret)."""
+        with self.read() as conn:
+            return _watches.list_watches(conn)
+
+    def watch(self, watch_id: int) -> dict[str, Any]:
+        """One watch. Raises NotFound ``[T636]``."""
+        with self.read() as conn:
+            return _watches.get_watch(conn, watch_id)
+
+    def remove_watch(self, watch_id: int) -> dict[str, Any]:
+        """Delete a watch and its matches; return it. Raises NotFound ``[T636]``."""
+        with self.write() as conn:
+            return _watches.remove_watch(conn, watch_id)
+
+    def set_watch_paused(self, watch_id: int, paused: bool) -> dict[str, Any]:
+        """Pause a watch (it matches nothing and delivers nothing) or resume it."""
+        with self.write() as conn:
+            return _watches.set_paused(conn, watch_id, paused)
+
+    def test_watch(self, spec: Mapping[str, Any], *, limit: int = 20) -> list[dict[str, Any]]:
+        """What a spec would match in the store now, latest first; records nothing."""
+        with self.read() as conn:
+            return _watches.test_watch(conn, spec, limit=limit)
+
+    def watch_matches(self, watch_id: int, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """A watch's matches, newest first, with their payload and delivery state."""
+        with self.read() as conn:
+            return _watches.watch_matches(conn, watch_id, limit=limit, offset=offset)
+
+    def watch_match_count(self, watch_id: int) -> int:
+        """How many matches a watch has."""
+        with self.read() as conn:
+            return _watches.count_matches(conn, watch_id)
+
+    def due_deliveries(self, now: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Pending webhook deliveries due at ``now`` (ISO-8601), oldest match first.
+
+        Each: ``match_id``, ``watch_id``, ``webhook_url``, ``secret``,
+        ``idempotency_key``, ``payload``, ``attempts``, ``published``, ``kind``,
+        ``matched_at``. Deliveries of paused watches wait.
+        """
+        with self.read() as conn:
+            return _watches.due_deliveries(conn, now, limit=limit)
+
+    def record_delivery(self, match_id: int, *, ok: bool, at: str, error: str | None = None,
+                        next_attempt_at: str | None = None, dead: bool = False) -> None:
+        """Record a delivery attempt: ``ok``, or failed and due again at ``next_attempt_at``, or ``dead``."""
+        with self.write() as conn:
+            _watches.record_delivery(conn, match_id, ok=ok, at=at, error=error,
+                                     next_attempt_at=next_attempt_at, dead=dead)
+
+    def requeue_delivery(self, match_id: int) -> None:
+        """Put a dead delivery back in the queue (due now, attempts reset)."""
+        with self.write() as conn:
+            _watches.requeue(conn, match_id)
+
+    def dead_letters(self, watch_id: int | None = None) -> list[dict[str, Any]]:
+        """Deliveries given up on, newest first."""
+        with self.read() as conn:
+            return _watches.dead_letters(conn, watch_id)
+
+    def watch_counters(self) -> list[dict[str, Any]]:
+        """Per watch: ``matches``, ``pending``, ``delivered``, ``dead``, ``failed_attempts``,
+        ``lag_median_s`` and ``lag_p95_s`` (publication to delivery, over delivered matches)."""
+        with self.read() as conn:
+            return _watches.watch_counters(conn)
 
     def migrations(self) -> list[str]:
         return _migrations.applied(self.engine)

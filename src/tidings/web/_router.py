@@ -39,7 +39,7 @@ _STATIC = re.compile(r"^[a-z0-9_-]{1,40}\.(css|js|json|svg)$")
 _TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
           "json": "application/json", "svg": "image/svg+xml"}
 NAV = (("/ui/", "Home"), ("/ui/stories", "Stories"), ("/ui/events", "Events"), ("/ui/map", "Map"),
-       ("/ui/network", "Network"), ("/ui/search", "Search"))
+       ("/ui/network", "Network"), ("/ui/sources", "Sources"), ("/ui/search", "Search"))
 
 _env = Environment(loader=PackageLoader("tidings.web", "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -66,7 +66,7 @@ _env.filters["qs"] = _qs
 _env.filters["json_script"] = _json_script
 _env.filters["snippet"] = _snippet
 _env.filters["moment"] = _story.moment
-_env.globals.update(nav=NAV, version=__version__, polarity=_views.polarity)
+_env.globals.update(nav=NAV, version=__version__, polarity=_views.polarity, duration=_views.duration)
 
 
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -278,6 +278,17 @@ def search(request: Request, store: StoreDep,
         entities = store.entities(name=q, limit=30).items
     return _page(request, "search.html", title="Search", q=q, articles=articles, quotes=quotes,
                  entities=entities)
+
+
+# Sources listed on one page of /ui/sources.
+SOURCES_PAGE = 100
+
+
+@router.get("/ui/sources")
+def sources(request: Request, store: StoreDep,
+            cursor: Annotated[str | None, Query(max_length=400)] = None) -> HTMLResponse:
+    page = store.sources_page(limit=SOURCES_PAGE, cursor=cursor or None)
+    return _page(request, "sources.html", title="Sources", items=page.items, next_cursor=page.next_cursor)
 
 
 def _names(items: list[dict[str, Any]]) -> str:

@@ -21,7 +21,7 @@ PAGE_SIZES = (25, 50, 100, 200)
 EXPORT_MAX = 10_000
 SORTS = REPORT_SORTS
 
-__all__ = ["CLUSTER_SORTS", "DAY", "EXPORT_MAX", "MODALITIES", "PAGE_SIZES", "PLOVER_TYPES", "SORTS", "Query",
+__all__ = ["CLUSTER_SORTS", "DAY", "EXPORT_MAX", "MODALITIES", "PAGE_SIZES", "PLOVER_TYPES", "SORTS", "Query", "duration",
            "polarity"]
 
 DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -115,6 +115,19 @@ def _filter(values: dict[str, str]) -> EventFilter:
         if not DAY.fullmatch(values[bound]):
             values[bound] = ""
     return EventFilter(**{name: _value(name, value) for name, value in values.items()})
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds as a page shows them: ``45 s``, ``12 min``, ``3.5 h``, ``2.0 d``."""
+    if seconds is None:
+        return "—"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 36 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:

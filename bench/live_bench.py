@@ -1,0 +1,528 @@
+"""Benchmark live following against a local publisher: throughput, lag and memory.
+
+A publisher server on 127.0.0.1 serves RSS feeds and article pages built from
+the shared BBC articles (``../shared/data/news/bbc-news-fulltext``; the run
+is skipped when they are absent). Every follower runs in a process of its own
+with the full pipeline, as ``tidings follow`` would, over a store in a
+temporary directory. Three measures:
+
+1. **Throughput**: ``--articles`` articles published before the start, read
+   by ``Follower.run_once`` (fetched, read, analysed, stored): articles per
+   second, pipeline loading excluded. What exists to parallelise is measured
+   as it is: one process with ``--workers 1`` and ``--workers 2`` (the
+   follower's fetch threads; reading, analysis and storing stay one article
+   at a time in the calling thread), then two follower processes over half
+   of the sources each, writing to the same store (two ``tidings follow``
+   processes are safe together: the store's writers take turns).
+2. **Lag**: a follower polls ``--lag-sources`` feeds every ``--poll`` seconds
+   while the publisher adds an article every few seconds for
+   ``--lag-duration`` seconds: the lag from an item's publication to its
+   storage (median, p95, from the store's own counters). When the webhook
+   code is present (``tidings.live.Deliverer``) and the store keeps watches,
+   a watch of every event posts to a receiver on 127.0.0.1, and the lag from
+   publication to webhook delivery is measured where the receiver gets it.
+3. **Memory**: a follower over ``--sources`` feeds (200) polled every
+   ``--poll`` seconds for ``--duration`` seconds (an hour), the publisher
+   adding ``--rate`` articles a minute: its resident memory sampled every
+   few seconds, and its peak.
+
+The machine's load average is printed first and last: other work on the
+cores skews every figure.
+
+Usage:
+    python bench/live_bench.py [--quick] [--articles N] [--poll S] [--lag-duration S]
+        [--sources N] [--duration S] [--rate N] [--skip throughput,lag,memory] [--json FILE]
+
+``--quick`` is a short run (24 articles, 10 s polls, 90 s of lag, 120 s of
+memory); the defaults are the full run (60 s polls, an hour over 200 sources).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from eval._shared import shared_data_dir  # noqa: E402
+
+CORPUS = ("news", "bbc-news-fulltext")
+FEED_ITEMS = 30  # the latest items a feed lists
+
+
+# -- the publisher ------------------------------------------------------------------------------
+
+
+def load_corpus() -> list[tuple[str, list[str]]] | None:
+    """(headline, paragraphs) of every BBC article; None when the shared data is absent."""
+    data = shared_data_dir()
+    root = data.joinpath(*CORPUS) if data else None
+    if root is None or not root.is_dir():
+        return None
+    found = []
+    for path in sorted(root.glob("*/*.txt")):
+        lines = [x.strip() for x in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+        paras = [x for x in lines[1:] if x]
+        if lines and lines[0] and paras:
+            found.append((lines[0], paras))
+    return found or None
+
+
+class Publisher:
+    """RSS feeds ``/s/N/feed.xml`` and article pages ``/s/N/a/K.html`` on 127.0.0.1, published over time."""
+
+    def __init__(self, corpus: list[tuple[str, list[str]]], sources: int) -> None:
+        self.corpus = corpus
+        self.sources = sources
+        self.items: list[list[tuple[int, float]]] = [[] for _ in range(sources)]  # (corpus index, published)
+        self.published: dict[str, float] = {}  # article path -> publication time
+        self.lock = threading.Lock()
+        self.next = 0
+        self.requests = 0
+        publisher = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                publisher.requests += 1
+                status, body, ctype, etag = publisher.answer(self.path)
+                if etag and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                if etag:
+                    self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def feed_url(self, n: int) -> str:
+        return f"{self.base}/s/{n}/feed.xml"
+
+    def start(self) -> Publisher:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def publish(self, source: int, when: float | None = None) -> str:
+        """Add the next corpus article to a source's feed; return its page's URL."""
+        with self.lock:
+            when = time.time() if when is None else when
+            k = len(self.items[source])
+            self.items[source].append((self.next % len(self.corpus), when))
+            self.next += 1
+            url = f"{self.base}/s/{source}/a/{k}.html"
+            self.published[url] = when
+            return url
+
+    def answer(self, path: str) -> tuple[int, bytes, str, str | None]:
+        parts = path.split("?")[0].strip("/").split("/")
+        if parts == ["robots.txt"]:
+            return 200, b"User-agent: *\nAllow: /\n", "text/plain", None
+        if len(parts) >= 3 and parts[0] == "s" and parts[1].isdigit() and int(parts[1]) < self.sources:
+            n = int(parts[1])
+            with self.lock:
+                items = list(self.items[n])
+            if parts[2:] == ["feed.xml"]:
+                body = self._feed(n, items)
+                return 200, body, "application/rss+xml", '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            if len(parts) == 4 and parts[2] == "a" and parts[3].endswith(".html"):
+                k = parts[3][:-5]
+                if k.isdigit() and int(k) < len(items):
+                    corpus_index, when = items[int(k)]
+                    return 200, self._page(n, int(k), corpus_index, when), "text/html; charset=utf-8", None
+        return 404, b"not found\n", "text/plain", None
+
+    def _feed(self, n: int, items: list[tuple[int, float]]) -> bytes:
+        entries = []
+        for k in range(len(items) - 1, max(-1, len(items) - 1 - FEED_ITEMS), -1):
+            corpus_index, when = items[k]
+            date = format_datetime(datetime.fromtimestamp(when, UTC), usegmt=True)
+            entries.append(f"<item><title>{escape(self.corpus[corpus_index][0])}</title>"
+                           f"<link>{self.base}/s/{n}/a/{k}.html</link><guid>{self.base}/s/{n}/a/{k}.html</guid>"
+                           f"<pubDate>{date}</pubDate></item>")
+        return ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+                f"<title>Bench source {n}</title><link>{self.base}/s/{n}/</link>{''.join(entries)}"
+                "</channel></rss>").encode()
+
+    def _page(self, n: int, k: int, corpus_index: int, when: float) -> bytes:
+        headline, paras = self.corpus[corpus_index]
+        stamp = datetime.fromtimestamp(when, UTC).isoformat(timespec="seconds")
+        body = "".join(f"<p>{escape(p)}</p>" for p in paras)
+        return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                f"<title>{escape(headline)}</title><meta property='article:published_time' content='{stamp}'>"
+                f"<link rel='canonical' href='{self.base}/s/{n}/a/{k}.html'></head><body><article>"
+                f"<h1>{escape(headline)}</h1>{body}</article></body></html>").encode()
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1: the time each delivery arrives, and its body."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[float, dict[str, Any]]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with contextlib.suppress(ValueError):
+                    receiver.got.append((time.time(), json.loads(data)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# -- the follower, in a process of its own -------------------------------------------------------
+
+
+def child(args: argparse.Namespace) -> int:
+    """Follow the given feeds: once after the barrier file appears (--once), or until SIGTERM."""
+    from tidings.live import Follower, Politeness, SourceSpec
+    from tidings.store import Store
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    urls = args.child_sources.split(",")
+    politeness = Politeness(contact="bench@localhost", min_delay=0.0, per_host=max(2, args.workers),
+                            retries=1, backoff=0.1)
+    deliverer = None
+    with Store(args.db) as store, Follower(store, politeness=politeness, workers=args.workers, stop=stop) as follower:
+        sources = follower.add([SourceSpec(u, interval=args.poll) for u in urls])
+        if args.deliver:
+            from tidings.live import Deliverer  # type: ignore[attr-defined]
+
+            deliverer = Deliverer(store, politeness=politeness, stop=stop).start()
+        print(json.dumps({"ready": True, "rss": _rss(os.getpid())}), flush=True)
+        if args.once:
+            while not Path(args.barrier).exists():
+                time.sleep(0.01)
+            start = time.time()
+            reports = follower.run_once(sources)
+            end = time.time()
+            print(json.dumps({"start": start, "end": end, "added": sum(r.added for r in reports),
+                              "errors": sum(sum(r.errors.values()) for r in reports)}), flush=True)
+        else:
+            follower.run(sources=urls, max_wait=min(60.0, float(args.poll)))
+        if deliverer is not None:
+            deliverer.close(timeout=10)
+    return 0
+
+
+def _rss(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident memory (or ``VmHWM``, its peak) in bytes, from /proc; 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _spawn(db: str, urls: list[str], *, workers: int, poll: int, once: bool = False, barrier: str = "",
+           deliver: bool = False) -> subprocess.Popen[str]:
+    cmd = [sys.executable, __file__, "--child", "--db", db, "--child-sources", ",".join(urls),
+           "--workers", str(workers), "--poll", str(poll)]
+    if once:
+        cmd += ["--once", "--barrier", barrier]
+    if deliver:
+        cmd += ["--deliver"]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def _line(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"the follower process ended with status {proc.wait()}")
+    return json.loads(line)
+
+
+# -- the three measures --------------------------------------------------------------------------
+
+
+def throughput(publisher: Publisher, sources: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Articles per second: one process with 1 and 2 fetch workers, then two processes."""
+    urls = [publisher.feed_url(n) for n in range(sources)]
+    runs: dict[str, Any] = {}
+    for label, groups, workers in (("1 process, 1 worker", [urls], 1), ("1 process, 2 workers", [urls], 2),
+                                   ("2 processes, 1 worker each", [urls[0::2], urls[1::2]], 1)):
+        with tempfile.TemporaryDirectory() as tmp:
+            db, barrier = str(Path(tmp) / "bench.db"), str(Path(tmp) / "go")
+            from tidings.store import Store
+
+            Store(db).close()  # migrated once, before the processes open it
+            procs = [_spawn(db, g, workers=workers, poll=args.poll, once=True, barrier=barrier) for g in groups]
+            for p in procs:
+                _line(p)  # ready: the pipeline is loaded
+            Path(barrier).touch()
+            done = [_line(p) for p in procs]
+            for p in procs:
+                p.wait()
+        added = sum(d["added"] for d in done)
+        seconds = max(d["end"] for d in done) - min(d["start"] for d in done)
+        runs[label] = {"added": added, "errors": sum(d["errors"] for d in done), "seconds": seconds,
+                       "articles_per_second": added / seconds if seconds else 0.0}
+        print(f"throughput, {label}: {added} articles in {seconds:.1f} s: "
+              f"{runs[label]['articles_per_second']:.2f} articles/s"
+              + (f" ({runs[label]['errors']} errors)" if runs[label]["errors"] else ""), flush=True)
+    return runs
+
+
+def _quantiles(values: list[float]) -> dict[str, Any]:
+    if not values:
+        return {"n": 0, "median_s": None, "p95_s": None, "max_s": None}
+    ordered = sorted(values)
+    return {"n": len(ordered), "median_s": round(statistics.median(ordered), 2),
+            "p95_s": round(ordered[max(0, -(-95 * len(ordered) // 100) - 1)], 2), "max_s": round(ordered[-1], 2)}
+
+
+def _webhooks_present() -> bool:
+    try:
+        from tidings.live import Deliverer  # type: ignore[attr-defined]  # noqa: F401
+        from tidings.store import Store
+    except ImportError:
+        return False
+    return hasattr(Store, "add_watch")
+
+
+def lag(publisher: Publisher, first: int, count: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Publish an article every few seconds into ``count`` feeds polled every ``--poll`` s."""
+    from tidings.store import Store
+
+    urls = [publisher.feed_url(first + n) for n in range(count)]
+    hooks = _webhooks_present() and not args.no_webhooks
+    receiver = Receiver() if hooks else None
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "lag.db")
+        with Store(db) as store:
+            if receiver is not None:
+                store.add_watch({"name": "every event", "kind": "events", "filters": {},
+                                 "webhook_url": receiver.url})
+        proc = _spawn(db, urls, workers=2, poll=args.poll, deliver=hooks)
+        _line(proc)
+        every = max(1.0, args.poll / 4)  # about four articles per poll interval, across the feeds
+        started, n, mine = time.time(), 0, []
+        while time.time() - started < args.lag_duration:
+            mine.append(publisher.publish(first + n % count))
+            n += 1
+            time.sleep(every)
+        time.sleep(args.poll + 20)  # the last items' poll, their analysis and delivery
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        with Store(db) as store:
+            lags = []
+            for source in store.sources():
+                for item in store.source_items(source["id"]).values():
+                    if item.get("published") and item.get("stored_at"):
+                        lags.append((datetime.fromisoformat(item["stored_at"])
+                                     - datetime.fromisoformat(item["published"])).total_seconds())
+            counters = store.source_lags()
+    figures: dict[str, Any] = {"published": len(mine), "stored": len(lags), "poll_s": args.poll,
+                               "storage": _quantiles(lags),
+                               "store_counters": {str(k): v for k, v in counters.items()}}
+    s = figures["storage"]
+    print(f"lag publication -> storage ({args.poll} s polls, {count} feeds): {s['n']} of {len(mine)} articles, "
+          f"median {s['median_s']} s, p95 {s['p95_s']} s, max {s['max_s']} s", flush=True)
+    if receiver is not None:
+        receiver.stop()
+        delivered = []
+        for arrived, body in receiver.got:
+            url = _find_url(body, publisher.base)
+            if url in publisher.published:
+                delivered.append(arrived - publisher.published[url])
+        keys = {b.get("idempotency_key") for _, b in receiver.got}
+        figures["webhook"] = _quantiles(delivered) | {"deliveries": len(receiver.got), "distinct_keys": len(keys)}
+        w = figures["webhook"]
+        print(f"lag publication -> webhook delivery: {w['deliveries']} deliveries ({w['distinct_keys']} keys), "
+              f"median {w['median_s']} s, p95 {w['p95_s']} s, max {w['max_s']} s", flush=True)
+    else:
+        figures["webhook"] = None
+        print("lag publication -> webhook delivery: not measured (no webhook code: tidings.live.Deliverer "
+              "and Store.add_watch)", flush=True)
+    return figures
+
+
+def _find_url(value: Any, base: str) -> str | None:
+    """The first article page URL of the publisher anywhere in a delivery's body."""
+    if isinstance(value, str):
+        return value.split("#")[0] if value.startswith(base + "/s/") else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _find_url(item, base)
+        if found:
+            return found
+    return None
+
+
+def memory(publisher: Publisher, first: int, count: int, args: argparse.Namespace) -> dict[str, Any]:
+    """A follower over ``count`` feeds for ``--duration`` s: RSS sampled, peak at the end."""
+    from tidings.store import Store
+
+    urls = [publisher.feed_url(first + n) for n in range(count)]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "memory.db")
+        proc = _spawn(db, urls, workers=2, poll=args.poll)
+        ready = _line(proc)
+        samples: list[tuple[float, int]] = [(0.0, int(ready["rss"]))]
+        started = time.time()
+        every, step, n = 60.0 / args.rate if args.rate else 0.0, max(2.0, args.duration / 60), 0
+        next_article, next_sample = started, started + step
+        while time.time() - started < args.duration:
+            now = time.time()
+            if every and now >= next_article:
+                publisher.publish(first + n % count)
+                n += 1
+                next_article += every
+            if now >= next_sample:
+                samples.append((round(now - started, 1), _rss(proc.pid)))
+                next_sample += step
+            time.sleep(0.2)
+        peak = _rss(proc.pid, "VmHWM")
+        samples.append((round(time.time() - started, 1), _rss(proc.pid)))
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        with Store(db) as store:
+            found = store.sources()
+    polls = sum(s["fetched"] + s["not_modified"] for s in found)
+    figures = {"sources": count, "duration_s": args.duration, "poll_s": args.poll, "published": n,
+               "stored": sum(s["articles_added"] for s in found), "polls": polls,
+               "not_modified": sum(s["not_modified"] for s in found),
+               "errors": sum(sum(s["errors"].values()) for s in found),
+               "rss_start": samples[0][1], "rss_end": samples[-1][1], "peak_rss": peak,
+               "rss_over_time": samples}
+    print(f"memory, {count} sources for {args.duration:.0f} s ({args.poll} s polls): {polls} polls "
+          f"({figures['not_modified']} answered 304), {figures['stored']} of {n} articles stored; "
+          f"RSS {_mb(figures['rss_start'])} after loading, {_mb(figures['rss_end'])} at the end, peak {_mb(peak)}",
+          flush=True)
+    print("  RSS over time: " + ", ".join(f"{t:.0f} s {_mb(r)}" for t, r in samples[:: max(1, len(samples) // 12)]),
+          flush=True)
+    return figures
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short run (see the usage)")
+    parser.add_argument("--articles", type=int, help="articles published for the throughput runs (default 100)")
+    parser.add_argument("--throughput-sources", type=int, default=4)
+    parser.add_argument("--poll", type=int, help="seconds between two polls of a feed (default 60)")
+    parser.add_argument("--lag-sources", type=int, default=10)
+    parser.add_argument("--lag-duration", type=float, help="seconds of publishing for the lag (default 600)")
+    parser.add_argument("--sources", type=int, default=200, help="feeds of the memory run")
+    parser.add_argument("--duration", type=float, help="seconds of the memory run (default 3600)")
+    parser.add_argument("--rate", type=float, default=6.0, help="articles a minute published in the memory run")
+    parser.add_argument("--skip", default="", help="comma-separated: throughput, lag, memory")
+    parser.add_argument("--no-webhooks", action="store_true", help="leave the webhook lag out")
+    parser.add_argument("--json", help="also write the figures as JSON to this file")
+    # The follower process's own options.
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--child-sources", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--barrier", help=argparse.SUPPRESS)
+    parser.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.articles = args.articles or (24 if quick else 100)
+    args.poll = args.poll or (10 if quick else 60)
+    args.lag_duration = args.lag_duration or (90.0 if quick else 600.0)
+    args.duration = args.duration or (120.0 if quick else 3600.0)
+    if args.child:
+        return child(args)
+    if args.poll < 1:
+        parser.error("--poll must be at least 1 second")
+
+    corpus = load_corpus()
+    if corpus is None:
+        print(f"skipped: ../shared/data/{'/'.join(CORPUS)} is absent (set TIDINGS_SHARED)")
+        return 0
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    load = os.getloadavg()
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    print(f"corpus: {len(corpus)} BBC articles; publisher on 127.0.0.1", flush=True)
+    figures: dict[str, Any] = {"load_before": load, "quick": quick}
+    ts, ls = args.throughput_sources, args.lag_sources
+    publisher = Publisher(corpus, ts + ls + args.sources).start()
+    try:
+        if "throughput" not in skip:
+            start = time.time() - 60
+            for n in range(args.articles):
+                publisher.publish(n % ts, start)
+            figures["throughput"] = throughput(publisher, ts, args)
+            runs = figures["throughput"]
+            one = runs["1 process, 1 worker"]["articles_per_second"]
+            if one:
+                print(f"speed-up: 2 fetch workers {runs['1 process, 2 workers']['articles_per_second'] / one:.2f}, "
+                      f"2 processes {runs['2 processes, 1 worker each']['articles_per_second'] / one:.2f}")
+        if "lag" not in skip:
+            figures["lag"] = lag(publisher, ts, ls, args)
+        if "memory" not in skip:
+            figures["memory"] = memory(publisher, ts + ls, args.sources, args)
+    finally:
+        publisher.stop()
+    load = os.getloadavg()
+    figures["load_after"] = load
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
