@@ -15,17 +15,19 @@ from tidings.store import EventFilter, Store
 def test_store_migrations_recorded(store):
     assert store.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
                                     "0005_event_confidence", "0006_live_sources",
-                                    "0007_stories"]
+                                    "0007_stories", "0008_watches"]
 
 
 def _older_store(store_url: str, upto: str) -> Store:
     """A store at migration ``upto``; the later tables exist only so the writer can run."""
     from tidings.store import _migrations
     from tidings.store import _schema as s
+    from tidings.store import _watches
 
     old = Store(store_url, migrate=False)
     assert _migrations.migrate(old.engine, upto=upto)[-1] == upto
-    s.metadata.create_all(old.engine, tables=[s.entity_words, s.event_pairs, *s.STORY_TABLES])
+    s.metadata.create_all(old.engine, tables=[s.entity_words, s.event_pairs, *s.STORY_TABLES,
+                                                 _watches.watches, _watches.matches])
     return old
 
 
@@ -36,8 +38,9 @@ def _forget_word_index(old: Store) -> None:
     with old.engine.begin() as conn:
         conn.execute(text("DROP TABLE entity_words"))
         conn.execute(text("DROP TABLE event_pairs"))
-        for table in ("stories", "story_terms", "story_articles", "story_df", "story_labels", "story_meta"):
-            conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("stories", "story_terms", "story_articles", "story_df", "story_labels", "story_meta",
+                      "watches", "watch_matches"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
     old.close()
 
 
@@ -48,7 +51,7 @@ def test_store_migrations_upgrade_in_place(store_url, record):
     upgraded = Store(store_url)
     assert upgraded.migrations() == ["0001_initial", "0002_fulltext", "0003_name_words", "0004_event_pairs",
                                     "0005_event_confidence", "0006_live_sources",
-                                    "0007_stories"]
+                                    "0007_stories", "0008_watches"]
     # The article stored before the upgrade is found by the new full-text index.
     assert [a["headline"] for a in upgraded.search("Seoul").items] == [record("visit_a")["headline"]]
     upgraded.close()

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from tidings.errors import StoreError
-from tidings.store import _pairs, _sources_state
+from tidings.store import _pairs, _sources_state, _watches
 from tidings.store import _schema as s
 from tidings.store._lock import begin_write
 from tidings.store._resolve import name_words
@@ -158,6 +158,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0005_event_confidence", _event_confidence),
     ("0006_live_sources", _sources_state.create),
     ("0007_stories", _stories),
+    ("0008_watches", _watches.create),
 )
 
 

@@ -24,6 +24,7 @@ from tidings.store import (
     _sources_state,
     _stories,
     _tables,
+    _watches,
     _write,
 )
 from tidings.store import _schema as s
@@ -170,7 +171,11 @@ class Store:
     def add(self, record: Mapping[str, Any]) -> str:
         """Store one article's record in one transaction; see :meth:`add_many`."""
         with self.write() as conn:
-            return _write.write_record(conn, record)
+            status = _write.write_record(conn, record)
+            if status != "unchanged":
+                # In the article's transaction: its matches commit with it or not at all.
+                _watches.match_article(conn, str(record["id"]))
+            return status
 
     def add_many(self, records: Iterable[Mapping[str, Any]], *,
                  on_article: Callable[[str, str], None] | None = None) -> IngestSummary:
@@ -454,6 +459,85 @@ class Store:
         with self.write() as conn:
             return _sources_state.see_item(conn, source_id, url, entry_hash=entry_hash,
                                            content_hash=content_hash, article_id=article_id)
+
+    # -- watches (saved queries, their matches and deliveries) -------------
+
+    def add_watch(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Save a watch (see docs/live.md); the result holds its webhook ``secret`` this once.
+
+        Raises:
+            QueryError: ``[T630]``-``[T635]`` a bad field of the spec.
+        """
+        with self.write() as conn:
+            return _watches.add_watch(conn, spec)
+
+    def watches(self) -> list[dict[str, Any]]:
+        """Every watch, in the order added (``secret_set`` tells whether it signs; never the secret)."""
+        with self.read() as conn:
+            return _watches.list_watches(conn)
+
+    def watch(self, watch_id: int) -> dict[str, Any]:
+        """One watch. Raises NotFound ``[T636]``."""
+        with self.read() as conn:
+            return _watches.get_watch(conn, watch_id)
+
+    def remove_watch(self, watch_id: int) -> dict[str, Any]:
+        """Delete a watch and its matches; return it. Raises NotFound ``[T636]``."""
+        with self.write() as conn:
+            return _watches.remove_watch(conn, watch_id)
+
+    def set_watch_paused(self, watch_id: int, paused: bool) -> dict[str, Any]:
+        """Pause a watch (it matches nothing and delivers nothing) or resume it."""
+        with self.write() as conn:
+            return _watches.set_paused(conn, watch_id, paused)
+
+    def test_watch(self, spec: Mapping[str, Any], *, limit: int = 20) -> list[dict[str, Any]]:
+        """What a spec would match in the store now, latest first; records nothing."""
+        with self.read() as conn:
+            return _watches.test_watch(conn, spec, limit=limit)
+
+    def watch_matches(self, watch_id: int, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """A watch's matches, newest first, with their payload and delivery state."""
+        with self.read() as conn:
+            return _watches.watch_matches(conn, watch_id, limit=limit, offset=offset)
+
+    def watch_match_count(self, watch_id: int) -> int:
+        """How many matches a watch has."""
+        with self.read() as conn:
+            return _watches.count_matches(conn, watch_id)
+
+    def due_deliveries(self, now: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Pending webhook deliveries due at ``now`` (ISO-8601), oldest match first.
+
+        Each: ``match_id``, ``watch_id``, ``webhook_url``, ``secret``,
+        ``idempotency_key``, ``payload``, ``attempts``, ``published``, ``kind``,
+        ``matched_at``. Deliveries of paused watches wait.
+        """
+        with self.read() as conn:
+            return _watches.due_deliveries(conn, now, limit=limit)
+
+    def record_delivery(self, match_id: int, *, ok: bool, at: str, error: str | None = None,
+                        next_attempt_at: str | None = None, dead: bool = False) -> None:
+        """Record a delivery attempt: ``ok``, or failed and due again at ``next_attempt_at``, or ``dead``."""
+        with self.write() as conn:
+            _watches.record_delivery(conn, match_id, ok=ok, at=at, error=error,
+                                     next_attempt_at=next_attempt_at, dead=dead)
+
+    def requeue_delivery(self, match_id: int) -> None:
+        """Put a dead delivery back in the queue (due now, attempts reset)."""
+        with self.write() as conn:
+            _watches.requeue(conn, match_id)
+
+    def dead_letters(self, watch_id: int | None = None) -> list[dict[str, Any]]:
+        """Deliveries given up on, newest first."""
+        with self.read() as conn:
+            return _watches.dead_letters(conn, watch_id)
+
+    def watch_counters(self) -> list[dict[str, Any]]:
+        """Per watch: ``matches``, ``pending``, ``delivered``, ``dead``, ``failed_attempts``,
+        ``lag_median_s`` and ``lag_p95_s`` (publication to delivery, over delivered matches)."""
+        with self.read() as conn:
+            return _watches.watch_counters(conn)
 
     def migrations(self) -> list[str]:
         return _migrations.applied(self.engine)
