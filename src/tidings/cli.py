@@ -594,10 +594,11 @@ def _source_specs(args: tuple[str, ...], interval: str | None, language: str | N
               help="Retries after a 429, 5xx, timeout or network error.")
 @click.option("--deliver/--no-deliver", default=True, show_default=True,
               help="Deliver watches' webhooks alongside (or leave them to 'tidings watch deliver').")
+@click.option("--no-nlp", is_flag=True, help="Only read and store: skip entities, times, quotes and events.")
 @entity_options
 def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str | None, language: str | None,
            contact: str | None, workers: int, per_host: int, min_delay: float, timeout: float, max_bytes: int,
-           retries: int, deliver: bool, actors: tuple[str, ...], entity_data: str | None) -> None:
+           retries: int, deliver: bool, no_nlp: bool, actors: tuple[str, ...], entity_data: str | None) -> None:
     """Follow news sources: poll feeds and news sitemaps, store their new and changed articles.
 
     SOURCES are a sources file (YAML: url, interval, language, name) or feed
@@ -647,9 +648,13 @@ def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str |
         if not chosen and not store.sources():
             raise click.ClickException("[T604] no sources to follow: give a sources file or feed URLs, or "
                                        "add some with 'tidings sources add'")
-        actors, entity_data = _entity_settings(actors, entity_data)
-        with Follower(store, politeness=politeness, settings=WorkSettings(actors=actors, entity_data=entity_data),
-                      workers=workers, stop=stop, on_event=log) as follower:
+        if no_nlp:
+            settings = WorkSettings(nlp=False)
+        else:
+            actors, entity_data = _entity_settings(actors, entity_data)
+            settings = WorkSettings(actors=actors, entity_data=entity_data)
+        with Follower(store, politeness=politeness, settings=settings, workers=workers, stop=stop,
+                      on_event=log) as follower:
             if once:
                 reports = follower.run_once(chosen or None)
                 for report in reports:
@@ -877,9 +882,9 @@ def _register_delivery_commands(group: click.Group) -> None:
             if fmt == "jsonl":
                 click.echo(json.dumps(letter, ensure_ascii=False, default=str))
             else:
-                click.echo(f"{letter['match_id']:>5}  watch {letter['watch_id']}  {letter.get('webhook_url') or ''}  "
-                           f"attempts {letter.get('attempts')}  key {letter.get('idempotency_key')}")
-                click.echo(f"       last error: {letter.get('last_error') or 'none'}")
+                click.echo(f"{letter['id']:>5}  watch {letter['watch_id']}  {letter['kind']} {letter['item_key']}  "
+                           f"attempts {letter['attempts']}  key {letter['idempotency_key']}")
+                click.echo(f"       last error: {letter['last_error'] or 'none'}")
         if fmt == "table":
             click.echo(f"{len(dead)} dead letter(s)", err=True)
 
