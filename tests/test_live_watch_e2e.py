@@ -14,15 +14,16 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
 from helpers.hooks import Receiver
 from helpers.live import HTML, XML, NewsSite, Reply, page, rss
-from helpers.store import no_nlp
+from helpers.store import client_class, no_nlp
 from tidings.cli import cli
 from tidings.live import Deliverer, DeliveryPolicy, Follower, Politeness, SourceSpec
-from tidings.store import Store
+from tidings.store import Store, watch_entry_id
 
 POLITE = Politeness(backoff=0.01, min_delay=0.0, timeout=5.0, retries=1, contact="desk@example.org")
 QUICK = DeliveryPolicy(timeout=5.0, connect_timeout=2.0, backoff=0.2, max_backoff=1.0, idle=0.05)
@@ -90,7 +91,7 @@ def _check_deliveries(store: Store, hook: Receiver, watch: dict[str, Any]) -> li
     """Each match of the watch reached the receiver once by key, signed with the watch's secret."""
     matches = store.watch_matches(watch["id"], limit=500)
     assert matches and all(m["state"] == "delivered" for m in matches)
-    keys = hook.keys()
+    keys = hook.delivery_keys()
     assert sorted(set(keys)) == sorted(m["idempotency_key"] for m in matches)
     assert len(keys) == len(set(keys))  # exactly once: nothing failed, nothing was sent twice
     assert all(g.valid for g in hook.got)
@@ -98,7 +99,24 @@ def _check_deliveries(store: Store, hook: Receiver, watch: dict[str, Any]) -> li
         body = json.loads(got.body)
         assert body["watch"] == watch["id"] and body["kind"] == watch["kind"]
         assert body["idempotency_key"] == got.key and body["item"]["article"]["url"]
+    _check_feed(store, watch, hook)
     return matches
+
+
+def _check_feed(store: Store, watch: dict[str, Any], hook: Receiver) -> None:
+    """The watch's Atom feed, read back with feedparser, has an entry per webhook delivered."""
+    from tidings.api import create_app
+
+    with client_class()(create_app(store=store, analyzer=no_nlp), raise_server_exceptions=False) as api:
+        answer = api.get(f"/watches/{watch['id']}/feed.atom", params={"limit": 500})
+    assert answer.status_code == 200
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert sorted(e.id for e in feed.entries) == sorted(watch_entry_id(key) for key in hook.delivery_keys())
+    posted = {watch_entry_id(g.key): json.loads(g.body)["item"]["article"] for g in hook.got}
+    for entry in feed.entries:  # the same article in the feed entry as in the webhook
+        assert any(link.href == posted[entry.id]["url"] for link in entry.links)
 
 
 def _run(store: Store, publisher: Publisher, hook: Receiver, n: int, **follower: Any) -> None:
@@ -114,7 +132,7 @@ def _run(store: Store, publisher: Publisher, hook: Receiver, n: int, **follower:
         _wait(lambda: not store.due_deliveries("9999-01-01T00:00:00+00:00"))
 
 
-def test_follow_then_webhook_each_match_once_and_the_same_in_the_atom_feed(publisher, hook, tmp_path):
+def test_follow_then_webhook_each_match_once_and_the_same_entries_in_the_atom_feed(publisher, hook, tmp_path):
     with Store(str(tmp_path / "news.db")) as store:
         watch = store.add_watch({"name": "everything new", "kind": "stories", "webhook_url": hook.url()})
         hook.secret = watch["secret"]
@@ -146,7 +164,7 @@ def test_dead_letters_are_listed_and_requeued_by_the_command_line(hook, tmp_path
                                 "--format", "jsonl"]).output.splitlines()]
     assert [(r["id"], r["state"]) for r in rows] == [(match["id"], "dead")]
     assert runner.invoke(cli, ["watch", "retry", str(match["id"]), "--db", db]).output.strip() == \
-        f"requeued {match['id']}"
+        f"requeued match {match['id']}"
     healthy.set()
     again = runner.invoke(cli, ["watch", "deliver", "--db", db, "--once"])
     assert again.exit_code == 0, again.output
@@ -154,7 +172,7 @@ def test_dead_letters_are_listed_and_requeued_by_the_command_line(hook, tmp_path
     assert runner.invoke(cli, ["watch", "dead-letters", "--db", db, "--format", "jsonl"]).output == ""
     missing = runner.invoke(cli, ["watch", "retry", "999", "--db", db])
     assert missing.exit_code == 1 and "[T637]" in missing.output
-    assert len(hook.got) == 2 and len(set(hook.keys())) == 1
+    assert len(hook.got) == 2 and len(set(hook.delivery_keys())) == 1
 
 
 def _article(headline: str, text: str) -> Any:

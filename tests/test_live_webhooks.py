@@ -155,7 +155,7 @@ def test_after_max_attempts_a_delivery_is_dead_until_requeued(receivers):
         store.requeue_delivery(1)
         healthy.set()
         assert d.run_once().delivered == 1
-    assert len(hook.got) == FAST.max_attempts + 1 and len(set(hook.keys())) == 1
+    assert len(hook.got) == FAST.max_attempts + 1 and len(set(hook.delivery_keys())) == 1
 
 
 def test_a_crash_between_the_post_and_its_record_sends_it_again_with_the_same_key(receivers):
@@ -174,7 +174,7 @@ def test_a_crash_between_the_post_and_its_record_sends_it_again_with_the_same_ke
     store.record_delivery = real  # type: ignore[method-assign]
     with deliverer(store) as d:
         assert d.run_once().delivered == 1
-    assert hook.keys() == ["key-1-1", "key-1-1"]
+    assert hook.delivery_keys() == ["key-1-1", "key-1-1"]
 
 
 def test_redirects_are_followed_only_on_the_same_host(receivers):

@@ -20,9 +20,8 @@ def test_store_migrations_recorded(store):
 
 def _older_store(store_url: str, upto: str) -> Store:
     """A store at migration ``upto``; the later tables exist only so the writer can run."""
-    from tidings.store import _migrations
+    from tidings.store import _migrations, _watches
     from tidings.store import _schema as s
-    from tidings.store import _watches
 
     old = Store(store_url, migrate=False)
     assert _migrations.migrate(old.engine, upto=upto)[-1] == upto

@@ -83,7 +83,7 @@ class Receiver:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}{path}"
 
-    def keys(self) -> list[str]:
+    def delivery_keys(self) -> list[str]:
         with self.lock:
             return [g.key for g in self.got]
 

@@ -24,6 +24,7 @@ from tidings.api._errors import ApiError, install
 from tidings.api._limits import BodyLimit
 from tidings.api._routes import reads, writes
 from tidings.api._security import Guard, docs, trusted_hosts, truthful_openapi
+from tidings.api._watches import watch_reads, watch_writes
 from tidings.batch import add_article
 from tidings.errors import NotFound, QueryError, StoreError
 from tidings.records import Article
@@ -178,5 +179,7 @@ def create_app(db_url: str | None = None, *, token: str | None = None, read_toke
     app.include_router(docs)
     app.include_router(articles)
     app.include_router(writes)
+    app.include_router(watch_reads)
+    app.include_router(watch_writes)
     app.include_router(make_router(), dependencies=[Depends(require_reader)])  # the web pages, /ui/
     return app

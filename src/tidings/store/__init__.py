@@ -14,6 +14,8 @@ from tidings.store._query import EventFilter, Page, check_text
 from tidings.store._resolve import normalise_name
 from tidings.store._store import IngestSummary, Store, default_url, normalise_url
 from tidings.store._tables import CLUSTER_SORTS, REPORT_SORTS, TABLE_MAX
+from tidings.store._watches import entry_id as watch_entry_id
+from tidings.store._watches import feed_id as watch_feed_id
 
 __all__ = [
     "CLUSTER_SORTS",
@@ -30,4 +32,6 @@ __all__ = [
     "export",
     "normalise_name",
     "normalise_url",
+    "watch_entry_id",
+    "watch_feed_id",
 ]

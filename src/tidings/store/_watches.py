@@ -381,16 +381,17 @@ def _cluster_payload(conn: Connection, cluster_id: int, article_id: str | None) 
     # The evidence: the report of the article that made the cluster match (else its first report).
     report = next((r for r in reports if r["article_id"] == article_id), reports[0] if reports else None)
     return {**item, "article": _article_brief(conn, report["article_id"]) if report else None,
-            "evidence": {**report["evidence"], "event": report["id"]} if report else None}
+            "evidence": {**report["evidence"], "event": report["id"], "local_id": report["local_id"]}
+            if report else None}
 
 
 def _quote_payload(conn: Connection, quote_id: int) -> dict[str, Any]:
     q = s.quotes
-    article_id = conn.execute(select(q.c.article_id).where(q.c.id == quote_id)).scalar_one()
+    article_id, idx = conn.execute(select(q.c.article_id, q.c.idx).where(q.c.id == quote_id)).one()
     found = next(item for item in _query.quotes(conn, article=article_id, limit=_query.MAX_LIMIT).items
                  if item["id"] == quote_id)
     return {**found, "article": _article_brief(conn, article_id),
-            "evidence": {"start": found["start"], "end": found["end"], "text": found["text"]}}
+            "evidence": {"start": found["start"], "end": found["end"], "text": found["text"], "idx": int(idx)}}
 
 
 def _story_payload(conn: Connection, story_id: int, article_id: str | None) -> dict[str, Any]:

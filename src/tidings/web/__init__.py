@@ -7,6 +7,7 @@ API app includes it and draws the pages' errors with ``error_page`` (see
 
 from __future__ import annotations
 
+from tidings.web._atom import ATOM_TYPE, atom_feed, entry_title, evidence_path, watch_rows
 from tidings.web._router import error_page, make_router
 
-__all__ = ["error_page", "make_router"]
+__all__ = ["ATOM_TYPE", "atom_feed", "entry_title", "error_page", "evidence_path", "make_router", "watch_rows"]

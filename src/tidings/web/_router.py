@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from tidings import __version__
 from tidings.store import EventFilter, Store
-from tidings.web import _article, _views
+from tidings.web import _article, _atom, _views
 from tidings.web._views import Query as EventQuery
 
 
@@ -39,7 +39,7 @@ _STATIC = re.compile(r"^[a-z0-9_-]{1,40}\.(css|js|json|svg)$")
 _TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
           "json": "application/json", "svg": "image/svg+xml"}
 NAV = (("/ui/", "Home"), ("/ui/events", "Events"), ("/ui/map", "Map"), ("/ui/network", "Network"),
-       ("/ui/search", "Search"))
+       ("/ui/search", "Search"), ("/ui/watches", "Watches"))
 
 _env = Environment(loader=PackageLoader("tidings.web", "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -255,6 +255,45 @@ def search(request: Request, store: StoreDep,
         entities = store.entities(name=q, limit=30).items
     return _page(request, "search.html", title="Search", q=q, articles=articles, quotes=quotes,
                  entities=entities)
+
+
+# A watch page lists this many matches at a time.
+WATCH_PAGE = 50
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min" if value < 7200 else f"{value / 3600:.1f} h"
+
+
+def _shown(match: dict[str, Any]) -> dict[str, Any]:
+    """A match as a page lists it: its title, the link to its evidence and the evidence's words."""
+    item = match["payload"]
+    return {**match, "title": _atom.entry_title(match), "href": _atom.evidence_path(match),
+            "article": item.get("article"), "evidence": (item.get("evidence") or {}).get("text")}
+
+
+_env.globals.update(describe=_atom.describe, seconds=_seconds)
+
+
+@router.get("/ui/watches")
+def watches(request: Request, store: StoreDep) -> HTMLResponse:
+    dead = [_shown(m) for m in store.dead_letters()[:200]]
+    return _page(request, "watches.html", title="Watches", watches=_atom.watch_rows(store), dead=dead)
+
+
+@router.get("/ui/watches/{watch_id}")
+def watch(request: Request, store: StoreDep, watch_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+    found = next((w for w in _atom.watch_rows(store) if w["id"] == watch_id), None)
+    if found is None:
+        store.watch(watch_id)  # NotFound, drawn as the 404 page
+    matches = [_shown(m) for m in store.watch_matches(watch_id, limit=WATCH_PAGE, offset=offset)]
+    dead = [_shown(m) for m in store.dead_letters(watch_id)[:200]]
+    return _page(request, "watch.html", title=f"Watch {found['name'] if found else watch_id}", watch=found,
+                 matches=matches, dead=dead, offset=offset, limit=WATCH_PAGE,
+                 total=store.watch_match_count(watch_id))
 
 
 def _names(items: list[dict[str, Any]]) -> str:
