@@ -8,11 +8,13 @@ are tested with the watches, and end to end in ``test_live_watch_e2e.py``).
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +80,40 @@ def test_a_signature_verifies_and_anything_changed_does_not():
     assert not verify(body, moved, SECRET, now=1_700_000_100)
     assert not verify(body, {"X-Tidings-Timestamp": "soon", "X-Tidings-Signature": "x"}, SECRET, now=0)
     assert not verify(body, {}, SECRET)
+
+
+def documented_check() -> Any:
+    """The receiver's check as docs/live.md gives it (the block after the "tested" marker)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "live.md").read_text("utf-8")
+    found = re.search(r"<!-- tested: tests/test_live_webhooks.py runs this block -->\n```python\n(.*?)```", doc,
+                      re.DOTALL)
+    assert found, "docs/live.md lost its tested receiver example"
+    namespace: dict[str, Any] = {}
+    exec(compile(found.group(1), "docs/live.md", "exec"), namespace)  # noqa: S102 - our own doc
+    return namespace["check"]
+
+
+def test_the_documented_receiver_recipe_checks_real_deliveries(receivers):
+    check = documented_check()
+    hook = receiver(receivers)
+    store = FakeDeliveries()
+    store.add(1, hook.url(), secret=SECRET)
+    with deliverer(store) as d:
+        d.run_once()
+        store.requeue_delivery(1)  # sent again, as after a crash: the same key
+        d.run_once()
+    first, again = hook.got
+    seen: set[str] = set()
+    assert check(first.body, first.headers, SECRET, seen) == "ok"
+    assert check(again.body, again.headers, SECRET, seen) == "repeat"
+    assert check(first.body + b" ", first.headers, SECRET, set()) == "invalid"
+    assert check(first.body, first.headers, "not the secret", set()) == "invalid"
+    stale = {**first.headers, "x-tidings-timestamp": str(int(time.time()) - 301)}
+    assert check(first.body, stale, SECRET, set()) == "invalid"
+    old = sign(first.body, SECRET, int(time.time()) - 301, delivery=first.key)
+    assert check(first.body, {k.lower(): v for k, v in old.items()}, SECRET, set()) == "invalid"
+    fresh = sign(first.body, SECRET, int(time.time()), delivery="another")
+    assert check(first.body, {k.lower(): v for k, v in fresh.items()}, SECRET, set()) == "ok"
 
 
 # -- delivering ---------------------------------------------------------------------
