@@ -27,7 +27,8 @@ bench:
 	nice -n 10 $(PYTHON) bench/batch_bench.py
 
 # kill -9 during ingest and batch --db, many times over more articles, then resume and compare
-# with a clean run (tests/test_soak_kill.py; the default suite runs it with 3 kills over 80).
+# with a clean run (tests/test_soak_kill.py; the default suite runs it with 3 kills over 80);
+# and during `tidings follow` with webhooks (tests/test_live_kill.py, 3 kills by default).
 soak:
 	TIDINGS_SOAK_KILLS=$${TIDINGS_SOAK_KILLS:-12} TIDINGS_SOAK_ARTICLES=$${TIDINGS_SOAK_ARTICLES:-400} \
-		$(PYTHON) -m pytest tests/test_soak_kill.py -q
+		$(PYTHON) -m pytest tests/test_soak_kill.py tests/test_live_kill.py -q

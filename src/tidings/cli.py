@@ -594,17 +594,22 @@ def _source_specs(args: tuple[str, ...], interval: str | None, language: str | N
               help="Largest feed or page read; a larger one is abandoned.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Retries after a 429, 5xx, timeout or network error.")
+@click.option("--deliver/--no-deliver", default=True, show_default=True,
+              help="Deliver watches' webhooks alongside (or leave them to 'tidings watch deliver').")
+@click.option("--no-nlp", is_flag=True, help="Only read and store: skip entities, times, quotes and events.")
 @entity_options
 def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str | None, language: str | None,
            contact: str | None, workers: int, per_host: int, min_delay: float, timeout: float, max_bytes: int,
-           retries: int, actors: tuple[str, ...], entity_data: str | None) -> None:
+           retries: int, deliver: bool, no_nlp: bool, actors: tuple[str, ...], entity_data: str | None) -> None:
     """Follow news sources: poll feeds and news sitemaps, store their new and changed articles.
 
     SOURCES are a sources file (YAML: url, interval, language, name) or feed
     and sitemap URLs; they are added to the store's followed sources. Without
     SOURCES every source the store follows is polled. Without --once it runs
     until interrupted (Ctrl-C, SIGTERM): the article being stored is
-    finished, and what was not stored is fetched again next time.
+    finished, and what was not stored is fetched again next time. Watches'
+    webhooks are delivered alongside, on threads of their own (with --once,
+    after the round).
 
     Example: tidings follow sources.yaml --db news.db --once
     """
@@ -612,7 +617,7 @@ def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str |
     import threading
 
     from tidings.batch import WorkSettings
-    from tidings.live import Follower, Politeness
+    from tidings.live import Deliverer, Follower, Politeness
 
     try:
         specs = _source_specs(sources, interval, language)
@@ -638,29 +643,64 @@ def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str |
 
     store = _open_store(db)
     old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+    deliverer = Deliverer(store, politeness=politeness, stop=stop, on_event=_log_delivery) if deliver else None
     try:
         chosen = [store.add_source(s.url, name=s.name, language=s.language, interval=s.interval)[0]
                   for s in specs]
         if not chosen and not store.sources():
             raise click.ClickException("[T604] no sources to follow: give a sources file or feed URLs, or "
                                        "add some with 'tidings sources add'")
-        actors, entity_data = _entity_settings(actors, entity_data)
-        with Follower(store, politeness=politeness, settings=WorkSettings(actors=actors, entity_data=entity_data),
-                      workers=workers, stop=stop, on_event=log) as follower:
+        if no_nlp:
+            settings = WorkSettings(nlp=False)
+        else:
+            actors, entity_data = _entity_settings(actors, entity_data)
+            settings = WorkSettings(actors=actors, entity_data=entity_data)
+        with Follower(store, politeness=politeness, settings=settings, workers=workers, stop=stop,
+                      on_event=log) as follower:
             if once:
                 reports = follower.run_once(chosen or None)
                 for report in reports:
                     click.echo(json.dumps(report.as_dict()), err=True)
+                if deliverer is not None:
+                    _deliver_due(deliverer)
                 if any(r.status == "error" for r in reports):
                     raise SystemExit(1)
             else:
+                if deliverer is not None:
+                    deliverer.start()
                 follower.run(sources=[s["url"] for s in chosen] or None)
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
+        if deliverer is not None:
+            deliverer.close()  # the answers being awaited are recorded before the store closes
         for sig, handler in old.items():
             signal.signal(sig, handler)
         store.close()
+
+
+def _log_delivery(kind: str, details: dict[str, Any]) -> None:
+    """One stderr line per webhook delivery that failed or died."""
+    if kind == "failed":
+        click.echo(f"tidings: webhook {details['key']} (match {details['match_id']}): {details['error']}; "
+                   f"attempt {details['attempts']}, next at {details['next_attempt_at']}", err=True)
+    elif kind == "dead":
+        click.echo(f"tidings: webhook {details['key']} (match {details['match_id']}) is dead after "
+                   f"{details['attempts']} attempts: {details['error']}", err=True)
+
+
+def _deliver_due(deliverer: Any) -> dict[str, Any]:
+    """Rounds of deliveries until nothing due now is left to try; the totals."""
+    totals: dict[str, Any] = {"delivered": 0, "failed": 0, "dead": 0, "errors": {}}
+    while not deliverer.stop.is_set():
+        report = deliverer.run_once()
+        for name in ("delivered", "failed", "dead"):
+            totals[name] += getattr(report, name)
+        for kind, n in report.errors.items():
+            totals["errors"][kind] = totals["errors"].get(kind, 0) + n
+        if report.due == 0 or (report.delivered == 0 and report.postponed == 0):
+            break
+    return totals
 
 
 @cli.group()
@@ -967,6 +1007,94 @@ def watch_requeue(match_ids: tuple[int, ...], db: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     finally:
         store.close()
+
+
+# -- watches: webhook deliveries -----------------------------------------------------
+
+
+def _register_delivery_commands(group: click.Group) -> None:
+    """``watch deliver``, ``watch dead-letters``, and ``watch retry`` (``watch requeue`` by another name)."""
+
+    @group.command("deliver")
+    @db_option
+    @click.option("--once", is_flag=True, help="Deliver what is due now and exit (for cron).")
+    @click.option("--contact", metavar="EMAIL|URL", help="Put in the User-Agent (default $TIDINGS_CONTACT).")
+    @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+                  help="Seconds to wait for a receiver's answer.")
+    @click.option("--max-attempts", type=click.IntRange(1, 100), default=8, show_default=True,
+                  help="Attempts before a delivery is dead (a dead letter).")
+    @click.option("--receivers", type=click.IntRange(1, 64), default=4, show_default=True,
+                  help="Receivers delivered to at once.")
+    def watch_deliver(db: str | None, once: bool, contact: str | None, timeout: float, max_attempts: int,
+                      receivers: int) -> None:
+        """Deliver watches' webhooks: signed POSTs, retried with backoff, dead after --max-attempts.
+
+        Without --once it runs until interrupted (Ctrl-C, SIGTERM), looking for
+        new matches every few seconds; 'tidings follow' does the same alongside.
+
+        Example: tidings watch deliver --db news.db --once
+        """
+        import signal
+        import threading
+
+        from tidings.live import Deliverer, DeliveryPolicy, Politeness
+
+        stop = threading.Event()
+
+        def stopping(signum: int, _frame: Any) -> None:
+            if stop.is_set():
+                raise KeyboardInterrupt
+            click.echo(f"tidings: {signal.Signals(signum).name}: stopping after the answers awaited", err=True)
+            stop.set()
+
+        try:
+            policy = DeliveryPolicy(timeout=timeout, max_attempts=max_attempts, receivers=receivers)
+        except TidingsError as exc:
+            raise click.ClickException(str(exc)) from None
+        store = _open_store(db)
+        old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+        deliverer = Deliverer(store, policy=policy, politeness=Politeness(contact=contact), stop=stop,
+                              on_event=_log_delivery)
+        try:
+            if once:
+                click.echo(json.dumps(_deliver_due(deliverer)), err=True)
+            else:
+                deliverer.run()
+        except TidingsError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            deliverer.close()
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+            store.close()
+
+    @group.command("dead-letters")
+    @click.option("--watch", "watch_id", type=int, default=None, help="Only this watch's.")
+    @db_option
+    @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+    def watch_dead_letters(watch_id: int | None, db: str | None, fmt: str) -> None:
+        """List deliveries that failed --max-attempts times; 'tidings watch retry' sends one again."""
+        store = _open_store(db)
+        try:
+            dead = store.dead_letters(watch_id)
+        except TidingsError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            store.close()
+        for letter in dead:
+            if fmt == "jsonl":
+                click.echo(json.dumps(letter, ensure_ascii=False, default=str))
+            else:
+                click.echo(f"{letter['id']:>5}  watch {letter['watch_id']}  {letter['kind']} {letter['item_key']}  "
+                           f"attempts {letter['attempts']}  key {letter['idempotency_key']}")
+                click.echo(f"       last error: {letter['last_error'] or 'none'}")
+        if fmt == "table":
+            click.echo(f"{len(dead)} dead letter(s)", err=True)
+
+    group.add_command(watch_requeue, "retry")  # the name the delivery docs use
+
+
+_register_delivery_commands(watch)
 
 
 def main() -> None:

@@ -32,7 +32,10 @@ times); ``T5xx`` the store; ``T6xx`` following sources live (``T600``-``T609``
 sources and their settings, ``T610``-``T629`` fetching, ``T630``-``T649`` watches: ``T630`` an
 unknown field, ``T631`` the name, ``T632`` the kind, ``T633`` a filter the kind does not read,
 ``T634`` a filter's value, ``T635`` the webhook or its secret, ``T636`` no such watch, ``T637`` no
-such match, ``T638`` a bad timestamp, ``T639`` a match with no webhook); ``T8xx`` batch runs. A code keeps one meaning.
+such match, ``T638`` a bad timestamp, ``T639`` a match with no webhook; ``T650``-``T659`` webhook
+deliveries: ``T650`` the receiver answered an error status, ``T651`` no answer in time, ``T652`` a
+network error, ``T653`` a bad URL or a redirect not followed, ``T654`` delivery settings); ``T8xx``
+batch runs. A code keeps one meaning.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ interval, fetches the pages of their new items politely
 reads them with :func:`tidings.ingest.read_bytes`, and stores them through
 the batch driver. Sources, their fetch history and the items seen are kept in
 the store (:meth:`tidings.store.Store.sources`), so a restart resumes.
+The :class:`Deliverer` POSTs watches' new matches to their webhooks, signed
+(:func:`sign`, :func:`verify`), at least once.
 
 Example:
     >>> from tidings.live import Follower, SourceSpec
@@ -28,11 +30,23 @@ from tidings.live._sources import (
     parse_listing,
 )
 from tidings.live._urls import TRACKING_PARAMS, canonical_url, link_canonical
+from tidings.live._webhooks import (
+    Deliverer,
+    DeliveryPolicy,
+    DeliveryReport,
+    DeliveryStore,
+    sign,
+    verify,
+)
 
 __all__ = [
     "DEFAULT_INTERVAL",
     "TRACKING_PARAMS",
     "Client",
+    "Deliverer",
+    "DeliveryPolicy",
+    "DeliveryReport",
+    "DeliveryStore",
     "Entry",
     "Fetched",
     "Follower",
@@ -46,4 +60,6 @@ __all__ = [
     "load_sources",
     "parse_interval",
     "parse_listing",
+    "sign",
+    "verify",
 ]
