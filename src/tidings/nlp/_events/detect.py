@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from tidings.nlp._events.args import PLACE_TYPES, Arg, EntityIndex
 from tidings.nlp._events.classifier import NONE, EventClassifier
 from tidings.nlp._events.confidence import Calibration, load_calibration
-from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoMatch
+from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoMatch, CameoNouns
 from tidings.nlp._events.ontology import (
     MODALITY_RANK,
     TARGET_SOURCES,
@@ -559,9 +559,11 @@ class Detector:
                  quote_at: Callable[[Doc, int, int], dict[str, Any] | None] | None = None,
                  cameo: CameoLexicon | None = None,
                  classifier: EventClassifier | None = None,
-                 calibration: Calibration | None = None) -> None:
+                 calibration: Calibration | None = None,
+                 nouns: CameoNouns | None = None) -> None:
         self.k = knowledge
         self.cameo = cameo
+        self.nouns = nouns
         self.classifier = classifier
         self.calibration = calibration or load_calibration()
         self.time_for_token = time_for_token
@@ -594,6 +596,8 @@ class Detector:
         own = self._own_match(tok)
         if own is not None and _object_outside_sense(tok, own):
             own = None
+        if own is None and self.nouns is not None and tok.pos_ == "NOUN" and tok.is_alpha:
+            return self._noun_trigger(tok)
         if self.cameo is None or tok.pos_ != "VERB" or not tok.is_alpha:
             return own
         if (tok.lemma_.lower(), "governor") in self.k.cues:
@@ -644,6 +648,46 @@ class Detector:
                        context=str(contexts[0]) if contexts else None, cameo=str(found.cameo), target=target,
                        flags=frozenset(flags), source=f"{self.cameo.path if self.cameo else ''}:{found.pattern.line}",
                        specificity=found.specificity)
+
+    def _noun_trigger(self, tok: Token) -> Trigger | None:
+        """An event noun of the CAMEO verb lexicon ("the arrest of", "accusations against")
+        as a trigger, typed through the crosswalk from its verb's code.
+
+        Its target is in its own phrase ("of", "against", "on", "with", "to", "at"
+        X; a protest's only "against" X); its holder is found as for any event
+        noun (possessor, "by" phrase, the verb that holds it, "between", a
+        country modifier). Like a bare CAMEO verb, it is coded only when the
+        classifier reads the sentence as its type (see :meth:`_model_agrees`).
+        """
+        assert self.nouns is not None
+        noun = self.nouns.get(tok.lemma_.lower())
+        if noun is None or tok.dep_ in {"compound", "amod"}:
+            return None  # "the arrest warrant", "attack helicopters": a modifier tells no act
+        # tidings' own reading of the verb, when it has a bare one, is the noun's
+        # too ("expel" is SANCTION 166 there: "the expulsion of two diplomats").
+        verb = next((t for t in self.k.triggers.get((noun.verb, "VERB"), ()) if not t.objects and t.type), None)
+        cameo = verb.cameo if verb is not None and verb.cameo else noun.cameo
+        row = self.k.plover_of(cameo)
+        if row is None or str(row["type"]) not in self.k.types:
+            return None
+        typ = str(row["type"])
+        if verb is not None and verb.type == typ:
+            mode, context = verb.mode, verb.context
+        else:
+            modes = list(self.k.types[typ].get("modes") or [])  # type: ignore[call-overload]
+            mode = str(row["mode"]) if row.get("mode") and (not modes or row["mode"] in modes) else None
+            contexts = list(row.get("context") or [])  # type: ignore[call-overload]
+            context = str(contexts[0]) if contexts else None
+        target = ("against",) if typ == "PROTEST" else ("of", "against", "on", "with", "to", "at", "between")
+        flags = frozenset() if typ in SELF_STANDING_TYPES else frozenset({"needs_target"})
+        return Trigger(lemma=noun.noun, pos="NOUN", objects=frozenset(), type=typ, mode=mode, context=context,
+                       cameo=cameo, target=target, flags=flags, source=f"{self.nouns.path}:{noun.line}",
+                       specificity=1)
+
+    def _field_lexicon(self, trig: Trigger) -> bool:
+        """Whether a trigger comes from the field's lexicon (a CAMEO verb or one of its nouns)."""
+        return (self.cameo is not None and trig.source.startswith(self.cameo.path)) or (
+            self.nouns is not None and bool(self.nouns.path) and trig.source.startswith(self.nouns.path))
 
     def _own_match(self, tok: Token) -> Trigger | None:
         """The most specific trigger of tidings' own lexicon a word fits, or None."""
@@ -1073,7 +1117,7 @@ class Detector:
 
     def _broad(self, trig: Trigger) -> bool:
         """Whether a trigger comes from the CAMEO lexicon or the classifier, not tidings' own lexicon."""
-        return trig.specificity < 0 or (self.cameo is not None and trig.source.startswith(self.cameo.path))
+        return trig.specificity < 0 or self._field_lexicon(trig)
 
     def _model_agrees(self, event: Found, probs: dict[str, float]) -> bool:
         """The classifier's word on a lexicon hit: a bare CAMEO verb ("took office",
@@ -1085,7 +1129,7 @@ class Detector:
         assert self.classifier is not None
         limits = self.classifier.thresholds
         trig = event.trigger
-        if 0 < trig.specificity <= 1 and self.cameo is not None and trig.source.startswith(self.cameo.path):
+        if 0 < trig.specificity <= 1 and self._field_lexicon(trig):
             if probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5):
                 return True
             # Below the type's threshold, the classifier must still read the
@@ -1162,8 +1206,8 @@ class Detector:
         if noun_governors is None:
             return None, False  # the governing verb's event covers it
         cl = self.clause(noun_governors[0] if noun_governors else tok, s.speakers)
-        if trig.pos == "NOUN":
-            cl.path = [tok, *cl.path]
+        if trig.pos == "NOUN" and cl.path[0].i != tok.i:
+            cl.path = [tok, *cl.path]  # (once: a noun that governs nothing is no content of itself)
         quote = self.quote_at(s.doc, tok.idx, tok.idx + len(tok)) if self.quote_at else None
         source_tok = self.speaker_of(cl.speech, s.speakers) if cl.speech is not None else None
         if "reported" in trig.flags:
