@@ -77,6 +77,7 @@ class Found:
     path: list[Token] = field(default_factory=list)
     aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
     passive: bool = False            # a passive trigger: its subject is the target ("unions will be consulted")
+    unheld: bool = False             # a deed told by a noun with nobody named as its doer ("a bomb attack on a market")
     confidence: float | None = None  # the calibrated chance that the event is right (None: not scored)
     features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
@@ -407,6 +408,16 @@ _DEED_NOUNS = frozenset({"action", "act", "move", "step", "decision", "launch", 
 _DEED_REACH = 3
 # Types of reaction whose object may be a deed told before.
 _REACTION_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "SUPPORT", "THREATEN", "REQUEST"})
+
+
+# Deeds an event noun may tell with nobody named as its doer ("a bomb attack on a
+# market killed forty", "the arrest of three journalists", "sanctions on Iran"):
+# the codebook counts them, their actor unknown. Verbs whose subject such a noun
+# is when it tells the harm done ("the attack killed forty").
+_UNHELD_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+_HARM_VERBS = frozenset({"kill", "injure", "wound", "leave", "claim", "hit", "target", "destroy", "damage", "maim"})
+# Types of appeal whose content may stand for a target ("called for peace").
+_APPEAL_TYPES = frozenset({"REQUEST"})
 
 
 # Verbs whose subject holds the event noun of their prepositional phrase: "took
@@ -1144,9 +1155,9 @@ class Detector:
         crash"), and a landing or an arrival of nobody named is no visit."""
         if event.trigger.mode == "visit" and not any(_known(a) for a in event.actors):
             return False
-        if self.cameo is not None and event.trigger.source.startswith(self.cameo.path) and not event.actors:
+        if self._field_lexicon(event.trigger) and not event.actors and not event.unheld:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
-        if event.trigger.type == "ASSAULT" and not event.actors:
+        if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld:
             return False  # "were killed", "one worker injured": a victim told, no one who acted
         if event.trigger.type == "ASSAULT" and not event.targets and _launch(event.token):
             # "North Korea launches rocket": a launch at no one is a show of force.
@@ -1230,15 +1241,20 @@ class Detector:
             # "We have agreed", "our officials will meet", said by one side of the
             # meeting just told ("we" are both sides), or "after the talks".
             targets = s.parties.others(actors)
-        if not self._tells_enough(tok, trig, actors, targets):
+        unheld = self._unheld(s, tok, trig, actors, targets)
+        if not unheld and not self._tells_enough(tok, trig, actors, targets) \
+                and not self._appeal_without_target(tok, trig, actors, targets):
             return None, False
         modality = self.modality(tok, cl, noun_governors)
         modality = self._governed(cl, s.matched, modality)
+        if unheld and modality != "occurred":
+            return None, False  # a deed of nobody named that did not happen tells nothing
         place = destination if trig.mode == "visit" and destination else self.place(s.index, place_tokens)
         event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                             cl.path, s.doc, s.sent, cl.top, s.times, also=cl.speech)
         if trig.mode != "visit":
             event.actors, event.targets = _localise(s.index, trig, place, actors), _localise(s.index, trig, place, targets)
+        event.unheld = unheld
         event.aim = self._aim(cl.path)
         event.passive = cl.passive_object is not None and cl.top.i == tok.i
         if not hosted:
@@ -1378,6 +1394,37 @@ class Detector:
         return [Arg(host, code, sector, tok.i, name)]
 
     @staticmethod
+    def _unheld(s: _Sentence, tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
+        """Whether an event noun tells a deed whose doer the text does not name, and
+        enough of it to be coded with its actor unknown: a victim named in its own
+        phrase ("the arrest of three journalists", "sanctions on Iran"), or, for
+        an assault, the harm it did ("a bomb attack on a market killed forty") or
+        the place it is named by ("the Las Vegas shooting")."""
+        if trig.pos != "NOUN" or actors or trig.type not in _UNHELD_TYPES or "reported" in trig.flags:
+            return False
+        if any(_known(t) for t in targets):
+            return True
+        if trig.type != "ASSAULT":
+            return False
+        if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _HARM_VERBS:
+            return True
+        return any(c.dep_ in {"compound", "nmod"} and c.i < tok.i and (e := s.index.entity_at(c)) is not None
+                   and s.index.is_place(e) for c in tok.children)
+
+    @staticmethod
+    def _appeal_without_target(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
+        """An appeal by someone named whose content, not an addressee, is told: "Kim
+        called for peace", "the ministry demanded an inquiry" (the target stays empty)."""
+        if targets or trig.type not in _APPEAL_TYPES or trig.pos != "VERB" or "reported" in trig.flags:
+            return False
+        if not any(a.entity or a.code for a in actors):
+            return False
+        contents = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
+                    for g in c.children if g.dep_ == "pobj"]
+        contents += [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        return any(c.pos_ == "NOUN" and c.ent_type_ == "" for c in contents)
+
+    @staticmethod
     def _tells_enough(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
         """Whether a trigger with these participants is an event at all."""
         mutual = len(actors) > 1 and is_mutual(trig)
@@ -1482,7 +1529,7 @@ class Detector:
         type stands alone.
         """
         if event.modality == "occurred":
-            return bool(event.actors or event.targets)
+            return bool(event.actors or event.targets or event.unheld)
         if not event.actors:
             return event.passive and bool(event.targets)
         if not event.aim or event.targets:
