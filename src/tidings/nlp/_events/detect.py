@@ -1414,14 +1414,15 @@ class Detector:
     @staticmethod
     def _appeal_without_target(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
         """An appeal by someone named whose content, not an addressee, is told: "Kim
-        called for peace", "the ministry demanded an inquiry" (the target stays empty)."""
+        called for peace", "the ministry pressed for an inquiry" (the target stays empty)."""
         if targets or trig.type not in _APPEAL_TYPES or trig.pos != "VERB" or "reported" in trig.flags:
             return False
         if not any(a.entity or a.code for a in actors):
             return False
+        if any(c.dep_ in {"dobj", "obj", "oprd", "xcomp", "ccomp", "dative"} for c in tok.children):
+            return False  # "called the attack an act of evil": naming, not asking
         contents = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
                     for g in c.children if g.dep_ == "pobj"]
-        contents += [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
         return any(c.pos_ == "NOUN" and c.ent_type_ == "" for c in contents)
 
     @staticmethod
