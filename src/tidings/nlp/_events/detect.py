@@ -1402,6 +1402,9 @@ class Detector:
         the place it is named by ("the Las Vegas shooting")."""
         if trig.pos != "NOUN" or actors or trig.type not in _UNHELD_TYPES or "reported" in trig.flags:
             return False
+        if tok.dep_ in {"nsubj", "nsubjpass"} and any(
+                c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.head.children):
+            return False  # "an attack on the ministry could kill dozens": told as no deed done
         if any(_known(t) for t in targets):
             return True
         if trig.type != "ASSAULT":

@@ -23,7 +23,12 @@ from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
 from tidings.nlp._events.classifier import load_classifier
 from tidings.nlp._events.detect import MUTUAL_TYPES, Detector, Found, is_mutual
-from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoNouns, load_cameo_lexicon, load_cameo_nouns
+from tidings.nlp._events.lexicon_cameo import (
+    CameoLexicon,
+    CameoNouns,
+    load_cameo_lexicon,
+    load_cameo_nouns,
+)
 from tidings.nlp._events.magnitudes import MagnitudeLexicon, figures_of
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.nlp.components.quotes import quote_at
