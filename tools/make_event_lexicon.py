@@ -11,7 +11,12 @@ and writes two tidings data files:
   and other words, each reduced to lemmas, with synonym sets (``&MILITARY``)
   expanded into ``|`` alternatives;
 * ``src/tidings/data/entities/agents.tsv``: agent words (the noun that heads
-  "Turkish police") with their plural forms and sector code.
+  "Turkish police") with their plural forms and sector code;
+* ``src/tidings/data/events/cameo_nouns.tsv``: event nouns, the nominalisations
+  of the lexicon's coded verbs ("arrest", "accusation", "detention",
+  "kidnapping"), derived by suffix rules checked against spaCy's English noun
+  index and kept only when CAMEO.2.0 itself uses the noun as the object of a
+  pattern coding an act of the same PLOVER type (see :func:`build_nouns`).
 
 The CAMEO.2.0 pattern syntax (see PETRARCH-2 ``PETRreader.read_verb_dictionary``):
 ``- PRE * POST [code]``: words before ``*`` are the subject, after it the
@@ -41,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT_VERBS = ROOT / "src" / "tidings" / "data" / "events" / "cameo_verbs.tsv"
 OUT_AGENTS = ROOT / "src" / "tidings" / "data" / "entities" / "agents.tsv"
+OUT_NOUNS = ROOT / "src" / "tidings" / "data" / "events" / "cameo_nouns.tsv"
 SOURCE = "openeventdata/petrarch2 @ 676801c, petrarch2/data/dictionaries"
 CROSSWALK_SOURCE = "openeventdata/PLOVER @ 5e0c24f (CAMEO2PLOVER-2021.txt, PLOVER manual Draft 0.8)"
 MAX_ALTERNATIVES = 400
@@ -92,6 +98,7 @@ class Lemmas:
         index = self._lemmatizer.lookups.get_table("lemma_index")
         self._index = {pos: frozenset(index.get(pos, ())) for pos in ("noun", "verb")}
         self._stop = self._nlp.Defaults.stop_words
+        self.nouns = self._index["noun"]
 
     def __call__(self, word: str, pos: str = "NOUN") -> str:
         key = (word, pos)
@@ -490,6 +497,90 @@ def build_agents(path: Path, lemmas: Lemmas) -> tuple[list[str], int]:
     return rows, skipped
 
 
+# Suffix rules that make a noun of a verb (verb ending -> noun ending), tried in
+# order; "" is the verb itself (conversion: "arrest", "attack"). A candidate is
+# a noun only when spaCy's English noun index (WordNet's nouns) lists it.
+NOMINALISERS: tuple[tuple[str, str, str], ...] = (
+    ("", "", "zero"),
+    ("ate", "ation", "ion"), ("ise", "isation", "ation"), ("ize", "ization", "ation"),
+    ("ise", "ism", "ism"), ("ize", "ism", "ism"),
+    ("ade", "asion", "sion"), ("ude", "usion", "sion"), ("ode", "osion", "sion"), ("ide", "ision", "sion"),
+    ("pel", "pulsion", "sion"), ("ain", "ention", "tion"), ("ene", "ention", "tion"), ("ose", "osition", "tion"),
+    ("ct", "ction", "ion"), ("pt", "ption", "ion"), ("ss", "ssion", "ion"),
+    ("", "ation", "ation"), ("e", "ation", "ation"), ("y", "ication", "ation"),
+    ("", "ment", "ment"), ("", "al", "al"), ("e", "al", "al"), ("y", "ial", "al"),
+    ("e", "ure", "ure"), ("", "ance", "ance"), ("e", "ance", "ance"), ("", "ence", "ence"), ("e", "ence", "ence"),
+    ("", "ing", "ing"), ("e", "ing", "ing"), ("ie", "ying", "ing"),
+)
+_VOWELS = "aeiou"
+
+
+def nominalisations(verb: str) -> list[tuple[str, str]]:
+    """Candidate nouns of a verb with the rule that made each (not checked against a vocabulary)."""
+    out: list[tuple[str, str]] = []
+    for end, suffix, rule in NOMINALISERS:
+        if end and not verb.endswith(end):
+            continue
+        out.append((verb[: len(verb) - len(end)] + suffix, rule))
+    if len(verb) >= 3 and verb[-1] not in _VOWELS + "wxy" and verb[-2] in _VOWELS and verb[-3] not in _VOWELS:
+        out.append((verb + verb[-1] + "ing", "ing"))  # "kidnap" -> "kidnapping"
+    return list(dict.fromkeys(out))
+
+
+def build_nouns(verb_rows: list[str], nouns: frozenset[str], actor_words: set[str]) -> tuple[list[str], dict[str, int]]:
+    """Rows of cameo_nouns.tsv: the event nouns of the lexicon's coded verbs.
+
+    A noun is derived from a verb row with its own CAMEO code and a PLOVER type
+    (no compound verbs) by :data:`NOMINALISERS`, and must be in spaCy's noun
+    index. It is kept only when the dictionary attests it as an act: some
+    pattern of CAMEO.2.0 has it as the head of its object and codes an event of
+    the same PLOVER type (``- * ATTACK [190]`` under "launch", ``- * ARRESTS``
+    ...); this drops derivations that are words but not the act ("depart" ->
+    "department", "admire" -> "admiral"). Nouns that name actors (agent words:
+    "government", "convict", and the sector words of ``sectors.tsv``) and nouns derived from verbs of different types
+    are left out.
+    """
+    cells = [r.split("\t") for r in verb_rows]
+    # kind block lemma aliases particle subject object preps also source_at target_at flags cameo passive type ...
+    attested: dict[str, dict[str, list[str]]] = {}
+    for c in cells:
+        if c[0] != "pattern" or not c[12] or not c[14]:
+            continue
+        for phrase in c[6].split("|"):
+            words = phrase.split()
+            if words:
+                attested.setdefault(words[-1], {}).setdefault(c[14], []).append(c[17])
+    derived: dict[str, list[tuple[str, str, str, str, str, str, str]]] = {}
+    stats = {"candidates": 0, "unattested": 0, "actors": 0, "ambiguous": 0}
+    for c in cells:
+        if c[0] != "verb" or c[4] or not c[12] or not c[14]:
+            continue
+        for noun, rule in nominalisations(c[2]):
+            if noun in nouns:
+                derived.setdefault(noun, []).append((c[2], rule, c[12], c[14], c[15], c[16], c[17]))
+    rows: list[str] = []
+    for noun in sorted(derived):
+        stats["candidates"] += 1
+        sources = sorted(set(derived[noun]))
+        types = {s[3] for s in sources}
+        if noun in actor_words:
+            stats["actors"] += 1
+            continue
+        if len(types) > 1:
+            stats["ambiguous"] += 1
+            continue
+        kind = next(iter(types))
+        lines = attested.get(noun, {}).get(kind)
+        if not lines:
+            stats["unattested"] += 1
+            continue
+        verb, rule, cameo, kind, mode, context, line = sources[0]
+        rows.append("\t".join([noun, verb, rule, cameo, kind, mode, context, "|".join(sorted(set(lines), key=int)[:5]),
+                               line]))
+    stats["nouns"] = len(rows)
+    return rows, stats
+
+
 def header(lines: list[str]) -> str:
     return "".join(f"# {ln}\n" for ln in lines)
 
@@ -500,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the shared data folder holding events/petrarch2-dictionaries and events/CAMEO2PLOVER-2021.txt")
     parser.add_argument("--verbs-out", default=str(OUT_VERBS))
     parser.add_argument("--agents-out", default=str(OUT_AGENTS))
+    parser.add_argument("--nouns-out", default=str(OUT_NOUNS))
     args = parser.parse_args(argv)
     data = Path(args.data)
     folder = data / "events" / "petrarch2-dictionaries"
@@ -548,7 +640,31 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.agents_out).write_text(
         agents_head + "\t".join(["word", "forms", "code", "sector", "position", "line"]) + "\n"
         + "\n".join(agent_rows) + "\n", encoding="utf-8")
+    actor_words = {w for r in agent_rows for w in [r.split("\t")[0], *r.split("\t")[1].split("|")] if w}
+    sectors = ROOT / "src" / "tidings" / "data" / "events" / "sectors.tsv"
+    actor_words |= {ln.split("\t")[0] for ln in sectors.read_text(encoding="utf-8").splitlines()[1:]
+                    if ln and not ln.startswith("#")}
+    noun_rows, noun_stats = build_nouns(rows, lemmas.nouns, actor_words)
+    nouns_head = header([
+        f"source: derived by tidings from PETRARCH-2's CAMEO verb dictionary CAMEO.2.0.txt ({SOURCE}) and spaCy's "
+        "English noun index (en_core_web_sm lemmatizer table lemma_index, from WordNet 3.0); PLOVER type, mode and "
+        f"context from the CAMEO to PLOVER crosswalk ({CROSSWALK_SOURCE})",
+        "licence: MIT (PETRARCH-2 verb codes, Copyright (c) 2015 Open Event Data Alliance, notice in cameo_verbs.tsv); "
+        "the type, mode and context columns restate the crosswalk, CC BY-SA 4.0",
+        f"built: {command} (do not edit by hand: tidings' triggers.tsv overrides this file)",
+        f"counts: {noun_stats['nouns']} nouns of {noun_stats['candidates']} derivations found in the noun index; "
+        f"left out {noun_stats['unattested']} not attested as the object of a pattern of the same type, "
+        f"{noun_stats['actors']} agent words, {noun_stats['ambiguous']} derived from verbs of different types",
+        "columns: noun = the event noun's lemma; verb = the CAMEO verb it is derived from; rule = the suffix rule "
+        "(zero = the verb itself, ion, ation, sion, tion, ism, ment, al, ure, ance, ence, ing); cameo = the verb's "
+        "own code; type, mode, context = PLOVER via the crosswalk; attested = lines of CAMEO.2.0.txt whose pattern "
+        "has the noun as the head of its object with a code of the same type; line = the verb's line in CAMEO.2.0.txt",
+    ])
+    Path(args.nouns_out).write_text(
+        nouns_head + "\t".join(["noun", "verb", "rule", "cameo", "type", "mode", "context", "attested", "line"])
+        + "\n" + "\n".join(noun_rows) + "\n", encoding="utf-8")
     print(f"{args.verbs_out}: {stats}")
+    print(f"{args.nouns_out}: {noun_stats}")
     print(f"{args.agents_out}: {len(agent_rows)} agent words, {skipped} malformed lines skipped")
     return 0
 

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from tidings.nlp._events.args import PLACE_TYPES, Arg, EntityIndex
 from tidings.nlp._events.classifier import NONE, EventClassifier
 from tidings.nlp._events.confidence import Calibration, load_calibration
-from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoMatch
+from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoMatch, CameoNouns
 from tidings.nlp._events.ontology import (
     MODALITY_RANK,
     TARGET_SOURCES,
@@ -77,6 +77,7 @@ class Found:
     path: list[Token] = field(default_factory=list)
     aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
     passive: bool = False            # a passive trigger: its subject is the target ("unions will be consulted")
+    unheld: bool = False             # a deed told by a noun with nobody named as its doer ("a bomb attack on a market")
     confidence: float | None = None  # the calibrated chance that the event is right (None: not scored)
     features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
@@ -409,6 +410,16 @@ _DEED_REACH = 3
 _REACTION_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "SUPPORT", "THREATEN", "REQUEST"})
 
 
+# Deeds an event noun may tell with nobody named as its doer ("a bomb attack on a
+# market killed forty", "the arrest of three journalists", "sanctions on Iran"):
+# the codebook counts them, their actor unknown. Verbs whose subject such a noun
+# is when it tells the harm done ("the attack killed forty").
+_UNHELD_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+_HARM_VERBS = frozenset({"kill", "injure", "wound", "leave", "claim", "hit", "target", "destroy", "damage", "maim"})
+# Types of appeal whose content may stand for a target ("called for peace").
+_APPEAL_TYPES = frozenset({"REQUEST"})
+
+
 # Verbs whose subject holds the event noun of their prepositional phrase: "took
 # part in talks", "engaged in negotiations", "joined in the boycott".
 _PARTAKE = frozenset({"take", "participate", "engage", "join", "enter", "attend", "lead", "hold", "involve",
@@ -559,9 +570,11 @@ class Detector:
                  quote_at: Callable[[Doc, int, int], dict[str, Any] | None] | None = None,
                  cameo: CameoLexicon | None = None,
                  classifier: EventClassifier | None = None,
-                 calibration: Calibration | None = None) -> None:
+                 calibration: Calibration | None = None,
+                 nouns: CameoNouns | None = None) -> None:
         self.k = knowledge
         self.cameo = cameo
+        self.nouns = nouns
         self.classifier = classifier
         self.calibration = calibration or load_calibration()
         self.time_for_token = time_for_token
@@ -594,6 +607,8 @@ class Detector:
         own = self._own_match(tok)
         if own is not None and _object_outside_sense(tok, own):
             own = None
+        if own is None and self.nouns is not None and tok.pos_ == "NOUN" and tok.is_alpha:
+            return self._noun_trigger(tok)
         if self.cameo is None or tok.pos_ != "VERB" or not tok.is_alpha:
             return own
         if (tok.lemma_.lower(), "governor") in self.k.cues:
@@ -644,6 +659,46 @@ class Detector:
                        context=str(contexts[0]) if contexts else None, cameo=str(found.cameo), target=target,
                        flags=frozenset(flags), source=f"{self.cameo.path if self.cameo else ''}:{found.pattern.line}",
                        specificity=found.specificity)
+
+    def _noun_trigger(self, tok: Token) -> Trigger | None:
+        """An event noun of the CAMEO verb lexicon ("the arrest of", "accusations against")
+        as a trigger, typed through the crosswalk from its verb's code.
+
+        Its target is in its own phrase ("of", "against", "on", "with", "to", "at"
+        X; a protest's only "against" X); its holder is found as for any event
+        noun (possessor, "by" phrase, the verb that holds it, "between", a
+        country modifier). Like a bare CAMEO verb, it is coded only when the
+        classifier reads the sentence as its type (see :meth:`_model_agrees`).
+        """
+        assert self.nouns is not None
+        noun = self.nouns.get(tok.lemma_.lower())
+        if noun is None or tok.dep_ in {"compound", "amod"}:
+            return None  # "the arrest warrant", "attack helicopters": a modifier tells no act
+        # tidings' own reading of the verb, when it has a bare one, is the noun's
+        # too ("expel" is SANCTION 166 there: "the expulsion of two diplomats").
+        verb = next((t for t in self.k.triggers.get((noun.verb, "VERB"), ()) if not t.objects and t.type), None)
+        cameo = verb.cameo if verb is not None and verb.cameo else noun.cameo
+        row = self.k.plover_of(cameo)
+        if row is None or str(row["type"]) not in self.k.types:
+            return None
+        typ = str(row["type"])
+        if verb is not None and verb.type == typ:
+            mode, context = verb.mode, verb.context
+        else:
+            modes = list(self.k.types[typ].get("modes") or [])  # type: ignore[call-overload]
+            mode = str(row["mode"]) if row.get("mode") and (not modes or row["mode"] in modes) else None
+            contexts = list(row.get("context") or [])  # type: ignore[call-overload]
+            context = str(contexts[0]) if contexts else None
+        target = ("against",) if typ == "PROTEST" else ("of", "against", "on", "with", "to", "at", "between")
+        flags = frozenset() if typ in SELF_STANDING_TYPES else frozenset({"needs_target"})
+        return Trigger(lemma=noun.noun, pos="NOUN", objects=frozenset(), type=typ, mode=mode, context=context,
+                       cameo=cameo, target=target, flags=flags, source=f"{self.nouns.path}:{noun.line}",
+                       specificity=1)
+
+    def _field_lexicon(self, trig: Trigger) -> bool:
+        """Whether a trigger comes from the field's lexicon (a CAMEO verb or one of its nouns)."""
+        return (self.cameo is not None and trig.source.startswith(self.cameo.path)) or (
+            self.nouns is not None and bool(self.nouns.path) and trig.source.startswith(self.nouns.path))
 
     def _own_match(self, tok: Token) -> Trigger | None:
         """The most specific trigger of tidings' own lexicon a word fits, or None."""
@@ -1073,7 +1128,7 @@ class Detector:
 
     def _broad(self, trig: Trigger) -> bool:
         """Whether a trigger comes from the CAMEO lexicon or the classifier, not tidings' own lexicon."""
-        return trig.specificity < 0 or (self.cameo is not None and trig.source.startswith(self.cameo.path))
+        return trig.specificity < 0 or self._field_lexicon(trig)
 
     def _model_agrees(self, event: Found, probs: dict[str, float]) -> bool:
         """The classifier's word on a lexicon hit: a bare CAMEO verb ("took office",
@@ -1085,7 +1140,7 @@ class Detector:
         assert self.classifier is not None
         limits = self.classifier.thresholds
         trig = event.trigger
-        if 0 < trig.specificity <= 1 and self.cameo is not None and trig.source.startswith(self.cameo.path):
+        if 0 < trig.specificity <= 1 and self._field_lexicon(trig):
             if probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5):
                 return True
             # Below the type's threshold, the classifier must still read the
@@ -1100,9 +1155,9 @@ class Detector:
         crash"), and a landing or an arrival of nobody named is no visit."""
         if event.trigger.mode == "visit" and not any(_known(a) for a in event.actors):
             return False
-        if self.cameo is not None and event.trigger.source.startswith(self.cameo.path) and not event.actors:
+        if self._field_lexicon(event.trigger) and not event.actors and not event.unheld:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
-        if event.trigger.type == "ASSAULT" and not event.actors:
+        if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld:
             return False  # "were killed", "one worker injured": a victim told, no one who acted
         if event.trigger.type == "ASSAULT" and not event.targets and _launch(event.token):
             # "North Korea launches rocket": a launch at no one is a show of force.
@@ -1162,8 +1217,8 @@ class Detector:
         if noun_governors is None:
             return None, False  # the governing verb's event covers it
         cl = self.clause(noun_governors[0] if noun_governors else tok, s.speakers)
-        if trig.pos == "NOUN":
-            cl.path = [tok, *cl.path]
+        if trig.pos == "NOUN" and cl.path[0].i != tok.i:
+            cl.path = [tok, *cl.path]  # (once: a noun that governs nothing is no content of itself)
         quote = self.quote_at(s.doc, tok.idx, tok.idx + len(tok)) if self.quote_at else None
         source_tok = self.speaker_of(cl.speech, s.speakers) if cl.speech is not None else None
         if "reported" in trig.flags:
@@ -1186,15 +1241,20 @@ class Detector:
             # "We have agreed", "our officials will meet", said by one side of the
             # meeting just told ("we" are both sides), or "after the talks".
             targets = s.parties.others(actors)
-        if not self._tells_enough(tok, trig, actors, targets):
+        unheld = self._unheld(s, tok, trig, actors, targets)
+        if not unheld and not self._tells_enough(tok, trig, actors, targets) \
+                and not self._appeal_without_target(tok, trig, actors, targets):
             return None, False
         modality = self.modality(tok, cl, noun_governors)
         modality = self._governed(cl, s.matched, modality)
+        if unheld and modality != "occurred":
+            return None, False  # a deed of nobody named that did not happen tells nothing
         place = destination if trig.mode == "visit" and destination else self.place(s.index, place_tokens)
         event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                             cl.path, s.doc, s.sent, cl.top, s.times, also=cl.speech)
         if trig.mode != "visit":
             event.actors, event.targets = _localise(s.index, trig, place, actors), _localise(s.index, trig, place, targets)
+        event.unheld = unheld
         event.aim = self._aim(cl.path)
         event.passive = cl.passive_object is not None and cl.top.i == tok.i
         if not hosted:
@@ -1334,6 +1394,41 @@ class Detector:
         return [Arg(host, code, sector, tok.i, name)]
 
     @staticmethod
+    def _unheld(s: _Sentence, tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
+        """Whether an event noun tells a deed whose doer the text does not name, and
+        enough of it to be coded with its actor unknown: a victim named in its own
+        phrase ("the arrest of three journalists", "sanctions on Iran"), or, for
+        an assault, the harm it did ("a bomb attack on a market killed forty") or
+        the place it is named by ("the Las Vegas shooting")."""
+        if trig.pos != "NOUN" or actors or trig.type not in _UNHELD_TYPES or "reported" in trig.flags:
+            return False
+        if tok.dep_ in {"nsubj", "nsubjpass"} and any(
+                c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.head.children):
+            return False  # "an attack on the ministry could kill dozens": told as no deed done
+        if any(_known(t) for t in targets):
+            return True
+        if trig.type != "ASSAULT":
+            return False
+        if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _HARM_VERBS:
+            return True
+        return any(c.dep_ in {"compound", "nmod"} and c.i < tok.i and (e := s.index.entity_at(c)) is not None
+                   and s.index.is_place(e) for c in tok.children)
+
+    @staticmethod
+    def _appeal_without_target(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
+        """An appeal by someone named whose content, not an addressee, is told: "Kim
+        called for peace", "the ministry pressed for an inquiry" (the target stays empty)."""
+        if targets or trig.type not in _APPEAL_TYPES or trig.pos != "VERB" or "reported" in trig.flags:
+            return False
+        if not any(a.entity or a.code for a in actors):
+            return False
+        if any(c.dep_ in {"dobj", "obj", "oprd", "xcomp", "ccomp", "dative"} for c in tok.children):
+            return False  # "called the attack an act of evil": naming, not asking
+        contents = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
+                    for g in c.children if g.dep_ == "pobj"]
+        return any(c.pos_ == "NOUN" and c.ent_type_ == "" for c in contents)
+
+    @staticmethod
     def _tells_enough(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
         """Whether a trigger with these participants is an event at all."""
         mutual = len(actors) > 1 and is_mutual(trig)
@@ -1438,7 +1533,7 @@ class Detector:
         type stands alone.
         """
         if event.modality == "occurred":
-            return bool(event.actors or event.targets)
+            return bool(event.actors or event.targets or event.unheld)
         if not event.actors:
             return event.passive and bool(event.targets)
         if not event.aim or event.targets:

@@ -529,4 +529,71 @@ def load_cameo_lexicon(path: str = CAMEO_VERBS) -> CameoLexicon:
     return CameoLexicon.load(path)
 
 
-__all__ = ["CAMEO_VERBS", "CameoLexicon", "CameoMatch", "CameoPattern", "Phrase", "load_cameo_lexicon"]
+CAMEO_NOUNS = "tidings:events/cameo_nouns.tsv"
+
+NOUN_FIELDS = (
+    Field("noun", required=True, check=lambda v: None if _WORD.match(v) else "not a lower-case word"),
+    Field("verb", required=True),
+    Field("rule"),
+    Field("cameo", required=True, check=_code_check),
+    Field("type"),
+    Field("mode"),
+    Field("context", kind="list"),
+    Field("attested"),
+    Field("line", kind="int"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CameoNoun:
+    """An event noun derived from a CAMEO verb ("arrest", "accusation", "kidnapping").
+
+    Attributes:
+        noun: its lemma.
+        verb: the CAMEO verb it is the nominalisation of.
+        rule: the suffix rule that derived it (``zero``: the verb itself).
+        cameo: the verb's code (the stage types it through its crosswalk).
+        line: the line in the TSV file.
+    """
+
+    noun: str
+    verb: str
+    rule: str
+    cameo: str
+    line: int
+
+
+class CameoNouns:
+    """The event nouns of the CAMEO verb lexicon (``cameo_nouns.tsv``, built by
+    ``tools/make_event_lexicon.py``), looked up by lemma."""
+
+    def __init__(self, rows: Iterable[CameoNoun], *, path: str = "") -> None:
+        self.path = path
+        self._by: dict[str, CameoNoun] = {r.noun: r for r in rows}
+
+    @classmethod
+    def load(cls, path: str = CAMEO_NOUNS) -> CameoNouns:
+        """Read and validate a noun file (``tidings:`` for a shipped one, else a path)."""
+        data = load_data_file(path, NOUN_FIELDS)
+        rows = [CameoNoun(noun=str(e["noun"]), verb=str(e["verb"]), rule=str(e.get("rule") or ""),
+                          cameo=str(e["cameo"]), line=int(e["_line"])) for e in data.entries]
+        return cls(rows, path=data.path)
+
+    def get(self, lemma: str) -> CameoNoun | None:
+        return self._by.get(lemma)
+
+    def __contains__(self, lemma: object) -> bool:
+        return lemma in self._by
+
+    def __len__(self) -> int:
+        return len(self._by)
+
+
+@functools.lru_cache(maxsize=4)
+def load_cameo_nouns(path: str = CAMEO_NOUNS) -> CameoNouns:
+    """The process-wide event-noun lexicon for a file (read and validated once)."""
+    return CameoNouns.load(path)
+
+
+__all__ = ["CAMEO_NOUNS", "CAMEO_VERBS", "CameoLexicon", "CameoMatch", "CameoNoun", "CameoNouns", "CameoPattern",
+           "Phrase", "load_cameo_lexicon", "load_cameo_nouns"]

@@ -23,7 +23,12 @@ from tidings.errors import ConfigError
 from tidings.nlp._events.args import Arg, EntityIndex
 from tidings.nlp._events.classifier import load_classifier
 from tidings.nlp._events.detect import MUTUAL_TYPES, Detector, Found, is_mutual
-from tidings.nlp._events.lexicon_cameo import CameoLexicon, load_cameo_lexicon
+from tidings.nlp._events.lexicon_cameo import (
+    CameoLexicon,
+    CameoNouns,
+    load_cameo_lexicon,
+    load_cameo_nouns,
+)
 from tidings.nlp._events.magnitudes import MagnitudeLexicon, figures_of
 from tidings.nlp._events.ontology import EventKnowledge
 from tidings.nlp.components.quotes import quote_at
@@ -92,6 +97,7 @@ class EventCoder:
         cameo_lexicon: bool | str = True,
         classifier: bool | str = True,
         min_confidence: float = 0.0,
+        cameo_nouns: bool | str = True,
     ) -> None:
         self.name = name
         self.fold = fold
@@ -112,12 +118,15 @@ class EventCoder:
         lexicon = None
         if cameo_lexicon:
             lexicon = load_cameo_lexicon() if cameo_lexicon is True else CameoLexicon.load(str(cameo_lexicon))
+        nouns = None
+        if cameo_nouns:
+            nouns = load_cameo_nouns() if cameo_nouns is True else CameoNouns.load(str(cameo_nouns))
         model = None
         if classifier:
             model = load_classifier() if classifier is True else load_classifier(str(classifier))
         self.min_confidence = float(min_confidence)
         self.detector = Detector(self.knowledge, time_for_token=time_for_token, quote_at=quote_at,
-                                 cameo=lexicon, classifier=model)
+                                 cameo=lexicon, classifier=model, nouns=nouns)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -473,6 +482,7 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "cameo_lexicon": True,
         "classifier": True,
         "min_confidence": 0.0,
+        "cameo_nouns": True,
     },
 )
 def make_events(
@@ -492,10 +502,11 @@ def make_events(
     cameo_lexicon: bool | str,
     classifier: bool | str,
     min_confidence: float,
+    cameo_nouns: bool | str,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
                       dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold,
                       magnitudes=magnitudes, cameo_lexicon=cameo_lexicon, classifier=classifier,
-                      min_confidence=min_confidence)
+                      min_confidence=min_confidence, cameo_nouns=cameo_nouns)
