@@ -48,7 +48,7 @@ def test_entities_data_user_replacement_is_validated(tmp_path) -> None:
 
 def test_entities_data_default_keys() -> None:
     assert set(DEFAULT_FILES) == {"countries", "organisations", "places", "regions", "titles",
-                                  "nominals", "institutions", "orgwords", "divisions", "parties"}
+                                  "nominals", "institutions", "orgwords", "divisions", "parties", "actors"}
 
 
 @pytest.mark.parametrize(
