@@ -16,6 +16,13 @@ type) decisions (the set of types of the stage's events against the gold set);
 event detection (any event vs none); the false-event rate on sentences without
 an event. Floor (unless ``--no-floors``): type micro-F1 as the stage holds it
 today; the ``TARGET`` line is the figure the events work aims at.
+
+``--losses`` also says where the stage loses what the classifier knows: for
+each gold type the classifier alone finds (its own thresholds, on the whole
+text) and the stage misses, why (the detector's trace: no trigger, a trigger
+of another type, a trigger whose participants are missing, a veto...), and for
+each false type whether the classifier agreed. ``--split dev`` reads the part
+the confidence is fitted on (for diagnosis; the floors are for ``test``).
 """
 
 from __future__ import annotations
@@ -25,13 +32,14 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 from _shared import check_floors, report_targets, skipped  # noqa: E402
 
-FLOORS = {"micro_f1": 0.44}
+FLOORS = {"micro_f1": 0.57}
 TARGETS = {"micro_f1": 0.75}
 
 
@@ -41,19 +49,81 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def losses(held: list[Any]) -> list[list[dict[str, Any]]]:
+    """Run the stage with its detector traced; print why the classifier's finds are lost.
+
+    Returns:
+        The events of each text, as :func:`run_stage` gives them.
+    """
+    from tidings.nlp.pipeline import default_pipeline, make_doc
+    from tidings.records import Article
+
+    nlp = default_pipeline()
+    detector = nlp.get_pipe("tidings_events").detector
+    clf = detector.classifier
+    outputs: list[list[dict[str, Any]]] = []
+    missed: Counter[str] = Counter()
+    false: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    known = 0
+    for n, ex in enumerate(held):
+        detector.trace = []
+        doc = nlp(make_doc(nlp, Article(text=ex.text, source_path=f"s{n}")))
+        trace, detector.trace = detector.trace, None
+        events = list(doc._.tidings_events or [])
+        outputs.append(events)
+        pred = {e["type"] for e in events}
+        said = set(clf.decide(clf.scores([doc])[0])) if clf is not None else set()
+        for t in ex.types & said:
+            known += 1
+            if t in pred:
+                continue
+            mine = [r["reason"] for r in trace if r["type"] == t]
+            if mine:
+                why = f"a trigger of the type, dropped: {mine[0]}"
+            elif pred:
+                why = "the stage gave another type"
+            elif any(r["type"] for r in trace if not r["reason"].startswith("discovery")):
+                why = "only triggers of other types, dropped"
+            elif trace:
+                why = f"no trigger kept; {trace[-1]['reason']}"
+            else:
+                why = "no trigger; classifier discovery not tried"
+            missed[why] += 1
+            examples.setdefault(why, []).append(f"{t}: {ex.text[:150]}")
+        for t in pred - ex.types:
+            false["the classifier also said it" if t in said else
+                  "the classifier said another type" if said else "the classifier said no event"] += 1
+    print(f"== losses: {known} gold (sentence, type) pairs the classifier alone finds; "
+          f"{sum(missed.values())} of them the stage misses")
+    for why, k in missed.most_common():
+        print(f"  {k:5}  {why}")
+        for line in examples[why][:3]:
+            print(f"         e.g. {line}")
+    print(f"== false types of the stage: {sum(false.values())}")
+    for why, k in false.most_common():
+        print(f"  {k:5}  {why}")
+    return outputs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="a seeded sample of the test sentences")
     parser.add_argument("--min-confidence", type=float, default=0.0)
     parser.add_argument("--no-floors", action="store_true")
+    parser.add_argument("--losses", action="store_true", help="say where the classifier's finds are lost")
+    parser.add_argument("--split", choices=("dev", "test"), default="test")
     args = parser.parse_args(argv)
     from fit_event_confidence import run_stage, split_examples
 
-    held = split_examples("test", args.limit)
+    held = split_examples(args.split, args.limit)
     if not held:
         return skipped("events/ngec-voa-plover")
     started = time.perf_counter()
-    outputs = run_stage([e.text for e in held])
+    if args.losses:
+        outputs = losses(held)
+    else:
+        outputs = run_stage([e.text for e in held])
     elapsed = time.perf_counter() - started
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -85,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  event detection          P {ep:.3f} R {er:.3f} F1 {ef:.3f}")
     print(f"  false-event rate on {negatives} no-event sentences: {false_events / max(1, negatives):.3f}")
     report_targets({"micro_f1": f}, TARGETS)
-    if args.no_floors:
+    if args.no_floors or args.split != "test" or args.min_confidence:
         return 0
     return 0 if check_floors({"micro_f1": f}, FLOORS) else 1
 

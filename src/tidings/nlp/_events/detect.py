@@ -14,13 +14,13 @@ its ``source`` is that verb's subject (or the speaker of the quote around it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from tidings.nlp._events.args import PLACE_TYPES, Arg, EntityIndex
+from tidings.nlp._events.args import Arg, EntityIndex
 from tidings.nlp._events.classifier import NONE, EventClassifier
 from tidings.nlp._events.confidence import Calibration, load_calibration
 from tidings.nlp._events.lexicon_cameo import CameoLexicon, CameoMatch, CameoNouns
@@ -39,7 +39,9 @@ _SHARE_SUBJECT = frozenset({"xcomp", "acomp", "advcl", "conj", "oprd"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _OBJECTS = frozenset({"dobj", "obj", "attr", "oprd"})
 _AUX = frozenset({"aux", "auxpass"})
-_PLACE_PREPS = frozenset({"in", "at"})
+# Prepositions whose object says where something happened.
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "within", "across", "around", "throughout",
+                          "off", "along", "through", "nearby"})
 _DEST_PREPS = frozenset({"in", "to", "at", "for", "into"})
 _TIME_PREPS = frozenset({"on", "in", "at", "during", "by", "since", "until", "from"})
 _SETTING_PREPS = frozenset({"in", "at", "near", "during", "on", "for", "after", "before", "since"})
@@ -334,6 +336,13 @@ def _launch(tok: Token) -> bool:
     return any(w.lemma_.lower() in _PROJECTILES or w.lower_ in _PROJECTILES for w in words)
 
 
+# Relations from a verb of saying or a linking verb down to the verb that tells
+# what happened ("said it had **sent**", "is ready to **resume**").
+_ANCHOR_DEPS = frozenset({"ccomp", "xcomp", "acomp", "conj", "advcl"})
+# Dependents that are no part of a verb's core clause (what it tells, who with whom).
+_NOT_CORE = frozenset({"advcl", "ccomp", "conj", "cc", "punct", "mark", "npadvmod", "advmod", "parataxis",
+                       "relcl", "intj", "dep", "meta"})
+
 # The CAMEO heading that stands for a PLOVER type when the classifier, not a
 # lexicon word, told the type (the crosswalk maps each back to the type).
 _TYPE_HEADINGS = {"AGREE": "03", "CONSULT": "04", "SUPPORT": "05", "COOPERATE": "06", "AID": "07",
@@ -529,6 +538,10 @@ class _Sentence:
     matched: dict[int, Trigger]      # token index -> the trigger it fits
     speakers: dict[int, Token]       # verb of saying -> its speaker hung elsewhere
     exclude: frozenset[int]          # speakers' tokens, never a participant
+    probs: dict[str, float] | None = None  # the classifier's probabilities for the sentence
+    # Types the classifier itself finds in the sentence (over their thresholds, not
+    # vetoed as no event): a trigger of such a type is corroborated.
+    corroborated: frozenset[str] = frozenset()
 
 
 def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) -> None:
@@ -581,6 +594,15 @@ class Detector:
         self.quote_at = quote_at
         self.speech = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "speech")
         self.control = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "control")
+        # When a list, every candidate the stage drops is noted in it, with the
+        # reason (``eval/events_sentences.py --losses`` reads it); None costs nothing.
+        self.trace: list[dict[str, Any]] | None = None
+
+    def _drop(self, tok: Token, typ: str, reason: str) -> None:
+        """Note why a candidate event is dropped (only when tracing)."""
+        if self.trace is not None:
+            self.trace.append({"sentence": tok.sent.start_char, "token": tok.i, "lemma": tok.lemma_.lower(),
+                               "type": typ, "reason": reason})
 
     # -- triggers ----------------------------------------------------------
 
@@ -949,18 +971,75 @@ class Detector:
                         return {"text": c.text, "value": None, "start": c.idx, "end": c.idx + len(c)}
         return None
 
+    def place_of(self, index: EntityIndex, tok: Token, speakers: dict[int, Token],
+                 typ: str | None = None) -> str | None:
+        """The place an event of a type triggered at a word takes: its clause's place
+        (:meth:`place`), else, for a local act, the place it is done to (:meth:`place_acted_on`).
+        What the stage gives a non-visit event; ``eval/events_places.py`` scores it."""
+        cl = self.clause(tok, speakers)
+        found = self.place(index, cl.path)
+        if found is None and typ in _LOCAL_TYPES:
+            found = self.place_acted_on(index, tok, cl)
+        return found
+
     def place(self, index: EntityIndex, tokens: Iterable[Token]) -> str | None:
-        for t in tokens:
+        """The place of a clause: the first place named by a locative phrase ("in",
+        "at", "near", "outside"...) of a word on its path, the trigger first. Inside
+        the phrase, the most specific place is taken: the noun itself, else its
+        modifiers ("in the **Kamaliyah** neighbourhood", "the northern **Hama**
+        countryside"), its "of" complement ("the city of **Baiji**", "the centre of
+        **Athens**"), a locative phrase under it ("at his house in **Marjayoun**"),
+        its conjuncts. Failing that, a locative phrase on the subject
+        ("guerrillas near **Fallujah** shot down ...")."""
+        toks = list(tokens)
+        for t in toks:
             for child in t.children:
                 if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
                     for g in child.children:
-                        if g.dep_ != "pobj":
-                            continue
-                        eid = index.entity_at(g)
-                        if eid is not None and index.is_place(eid):
-                            return eid
-                        if eid is None and g.ent_type_ in PLACE_TYPES:
-                            return None
+                        if g.dep_ == "pobj":
+                            found = self._place_inside(index, g)
+                            if found is not None:
+                                return found
+        for t in toks:
+            for subj in _subjects(t):
+                for child in subj.children:
+                    if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
+                        for g in child.children:
+                            if g.dep_ == "pobj" and (found := self._place_inside(index, g)) is not None:
+                                return found
+        return None
+
+    @staticmethod
+    def _place_inside(index: EntityIndex, head: Token) -> str | None:
+        """The most specific place a locative phrase names (breadth first from its noun)."""
+        queue, seen = [head], set()
+        while queue:
+            tok = queue.pop(0)
+            if tok.i in seen:
+                continue
+            seen.add(tok.i)
+            eid = index.entity_at(tok)
+            if eid is not None and index.is_place(eid):
+                return eid
+            for c in tok.children:
+                if c.dep_ in {"compound", "amod", "nmod", "conj", "appos"}:
+                    queue.append(c)
+                elif c.dep_ == "prep" and (c.lower_ == "of" or c.lower_ in _PLACE_PREPS):
+                    queue.extend(g for g in c.children if g.dep_ == "pobj")
+        return None
+
+    @staticmethod
+    def place_acted_on(index: EntityIndex, tok: Token, cl: Clause) -> str | None:
+        """A local act done to a place happens there: "NATO bombed **Serbia**", "the
+        Taliban captured **Mazar-e-Sharif**", "**Surif** has been encircled"."""
+        heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        if cl.passive_object is not None and cl.top is tok:
+            heads.append(cl.passive_object)
+        heads += [c for c in tok.children if c.dep_ == "nsubjpass"]
+        for h in heads:
+            eid = index.entity_at(h)
+            if eid is not None and index.is_place(eid):
+                return eid
         return None
 
     # -- targets ---------------------------------------------------------------------
@@ -1054,6 +1133,7 @@ class Detector:
         matched = {tok.i: trig for tok in sent if tok.is_alpha and (trig := self.match(tok)) is not None}
         if not matched:
             if not self._discovering() or not self._may_hold_event(sent, index):
+                self._drop(sent.root, "", "no trigger; no verb for the classifier")
                 return []
             return self._found_by_model(doc, sent, index, times, parties or _Parties())
         probs = self._probabilities(sent)
@@ -1063,7 +1143,8 @@ class Detector:
                     matched[i] = trig.other  # the classifier reads the word in its other sense
         speakers = self.find_speakers(sent)
         s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties or _Parties(),
-                      matched=matched, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
+                      matched=matched, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()),
+                      probs=probs, corroborated=self._corroborated(probs))
         absorbed = {child.i for i, trig in matched.items() if "intent" in trig.flags
                     for child in doc[i].children if child.dep_ == "xcomp"}
         found: list[Found] = []
@@ -1074,16 +1155,34 @@ class Detector:
             event, own = self._event_at(s, doc[i], trig)
             if event is None:
                 continue
+            if not self._specific(event) and event.trigger.type not in s.corroborated:
+                self._drop(doc[i], event.trigger.type, "not specific (no actor or target)")
             found.append(event)
             if own:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
-        kept = self._judge(s, [e for e in found if self._specific(e)], probs)
-        if not kept and self._discovering() and self._may_hold_event(sent, index):
-            # Trigger words that told no event: the classifier may still find one.
-            return self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched))
-        return kept
+        kept = self._judge(s, [e for e in found if self._specific(e) or e.trigger.type in s.corroborated], probs)
+        if self._discovering() and self._may_hold_event(sent, index):
+            # Trigger words that told no event, or events of another type than the
+            # one the classifier finds likelier: it may still find one.
+            # (A trigger word that told no event stays none: it is no anchor.)
+            kept += self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched), kept)
+        return self._one_act_per_type(kept)
+
+    def _one_act_per_type(self, kept: list[Found]) -> list[Found]:
+        """A sentence tells one act of a type once: an event with no known actor
+        whose type another event of the sentence has is that act told by another
+        word ("a gunman opened fire, killing 58 and injuring 515": one ASSAULT)."""
+        out: list[Found] = []
+        for event in kept:
+            if not any(_known(a) for a in event.actors) and any(
+                    o is not event and o.trigger.type == event.trigger.type
+                    and (o in out or any(_known(a) for a in o.actors)) for o in kept):
+                self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
+                continue
+            out.append(event)
+        return out
 
     # -- the classifier: veto, confidence, and events the lexicon misses ----------------
 
@@ -1091,6 +1190,19 @@ class Detector:
         if self.classifier is None:
             return None
         return self.classifier.scores([sent])[0]
+
+    def _corroborated(self, probs: dict[str, float] | None) -> frozenset[str]:
+        """The types the classifier finds in a sentence on its own (its thresholds and veto).
+
+        A trigger of such a type is corroborated: two independent readings (the
+        word, and the sentence as a whole) agree that the act is told, so the
+        event is kept when its participants are not found ("It accuses him of
+        incitement", "critics accused him"), with ``actor_unknown`` and a
+        confidence that says so.
+        """
+        if probs is None or self.classifier is None:
+            return frozenset()
+        return frozenset(self.classifier.decide(probs))
 
     def _discovering(self) -> bool:
         """Whether the classifier may propose events the lexicon missed (the calibration's ``discover`` gate)."""
@@ -1104,9 +1216,11 @@ class Detector:
             probs = self._probabilities(s.sent)
         out = []
         for event in found:
-            if not self._told_as_act(event):
+            if not self._told_as_act(event, event.trigger.type in s.corroborated):
+                self._drop(event.token, event.trigger.type, "not told as an act (accident, no actor)")
                 continue
             if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
+                self._drop(event.token, event.trigger.type, "the classifier disagrees")
                 continue
             feats = {
                 "lexical": lexical_specificity(event.trigger),
@@ -1124,6 +1238,8 @@ class Detector:
             # finds must also reach the calibrated veto.
             if probs is None or not self._broad(event.trigger) or event.confidence >= self.calibration.veto:
                 out.append(event)
+            else:
+                self._drop(event.token, event.trigger.type, "below the confidence veto")
         return out
 
     def _broad(self, trig: Trigger) -> bool:
@@ -1149,13 +1265,15 @@ class Detector:
             return best == trig.type and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
         return probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
 
-    def _told_as_act(self, event: Found) -> bool:
+    def _told_as_act(self, event: Found, corroborated: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
         a disaster with nobody who caused it is no assault ("killed in a bus
-        crash"), and a landing or an arrival of nobody named is no visit."""
+        crash"), and a landing or an arrival of nobody named is no visit. A word
+        with no actor is an act only when the classifier corroborates its type
+        ("240 women were raped"; not "one worker injured")."""
         if event.trigger.mode == "visit" and not any(_known(a) for a in event.actors):
             return False
-        if self._field_lexicon(event.trigger) and not event.actors and not event.unheld:
+        if self._field_lexicon(event.trigger) and not event.actors and not event.unheld and not corroborated:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
         if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld:
             return False  # "were killed", "one worker injured": a victim told, no one who acted
@@ -1175,27 +1293,69 @@ class Detector:
 
     @staticmethod
     def _may_hold_event(sent: Span, index: EntityIndex) -> bool:
-        """Whether a sentence without a trigger is worth the classifier: a verb and a
-        named participant (an event the lexicon missed still needs someone)."""
-        return any(t.pos_ == "VERB" for t in sent) and any(index.entity_at(t) is not None for t in sent)
+        """Whether a sentence is worth the classifier's own finds: it has a verb."""
+        return any(t.pos_ == "VERB" for t in sent)
+
+    def _anchor(self, sent: Span, taken: frozenset[int], kind: str) -> Token | None:
+        """The verb an event the classifier found rests on: the sentence's main verb,
+        or, under a verb of saying or a linking verb, the verb of its complement
+        ("Israel said it is ready to **resume** talks"), nearest the root first;
+        never a word that already tells a kept event. Below the root, the verb's
+        clause read alone must give the type too ("restore ties ..., years after
+        crowds burned down its embassy" holds no sanction)."""
+        assert self.classifier is not None
+        queue = [sent.root]
+        seen: set[int] = set()
+        while queue:
+            tok = queue.pop(0)
+            if tok.i in seen:
+                continue
+            seen.add(tok.i)
+            if tok.pos_ == "VERB" and tok.lemma_.lower() not in self.speech and tok.i not in taken \
+                    and tok.is_alpha and (tok.i == sent.root.i or self._clause_tells(tok, kind)):
+                return tok
+            queue.extend(c for c in tok.children
+                         if c.dep_ in _ANCHOR_DEPS and c.pos_ in {"VERB", "AUX", "ADJ"})
+        return None
+
+    def _clause_tells(self, tok: Token, kind: str) -> bool:
+        """Whether the classifier, reading a verb's clause alone, finds the type in it."""
+        assert self.classifier is not None
+        # The verb with its own arguments, not the clauses and adverbials hung on
+        # it ("several years after ..." says when, not what).
+        words = [tok] + [w for c in tok.children if c.dep_ not in _NOT_CORE for w in c.subtree]
+        first, last = min(w.i for w in words), max(w.i for w in words)
+        probs = self.classifier.scores([tok.doc[first:last + 1]])[0]
+        return kind in self.classifier.decide(probs)
 
     def _found_by_model(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
                         parties: _Parties, probs: dict[str, float] | None = None,
-                        spoken: frozenset[int] = frozenset()) -> list[Found]:
-        """An event the lexicon missed: when the classifier is confident of one type,
-        the sentence's main verb with a named subject and a named object or
-        prepositional object is its trigger (so the event has a word and evidence)."""
+                        taken: frozenset[int] = frozenset(), kept: Sequence[Found] = ()) -> list[Found]:
+        """An event the lexicon missed: the type the classifier finds in the sentence
+        (over its threshold and the calibration's ``discover`` gate) that no kept
+        event has, and that it finds likelier than theirs, anchored on the
+        clause's main verb (:meth:`_anchor`), with its subject and object as
+        participants. Without a named participant the type must also reach the
+        ``discover_unnamed`` gate."""
         assert self.classifier is not None
         if probs is None:
             probs = self.classifier.scores([sent])[0]
-        kind = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
-        gate = float(self.calibration.settings.get("discover", 0.8))
-        if probs.get(kind, 0.0) < gate or probs.get(NONE, 1.0) > 1.0 - gate or kind not in self.k.types:
+        settings = self.calibration.settings
+        gate = float(settings.get("discover", 0.0))
+        covered = {e.trigger.type for e in kept}
+        best_kept = max((probs.get(t, 0.0) for t in covered), default=0.0)
+        wanted = [t for t in self.classifier.decide(probs)
+                  if t in self.k.types and probs.get(t, 0.0) >= gate and t not in covered]
+        if not wanted or probs.get(wanted[0], 0.0) <= best_kept:
+            if self.trace is not None and not covered:
+                self._drop(sent.root, max(self.classifier.types, key=lambda t: probs.get(t, 0.0)),
+                           "discovery: classifier below its thresholds")
             return []
-        verb = sent.root
-        if verb.pos_ != "VERB" or verb.lemma_.lower() in self.speech or _has_subject(verb) is None \
-                or verb.i in spoken:
-            return []  # (a trigger word the lexicon read as no event stays none)
+        kind = wanted[0]
+        verb = self._anchor(sent, frozenset(taken) | ({sent.root.i} if kept else set()), kind)
+        if verb is None:
+            self._drop(sent.root, kind, "discovery: no verb whose clause tells the type")
+            return []
         walk = self.k.plover_of(_TYPE_HEADINGS.get(kind))
         trig = Trigger(lemma=verb.lemma_.lower(), pos="VERB", objects=frozenset(), type=kind,
                        mode=None, context=None, cameo=str(_TYPE_HEADINGS.get(kind) or "") if walk else "",
@@ -1203,10 +1363,14 @@ class Detector:
                        flags=frozenset(), source="classifier", specificity=-1)
         speakers = self.find_speakers(sent)
         s = _Sentence(doc=doc, sent=sent, index=index, times=times, parties=parties,
-                      matched={verb.i: trig}, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()))
+                      matched={verb.i: trig}, speakers=speakers, exclude=frozenset(t.i for t in speakers.values()),
+                      probs=probs, corroborated=frozenset({kind}))
         event, _ = self._event_at(s, verb, trig)
-        if event is None or not any(_known(a) for a in [*event.actors, *event.targets]) \
-                or not self._specific(event):
+        if event is None:
+            return []
+        named = any(_known(a) for a in [*event.actors, *event.targets])
+        if not named and probs.get(kind, 0.0) < float(settings.get("discover_unnamed", 1.01)):
+            self._drop(verb, kind, "discovery: no named participant")
             return []
         return self._judge(s, [event], probs)
 
@@ -1215,6 +1379,7 @@ class Detector:
         of its own clause (not the speaker's act towards what is reported)."""
         noun_governors = self._noun_governors(tok, trig, s.matched)
         if noun_governors is None:
+            self._drop(tok, trig.type, "event noun covered by its verb")
             return None, False  # the governing verb's event covers it
         cl = self.clause(noun_governors[0] if noun_governors else tok, s.speakers)
         if trig.pos == "NOUN" and cl.path[0].i != tok.i:
@@ -1223,6 +1388,7 @@ class Detector:
         source_tok = self.speaker_of(cl.speech, s.speakers) if cl.speech is not None else None
         if "reported" in trig.flags:
             if cl.speech is None:
+                self._drop(tok, trig.type, "reported trigger with no verb of saying")
                 return None, False
             return self._speakers_act(s, tok, trig, cl, source_tok), False
         source_id, source_text = self._source(s, source_tok, quote)
@@ -1243,13 +1409,17 @@ class Detector:
             targets = s.parties.others(actors)
         unheld = self._unheld(s, tok, trig, actors, targets)
         if not unheld and not self._tells_enough(tok, trig, actors, targets) \
-                and not self._appeal_without_target(tok, trig, actors, targets):
+                and not self._appeal_without_target(tok, trig, actors, targets) \
+                and not (trig.type in s.corroborated and self._has_content(tok, trig)):
+            self._drop(tok, trig.type, "participants missing (actor or needed target)")
             return None, False
         modality = self.modality(tok, cl, noun_governors)
         modality = self._governed(cl, s.matched, modality)
         if unheld and modality != "occurred":
             return None, False  # a deed of nobody named that did not happen tells nothing
         place = destination if trig.mode == "visit" and destination else self.place(s.index, place_tokens)
+        if place is None and trig.mode != "visit" and trig.type in _LOCAL_TYPES:
+            place = self.place_acted_on(s.index, tok, cl)
         event = self._found(trig, tok, actors, targets, modality, source_id, source_text, place,
                             cl.path, s.doc, s.sent, cl.top, s.times, also=cl.speech)
         if trig.mode != "visit":
@@ -1440,6 +1610,12 @@ class Detector:
                 and not any(c.dep_ in {"xcomp", "ccomp", "dobj", "obj", "dative"} for c in tok.children):
             return False  # "I agree": an opinion, no commitment to anything
         return not (trig.pos == "NOUN" and not actors)  # a nominal event needs someone who holds it
+
+    @staticmethod
+    def _has_content(tok: Token, trig: Trigger) -> bool:
+        """Whether an intent word says what is intended ("I agree" says nothing)."""
+        return "intent" not in trig.flags or any(
+            c.dep_ in {"xcomp", "ccomp", "dobj", "obj", "dative", "prep"} for c in tok.children)
 
     def _verbal(self, index: EntityIndex, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> Trigger:
         """An attack on a named person by someone who bears no arms is words:

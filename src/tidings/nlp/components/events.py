@@ -439,7 +439,12 @@ def _retold_fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool
         t = _side_within(small, big, "targets", "target_codes", st, stc)
         if (a is not None or t is not None) and a is not False and t is not False:
             return True
-    return False
+    # A report that names no actor, nor any target the fuller one does not have,
+    # tells its act again ("two children died in the attack", "the talks").
+    return all(ev["actor_unknown"] and not ev["targets"] for ev in small) \
+        and not all(ev["actor_unknown"] for ev in big) \
+        and all(c.get("code") in {None, *(d.get("code") for ev in big for d in ev["target_codes"])}
+                for ev in small for c in ev["target_codes"])
 
 
 def _coded(actor: Arg | None, target: Arg | None) -> bool:
