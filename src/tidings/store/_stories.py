@@ -418,48 +418,54 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
             "text": text(record.get("text")) or "", "entities": entities, "events": events}
 
 
-def _postings(conn: Connection, keys: list[str], df: Mapping[str, int]) -> Iterable[tuple[str, list[int]]]:
-    """The open stories holding each key, in the order given; None for a key in too many.
-
-    A key in at most ``max_postings`` stored articles is in at most that many
-    stories: all such keys are read in one query. For the others the open
-    stories are first counted (up to ``max_postings + 1``), and read only when few.
-    """
-    st, ss = s.story_terms, s.stories
-    short = [k for k in keys if df.get(k, 0) <= CONFIG.max_postings]
-    found: dict[str, list[int]] = {k: [] for k in short}
-    for chunk in _chunks(short):
-        for key, story in conn.execute(
-                select(st.c.key, st.c.story).join(ss, ss.c.id == st.c.story)
-                .where(st.c.key.in_(chunk), ss.c.open == 1).order_by(st.c.key, st.c.story)).all():
-            found[key].append(int(story))
-    for key in keys:
-        if key in found:
-            yield key, found[key]
-            continue
-        few = select(st.c.story).join(ss, ss.c.id == st.c.story).where(st.c.key == key, ss.c.open == 1)
-        n = conn.execute(select(func.count()).select_from(few.limit(CONFIG.max_postings + 1).subquery())).scalar_one()
-        if n > CONFIG.max_postings:
-            yield key, []
-            continue
-        yield key, [int(p) for p in conn.execute(few.order_by(st.c.story)).scalars()]
-
-
 def _candidates(conn: Connection, keys: Iterable[str], df: Mapping[str, int]) -> list[int]:
     """The stories an article could join: the engine's lookup, over the postings table.
 
     ``df`` counts the article itself (a key no other article has finds nothing).
+    Keys are taken rarest first, as by the engine. A key in ``d`` other stored
+    articles is in at most ``d`` stories, so as many keys as the scan budget
+    surely holds are read in one query; a key that may not fit is counted first
+    (up to ``max_postings + 1`` open stories) and read only when it does.
     """
-    query = sorted((k for k in keys if k[0] in QUERY_SPACES and df.get(k, 0) > 1), key=lambda k: (df[k], k))
+    st, ss = s.story_terms, s.stories
+    # "open + 0": a postings list is read by key, then its stories' rows; never all open stories
+    # first (SQLite would otherwise go through the index on ``open`` and probe each story).
+    is_open = (ss.c.open + 0) == 1
+    query = sorted((k for k in keys if k[0] in QUERY_SPACES and df.get(k, 0) > 1),
+                   key=lambda k: (df[k], k))[:CONFIG.query_keys]
     hits: Counter[int] = Counter()
     budget = CONFIG.max_scanned
-    for _, posting in _postings(conn, query[:CONFIG.query_keys], {k: df[k] - 1 for k in query}):
-        if not posting or len(posting) > CONFIG.max_postings:
+    i = 0
+    while i < len(query):
+        batch, bound = [], 0
+        for key in query[i:]:
+            if df[key] - 1 > CONFIG.max_postings or bound + df[key] - 1 > budget:
+                break
+            batch.append(key)
+            bound += df[key] - 1
+        if batch:
+            found: dict[str, list[int]] = {k: [] for k in batch}
+            for key, story in conn.execute(
+                    select(st.c.key, st.c.story).join(ss, ss.c.id == st.c.story)
+                    .where(st.c.key.in_(batch), is_open).order_by(st.c.key, st.c.story)).all():
+                found[key].append(int(story))
+            for key in batch:
+                budget -= len(found[key])
+                hits.update(found[key])
+            i += len(batch)
             continue
-        if len(posting) > budget:
+        key = query[i]
+        i += 1
+        posting = select(st.c.story).join(ss, ss.c.id == st.c.story).where(st.c.key == key, is_open)
+        n = conn.execute(select(func.count()).select_from(
+            posting.limit(CONFIG.max_postings + 1).subquery())).scalar_one()
+        if n == 0 or n > CONFIG.max_postings:
+            continue
+        if n > budget:
             break
-        budget -= len(posting)
-        hits.update(posting)
+        stories = [int(p) for p in conn.execute(posting.order_by(st.c.story)).scalars().all()]
+        budget -= len(stories)
+        hits.update(stories)
     return [sid for sid, _ in hits.most_common(CONFIG.candidates)]
 
 
