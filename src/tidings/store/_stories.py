@@ -732,6 +732,15 @@ def story_of(conn: Connection, article_ids: Iterable[str]) -> dict[str, int]:
     return out
 
 
+def articles_of(conn: Connection, story_ids: Iterable[int]) -> list[str]:
+    """The ids of the articles of these stories."""
+    sa = s.story_articles
+    out: list[str] = []
+    for chunk in _chunks(set(story_ids)):
+        out += conn.execute(select(sa.c.article).where(sa.c.story.in_(chunk))).scalars().all()
+    return out
+
+
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(s.stories)).scalar_one())
 
