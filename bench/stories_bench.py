@@ -10,7 +10,17 @@ cost printed (CPU time of this process, so that other work on a shared
 machine does not count), with the growth of the resident memory of the
 process and, with ``--state``, the size of the index's serialised state.
 
+With ``--store`` the same is timed through the store: for each size a fresh
+SQLite store is filled with that many synthetic articles by bulk inserts
+straight into the story tables (each article in the story it was drawn from,
+with the rows the store keeps: summed keys, norm summaries, document
+frequencies, article features), then the next ``--probe`` articles are added
+one at a time with ``Store.add`` and the cost of their story assignment
+(``tidings.store._stories.assign``, inside the add's transaction) printed, with
+the whole add's.
+
     python bench/stories_bench.py [--sizes 10000,100000] [--probe 1000] [--seed 7]
+    python bench/stories_bench.py --store [--probe 200] [--db-dir /tmp]
 """
 
 from __future__ import annotations
@@ -67,14 +77,110 @@ class Synth:
         self.open = [s for s in self.open if day - s[3] < 4]
         if not self.open or rng.random() < 0.25:
             self.open.append(self._story(day))
-        _, words, people, _ = rng.choice(self.open[-200:])
+        story, words, people, _ = rng.choice(self.open[-200:])
         head = rng.sample(words, 3) + rng.choices(self.common, self.weights, k=3)
         lead = rng.sample(words, 4) + rng.choices(self.common, self.weights, k=40)
         self.n += 1
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(day * 86400))
         return {"id": f"a{self.n}", "headline": " ".join(head), "text": " ".join(head) + "\n\n" + " ".join(lead),
                 "published": stamp, "publisher": f"pub{rng.randrange(300)}", "entities": rng.sample(people, 2),
-                "events": []}
+                "events": [], "story": story}
+
+
+def fill_store(path: str, synth: Synth, size: int) -> None:
+    """A fresh SQLite store holding ``size`` synthetic articles in their stories, by bulk inserts."""
+    from collections import defaultdict
+
+    from tidings.store import Store, _stories
+    from tidings.stories import features
+
+    config = _stories.CONFIG
+    members: dict[int, list[Any]] = defaultdict(list)
+    df: dict[str, int] = defaultdict(int)
+    for _ in range(size):
+        record = synth.record()
+        feats = features(record, lead_words=config.lead_words, headline_weight=config.headline_weight)
+        members[record["story"]].append(feats)
+        for key in feats.keys:
+            df[key] += 1
+    summary = getattr(_stories, "_summary", None)  # absent before norm summaries
+    stories, terms, articles = [], [], []
+    clock = max(f.published for group in members.values() for f in group)
+    for story_id, group in members.items():
+        keys: dict[str, float] = defaultdict(float)
+        for feats in group:
+            for key, weight in feats.keys.items():
+                keys[key] += weight
+            articles.append((feats.id, story_id, 0, feats.published, feats.headline, feats.publisher,
+                             json.dumps(feats.keys, sort_keys=True)))
+        dates = [f.published for f in group]
+        stories.append((story_id, min(dates), max(dates), 1, group[0].headline, len(group)))
+        terms += [(story_id, k, w) for k, w in keys.items()]
+        if summary is not None:
+            terms += [(story_id, k, w) for k, w in summary(keys, df).items()]
+    with Store(path) as store, store.write() as conn:
+        conn.exec_driver_sql("INSERT INTO stories (id, first_seen, last_seen, open, title, n_articles, publishers, "
+                             "entities, places) VALUES (?, ?, ?, ?, ?, ?, '[]', '[]', '[]')", stories)
+        conn.exec_driver_sql("INSERT INTO story_terms (story, key, weight) VALUES (?, ?, ?)", terms)
+        conn.exec_driver_sql("INSERT INTO story_articles (article, story, pinned, published, headline, publisher, "
+                             "keys) VALUES (?, ?, ?, ?, ?, ?, ?)", articles)
+        conn.exec_driver_sql("INSERT INTO story_df (key, df) VALUES (?, ?)", list(df.items()))
+        conn.exec_driver_sql("DELETE FROM story_meta")
+        conn.exec_driver_sql("INSERT INTO story_meta (id, next_id, clock, articles) VALUES (1, ?, ?, ?)",
+                             (max(members) + 1, clock, size))
+
+
+def bench_store(args: argparse.Namespace, sizes: list[int]) -> int:
+    """Story assignment through the store (``Store.add``) at each size; one JSON line per size."""
+    import os
+    import tempfile
+
+    from tidings.store import Store, _stories
+
+    spent = {"assign": 0.0}
+    assign = _stories.assign
+
+    def timed(*a: Any, **k: Any) -> Any:
+        start = time.process_time()
+        try:
+            return assign(*a, **k)
+        finally:
+            spent["assign"] = time.process_time() - start
+
+    _stories.assign = timed  # type: ignore[assignment]
+    with tempfile.TemporaryDirectory(prefix="tidings-stories-bench-", dir=args.db_dir) as tmp:
+        for size in sizes:
+            synth = Synth(args.seed)
+            path = os.path.join(tmp, f"stories-{size}.db")
+            t0 = time.perf_counter()
+            fill_store(path, synth, size)
+            fill_s = time.perf_counter() - t0
+            costs, adds, walls = [], [], []
+            with Store(path) as store:
+                for _ in range(args.probe):
+                    record = synth.record()
+                    start, wall = time.process_time(), time.perf_counter()
+                    store.add(record)
+                    adds.append((time.process_time() - start) * 1000)
+                    walls.append((time.perf_counter() - wall) * 1000)
+                    costs.append(spent["assign"] * 1000)
+                with store.read() as conn:
+                    n_stories = _stories.count(conn)
+            costs.sort()
+            adds.sort()
+            walls.sort()
+            print(json.dumps({
+                "stored": size, "stories": n_stories,
+                "assign_ms_p50": round(statistics.median(costs), 2),
+                "assign_ms_p95": round(costs[int(0.95 * len(costs)) - 1], 2),
+                "assign_ms_mean": round(statistics.fmean(costs), 2),
+                "add_ms_mean": round(statistics.fmean(adds), 2),
+                "add_wall_ms_p50": round(statistics.median(walls), 2),
+                "db_mb": round(os.path.getsize(path) / 1e6, 1), "fill_wall_s": round(fill_s, 1),
+            }))
+            sys.stdout.flush()
+            os.remove(path)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,8 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--probe", type=int, default=1000, help="articles timed at each checkpoint")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--state", action="store_true", help="also measure the serialised state (slow at 100k)")
+    parser.add_argument("--store", action="store_true",
+                        help="time the assignment through a SQLite store (Store.add) instead of the engine")
+    parser.add_argument("--db-dir", default=None, help="where --store puts its stores (default: the temp dir)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.store:
+        return bench_store(args, sizes)
     synth = Synth(args.seed)
     index = StoryIndex()
     base = rss_mb()

@@ -189,3 +189,36 @@ def test_driver_streams_each_chunk_before_reading_the_next():
     assert seen == [0, 1, 2]
     assert counters.stored == 3
     assert [json.loads(line)["source_path"] for line in stream.getvalue().splitlines()] == ["gen/0", "gen/1", "gen/2"]
+
+
+class _Backwards:
+    """An executor whose chunks finish last-submitted first (as parallel workers may)."""
+
+    capacity = 3
+
+    def __init__(self) -> None:
+        self.inner = InlineExecutor(WorkSettings(nlp=False))
+        self.pending: list[tuple[int, list[Article]]] = []
+
+    def submit(self, key: int, articles: list[Article]) -> None:
+        self.pending.append((key, articles))
+
+    def in_flight(self) -> int:
+        return len(self.pending)
+
+    def next_done(self) -> tuple[int, Any]:
+        key, articles = self.pending.pop()
+        self.inner.submit(key, articles)
+        return self.inner.next_done()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_driver_writes_chunks_in_input_order_whichever_finishes_first():
+    stream = io.StringIO()
+    articles = [Article(text=f"Story {i}\n\nA report, number {i}.", source_path=f"gen/{i}") for i in range(8)]
+    counters = Driver(StreamSink(stream), _Backwards(), chunk_size=1, skip_done=False).feed(articles)
+    assert counters.stored == 8
+    assert [json.loads(line)["source_path"] for line in stream.getvalue().splitlines()] == [
+        f"gen/{i}" for i in range(8)]

@@ -86,6 +86,12 @@ class Driver:
         eager: write each chunk as soon as it is submitted (no chunk waits for
             the next one to be read), for output that streams; otherwise up to
             the executor's capacity of chunks are in flight while reading goes on.
+
+    Chunks are written in the order they were read, whichever worker finishes
+    first (a chunk done early waits for the ones before it, and counts against
+    the capacity meanwhile): what a sink makes of the order (the store's
+    stories, which assign each article given the ones before it) is the same
+    with parallel workers as in one process.
     """
 
     def __init__(
@@ -118,6 +124,8 @@ class Driver:
         self._in_flight_ids: set[str] = set()
         self._chunks: dict[int, list[tuple[str, str]]] = {}
         self._next_key = 0
+        self._finished: dict[int, ChunkResult | BaseException] = {}  # done, waiting for earlier chunks
+        self._next_write = 0
         self._chunk: list[Article] = []
         self._last_source: str | None = None
         self.errors_written = False
@@ -187,7 +195,7 @@ class Driver:
 
     def _submit(self) -> None:
         executor = self._executor()
-        while executor.in_flight() >= executor.capacity:
+        while executor.in_flight() and executor.in_flight() + len(self._finished) >= executor.capacity:
             self._collect()
         key, self._next_key = self._next_key, self._next_key + 1
         chunk, self._chunk = self._chunk, []
@@ -200,7 +208,13 @@ class Driver:
     # -- writing side
 
     def _collect(self) -> None:
-        key, result = self._executor().next_done()
+        key, done = self._executor().next_done()
+        self._finished[key] = done
+        while self._next_write in self._finished:
+            self._take(self._next_write, self._finished.pop(self._next_write))
+            self._next_write += 1
+
+    def _take(self, key: int, result: ChunkResult | BaseException) -> None:
         members = self._chunks.pop(key)
         for article_id, _source in members:
             self._in_flight_ids.discard(article_id)

@@ -246,6 +246,8 @@ class Store:
         """Fold story ``b`` into ``a`` (every article of both pinned to ``a``); return ``a``."""
         with self.write() as conn:
             _stories.merge(conn, a, b)
+            # Event clusters fold within a story: those of the merged story fold again.
+            _cluster.recluster_articles(conn, _stories.articles_of(conn, [a]))
             found = _stories.story(conn, a)
         assert found is not None
         return found
@@ -256,6 +258,8 @@ class Store:
         _query.check_text(*ids)
         with self.write() as conn:
             new_id = _stories.split(conn, story_id, ids)
+            # Clusters folded within the story are taken apart where the split runs between them.
+            _cluster.recluster_articles(conn, _stories.articles_of(conn, [story_id, new_id]))
             found = _stories.story(conn, new_id)
         assert found is not None
         return found

@@ -1,18 +1,43 @@
 """Stories kept in the store: :class:`tidings.stories.StoryIndex` over the story tables.
 
 Every change runs in the caller's write transaction (under the store's write
-lock, so writers take turns) and reads from the database only what it needs:
+lock, so writers take turns) and reads from the database only what it needs.
 
-* assigning an article reads the postings of its rarest keys (``story_terms``
-  by ``(key, story)``, open stories only), the rows of the few candidate
-  stories, and the document frequencies of their keys; the engine scores them
-  and the rows that changed are written back;
-* removing, merging and splitting read the stories concerned with their articles.
+**Assigning a new article** (:func:`assign`) reads, in a handful of batched queries:
+
+* the document frequencies of its keys (``story_df``);
+* the postings of its rarest keys (``story_terms`` by ``(key, story)``, open
+  stories only): one query for every key rare enough that its list must be
+  short, a bounded count first for the others;
+* for the few candidate stories, only the ``story_terms`` rows of the
+  article's own keys, and each story's **norm summary**: per namespace, the
+  sums ``S0 = sum(w**2)``, ``S1 = sum(w**2 * l)`` and ``S2 = sum(w**2 * l**2)``
+  over its keys, with ``l = log(1 + df)``. As ``idf = log(1 + N) + 1 - l``, a
+  story's idf-weighted norm for the current article count ``N`` is
+  ``sqrt((L)**2 * S0 - 2 * L * S1 + S2)`` with ``L = log(1 + N) + 1``, so
+  scoring never reads a story's other keys. The summary is kept in
+  ``story_terms`` under reserved keys (``#0t``, ``#1t``, ``#2t``, ... per
+  namespace; feature keys always start with a namespace letter and ``:``) and
+  updated with the keys an article adds (with their ``df`` of the moment; the
+  other keys keep the ``df`` they were written with, as the engine keeps a
+  story's norms until the story changes). A story without a summary (written
+  before there were any) gets one, computed from all its keys, when first read.
+
+The article's rows are then written with batched statements and the story it
+joins described again (title, publishers, key entities and places) from its
+rows: the title is the most central headline of all its articles while it has
+at most :data:`TITLE_ARTICLES`, then the more central of the current title and
+the newcomer. So an assignment costs what the candidates share with the
+article, not how many stories or articles the store holds, nor how big the
+candidate stories are.
+
+**Re-assigning, removing, merging and splitting** load the stories concerned
+whole into a partial index (:class:`_Partial`, which counts the articles of
+the whole store for idf), let the engine change it, and write back the rows
+that differ (with exact norm summaries for the stories whose keys changed).
 
 So a process never holds a copy of the index that another could make stale:
-what it reads is what the last committed writer left. The engine runs on a
-partial index (:class:`_Partial`), built from those rows, that counts the
-articles of the whole store for idf.
+what it reads is what the last committed writer left.
 """
 
 from __future__ import annotations
@@ -24,15 +49,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from tidings.store import _schema as s
-from tidings.stories import STATE_VERSION, StoryConfig, StoryIndex, features
+from tidings.stories import STATE_VERSION, Features, StoryConfig, StoryIndex, features
 from tidings.stories._features import entity_key
-from tidings.stories._index import QUERY_SPACES
+from tidings.stories._index import NAMESPACES, QUERY_SPACES
 
 CONFIG = StoryConfig()
 _CHUNK = 500
+# A story's title is chosen among all its articles while it has at most this many.
+TITLE_ARTICLES = 50
+# The reserved ``story_terms`` keys of a story's norm summary: ``#<i><namespace>`` holds S<i>.
+# Candidates scoring within this band of the threshold (ratio) get fresh norms, at most this many.
+HEAL_BAND = (0.5, 2.0)
+HEAL_STORIES = 2
+SUMMARY_KEYS = tuple(f"#{i}{space}" for space in NAMESPACES for i in range(3))
 
 
 class _Partial(StoryIndex):
@@ -91,6 +123,8 @@ def _load(conn: Connection, story_ids: Iterable[int], *, with_articles: Iterable
         for story_id, key, weight, n in conn.execute(
                 select(st.c.story, st.c.key, st.c.weight, sd.c.df).outerjoin(sd, sd.c.key == st.c.key)
                 .where(st.c.story.in_(chunk))):
+            if key.startswith("#"):
+                continue
             terms.append({"story": int(story_id), "key": key, "weight": float(weight)})
             if n is not None:
                 found_df[key] = int(n)
@@ -132,26 +166,142 @@ def _snapshot(index: _Partial) -> dict[str, Any]:
     }
 
 
-def _fill(conn: Connection, index: _Partial, story_ids: Iterable[int]) -> None:
-    """Load the articles of these stories that the partial index lacks (for their description)."""
-    for story_id in story_ids:
-        story = index._stories.get(story_id)
-        if story is None:
-            continue
-        rows = [r for r in _article_rows(conn, stories=[story_id]) if r["id"] not in index._articles]
-        if not rows:
-            continue
-        from tidings.stories import Features
-        from tidings.stories._index import _Stored
+def _summary(keys: Mapping[str, float], df: Mapping[str, int]) -> dict[str, float]:
+    """The norm summary of a story's keys (see the module docstring), by reserved key."""
+    out = dict.fromkeys(SUMMARY_KEYS, 0.0)
+    for key, weight in keys.items():
+        square = weight * weight
+        low = math.log1p(df.get(key, 0))
+        space = key[0]
+        out[f"#0{space}"] += square
+        out[f"#1{space}"] += square * low
+        out[f"#2{space}"] += square * low * low
+    return out
 
-        for row in rows:
-            index._articles[row["id"]] = _Stored(Features.from_row(row))
-            index._story_of[row["id"]] = story_id
-        story.articles[:0] = [r["id"] for r in rows]
-        missing = [k for k in story.keys if k not in index._df]
-        for chunk in _chunks(missing):
-            for r in conn.execute(select(s.story_df).where(s.story_df.c.key.in_(chunk))).all():
-                index._df[r.key] = int(r.df)
+
+def _norms(summary: Mapping[str, float], total: int) -> dict[str, float]:
+    """A story's idf-weighted norm per namespace, for ``total`` indexed articles, from its summary."""
+    big = math.log1p(total) + 1.0
+    out = {}
+    for space in NAMESPACES:
+        square = (big * big * summary.get(f"#0{space}", 0.0) - 2.0 * big * summary.get(f"#1{space}", 0.0)
+                  + summary.get(f"#2{space}", 0.0))
+        out[space] = math.sqrt(square) if square > 1e-9 else 1.0
+    return out
+
+
+def _write_summary(conn: Connection, story_id: int, summary: Mapping[str, float], *, known: bool) -> None:
+    """Store a story's summary; ``known``: its rows exist already (else they are replaced)."""
+    st = s.story_terms
+    if known:
+        conn.execute(update(st).where(st.c.story == bindparam("b_story"), st.c.key == bindparam("b_key"))
+                     .values(weight=bindparam("b_weight")),
+                     [{"b_story": story_id, "b_key": k, "b_weight": v} for k, v in summary.items()])
+        return
+    conn.execute(delete(st).where(st.c.story == story_id, st.c.key.in_(SUMMARY_KEYS)))
+    conn.execute(st.insert(), [{"story": story_id, "key": k, "weight": v} for k, v in summary.items()])
+
+
+def _heal(conn: Connection, story_id: int, bump: Iterable[str] = ()) -> dict[str, float]:
+    """Compute and store a story's summary from all its keys (when it has none, or afresh).
+
+    Args:
+        bump: keys whose df is taken one higher (those of the article being assigned).
+    """
+    st, sd = s.story_terms, s.story_df
+    keys: dict[str, float] = {}
+    df: dict[str, int] = {}
+    for key, weight, n in conn.execute(
+            select(st.c.key, st.c.weight, sd.c.df).outerjoin(sd, sd.c.key == st.c.key)
+            .where(st.c.story == story_id)).all():
+        if key.startswith("#"):
+            continue
+        keys[key] = float(weight)
+        if n is not None:
+            df[key] = int(n)
+    for key in bump:
+        df[key] = df.get(key, 0) + 1
+    summary = _summary(keys, df)
+    _write_summary(conn, story_id, summary, known=False)
+    return summary
+
+
+def _range(prefix: str) -> tuple[str, str]:
+    """The key range of one namespace (``e:`` .. ``e;``)."""
+    return f"{prefix}:", f"{prefix};"
+
+
+def _story_keys(conn: Connection, story_id: int, first: str, last: str, df: dict[str, int]) -> dict[str, float]:
+    """A story's keys of the namespaces ``first`` to ``last`` with their weights; their df go into ``df``."""
+    st, sd = s.story_terms, s.story_df
+    low, high = _range(first)[0], _range(last)[1]
+    out = {}
+    for key, weight, n in conn.execute(
+            select(st.c.key, st.c.weight, sd.c.df).outerjoin(sd, sd.c.key == st.c.key)
+            .where(st.c.story == story_id, st.c.key >= low, st.c.key < high)).all():
+        out[key] = float(weight)
+        if n is not None:
+            df[key] = int(n)
+    return out
+
+
+def _df_of(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
+    sd = s.story_df
+    out: dict[str, int] = {}
+    for chunk in _chunks(set(keys)):
+        out.update({k: int(n) for k, n in conn.execute(select(sd.c.key, sd.c.df).where(sd.c.key.in_(chunk))).all()})
+    return out
+
+
+def describe(conn: Connection, story_id: int, *, total: int, full: bool = False,
+             newcomers: Iterable[str] = ()) -> None:
+    """Describe a story again from its rows: title, article count, publishers, key entities and places.
+
+    As the engine does: the title is the headline of the most central article
+    (idf cosine of its headline-and-lead terms with the story's), the entities
+    the ``e:`` keys with most weight x idf, the places the ``g:`` keys with most
+    weight. Past :data:`TITLE_ARTICLES` articles (unless ``full``), the title is
+    the more central of the current one and the ``newcomers``.
+    """
+    ss, sa, sl = s.stories, s.story_articles, s.story_labels
+    row = conn.execute(select(ss.c.title).where(ss.c.id == story_id)).first()
+    if row is None:
+        return
+    counts = conn.execute(select(sa.c.publisher, func.count(), func.min(sa.c.published))
+                          .where(sa.c.story == story_id).group_by(sa.c.publisher)).all()
+    n = sum(int(c) for _, c, _ in counts)
+    publishers = [p for p, _, _ in sorted((r for r in counts if r[0]),
+                                          key=lambda r: (-r[1], r[2] is None, r[2] or 0.0, r[0]))]
+    df: dict[str, int] = {}
+    keyed = _story_keys(conn, story_id, "e", "t", df)  # e:, g: and t: (in key order, between e: and t;)
+    entity_weights = {k: w for k, w in keyed.items() if k[0] == "e"}
+    place_weights = {k: w for k, w in keyed.items() if k[0] == "g"}
+    terms = {k: w for k, w in keyed.items() if k[0] == "t"}
+
+    def idf(key: str) -> float:
+        return math.log((1 + total) / (1 + df.get(key, 0))) + 1.0
+
+    entities = [k for _, k in sorted(((w * idf(k), k) for k, w in entity_weights.items()), reverse=True)[:8]]
+    places = [k for _, k in sorted(((w, k) for k, w in place_weights.items()), reverse=True)[:5]]
+    labels = {r.key: r.label for r in conn.execute(select(sl).where(sl.c.key.in_(entities + places)))}
+    # The title: among every article, or the current title's and the newcomers'.
+    pick = select(sa.c.article, sa.c.headline, sa.c["keys"]).where(sa.c.story == story_id)
+    if not full and n > TITLE_ARTICLES:
+        newcomers = list(newcomers)
+        pick = pick.where((sa.c.headline == row.title) | sa.c.article.in_(newcomers or [""]))
+    best: tuple[float, str, str] | None = None
+    for article, headline, raw in conn.execute(pick).all():
+        score = -1.0
+        if headline:
+            own = {k: w for k, w in json.loads(raw).items() if k.startswith("t:")}
+            norm = math.sqrt(sum((w * idf(k)) ** 2 for k, w in own.items())) or 1.0
+            score = sum(w * terms.get(k, 0.0) * idf(k) ** 2 for k, w in own.items()) / norm
+        if best is None or (score, article) > best[:2]:
+            best = (score, article, headline or "")
+    conn.execute(update(ss).where(ss.c.id == story_id).values(
+        title=best[2] if best else "", n_articles=n, publishers=json.dumps(publishers),
+        entities=json.dumps([labels.get(k, k[2:]) for k in entities]),
+        places=json.dumps([labels.get(k, k[2:]) for k in places])))
 
 
 def _save(conn: Connection, index: _Partial, before: dict[str, Any], touched: Iterable[int]) -> None:
@@ -215,14 +365,14 @@ def _save(conn: Connection, index: _Partial, before: dict[str, Any], touched: It
         # Stories whose last article is out of the window leave the postings (see tidings.stories).
         conn.execute(update(ss).where(ss.c.open == 1, ss.c.last_seen < after["clock"] - 2 * CONFIG.window_days)
                      .values(open=0))
-    touched = {t for t in touched if t in index._stories}
-    _fill(conn, index, touched)
+    # Exact norm summaries for the stories whose keys changed.
+    for sid in set(changed) - gone:
+        story = index._stories.get(sid)
+        if story is not None:
+            _write_summary(conn, sid, _summary(story.keys, index._df), known=False)
     for sid in touched:
-        story = index.story(sid)
-        conn.execute(update(ss).where(ss.c.id == sid).values(
-            title=story.title or "", n_articles=len(story.article_ids),
-            publishers=json.dumps(list(story.publishers)), entities=json.dumps(list(story.entities)),
-            places=json.dumps(list(story.places))))
+        if sid in index._stories:
+            describe(conn, sid, total=index.total, full=True)
 
 
 def _label_keys(record: Mapping[str, Any]) -> set[str]:
@@ -269,23 +419,130 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _candidates(conn: Connection, keys: Iterable[str], df: Mapping[str, int]) -> list[int]:
-    """The stories an article could join: the engine's lookup, over the postings table."""
+    """The stories an article could join: the engine's lookup, over the postings table.
+
+    ``df`` counts the article itself (a key no other article has finds nothing).
+    Keys are taken rarest first, as by the engine. A key in ``d`` other stored
+    articles is in at most ``d`` stories, so as many keys as the scan budget
+    surely holds are read in one query; a key that may not fit is counted first
+    (up to ``max_postings + 1`` open stories) and read only when it does.
+    """
     st, ss = s.story_terms, s.stories
-    query = sorted((k for k in keys if k[0] in QUERY_SPACES and df.get(k, 0) > 1), key=lambda k: (df[k], k))
+    # "open + 0": a postings list is read by key, then its stories' rows; never all open stories
+    # first (SQLite would otherwise go through the index on ``open`` and probe each story).
+    is_open = (ss.c.open + 0) == 1
+    query = sorted((k for k in keys if k[0] in QUERY_SPACES and df.get(k, 0) > 1),
+                   key=lambda k: (df[k], k))[:CONFIG.query_keys]
     hits: Counter[int] = Counter()
     budget = CONFIG.max_scanned
-    for key in query[:CONFIG.query_keys]:
-        posting = conn.execute(
-            select(st.c.story).join(ss, ss.c.id == st.c.story)
-            .where(st.c.key == key, ss.c.open == 1).limit(CONFIG.max_postings + 1)
-        ).scalars().all()
-        if not posting or len(posting) > CONFIG.max_postings:
+    i = 0
+    while i < len(query):
+        batch, bound = [], 0
+        for key in query[i:]:
+            if df[key] - 1 > CONFIG.max_postings or bound + df[key] - 1 > budget:
+                break
+            batch.append(key)
+            bound += df[key] - 1
+        if batch:
+            found: dict[str, list[int]] = {k: [] for k in batch}
+            for key, story in conn.execute(
+                    select(st.c.key, st.c.story).join(ss, ss.c.id == st.c.story)
+                    .where(st.c.key.in_(batch), is_open).order_by(st.c.key, st.c.story)).all():
+                found[key].append(int(story))
+            for key in batch:
+                budget -= len(found[key])
+                hits.update(found[key])
+            i += len(batch)
             continue
-        if len(posting) > budget:
+        key = query[i]
+        i += 1
+        posting = select(st.c.story).join(ss, ss.c.id == st.c.story).where(st.c.key == key, is_open)
+        n = conn.execute(select(func.count()).select_from(
+            posting.limit(CONFIG.max_postings + 1).subquery())).scalar_one()
+        if n == 0 or n > CONFIG.max_postings:
+            continue
+        if n > budget:
             break
-        budget -= len(posting)
-        hits.update(int(p) for p in posting)
+        stories = [int(p) for p in conn.execute(posting.order_by(st.c.story)).scalars().all()]
+        budget -= len(stories)
+        hits.update(stories)
     return [sid for sid, _ in hits.most_common(CONFIG.candidates)]
+
+
+def _rows_of(conn: Connection, story_ids: Iterable[int], keys: Iterable[str]) -> dict[int, dict[str, float]]:
+    """The ``story_terms`` rows of these stories for these keys (and their summaries): story -> key -> weight."""
+    st = s.story_terms
+    ids = sorted(set(story_ids))
+    out: dict[int, dict[str, float]] = {sid: {} for sid in ids}
+    if not ids:
+        return out
+    for chunk in _chunks([*SUMMARY_KEYS, *keys]):
+        for story, key, weight in conn.execute(
+                select(st.c.story, st.c.key, st.c.weight).where(st.c.story.in_(ids), st.c.key.in_(chunk))).all():
+            out[int(story)][key] = float(weight)
+    return out
+
+
+def _gap(first: float | None, last: float | None, when: float | None) -> float:
+    if when is None or first is None or last is None:
+        return 0.0
+    if when < first:
+        return first - when
+    return max(0.0, when - last)
+
+
+def _scores(feats: Features, df: Mapping[str, int], total: int, rows: Mapping[int, Mapping[str, float]],
+            dates: Mapping[int, tuple[float | None, float | None]]) -> list[tuple[float, int]]:
+    """The candidate stories' similarity with the article (the engine's scoring, from the rows read), best first."""
+    def idf(key: str) -> float:
+        return math.log((1 + total) / (1 + df.get(key, 0))) + 1.0
+
+    weighted = [(key, key[0], weight * idf(key) ** 2) for key, weight in feats.keys.items()]
+    squares: Counter[str] = Counter()
+    for key, weight in feats.keys.items():
+        squares[key[0]] += (weight * idf(key)) ** 2
+    own = {space: math.sqrt(squares[space]) or 1.0 for space in NAMESPACES}
+    weights = dict(CONFIG.weights)
+    scored: list[tuple[float, int]] = []
+    for story_id, keys in rows.items():
+        if story_id not in dates:
+            continue
+        gap = _gap(*dates[story_id], feats.published)
+        if gap > CONFIG.window_days:
+            continue
+        norms = _norms(keys, total)
+        dots = dict.fromkeys(NAMESPACES, 0.0)
+        for key, space, weight in weighted:
+            other = keys.get(key)
+            if other:
+                dots[space] += weight * other
+        if dots["w"] / (own["w"] * norms["w"]) < CONFIG.min_terms:
+            score = 0.0
+        else:
+            score = sum(w * dots[space] / (own[space] * norms[space]) for space, w in weights.items())
+        scored.append((score * math.exp(-max(0.0, gap - 1.0) / CONFIG.decay_days), story_id))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return scored
+
+
+def _learn_labels(conn: Connection, record: dict[str, Any]) -> None:
+    """The engine's display names for the record's entity and place keys, where they improve."""
+    sl = s.story_labels
+    wanted = _label_keys(record)
+    if not wanted:
+        return
+    known: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        known.update({r.key: r.label for r in conn.execute(select(sl).where(sl.c.key.in_(chunk)))})
+    learner = StoryIndex(CONFIG)
+    learner._labels = dict(known)
+    learner._learn_labels(record)
+    fresh = [{"key": k, "label": v} for k, v in learner._labels.items() if k not in known]
+    if fresh:
+        conn.execute(sl.insert(), fresh)
+    better = [{"b_key": k, "b_label": v} for k, v in learner._labels.items() if k in known and known[k] != v]
+    if better:
+        conn.execute(update(sl).where(sl.c.key == bindparam("b_key")).values(label=bindparam("b_label")), better)
 
 
 def assign(conn: Connection, record: Mapping[str, Any], *, pin: int | None = None) -> int:
@@ -298,21 +555,111 @@ def assign(conn: Connection, record: Mapping[str, Any], *, pin: int | None = Non
     plain = _clean(record)
     feats = features(plain, lead_words=CONFIG.lead_words, headline_weight=CONFIG.headline_weight)
     old = next(iter(_article_rows(conn, ids=[feats.id])), None)
-    old_keys = set(old["keys"]) if old else set()
-    sd = s.story_df
-    df_db: dict[str, int] = {}
-    for chunk in _chunks(set(feats.keys) | old_keys):
-        df_db.update({r.key: int(r.df) for r in conn.execute(select(sd).where(sd.c.key.in_(chunk))).all()})
+    if old is not None:
+        return _reassign(conn, plain, feats, old, pin)
+    meta = _meta(conn)
+    total = meta["articles"] + 1
+    stored_df = _df_of(conn, feats.keys)
+    df = {k: stored_df.get(k, 0) + 1 for k in feats.keys}
+    rows: dict[int, dict[str, float]] = {}
+    healed: set[int] = set()  # stories whose summary counts the article's keys' df already
+    ss, st, sa, sd = s.stories, s.story_terms, s.story_articles, s.story_df
+    if pin is None:
+        found = _candidates(conn, feats.keys, df)
+        rows = _rows_of(conn, found, feats.keys)
+        dates = {int(i): (first, last) for i, first, last in conn.execute(
+            select(ss.c.id, ss.c.first_seen, ss.c.last_seen).where(ss.c.id.in_(found or [-1]))).tuples()}
+        for story_id, keys in rows.items():
+            if "#0t" not in keys:
+                keys.update(_heal(conn, story_id))
+        scored = _scores(feats, df, total, rows, dates)
+        # A summary holds the df its keys had when written: where the decision is close, the
+        # likeliest stories' norms are computed afresh from all their keys (and stored so).
+        close = [sid for score, sid in scored if HEAL_BAND[0] <= score / CONFIG.threshold < HEAL_BAND[1]]
+        for story_id in close[:HEAL_STORIES]:
+            rows[story_id].update(_heal(conn, story_id, bump=feats.keys))
+            healed.add(story_id)
+        if close:
+            scored = _scores(feats, df, total, rows, dates)
+        if scored and scored[0][0] >= CONFIG.threshold:
+            story_id = scored[0][1]
+        else:
+            story_id = meta["next_id"]
+    else:
+        story_id = pin
+    # The story's row.
+    when = feats.published
+    current = conn.execute(select(ss.c.first_seen, ss.c.last_seen).where(ss.c.id == story_id)).first()
+    if current is None:
+        conn.execute(ss.insert().values(id=story_id, first_seen=when, last_seen=when, open=1, title="",
+                                        n_articles=0, publishers="[]", entities="[]", places="[]"))
+        had: dict[str, float] = {}
+    else:
+        first, last = current
+        if when is not None:
+            first = when if first is None else min(first, when)
+            last = when if last is None else max(last, when)
+        conn.execute(update(ss).where(ss.c.id == story_id).values(first_seen=first, last_seen=last, open=1))
+        had = rows.get(story_id) or _rows_of(conn, [story_id], feats.keys)[story_id]
+        if "#0t" not in had:
+            had.update(_heal(conn, story_id))
+    # Its keys and their norm summary.
+    summary = {k: had.get(k, 0.0) for k in SUMMARY_KEYS}
+    grown, added = [], []
+    for key, weight in feats.keys.items():
+        before = had.get(key, 0.0)
+        after = before + weight
+        low_after = math.log1p(df[key])
+        low_before = low_after if story_id in healed else math.log1p(stored_df.get(key, 0))
+        space = key[0]
+        summary[f"#0{space}"] += after * after - before * before
+        summary[f"#1{space}"] += after * after * low_after - before * before * low_before
+        summary[f"#2{space}"] += after * after * low_after ** 2 - before * before * low_before ** 2
+        (grown if key in had else added).append({"b_story": story_id, "b_key": key, "b_weight": after})
+    if grown:
+        conn.execute(update(st).where(st.c.story == bindparam("b_story"), st.c.key == bindparam("b_key"))
+                     .values(weight=bindparam("b_weight")), grown)
+    if added:
+        conn.execute(st.insert(), [{"story": r["b_story"], "key": r["b_key"], "weight": r["b_weight"]}
+                                   for r in added])
+    _write_summary(conn, story_id, summary, known="#0t" in had)
+    # Document frequencies, the article's row, labels, the counters.
+    for chunk in _chunks([k for k in feats.keys if k in stored_df]):
+        conn.execute(update(sd).where(sd.c.key.in_(chunk)).values(df=sd.c.df + 1))
+    fresh = [{"key": k, "df": 1} for k in feats.keys if k not in stored_df]
+    if fresh:
+        conn.execute(sd.insert(), fresh)
+    conn.execute(sa.insert().values(article=feats.id, story=story_id, pinned=int(pin is not None),
+                                    published=when, headline=feats.headline or "", publisher=feats.publisher,
+                                    keys=json.dumps(feats.keys, sort_keys=True)))
+    _learn_labels(conn, plain)
+    clock = meta["clock"]
+    if when is not None and (clock is None or when > clock):
+        clock = when
+    conn.execute(update(s.story_meta).where(s.story_meta.c.id == 1).values(
+        next_id=max(meta["next_id"], story_id + 1), clock=clock, articles=total))
+    if clock is not None:
+        # Stories whose last article is out of the window leave the postings (see tidings.stories).
+        conn.execute(update(ss).where(ss.c.open == 1, ss.c.last_seen < clock - 2 * CONFIG.window_days)
+                     .values(open=0))
+    describe(conn, story_id, total=total, newcomers=[feats.id])
+    return story_id
+
+
+def _reassign(conn: Connection, plain: dict[str, Any], feats: Features, old: dict[str, Any],
+              pin: int | None) -> int:
+    """Assign an article that is indexed already (its reading changed): through the engine, on a partial index."""
+    old_keys = set(old["keys"])
+    df_db = _df_of(conn, set(feats.keys) | old_keys)
     df_after = {k: df_db.get(k, 0) - (1 if k in old_keys else 0) + 1 for k in feats.keys}
     found = set(_candidates(conn, feats.keys, df_after))
-    own = {old["story"]} if old else set()
-    if old and old["pinned"]:
+    own = {old["story"]}
+    if old["pinned"]:
         pin = old["story"]
     if pin is not None:
         own.add(pin)
     index = _load(conn, found | own, with_articles=own, article_ids=[feats.id], keys=feats.keys,
                   label_keys=_label_keys(plain))
-    index.total += 0 if old else 1
     if pin is not None:
         index._pins[feats.id] = pin
     before = _snapshot(index)
@@ -382,6 +729,15 @@ def story_of(conn: Connection, article_ids: Iterable[str]) -> dict[str, int]:
     for chunk in _chunks(set(article_ids)):
         out.update({r.article: int(r.story) for r in conn.execute(
             select(sa.c.article, sa.c.story).where(sa.c.article.in_(chunk))).all()})
+    return out
+
+
+def articles_of(conn: Connection, story_ids: Iterable[int]) -> list[str]:
+    """The ids of the articles of these stories."""
+    sa = s.story_articles
+    out: list[str] = []
+    for chunk in _chunks(set(story_ids)):
+        out += conn.execute(select(sa.c.article).where(sa.c.story.in_(chunk))).scalars().all()
     return out
 
 

@@ -374,9 +374,11 @@ def write_record(conn: Connection, record: Mapping[str, Any]) -> str:
     _write_entities(conn, art)
     _write_times(conn, art)
     _write_quotes(conn, art)
-    for event_id in _write_events(conn, art):
-        _cluster.assign(conn, event_id)
+    event_ids = _write_events(conn, art)
+    # The story first: an event's cluster folds with the clusters of its story.
     _stories.assign(conn, record, pin=pin)
+    for event_id in event_ids:
+        _cluster.assign(conn, event_id)
     if named:
         prune_entities(conn, named)
     return status
