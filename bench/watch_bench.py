@@ -58,7 +58,7 @@ def records(copies: int) -> list[dict[str, Any]]:
     out = []
     for i in range(copies):
         day = (date(2023, 1, 29) + timedelta(days=i)).isoformat()
-        for name, rec in base.items():
+        for rec in base.values():
             new = copy.deepcopy(rec)
             new["id"] = f"{rec['id'][:8]}{i:08x}"
             new["url"] = f"{rec['url']}?copy={i}"
