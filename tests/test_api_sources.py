@@ -16,9 +16,9 @@ READ_TOKEN = "read-token-0123456789"
 
 
 @pytest.fixture
-def the_store(tmp_path: Any) -> Any:
-    with Store(str(tmp_path / "s.db")) as opened:
-        yield opened
+def the_store(store: Any) -> Any:
+    """An empty store on each backend."""
+    return store
 
 
 def _client(store: Store, **kw: Any) -> Any:

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,15 +54,6 @@ def site() -> Iterator[NewsSite]:
 
 def feed_of(site: NewsSite, paths: list[str], date: str = DATE) -> bytes:
     return rss([(STORIES.get(p, ("Story", ""))[0], site.url(p), date) for p in paths])
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(str(tmp_path / "live.db"))
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def follower(store: Store, **kw: Any) -> Follower:

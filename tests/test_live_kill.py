@@ -3,6 +3,7 @@ no article stored twice, no match lost, and webhook deliveries repeated only wit
 
 A publisher on 127.0.0.1 adds reports before each run; a receiver on 127.0.0.1 takes the
 webhooks of a watch, a little slowly, so kills land while deliveries are under way too.
+Run on each backend (PostgreSQL with TIDINGS_TEST_PG).
 Bounded for the default suite (a few kills); `make soak` runs more (`TIDINGS_SOAK_KILLS`).
 """
 
@@ -20,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from helpers.hooks import Receiver
 from helpers.live import HTML, XML, NewsSite, Reply, page, rss
@@ -50,30 +52,41 @@ def _publish(site: NewsSite, items: list[tuple[str, str, str]], n: int) -> None:
     items.append((headline, site.url(f"/news/{n}"), DATE))
 
 
-def _progress(db: Path, hook: Receiver) -> int:
-    """Articles stored plus webhooks received so far."""
-    stored = 0
-    if db.exists():
+def _article_urls(db: str) -> list[str]:
+    """The URLs of the articles stored so far (none while the store is not made yet)."""
+    if "://" not in db:
+        if not Path(db).exists():
+            return []
         try:
             with sqlite3.connect(db, timeout=5) as conn:
-                stored = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+                return [r[0] for r in conn.execute("SELECT url FROM articles")]
         except sqlite3.OperationalError:
-            stored = 0
-    return stored + len(hook.got)
+            return []
+    engine = sa.create_engine(db)
+    try:
+        with engine.connect() as conn:
+            return [str(r[0]) for r in conn.execute(sa.text("SELECT url FROM articles"))]
+    finally:
+        engine.dispose()
 
 
-def test_follow_with_webhooks_survives_kill_9(tmp_path: Path) -> None:
+def _progress(db: str, hook: Receiver) -> int:
+    """Articles stored plus webhooks received so far."""
+    return len(_article_urls(db)) + len(hook.got)
+
+
+def test_follow_with_webhooks_survives_kill_9(store_url: str) -> None:
     rng = random.Random(15)
-    db = tmp_path / "news.db"
+    db = store_url  # a SQLite file or a fresh PostgreSQL schema
     site = NewsSite().start()
     items: list[tuple[str, str, str]] = []
     site.route("/robots.txt", Reply(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"}))
     site.route("/feed.xml", lambda _r: Reply(200, rss(list(items)), XML))
     hook = Receiver(lambda _r, _n: Reply(200, b"ok", delay=0.05)).start()
-    with Store(str(db)) as store:
+    with Store(db) as store:
         watch = store.add_watch({"name": "every story", "kind": "stories", "webhook_url": hook.url()})
     hook.secret = watch["secret"]
-    command = [sys.executable, "-m", "tidings.cli", "follow", site.url("/feed.xml"), "--db", str(db), "--once",
+    command = [sys.executable, "-m", "tidings.cli", "follow", site.url("/feed.xml"), "--db", db, "--once",
                "--no-nlp", "--min-delay", "0", "--workers", "2", "--contact", "desk@example.org"]
     landed = 0
     try:
@@ -97,11 +110,12 @@ def test_follow_with_webhooks_survives_kill_9(tmp_path: Path) -> None:
         hook.stop()
     assert landed, "every run had ended before its kill; the test tested nothing"
 
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        urls = [r[0] for r in conn.execute("SELECT url FROM articles")]
+    if "://" not in db:
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    urls = _article_urls(db)
     assert sorted(urls) == sorted(link for _t, link, _d in items)  # each report stored, once
-    with Store(str(db)) as store:
+    with Store(db) as store:
         matches = store.watch_matches(watch["id"], limit=1000)
         now = store.test_watch({"name": "check", "kind": "stories"}, limit=1000)
     keys = {m["item_key"] for m in matches}

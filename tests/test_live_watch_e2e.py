@@ -132,22 +132,21 @@ def _run(store: Store, publisher: Publisher, hook: Receiver, n: int, **follower:
         _wait(lambda: not store.due_deliveries("9999-01-01T00:00:00+00:00"))
 
 
-def test_follow_then_webhook_each_match_once_and_the_same_entries_in_the_atom_feed(publisher, hook, tmp_path):
-    with Store(str(tmp_path / "news.db")) as store:
-        watch = store.add_watch({"name": "everything new", "kind": "stories", "webhook_url": hook.url()})
-        hook.secret = watch["secret"]
-        _run(store, publisher, hook, 6, analyzer=no_nlp)
-        matches = _check_deliveries(store, hook, watch)
-        assert store.counts()["articles"] == 6
-        assert {m["item_key"] for m in matches} >= {t["item_key"] for t in store.test_watch({"name": "x", "kind": watch["kind"]}, limit=100)}
-        [counters] = [c for c in store.watch_counters() if c["id"] == watch["id"]]
-        assert (counters["delivered"], counters["pending"], counters["dead"]) == (len(matches), 0, 0)
+def test_follow_then_webhook_each_match_once_and_the_same_entries_in_the_atom_feed(publisher, hook, store):
+    watch = store.add_watch({"name": "everything new", "kind": "stories", "webhook_url": hook.url()})
+    hook.secret = watch["secret"]
+    _run(store, publisher, hook, 6, analyzer=no_nlp)
+    matches = _check_deliveries(store, hook, watch)
+    assert store.counts()["articles"] == 6
+    assert {m["item_key"] for m in matches} >= {t["item_key"] for t in store.test_watch({"name": "x", "kind": watch["kind"]}, limit=100)}
+    [counters] = [c for c in store.watch_counters() if c["id"] == watch["id"]]
+    assert (counters["delivered"], counters["pending"], counters["dead"]) == (len(matches), 0, 0)
 
 
-def test_dead_letters_are_listed_and_requeued_by_the_command_line(hook, tmp_path):
+def test_dead_letters_are_listed_and_requeued_by_the_command_line(hook, store_url):
     healthy = threading.Event()
     hook.answer = lambda _r, _n: Reply(200) if healthy.is_set() else Reply(500, b"receiver broken")
-    db = str(tmp_path / "news.db")
+    db = store_url
     with Store(db) as store:
         watch = store.add_watch({"name": "stories", "kind": "stories", "webhook_url": hook.url()})
         article = no_nlp(_article("Council approves budget", "The council approved the budget on Monday."))
@@ -183,12 +182,11 @@ def _article(headline: str, text: str) -> Any:
 
 
 @pytest.mark.slow
-def test_follow_with_the_pipeline_delivers_each_matching_event_once(publisher, hook, tmp_path):
-    with Store(str(tmp_path / "news.db")) as store:
-        watch = store.add_watch({"name": "events", "kind": "events", "webhook_url": hook.url()})
-        hook.secret = watch["secret"]
-        _run(store, publisher, hook, len(REPORTS))
-        matches = _check_deliveries(store, hook, watch)
-        assert {m["item_key"] for m in matches} >= {t["item_key"] for t in store.test_watch({"name": "x", "kind": watch["kind"]}, limit=100)}
-        types = {json.loads(g.body)["item"]["type"] for g in hook.got}
-        assert "CONSULT" in types
+def test_follow_with_the_pipeline_delivers_each_matching_event_once(publisher, hook, store):
+    watch = store.add_watch({"name": "events", "kind": "events", "webhook_url": hook.url()})
+    hook.secret = watch["secret"]
+    _run(store, publisher, hook, len(REPORTS))
+    matches = _check_deliveries(store, hook, watch)
+    assert {m["item_key"] for m in matches} >= {t["item_key"] for t in store.test_watch({"name": "x", "kind": watch["kind"]}, limit=100)}
+    types = {json.loads(g.body)["item"]["type"] for g in hook.got}
+    assert "CONSULT" in types
