@@ -80,6 +80,12 @@ def test_entities_names_maker_before_a_year_is_kept(nlp: Any) -> None:
     assert len(named(ents, "Boeing")["mentions"]) == 2
 
 
+def test_entities_names_known_organisation_before_a_count_is_kept(nlp: Any) -> None:
+    # A gazetteer's organisation before a number the model reads as no product.
+    ents = run(nlp, "Leaders of the EU 27 met in Brussels on Friday.")
+    assert "EU" in mention_texts(ents)
+
+
 def test_entities_names_time_zone_is_no_organisation(nlp: Any) -> None:
     # The model reads "UTC" as an ORG.
     ents = run(nlp, "In a New York press conference at 16:15 UTC, June 1st, Fritz Henderson outlined a plan.")

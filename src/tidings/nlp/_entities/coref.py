@@ -300,9 +300,13 @@ def _merge_acronyms(doc: Doc, mentions: list[Mention], drafts: list[Draft]) -> N
 
 
 def _merge_short_forms(mentions: list[Mention], drafts: list[Draft]) -> None:
-    """Merge an organisation named by the first words of a longer name in the article."""
-    orgs = [d for d in range(len(drafts)) if drafts[d].mentions and drafts[d].type == "ORG" and drafts[d].known is None]
+    """Merge an organisation named by the first words of a longer name in the article
+    (the longer one may be a dictionary's: "Lockheed" joins "Lockheed Martin")."""
+    orgs = [d for d in range(len(drafts)) if drafts[d].mentions and drafts[d].type == "ORG"
+            and (drafts[d].known is None or drafts[d].known.actor is not None)]
     for d in orgs:
+        if drafts[d].known is not None:
+            continue
         words = drafts[d].words
         if not words:
             continue

@@ -586,6 +586,10 @@ class MentionFinder:
                 continue
             if known.type == "NORP" and s > 0 and doc[s - 1].text in DETERMINERS and e < n and doc[e].pos_ == "VERB":
                 continue
+            if known.type == "ORG" and _designation_follows(doc, e) and doc[e].ent_type_ == "PRODUCT":
+                # "Boeing 787": the maker in a product's name is no mention, as for the
+                # model's names; a number the model reads as no product ("EU 27") leaves it.
+                continue
             c.take(Mention(s, e, known.type, known=known, source="gazetteer"))
 
 
