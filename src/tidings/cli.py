@@ -6,7 +6,11 @@ import dataclasses
 import json
 import logging
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +27,7 @@ from tidings.ingest import ReadOptions
 if TYPE_CHECKING:
     from tidings.batch import ItemFailure
     from tidings.errors import Skipped
+    from tidings.store import Store
 
 
 def entity_options(func: Any) -> Any:
@@ -41,10 +46,8 @@ def _entity_settings(actors: tuple[str, ...], entity_data: str | None) -> tuple[
     """``--actors`` and ``--entity-data``, else ``$TIDINGS_ACTORS`` and ``$TIDINGS_ENTITY_DATA``."""
     from tidings.nlp.pipeline import entity_settings  # spaCy: only when the command analyses
 
-    try:
+    with tidings_errors():
         found = entity_settings(actors, entity_data)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     return found["actors"], found["entity_data"]
 
 
@@ -242,23 +245,36 @@ def event_filter_options(func: Any) -> Any:
                         help="Only events whose calibrated confidence is at least this (0-1).")(func)
 
 
-def _open_store(db: str | None) -> Any:
-    from tidings.store import Store  # SQLAlchemy: only the commands that use the store
-
+@contextmanager
+def tidings_errors() -> Iterator[None]:
+    """Turn a ``TidingsError`` into its one ``Error: [Txxx] ...`` line on stderr and exit status 1."""
     try:
-        return Store(db)
+        yield
     except TidingsError as exc:
         raise click.ClickException(str(exc)) from None
 
 
+@contextmanager
+def open_store(db: str | None) -> Iterator[Store]:
+    """The store of ``--db`` (else ``$TIDINGS_DB``), closed on the way out; its errors as in `tidings_errors`."""
+    from tidings.store import Store  # SQLAlchemy: only the commands that use the store
+
+    with tidings_errors():
+        store = Store(db)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
 def _show(items: list[dict[str, Any]], fmt: str, kind: str) -> None:
-    from tidings.store._format import render  # SQLAlchemy, as in _open_store
+    from tidings.store._format import render  # SQLAlchemy, as in open_store
 
     click.echo(render(items, fmt, kind), nl=False)
 
 
 def _filter(**kw: Any) -> Any:
-    from tidings.store import EventFilter  # SQLAlchemy, as in _open_store
+    from tidings.store import EventFilter  # SQLAlchemy, as in open_store
 
     return EventFilter(**kw)
 
@@ -281,18 +297,13 @@ def ingest(sources: tuple[str, ...], db: str | None, published: str | None, reco
     """
     from tidings.batch import WorkSettings, ingest_sources  # not for --help
 
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         settings = None
         if not records:
             actors, entity_data = _entity_settings(actors, entity_data)
             settings = WorkSettings(actors=actors, entity_data=entity_data)
         report = ingest_sources(store, sources, published=published, records=records, settings=settings,
                                 on_failure=_report_failure)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     click.echo(json.dumps(report.as_dict()), err=True)
     if report.failures and not allow_failures:
         raise SystemExit(1)
@@ -309,12 +320,9 @@ def events(clusters: bool, db: str | None, fmt: str, limit: int, **filters: Any)
 
     Example: tidings events --actor Stoltenberg --since 2023-01-01
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         fetch = store.clusters if clusters else store.events
         page = fetch(_filter(**filters), limit=limit)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     _show(page.items, fmt, "clusters" if clusters else "events")
 
 
@@ -329,11 +337,8 @@ def quotes(speaker: str | None, text_: str | None, db: str | None, fmt: str, lim
 
     Example: tidings quotes --speaker Stoltenberg --text security
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         page = store.quotes(speaker=speaker, text_=text_, limit=limit)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     _show(page.items, fmt, "quotes")
 
 
@@ -352,11 +357,8 @@ def entities(ctx: click.Context, name: str | None, type_: str | None, db: str | 
     """
     if ctx.invoked_subcommand is not None:
         return
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         page = store.entities(name=name, type=type_, limit=limit)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     _show(page.items, fmt, "entities")
 
 
@@ -369,11 +371,8 @@ def entities_merge(into: int, other: int, db: str | None) -> None:
 
     Example: tidings entities merge 12 40
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         click.echo(json.dumps(store.merge_entities(into, other), ensure_ascii=False))
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @entities.command("split")
@@ -386,11 +385,8 @@ def entities_split(entity: int, article: str | None, name: str | None, db: str |
 
     Example: tidings entities split 12 --name "Mr Park"
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         click.echo(json.dumps(store.split_entity(entity, article_id=article, name=name), ensure_ascii=False))
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @cli.group(invoke_without_command=True)
@@ -410,11 +406,8 @@ def stories(ctx: click.Context, since: str | None, until: str | None, entity: st
     """
     if ctx.invoked_subcommand is not None:
         return
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         page = store.stories(since=since, until=until, entity=entity, q=q, limit=limit)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     items = page.items
     if fmt != "jsonl":  # one line per story: its number of articles
         items = [{**item, "articles": len(item["articles"])} for item in items]
@@ -430,11 +423,8 @@ def stories_merge(a: int, b: int, db: str | None) -> None:
 
     Example: tidings stories merge 3 7
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         click.echo(json.dumps(store.merge_stories(a, b), ensure_ascii=False))
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @stories.command("split")
@@ -446,11 +436,8 @@ def stories_split(story: int, articles: tuple[str, ...], db: str | None) -> None
 
     Example: tidings stories split 3 --article 3f9c0a...
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         click.echo(json.dumps(store.split_story(story, list(articles)), ensure_ascii=False))
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
@@ -465,12 +452,9 @@ def timeline(entity: str, itinerary: bool, db: str | None, fmt: str, limit: int,
 
     Example: tidings timeline "Jens Stoltenberg" --itinerary
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         fetch = store.itinerary_page if itinerary else store.timeline_page
         page = fetch(entity, limit=limit, cursor=cursor)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     rows = page.items
     if page.next_cursor:
         click.echo(f"more: add --cursor {page.next_cursor}", err=True)
@@ -487,11 +471,8 @@ def search(text: str, db: str | None, fmt: str, limit: int) -> None:
 
     Example: tidings search "diplomatic mission"
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         page = store.search(text, limit=limit)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     _show(page.items, fmt, "search")
 
 
@@ -508,18 +489,16 @@ def export(to: str, table: str, output: str, db: str | None, **filters: Any) -> 
 
     Example: tidings export --to cameo-tsv -o events.tsv
     """
-    from tidings.store import export as export_store  # SQLAlchemy, as in _open_store
+    from tidings.store import export as export_store  # SQLAlchemy, as in open_store
 
     if to == "parquet" and output == "-":
         raise click.UsageError("Parquet is binary: give a file with -o FILE")
-    store = _open_store(db)
-    try:
-        with store.read() as conn, click.open_file(output, "wb") as out:
-            n = export_store(conn, to, out, table=table, flt=_filter(**filters))
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"[T543] cannot write {output}: {exc.strerror or exc}") from None
+    with open_store(db) as store:
+        try:
+            with store.read() as conn, click.open_file(output, "wb") as out:
+                n = export_store(conn, to, out, table=table, flt=_filter(**filters))
+        except OSError as exc:
+            raise click.ClickException(f"[T543] cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"exported {n} rows", err=True)
 
 
@@ -549,10 +528,8 @@ def serve(host: str, port: int, trusted: tuple[str, ...], db: str | None) -> Non
     hosts = list(trusted) or [h for h in os.environ.get("TIDINGS_TRUSTED_HOSTS", "").split(",") if h.strip()]
     if host not in ("0.0.0.0", "::", ""):  # a wildcard bind is no name a client uses
         hosts.append(host)
-    try:
+    with tidings_errors():
         app = create_app(db, hosts=[*DEFAULT_TRUSTED_HOSTS, *hosts])
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -613,70 +590,96 @@ def follow(sources: tuple[str, ...], db: str | None, once: bool, interval: str |
 
     Example: tidings follow sources.yaml --db news.db --once
     """
-    import signal
-    import threading
+    from tidings.live import Follower, Politeness  # not for --help
 
-    from tidings.batch import WorkSettings
-    from tidings.live import Deliverer, Follower, Politeness
-
-    try:
+    with tidings_errors():
         specs = _source_specs(sources, interval, language)
         politeness = Politeness(contact=contact, timeout=timeout, max_bytes=max_bytes, retries=retries,
                                 per_host=per_host, min_delay=min_delay)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
     if not (contact or os.environ.get("TIDINGS_CONTACT")):
         click.echo("tidings: no --contact or $TIDINGS_CONTACT: site owners cannot reach you", err=True)
+    # Closed in reverse: the deliverer records the answers it awaits before the store closes.
+    with open_store(db) as store, _stop_on_signals("the current article") as stop, \
+            _deliverer(store, politeness, stop, enabled=deliver) as deliverer:
+        chosen = _add_sources(store, specs)
+        settings = _work_settings(no_nlp, actors, entity_data)
+        with Follower(store, politeness=politeness, settings=settings, workers=workers, stop=stop,
+                      on_event=_log_follow) as follower:
+            if once:
+                _follow_once(follower, chosen, deliverer)
+            else:
+                if deliverer is not None:
+                    deliverer.start()
+                follower.run(sources=[s["url"] for s in chosen] or None)
+
+
+@contextmanager
+def _stop_on_signals(after: str) -> Iterator[threading.Event]:
+    """An event the first SIGINT or SIGTERM sets (a second one interrupts); the old handlers come back after."""
     stop = threading.Event()
 
     def stopping(signum: int, _frame: Any) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
-        click.echo(f"tidings: {signal.Signals(signum).name}: stopping after the current article", err=True)
+        click.echo(f"tidings: {signal.Signals(signum).name}: stopping after {after}", err=True)
         stop.set()
 
-    def log(kind: str, details: dict[str, Any]) -> None:
-        if kind == "error":
-            click.echo(f"tidings: {details['message']}", err=True)
-        elif kind in ("added", "replaced"):
-            click.echo(f"tidings: {kind} {details['url']}", err=True)
-
-    store = _open_store(db)
     old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
-    deliverer = Deliverer(store, politeness=politeness, stop=stop, on_event=_log_delivery) if deliver else None
     try:
-        chosen = [store.add_source(s.url, name=s.name, language=s.language, interval=s.interval)[0]
-                  for s in specs]
-        if not chosen and not store.sources():
-            raise click.ClickException("[T604] no sources to follow: give a sources file or feed URLs, or "
-                                       "add some with 'tidings sources add'")
-        if no_nlp:
-            settings = WorkSettings(nlp=False)
-        else:
-            actors, entity_data = _entity_settings(actors, entity_data)
-            settings = WorkSettings(actors=actors, entity_data=entity_data)
-        with Follower(store, politeness=politeness, settings=settings, workers=workers, stop=stop,
-                      on_event=log) as follower:
-            if once:
-                reports = follower.run_once(chosen or None)
-                for report in reports:
-                    click.echo(json.dumps(report.as_dict()), err=True)
-                if deliverer is not None:
-                    _deliver_due(deliverer)
-                if any(r.status == "error" for r in reports):
-                    raise SystemExit(1)
-            else:
-                if deliverer is not None:
-                    deliverer.start()
-                follower.run(sources=[s["url"] for s in chosen] or None)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
+        yield stop
     finally:
-        if deliverer is not None:
-            deliverer.close()  # the answers being awaited are recorded before the store closes
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        store.close()
+
+
+@contextmanager
+def _deliverer(store: Store, politeness: Any, stop: threading.Event, *, enabled: bool) -> Iterator[Any]:
+    """The webhook deliverer that runs alongside 'tidings follow' (None without --deliver), closed after."""
+    if not enabled:
+        yield None
+        return
+    from tidings.live import Deliverer
+
+    with Deliverer(store, politeness=politeness, stop=stop, on_event=_log_delivery) as deliverer:
+        yield deliverer
+
+
+def _add_sources(store: Store, specs: list[Any]) -> list[dict[str, Any]]:
+    """Add (or update) the sources given to 'tidings follow'; fail when there is nothing to follow at all."""
+    chosen = [store.add_source(s.url, name=s.name, language=s.language, interval=s.interval)[0] for s in specs]
+    if not chosen and not store.sources():
+        raise click.ClickException("[T604] no sources to follow: give a sources file or feed URLs, or "
+                                   "add some with 'tidings sources add'")
+    return chosen
+
+
+def _work_settings(no_nlp: bool, actors: tuple[str, ...], entity_data: str | None) -> Any:
+    """The analysis settings of ``--no-nlp``, ``--actors`` and ``--entity-data``."""
+    from tidings.batch import WorkSettings
+
+    if no_nlp:
+        return WorkSettings(nlp=False)
+    actors, entity_data = _entity_settings(actors, entity_data)
+    return WorkSettings(actors=actors, entity_data=entity_data)
+
+
+def _follow_once(follower: Any, chosen: list[dict[str, Any]], deliverer: Any) -> None:
+    """One round of every source (then of the deliveries due); exit status 1 when a source failed."""
+    reports = follower.run_once(chosen or None)
+    for report in reports:
+        click.echo(json.dumps(report.as_dict()), err=True)
+    if deliverer is not None:
+        _deliver_due(deliverer)
+    if any(r.status == "error" for r in reports):
+        raise SystemExit(1)
+
+
+def _log_follow(kind: str, details: dict[str, Any]) -> None:
+    """One stderr line per source error and per article added or replaced."""
+    if kind == "error":
+        click.echo(f"tidings: {details['message']}", err=True)
+    elif kind in ("added", "replaced"):
+        click.echo(f"tidings: {kind} {details['url']}", err=True)
 
 
 def _log_delivery(kind: str, details: dict[str, Any]) -> None:
@@ -717,12 +720,9 @@ def sources_list(db: str | None, fmt: str) -> None:
     The lag is from an item's publication (its feed's date) to its article's
     storage: the median and 95th percentile over the latest items stored.
     """
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         found = store.sources()
         lags = store.source_lags()
-    finally:
-        store.close()
     no_lag = {"lag_items": 0, "lag_median_s": None, "lag_p95_s": None}
     found = [s | lags.get(s["id"], no_lag) for s in found]
     if fmt == "jsonl":
@@ -751,33 +751,23 @@ def sources_list(db: str | None, fmt: str) -> None:
 def sources_add(urls: tuple[str, ...], db: str | None, interval: str | None, language: str | None,
                 name: str | None) -> None:
     """Follow feeds or sitemaps (URLs, or a sources file); a followed one gets the new settings."""
-    try:
+    with tidings_errors():
         specs = _source_specs(urls, interval, language)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         for spec in specs:
             source, new = store.add_source(spec.url, name=name or spec.name, language=spec.language,
                                            interval=spec.interval)
             click.echo(f"{'added' if new else 'updated'} {source['id']} {source['url']}")
-    finally:
-        store.close()
 
 
 def _source_state(refs: tuple[str, ...], db: str | None, what: str) -> None:
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         for ref in refs:
             if what == "remove":
                 found = store.remove_source(ref)
             else:
                 found = store.update_source(ref, paused=what == "pause")
             click.echo(f"{what}d {found['id']} {found['url']}")
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
 
 
 @sources.command("remove")
@@ -861,13 +851,8 @@ def watch_add(name: str, kind: str, db: str | None, webhook: str | None, secret:
     Example: tidings watch add --name kenya-protests --type PROTEST --country KEN
     """
     spec = {**_watch_spec(name, kind, kw), "webhook_url": webhook, "secret": secret, "paused": paused}
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         found = store.add_watch(spec)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     click.echo(f"added watch {found['id']} {found['name']}: {found['kind']} "
                f"{json.dumps(found['filters'], sort_keys=True)}")
     if found["webhook_url"] and not secret:
@@ -879,12 +864,9 @@ def watch_add(name: str, kind: str, db: str | None, webhook: str | None, secret:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def watch_list(db: str | None, fmt: str) -> None:
     """List watches with their counters: matches, deliveries by state, failures, lag."""
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         found = store.watches()
         counters = {c["id"]: c for c in store.watch_counters()}
-    finally:
-        store.close()
     for w in found:
         c = counters.get(w["id"], {})
         if fmt == "jsonl":
@@ -901,18 +883,13 @@ def watch_list(db: str | None, fmt: str) -> None:
 
 
 def _watch_ids(ids: tuple[int, ...], db: str | None, what: str) -> None:
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         for watch_id in ids:
             if what == "remove":
                 found = store.remove_watch(watch_id)
             else:
                 found = store.set_watch_paused(watch_id, what == "pause")
             click.echo(f"{what}d watch {found['id']} {found['name']}")
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
 
 
 @watch.command("remove")
@@ -946,13 +923,8 @@ def watch_resume(ids: tuple[int, ...], db: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def watch_test(name: str, kind: str, db: str | None, limit: int, fmt: str, **kw: Any) -> None:
     """Show what a watch would match in the store now, latest first; records nothing."""
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         found = store.test_watch(_watch_spec(name, kind, kw), limit=limit)
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     for item in found:
         if fmt == "jsonl":
             click.echo(json.dumps(item, ensure_ascii=False))
@@ -974,14 +946,9 @@ def watch_test(name: str, kind: str, db: str | None, limit: int, fmt: str, **kw:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def watch_matches(watch_id: int, db: str | None, limit: int, offset: int, dead: bool, fmt: str) -> None:
     """A watch's matches, newest first, with their delivery state."""
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         found = (store.dead_letters(watch_id)[offset:offset + limit] if dead
                  else store.watch_matches(watch_id, limit=limit, offset=offset))
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     for m in found:
         if fmt == "jsonl":
             click.echo(json.dumps(m, ensure_ascii=False))
@@ -998,15 +965,10 @@ def watch_matches(watch_id: int, db: str | None, limit: int, offset: int, dead: 
 @db_option
 def watch_requeue(match_ids: tuple[int, ...], db: str | None) -> None:
     """Put dead deliveries (by match id) back in the webhook queue."""
-    store = _open_store(db)
-    try:
+    with open_store(db) as store:
         for match_id in match_ids:
             store.requeue_delivery(match_id)
             click.echo(f"requeued match {match_id}")
-    except TidingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
 
 
 # -- watches: webhook deliveries -----------------------------------------------------
@@ -1034,39 +996,17 @@ def _register_delivery_commands(group: click.Group) -> None:
 
         Example: tidings watch deliver --db news.db --once
         """
-        import signal
-        import threading
+        from tidings.live import Deliverer, DeliveryPolicy, Politeness  # not for --help
 
-        from tidings.live import Deliverer, DeliveryPolicy, Politeness
-
-        stop = threading.Event()
-
-        def stopping(signum: int, _frame: Any) -> None:
-            if stop.is_set():
-                raise KeyboardInterrupt
-            click.echo(f"tidings: {signal.Signals(signum).name}: stopping after the answers awaited", err=True)
-            stop.set()
-
-        try:
+        with tidings_errors():
             policy = DeliveryPolicy(timeout=timeout, max_attempts=max_attempts, receivers=receivers)
-        except TidingsError as exc:
-            raise click.ClickException(str(exc)) from None
-        store = _open_store(db)
-        old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
-        deliverer = Deliverer(store, policy=policy, politeness=Politeness(contact=contact), stop=stop,
-                              on_event=_log_delivery)
-        try:
+        with open_store(db) as store, _stop_on_signals("the answers awaited") as stop, \
+                Deliverer(store, policy=policy, politeness=Politeness(contact=contact), stop=stop,
+                          on_event=_log_delivery) as deliverer:
             if once:
                 click.echo(json.dumps(_deliver_due(deliverer)), err=True)
             else:
                 deliverer.run()
-        except TidingsError as exc:
-            raise click.ClickException(str(exc)) from None
-        finally:
-            deliverer.close()
-            for sig, handler in old.items():
-                signal.signal(sig, handler)
-            store.close()
 
     @group.command("dead-letters")
     @click.option("--watch", "watch_id", type=int, default=None, help="Only this watch's.")
@@ -1074,13 +1014,8 @@ def _register_delivery_commands(group: click.Group) -> None:
     @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
     def watch_dead_letters(watch_id: int | None, db: str | None, fmt: str) -> None:
         """List deliveries that failed --max-attempts times; 'tidings watch retry' sends one again."""
-        store = _open_store(db)
-        try:
+        with open_store(db) as store:
             dead = store.dead_letters(watch_id)
-        except TidingsError as exc:
-            raise click.ClickException(str(exc)) from None
-        finally:
-            store.close()
         for letter in dead:
             if fmt == "jsonl":
                 click.echo(json.dumps(letter, ensure_ascii=False, default=str))
