@@ -2,7 +2,7 @@
 
 Every ``import`` and ``from ... import`` in every module under ``src/tidings`` counts,
 at module level or inside a function, class or ``if`` block. Each module belongs to
-the top-level package it sits in (``tidings/batch/`` is ``batch``; ``tidings/cli.py`` is
+the top-level package it sits in (``tidings/batch/`` is ``batch``; ``tidings/cli/`` is
 ``cli``; ``tidings/__init__.py`` is ``tidings``). A failing rule prints the offending edges.
 """
 
