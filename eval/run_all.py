@@ -41,6 +41,7 @@ EVALUATIONS: dict[str, list[str]] = {
     "events_places": [],
     "geo_lgl": [],
     "stories": [],
+    "stories_robust": [],
 }
 
 
