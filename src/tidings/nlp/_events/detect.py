@@ -687,7 +687,7 @@ class Detector:
             flags.add("intent")  # "express intent to ...": its complement is what is promised
         return Trigger(lemma=tok.lemma_.lower(), pos="VERB", objects=frozenset(), type=typ, mode=mode,
                        context=str(contexts[0]) if contexts else None, cameo=str(found.cameo), target=target,
-                       flags=frozenset(flags), source=f"{self.cameo.path if self.cameo else ''}:{found.pattern.line}",
+                       flags=frozenset(flags), source=f"{self.cameo.path if self.cameo is not None else ''}:{found.pattern.line}",
                        specificity=found.specificity)
 
     def _noun_trigger(self, tok: Token) -> Trigger | None:
@@ -1870,11 +1870,16 @@ class Detector:
         if also is not None:
             extra = list(also.subtree)
             sub = [min(sub[0], extra[0], key=lambda t: t.i), max(sub[-1], extra[-1], key=lambda t: t.i)]
-        start = max(min(sub[0].idx, tok.idx), sent.start_char)
+        first = min(sub[0], tok, key=lambda t: t.i)
+        start = max(first.idx, sent.start_char)
         last = max(sub[-1], tok, key=lambda t: t.i)
+        # Trailing whitespace tokens are no evidence (read by token: ``doc.text``
+        # joins the whole article at each call).
+        while last.i > first.i and not last.text.strip(" \n\t"):
+            last = doc[last.i - 1]
         end = min(last.idx + len(last), sent.end_char)
-        while end > start and doc.text[end - 1] in " \n\t":
-            end -= 1
+        if not last.text.strip(" \n\t"):
+            end = start
         return Found(trigger=trig, token=tok, actors=actors, targets=targets, modality=modality,
                      source=source, source_text=source_text, place=place,
                      when=str(value) if value else None, when_token=when is not None,

@@ -183,7 +183,7 @@ class EventCoder:
         tok = f.token
         mention = {
             "trigger": {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text},
-            "evidence": {"start": f.evidence[0], "end": f.evidence[1], "text": doc.text[f.evidence[0]:f.evidence[1]]},
+            "evidence": {"start": f.evidence[0], "end": f.evidence[1], "text": _text(doc, f.evidence[0], f.evidence[1])},
             "sentence": {"start": f.sentence.start_char, "end": _trim_end(doc, f.sentence)},
             "source": f.source,
         }
@@ -461,10 +461,20 @@ def _code(arg: Arg) -> dict[str, str | None]:
 
 
 def _trim_end(doc: Doc, sent: Any) -> int:
-    end = int(sent.end_char)
-    while end > sent.start_char and doc.text[end - 1] in " \n\t":
-        end -= 1
-    return end
+    """The end of a sentence without its trailing whitespace (read by token:
+    ``doc.text`` joins the whole article at each call)."""
+    i = int(sent.end) - 1
+    while i > sent.start and not doc[i].text.strip(" \n\t"):
+        i -= 1
+    if not doc[i].text.strip(" \n\t"):
+        return int(sent.start_char)
+    return int(doc[i].idx + len(doc[i]))
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    """The text between two character offsets at token edges, without joining the whole article."""
+    span = doc.char_span(start, end)
+    return span.text if span is not None else doc.text[start:end]
 
 
 @Language.factory(
