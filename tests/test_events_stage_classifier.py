@@ -187,6 +187,13 @@ def test_different_acts_of_one_type_stay_apart(read: Any) -> None:
     assert len(hits) == 2 and all(len(e["mentions"]) == 1 for e in hits)
 
 
+def test_report_of_nobody_with_victims_of_its_own_is_another_act(read: Any) -> None:
+    record = read("Police detained the opposition leader in Kampala, and two Ugandan journalists were arrested later.")
+    hits = _of(record, "COERCE")
+    assert {e["trigger"]["text"] for e in hits} == {"detained", "arrested"}
+    assert [e["actor_unknown"] for e in hits if e["trigger"]["text"] == "arrested"] == [True]
+
+
 def test_later_report_without_an_actor_folds_into_the_fuller_event(read: Any) -> None:
     record = read("Rebels attacked a police station in Mogadishu on Monday. "
                   "The attack on the station killed two officers.")

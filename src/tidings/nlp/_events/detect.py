@@ -410,6 +410,13 @@ def _told_undone(tok: Token) -> bool:
         c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.head.children)
 
 
+def _targets_within(small: list[Arg], big: list[Arg]) -> bool:
+    """Whether every side an event names as its target is a target of another:
+    a report of nobody that names victims of its own is another act ("police
+    detained the opposition leader, and two journalists were arrested later")."""
+    return all(any(t.key == b.key for b in big) for t in small if _known(t))
+
+
 def _between(tok: Token) -> list[Token]:
     """The sides of "between X and Y" on an event noun (the first; its conjuncts follow)."""
     return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
@@ -1184,7 +1191,8 @@ class Detector:
         doers hung on an event tells what that act did ("a gunman opened fire,
         killing 58 and injuring 515": one ASSAULT, its victims the 58), and an
         event with no known actor whose type another event of the sentence has
-        is that act told by another word."""
+        is that act told by another word, unless it names a target the other
+        has not (then it is another act)."""
         out: list[Found] = []
         for event in kept:
             result_of = self._result_of(event, kept)
@@ -1197,7 +1205,8 @@ class Detector:
                 continue
             if not any(_known(a) for a in event.actors) and any(
                     o is not event and o.trigger.type == event.trigger.type
-                    and (o in out or any(_known(a) for a in o.actors)) for o in kept):
+                    and (o in out or any(_known(a) for a in o.actors))
+                    and _targets_within(event.targets, o.targets) for o in kept):
                 self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
                 continue
             out.append(event)

@@ -440,10 +440,13 @@ def _retold_fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool
         if (a is not None or t is not None) and a is not False and t is not False:
             return True
     # A report that names no actor, nor any target the fuller one does not have,
-    # tells its act again ("two children died in the attack", "the talks").
+    # tells its act again ("two children died in the attack", "the talks");
+    # victims of its own ("two journalists were arrested later") are another act.
+    big_targets = {(d.get("code"), d.get("sector")) for ev in big for d in ev["target_codes"]}
     return all(ev["actor_unknown"] and not ev["targets"] for ev in small) \
         and not all(ev["actor_unknown"] for ev in big) \
-        and all(c.get("code") in {None, *(d.get("code") for ev in big for d in ev["target_codes"])}
+        and all(c.get("code") is None or any(c.get("code") == code and c.get("sector") in {None, sector}
+                                             for code, sector in big_targets)
                 for ev in small for c in ev["target_codes"])
 
 
