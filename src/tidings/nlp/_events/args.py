@@ -69,6 +69,7 @@ class EntityIndex:
         self.agents = load_agent_words() if agents is None else agents
         self._titles: dict[str, tuple[str | None, str | None]] = {}
         self._mention_roots: dict[str, list[Token]] = {}
+        self._roots: dict[str, list[Token]] = {}
         self.entities: dict[str, dict[str, Any]] = {}
         self.by_code: dict[str, str] = {}
         self._spans: dict[int, list[tuple[int, str]]] = {}
@@ -215,6 +216,9 @@ class EntityIndex:
         """The head words of an entity's mentions, and the other places its last
         name word stands alone uncovered ("UN spokesperson Ana Vela" the entity
         layer did not link)."""
+        cached = self._roots.get(eid)
+        if cached is not None:
+            return cached
         roots = list(self._mention_roots.get(eid, []))
         name = str((self.entities.get(eid) or {}).get("name") or "").split()
         if name and (self.entities.get(eid) or {}).get("type") == "PERSON":
@@ -222,6 +226,7 @@ class EntityIndex:
             seen = {r.i for r in roots}
             roots += [t for t in self.doc if t.lower_ == last and t.pos_ == "PROPN" and t.i not in seen
                       and self.entity_at(t) is None]
+        self._roots[eid] = roots  # (read once per entity: the scan walks the whole article)
         return roots
 
     def orgs_of(self, eid: str) -> set[str]:

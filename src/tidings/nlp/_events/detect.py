@@ -402,6 +402,21 @@ def _nominal_agents(tok: Token) -> list[Token]:
     return out
 
 
+def _told_undone(tok: Token) -> bool:
+    """Whether an event noun is the subject of a modal or negated verb: told as no
+    deed done ("an attack on the ministry could kill dozens", "the detention of X
+    would be illegal")."""
+    return tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.i != tok.i and any(
+        c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.head.children)
+
+
+def _targets_within(small: list[Arg], big: list[Arg]) -> bool:
+    """Whether every side an event names as its target is a target of another:
+    a report of nobody that names victims of its own is another act ("police
+    detained the opposition leader, and two journalists were arrested later")."""
+    return all(any(t.key == b.key for b in big) for t in small if _known(t))
+
+
 def _between(tok: Token) -> list[Token]:
     """The sides of "between X and Y" on an event noun (the first; its conjuncts follow)."""
     return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"
@@ -679,7 +694,7 @@ class Detector:
             flags.add("intent")  # "express intent to ...": its complement is what is promised
         return Trigger(lemma=tok.lemma_.lower(), pos="VERB", objects=frozenset(), type=typ, mode=mode,
                        context=str(contexts[0]) if contexts else None, cameo=str(found.cameo), target=target,
-                       flags=frozenset(flags), source=f"{self.cameo.path if self.cameo else ''}:{found.pattern.line}",
+                       flags=frozenset(flags), source=f"{self.cameo.path if self.cameo is not None else ''}:{found.pattern.line}",
                        specificity=found.specificity)
 
     def _noun_trigger(self, tok: Token) -> Trigger | None:
@@ -1031,15 +1046,16 @@ class Detector:
     @staticmethod
     def place_acted_on(index: EntityIndex, tok: Token, cl: Clause) -> str | None:
         """A local act done to a place happens there: "NATO bombed **Serbia**", "the
-        Taliban captured **Mazar-e-Sharif**", "**Surif** has been encircled"."""
+        Taliban captured **Mazar-e-Sharif**", "**Surif** has been encircled"; inside
+        the phrase, the most specific place ("shelled the city of **Aleppo**")."""
         heads = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
         if cl.passive_object is not None and cl.top is tok:
             heads.append(cl.passive_object)
         heads += [c for c in tok.children if c.dep_ == "nsubjpass"]
         for h in heads:
-            eid = index.entity_at(h)
-            if eid is not None and index.is_place(eid):
-                return eid
+            found = Detector._place_inside(index, h)  # "shelled the city of **Aleppo**"
+            if found is not None:
+                return found
         return None
 
     # -- targets ---------------------------------------------------------------------
@@ -1171,18 +1187,50 @@ class Detector:
         return self._one_act_per_type(kept)
 
     def _one_act_per_type(self, kept: list[Found]) -> list[Found]:
-        """A sentence tells one act of a type once: an event with no known actor
-        whose type another event of the sentence has is that act told by another
-        word ("a gunman opened fire, killing 58 and injuring 515": one ASSAULT)."""
+        """A sentence tells one act of a type once: a participle of the same type and
+        doers hung on an event tells what that act did ("a gunman opened fire,
+        killing 58 and injuring 515": one ASSAULT, its victims the 58), and an
+        event with no known actor whose type another event of the sentence has
+        is that act told by another word, unless it names a target the other
+        has not (then it is another act)."""
         out: list[Found] = []
         for event in kept:
+            result_of = self._result_of(event, kept)
+            if result_of is not None:
+                # "opened fire at a concert, killing 58 and injuring 515": the
+                # participle tells what the act did; its victims are the act's.
+                if not result_of.targets:
+                    result_of.targets = list(event.targets)
+                self._drop(event.token, event.trigger.type, "the result of another event of the sentence")
+                continue
             if not any(_known(a) for a in event.actors) and any(
                     o is not event and o.trigger.type == event.trigger.type
-                    and (o in out or any(_known(a) for a in o.actors)) for o in kept):
+                    and (o in out or any(_known(a) for a in o.actors))
+                    and _targets_within(event.targets, o.targets) for o in kept):
                 self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
                 continue
             out.append(event)
         return out
+
+    @staticmethod
+    def _result_of(event: Found, kept: list[Found]) -> Found | None:
+        """The event of the same type and the same doers whose clause a participle
+        without a subject of its own hangs on ("opened fire, **killing** 58 and
+        **injuring** 515"), when the event is that participle: one act, told with
+        what it did."""
+        tok = event.token
+        if tok.tag_ != "VBG" or tok.dep_ not in {"advcl", "conj"} or _has_subject(tok) is not None:
+            return None
+        above = {t.i for t in event.path[1:]}
+        keys = {a.key for a in event.actors}
+        for other in kept:
+            # A result is told after its act ("Flying to Tokyo, ... met" is a visit of its own).
+            if other is event or other.trigger.type != event.trigger.type or other.token.i not in above \
+                    or other.token.i > tok.i:
+                continue
+            if keys == {a.key for a in other.actors}:
+                return Detector._result_of(other, kept) or other
+        return None
 
     # -- the classifier: veto, confidence, and events the lexicon misses ----------------
 
@@ -1252,10 +1300,16 @@ class Detector:
         classifier gives its type a probability over the type's threshold, or
         finds its type the likeliest and the sentence not without event; any
         other trigger is vetoed when the classifier is sure the sentence tells
-        no event (a sports result, a product launch: "beat Chelsea")."""
+        no event (a sports result, a product launch: "beat Chelsea"). A bare
+        word of tidings' own lexicon whose participants name no code or sector
+        rests on the word alone: the classifier must find its type in the
+        sentence ("Liverpool attacked down the right and scored twice" is no
+        assault)."""
         assert self.classifier is not None
         limits = self.classifier.thresholds
         trig = event.trigger
+        if self._word_alone(event):
+            return trig.type in self.classifier.decide(probs)
         if 0 < trig.specificity <= 1 and self._field_lexicon(trig):
             if probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5):
                 return True
@@ -1264,6 +1318,15 @@ class Detector:
             best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
             return best == trig.type and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
         return probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
+
+    def _word_alone(self, event: Found) -> bool:
+        """Whether an event rests on a bare word of tidings' own lexicon (no object
+        constraint, no CAMEO pattern that reads the object) and names no side by
+        a code or a sector: nothing but the word says the act is political."""
+        trig = event.trigger
+        if trig.objects or not 0 <= trig.specificity <= 1 or self._field_lexicon(trig):
+            return False
+        return not any(a.code or a.sector for a in [*event.actors, *event.targets])
 
     def _told_as_act(self, event: Found, corroborated: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
@@ -1410,7 +1473,7 @@ class Detector:
         unheld = self._unheld(s, tok, trig, actors, targets)
         if not unheld and not self._tells_enough(tok, trig, actors, targets) \
                 and not self._appeal_without_target(tok, trig, actors, targets) \
-                and not (trig.type in s.corroborated and self._has_content(tok, trig)):
+                and not (trig.type in s.corroborated and self._corroborable(tok, trig, actors)):
             self._drop(tok, trig.type, "participants missing (actor or needed target)")
             return None, False
         modality = self.modality(tok, cl, noun_governors)
@@ -1544,6 +1607,10 @@ class Detector:
                     if targets:
                         break
         actor_keys = {a.key for a in actors}
+        # The words that name the actor name no target ("were condemned by rights
+        # groups": the agent is no target of its own act).
+        actor_words = {a.token for a in actors}
+        targets = [t for t in targets if t.token not in actor_words]
         # Nobody acts on himself, nor on the body he speaks for.
         own_orgs = {o for a in actors if a.entity for o in index.orgs_of(a.entity)}
         targets = [t for t in targets if (t.key not in actor_keys and t.entity not in own_orgs) or t.entity is None]
@@ -1572,8 +1639,7 @@ class Detector:
         the place it is named by ("the Las Vegas shooting")."""
         if trig.pos != "NOUN" or actors or trig.type not in _UNHELD_TYPES or "reported" in trig.flags:
             return False
-        if tok.dep_ in {"nsubj", "nsubjpass"} and any(
-                c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in tok.head.children):
+        if _told_undone(tok):
             return False  # "an attack on the ministry could kill dozens": told as no deed done
         if any(_known(t) for t in targets):
             return True
@@ -1610,6 +1676,20 @@ class Detector:
                 and not any(c.dep_ in {"xcomp", "ccomp", "dobj", "obj", "dative"} for c in tok.children):
             return False  # "I agree": an opinion, no commitment to anything
         return not (trig.pos == "NOUN" and not actors)  # a nominal event needs someone who holds it
+
+    def _corroborable(self, tok: Token, trig: Trigger, actors: list[Arg]) -> bool:
+        """Whether the classifier's reading of the sentence may stand for the
+        participants a trigger lacks. An intent word still needs its content ("I
+        agree" says nothing). An event noun held by nobody named is a deed of
+        nobody named only by the nominal layer's own rule (:meth:`_unheld`: its
+        victim named, told as done), and no noun told as not done is an event
+        ("new sanctions on Iran could cripple ...", "the detention of X would be
+        illegal")."""
+        if not self._has_content(tok, trig):
+            return False
+        if trig.pos == "NOUN" and not actors:
+            return trig.type not in _UNHELD_TYPES and not _told_undone(tok)
+        return True
 
     @staticmethod
     def _has_content(tok: Token, trig: Trigger) -> bool:
@@ -1799,11 +1879,16 @@ class Detector:
         if also is not None:
             extra = list(also.subtree)
             sub = [min(sub[0], extra[0], key=lambda t: t.i), max(sub[-1], extra[-1], key=lambda t: t.i)]
-        start = max(min(sub[0].idx, tok.idx), sent.start_char)
+        first = min(sub[0], tok, key=lambda t: t.i)
+        start = max(first.idx, sent.start_char)
         last = max(sub[-1], tok, key=lambda t: t.i)
+        # Trailing whitespace tokens are no evidence (read by token: ``doc.text``
+        # joins the whole article at each call).
+        while last.i > first.i and not last.text.strip(" \n\t"):
+            last = doc[last.i - 1]
         end = min(last.idx + len(last), sent.end_char)
-        while end > start and doc.text[end - 1] in " \n\t":
-            end -= 1
+        if not last.text.strip(" \n\t"):
+            end = start
         return Found(trigger=trig, token=tok, actors=actors, targets=targets, modality=modality,
                      source=source, source_text=source_text, place=place,
                      when=str(value) if value else None, when_token=when is not None,

@@ -183,7 +183,7 @@ class EventCoder:
         tok = f.token
         mention = {
             "trigger": {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text},
-            "evidence": {"start": f.evidence[0], "end": f.evidence[1], "text": doc.text[f.evidence[0]:f.evidence[1]]},
+            "evidence": {"start": f.evidence[0], "end": f.evidence[1], "text": _text(doc, f.evidence[0], f.evidence[1])},
             "sentence": {"start": f.sentence.start_char, "end": _trim_end(doc, f.sentence)},
             "source": f.source,
         }
@@ -440,10 +440,13 @@ def _retold_fits(small: list[dict[str, Any]], big: list[dict[str, Any]]) -> bool
         if (a is not None or t is not None) and a is not False and t is not False:
             return True
     # A report that names no actor, nor any target the fuller one does not have,
-    # tells its act again ("two children died in the attack", "the talks").
+    # tells its act again ("two children died in the attack", "the talks");
+    # victims of its own ("two journalists were arrested later") are another act.
+    big_targets = {(d.get("code"), d.get("sector")) for ev in big for d in ev["target_codes"]}
     return all(ev["actor_unknown"] and not ev["targets"] for ev in small) \
         and not all(ev["actor_unknown"] for ev in big) \
-        and all(c.get("code") in {None, *(d.get("code") for ev in big for d in ev["target_codes"])}
+        and all(c.get("code") is None or any(c.get("code") == code and c.get("sector") in {None, sector}
+                                             for code, sector in big_targets)
                 for ev in small for c in ev["target_codes"])
 
 
@@ -461,10 +464,20 @@ def _code(arg: Arg) -> dict[str, str | None]:
 
 
 def _trim_end(doc: Doc, sent: Any) -> int:
-    end = int(sent.end_char)
-    while end > sent.start_char and doc.text[end - 1] in " \n\t":
-        end -= 1
-    return end
+    """The end of a sentence without its trailing whitespace (read by token:
+    ``doc.text`` joins the whole article at each call)."""
+    i = int(sent.end) - 1
+    while i > sent.start and not doc[i].text.strip(" \n\t"):
+        i -= 1
+    if not doc[i].text.strip(" \n\t"):
+        return int(sent.start_char)
+    return int(doc[i].idx + len(doc[i]))
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    """The text between two character offsets at token edges, without joining the whole article."""
+    span = doc.char_span(start, end)
+    return span.text if span is not None else doc.text[start:end]
 
 
 @Language.factory(
