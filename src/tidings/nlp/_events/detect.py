@@ -1168,7 +1168,51 @@ class Detector:
             # one the classifier finds likelier: it may still find one.
             # (A trigger word that told no event stays none: it is no anchor.)
             kept += self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched), kept)
-        return self._one_act_per_type(kept)
+        return self._one_act_per_type(self._coordinated_acts(kept))
+
+    def _coordinated_acts(self, kept: list[Found]) -> list[Found]:
+        """Verbs of one act coordinated in one clause tell one event: "who killed 59
+        people and injured hundreds", "smashed a truck into the crowd, killing 84".
+
+        A verb trigger hung on another trigger's verb by ``conj`` (or by ``advcl``
+        as a participle), with no subject of its own, of the same type, a mode that
+        does not differ and the same modality, is the same act: its targets join
+        the first verb's event (its figures are the sentence's already) and its
+        words join the evidence. Acts of one type in other modes stay apart
+        ("arrested six people and searched 30 homes")."""
+        by_token = {e.token.i: e for e in kept}
+        host_of: dict[int, Found] = {}
+        out: list[Found] = []
+        for event in kept:
+            host = self._coordination_host(event, by_token, host_of)
+            if host is None:
+                out.append(event)
+                continue
+            host_of[event.token.i] = host
+            keys = {t.key for t in host.targets if _known(t)}
+            words = {t.token for t in host.targets}
+            host.targets = host.targets + [t for t in event.targets
+                                           if t.token not in words and not (_known(t) and t.key in keys)]
+            host.evidence = (min(host.evidence[0], event.evidence[0]), max(host.evidence[1], event.evidence[1]))
+            self._drop(event.token, event.trigger.type, "one act with the verb it is coordinated with")
+        return out
+
+    @staticmethod
+    def _coordination_host(event: Found, by_token: dict[int, Found], host_of: dict[int, Found]) -> Found | None:
+        """The event of the verb a trigger verb is coordinated with, when both tell one act."""
+        tok = event.token
+        if event.trigger.pos != "VERB" or tok.head.i == tok.i or _has_subject(tok) is not None:
+            return None
+        if not (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG")):
+            return None
+        host = host_of.get(tok.head.i) or by_token.get(tok.head.i)
+        if host is None or host is event or host.trigger.pos != "VERB":
+            return None
+        a, b = host.trigger, event.trigger
+        if a.type != b.type or (a.mode and b.mode and a.mode != b.mode) or host.modality != event.modality:
+            return None
+        own = {x.key for x in host.actors}
+        return host if all(x.key in own for x in event.actors) else None
 
     def _one_act_per_type(self, kept: list[Found]) -> list[Found]:
         """A sentence tells one act of a type once: an event with no known actor
