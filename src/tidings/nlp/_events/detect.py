@@ -556,6 +556,21 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
             event.targets = list(governing.targets)
 
 
+def _noun_complement(tok: Token, matched: dict[int, Trigger]) -> bool:
+    """Whether a verb is a gerund complementing a noun that is no event itself: "a
+    long history of cooperating with", "an opportunity for improving ties", "its
+    record in fighting". Such a verb tells what the noun is about (a habit, a
+    chance, a way), not an act that was done; with nobody named as its doer it is
+    no event. (An event noun's gerund, "accusations of spying", is its content.)"""
+    if tok.pos_ != "VERB" or tok.tag_ != "VBG" or tok.dep_ != "pcomp":
+        return False
+    prep = tok.head
+    if prep.dep_ != "prep" or prep.head.i == prep.i:
+        return False
+    noun = prep.head
+    return noun.pos_ == "NOUN" and noun.i not in matched
+
+
 def _gerund_subject(cur: Token) -> Token | None:
     """The noun right before a bare gerund, as its subject.
 
@@ -1437,6 +1452,9 @@ class Detector:
             return self._speakers_act(s, tok, trig, cl, source_tok), False
         source_id, source_text = self._source(s, source_tok, quote)
         actors = self._actors(s, tok, trig, cl, noun_governors, quote)
+        if not actors and _noun_complement(tok, s.matched):
+            self._drop(tok, trig.type, "a gerund describing a noun, no act told")
+            return None, False
         place_tokens = list(cl.path)
         restated = _restated_clause(tok) if trig.pos == "NOUN" else None
         if restated is not None:
