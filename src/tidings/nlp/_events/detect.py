@@ -1437,7 +1437,7 @@ class Detector:
         """The event a matched trigger tells, if it tells one, and whether it is an act
         of its own clause (not the speaker's act towards what is reported)."""
         noun_governors = self._noun_governors(tok, trig, s.matched)
-        if noun_governors is None:
+        if noun_governors is None or self._object_of_no_event(tok, trig):
             self._drop(tok, trig.type, "event noun covered by its verb")
             return None, False  # the governing verb's event covers it
         cl = self.clause(noun_governors[0] if noun_governors else tok, s.speakers)
@@ -1492,6 +1492,20 @@ class Detector:
         if not hosted:
             s.parties.note(event)
         return event, True
+
+    def _object_of_no_event(self, tok: Token, trig: Trigger) -> bool:
+        """Whether an event noun is the object of a verb that the CAMEO lexicon reads,
+        with this very object, as an act PLOVER does not code: "rejected allegations
+        of wrongdoing", "denied the accusations" are denials (CAMEO 016), so the
+        allegation they answer is no act of the denier either."""
+        if trig.pos != "NOUN" or self.cameo is None or tok.dep_ not in {"dobj", "obj"}:
+            return False
+        verb = tok.head
+        if verb.i == tok.i or verb.pos_ != "VERB" or not verb.is_alpha:
+            return False
+        found = self.cameo.match(verb)
+        return (found is not None and found.pattern.kind == "pattern" and bool(found.pattern.object)
+                and self.k.plover_of(found.cameo) is None)
 
     @staticmethod
     def _noun_governors(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> list[Token] | None:
