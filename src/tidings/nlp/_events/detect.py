@@ -556,6 +556,22 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
             event.targets = list(governing.targets)
 
 
+# Types of acts between political actors: a meeting, a visit or a trip of private
+# people ("passengers arrive in Honolulu", "a woman visiting her daughter") is none.
+_POLITICAL_TYPES = frozenset({"CONSULT"})
+_PRIVATE_SECTORS = frozenset({"CVL"})
+
+
+def _private_meeting(event: Found) -> bool:
+    """Whether a meeting or a visit is one of private people: every actor is described
+    only as a civilian (a sector word such as "passengers", "a woman", no named
+    entity), so it is no act in public affairs (the codebook's actors: states,
+    officials, bodies, groups, named persons)."""
+    if event.trigger.type not in _POLITICAL_TYPES or not event.actors:
+        return False
+    return all(a.entity is None and a.sector in _PRIVATE_SECTORS for a in event.actors)
+
+
 def _noun_complement(tok: Token, matched: dict[int, Trigger]) -> bool:
     """Whether a verb is a gerund complementing a noun that is no event itself: "a
     long history of cooperating with", "an opportunity for improving ties", "its
@@ -1331,6 +1347,8 @@ class Detector:
         with no actor is an act only when the classifier corroborates its type
         ("240 women were raped"; not "one worker injured")."""
         if event.trigger.mode == "visit" and not any(_known(a) for a in event.actors):
+            return False
+        if _private_meeting(event):
             return False
         if self._field_lexicon(event.trigger) and not event.actors and not event.unheld and not corroborated:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
