@@ -572,6 +572,19 @@ def _private_meeting(event: Found) -> bool:
     return all(a.entity is None and a.sector in _PRIVATE_SECTORS for a in event.actors)
 
 
+# Types of acts addressed to someone about something: their verb takes an
+# addressee and a content, never an object with a predicate of its own.
+_ADDRESSED_TYPES = frozenset({"REQUEST"})
+
+
+def _naming_frame(tok: Token) -> bool:
+    """Whether a verb predicates something of its object ("called the launch
+    deplorable", "what it called an earth observation satellite", "named him
+    envoy"): an object predicate (``oprd``) hangs on it, so it names or judges,
+    and asks nothing."""
+    return tok.pos_ == "VERB" and any(c.dep_ == "oprd" for c in tok.children)
+
+
 def _noun_complement(tok: Token, matched: dict[int, Trigger]) -> bool:
     """Whether a verb is a gerund complementing a noun that is no event itself: "a
     long history of cooperating with", "an opportunity for improving ties", "its
@@ -657,6 +670,12 @@ class Detector:
         return trig
 
     def _lexicon_match(self, tok: Token) -> Trigger | None:
+        trig = self._lexicon_reading(tok)
+        if trig is not None and trig.type in _ADDRESSED_TYPES and _naming_frame(tok):
+            return None  # "called the launch deplorable", "what it called a satellite": naming, no request
+        return trig
+
+    def _lexicon_reading(self, tok: Token) -> Trigger | None:
         own = self._own_match(tok)
         if own is not None and _object_outside_sense(tok, own):
             own = None
