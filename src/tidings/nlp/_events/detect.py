@@ -572,6 +572,10 @@ def _private_meeting(event: Found) -> bool:
     return all(a.entity is None and a.sector in _PRIVATE_SECTORS for a in event.actors)
 
 
+# Types of acts done to someone, whose direct object is their victim: a verb of
+# one of them with an object that names nobody may be in another sense.
+_DONE_TO_SOMEONE = frozenset({"ASSAULT", "COERCE"})
+
 # Types of acts addressed to someone about something: their verb takes an
 # addressee and a content, never an object with a predicate of its own.
 _ADDRESSED_TYPES = frozenset({"REQUEST"})
@@ -1316,6 +1320,11 @@ class Detector:
             if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
                 self._drop(event.token, event.trigger.type, "the classifier disagrees")
                 continue
+            if probs is not None and self.classifier is not None and self._object_outside_act(s, event) \
+                    and not self._model_reads_type(event.trigger.type, probs):
+                self._drop(event.token, event.trigger.type, "a bare verb with an object that is no participant; "
+                                                            "the classifier does not read the type")
+                continue
             feats = {
                 "lexical": lexical_specificity(event.trigger),
                 "p_type": probs.get(event.trigger.type, 0.0) if probs else 0.5,
@@ -1358,6 +1367,36 @@ class Detector:
             best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
             return best == trig.type and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
         return probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
+
+    def _object_outside_act(self, s: _Sentence, event: Found) -> bool:
+        """Whether a bare verb of tidings' own lexicon of an act done to someone
+        (:data:`_DONE_TO_SOMEONE`) has a direct object that is no
+        participant: a common noun that names nobody (no entity, code or sector)
+        and no act ("struck a conciliatory note", "released the footage"). Such an
+        object may make a fixed expression with the verb, in another sense than
+        the trigger's; the classifier must then read the type (as for a bare
+        CAMEO verb, :meth:`_model_reads_type`)."""
+        trig, tok = event.trigger, event.token
+        if trig.type not in _DONE_TO_SOMEONE or trig.pos != "VERB" or trig.objects or self._broad(trig) \
+                or tok.pos_ != "VERB":
+            return False
+        objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        if len(objects) != 1:
+            return False
+        obj = objects[0]
+        if obj.pos_ != "NOUN" or obj.i in s.matched or obj.ent_type_:
+            return False
+        return not any(_known(a) for a in s.index.args_for(obj, exclude=s.exclude))
+
+    def _model_reads_type(self, typ: str, probs: dict[str, float]) -> bool:
+        """Whether the classifier reads the sentence as a type: over the type's
+        threshold, or the likeliest type of a sentence not read as no event."""
+        assert self.classifier is not None
+        limits = self.classifier.thresholds
+        if probs.get(typ, 0.0) >= limits.get(typ, 0.5):
+            return True
+        best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
+        return best == typ and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
 
     def _told_as_act(self, event: Found, corroborated: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
