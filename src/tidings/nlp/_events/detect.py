@@ -1638,11 +1638,13 @@ class Detector:
         if trig.pos == "NOUN":
             poss = [c for c in tok.children if c.dep_ == "poss"]
             actors = [a for h in poss or _nominal_agents(tok) for a in index.args_for(h, exclude=exclude)]
-            if not actors and noun_governors and (tok.dep_ != "pobj" or noun_governors[0].lemma_.lower() in _PARTAKE
-                                                  or self._refers_to_parties(tok, s.parties)):
+            if not actors and noun_governors and not _naming_frame(noun_governors[0]) \
+                    and (tok.dep_ != "pobj" or noun_governors[0].lemma_.lower() in _PARTAKE
+                         or self._refers_to_parties(tok, s.parties)):
                 # "held talks", "took part in talks", "said after the talks" (the talks
                 # just told), but not "died in the attack": the subject of a verb the
-                # event noun only sets is no holder of it.
+                # event noun only sets is no holder of it; nor is the subject of a
+                # verb that names or judges it ("called the attack barbaric").
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
             if not actors:
                 # "talks between Egypt and Ethiopia": the sides hold it together (one
