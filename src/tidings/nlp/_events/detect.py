@@ -1370,9 +1370,9 @@ class Detector:
 
     def _object_outside_act(self, s: _Sentence, event: Found) -> bool:
         """Whether a bare verb of tidings' own lexicon of an act done to someone
-        (:data:`_DONE_TO_SOMEONE`) has a direct object that is no
-        participant: a common noun that names nobody (no entity, code or sector)
-        and no act ("struck a conciliatory note", "released the footage"). Such an
+        (:data:`_DONE_TO_SOMEONE`) has a direct object that is
+        no participant: a common noun that names nobody (no entity, code or
+        sector, nor its modifiers) and no act ("struck a conciliatory note", "released the footage"). Such an
         object may make a fixed expression with the verb, in another sense than
         the trigger's; the classifier must then read the type (as for a bare
         CAMEO verb, :meth:`_model_reads_type`)."""
@@ -1386,7 +1386,9 @@ class Detector:
         obj = objects[0]
         if obj.pos_ != "NOUN" or obj.i in s.matched or obj.ent_type_:
             return False
-        return not any(_known(a) for a in s.index.args_for(obj, exclude=s.exclude))
+        # "a police station", "the army's convoy": a phrase of someone's is theirs.
+        words = [obj, *(c for c in obj.children if c.dep_ in {"compound", "amod", "nmod", "poss"})]
+        return not any(_known(a) for w in words for a in s.index.args_for(w, exclude=s.exclude))
 
     def _model_reads_type(self, typ: str, probs: dict[str, float]) -> bool:
         """Whether the classifier reads the sentence as a type: over the type's
