@@ -1229,8 +1229,8 @@ class Detector:
         people and injured hundreds", "smashed a truck into the crowd, killing 84".
 
         A verb trigger hung on another trigger's verb by ``conj`` (or by ``advcl``
-        as a participle), with no subject of its own, of the same type, a mode that
-        does not differ and the same modality, is the same act: its targets join
+        as a participle after it), with no subject of its own, of the same type
+        and modality and a mode that does not differ, is the same act: its targets join
         the first verb's event (its figures are the sentence's already) and its
         words join the evidence. Acts of one type in other modes stay apart
         ("arrested six people and searched 30 homes")."""
@@ -1257,8 +1257,8 @@ class Detector:
         tok = event.token
         if event.trigger.pos != "VERB" or tok.head.i == tok.i or _has_subject(tok) is not None:
             return None
-        if not (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG")):
-            return None
+        if not (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i > tok.head.i)):
+            return None  # ("Flying to Tokyo, the president met ...": a journey before the act)
         host = host_of.get(tok.head.i) or by_token.get(tok.head.i)
         if host is None or host is event or host.trigger.pos != "VERB":
             return None
