@@ -571,6 +571,54 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
             event.targets = list(governing.targets)
 
 
+# Types of acts between political actors: a meeting, a visit or a trip of private
+# people ("passengers arrive in Honolulu", "a woman visiting her daughter") is none.
+_POLITICAL_TYPES = frozenset({"CONSULT"})
+_PRIVATE_SECTORS = frozenset({"CVL"})
+
+
+def _private_meeting(event: Found) -> bool:
+    """Whether a meeting or a visit is one of private people: every actor is described
+    only as a civilian (a sector word such as "passengers", "a woman", no named
+    entity), so it is no act in public affairs (the codebook's actors: states,
+    officials, bodies, groups, named persons)."""
+    if event.trigger.type not in _POLITICAL_TYPES or not event.actors:
+        return False
+    return all(a.entity is None and a.sector in _PRIVATE_SECTORS for a in event.actors)
+
+
+# Types of acts done to someone, whose direct object is their victim: a verb of
+# one of them with an object that names nobody may be in another sense.
+_DONE_TO_SOMEONE = frozenset({"ASSAULT", "COERCE"})
+
+# Types of acts addressed to someone about something: their verb takes an
+# addressee and a content, never an object with a predicate of its own.
+_ADDRESSED_TYPES = frozenset({"REQUEST"})
+
+
+def _naming_frame(tok: Token) -> bool:
+    """Whether a verb predicates something of its object ("called the launch
+    deplorable", "what it called an earth observation satellite", "named him
+    envoy"): an object predicate (``oprd``) hangs on it, so it names or judges,
+    and asks nothing."""
+    return tok.pos_ == "VERB" and any(c.dep_ == "oprd" for c in tok.children)
+
+
+def _noun_complement(tok: Token, matched: dict[int, Trigger]) -> bool:
+    """Whether a verb is a gerund complementing a noun that is no event itself: "a
+    long history of cooperating with", "an opportunity for improving ties", "its
+    record in fighting". Such a verb tells what the noun is about (a habit, a
+    chance, a way), not an act that was done; with nobody named as its doer it is
+    no event. (An event noun's gerund, "accusations of spying", is its content.)"""
+    if tok.pos_ != "VERB" or tok.tag_ != "VBG" or tok.dep_ != "pcomp":
+        return False
+    prep = tok.head
+    if prep.dep_ != "prep" or prep.head.i == prep.i:
+        return False
+    noun = prep.head
+    return noun.pos_ == "NOUN" and noun.i not in matched
+
+
 def _gerund_subject(cur: Token) -> Token | None:
     """The noun right before a bare gerund, as its subject.
 
@@ -641,6 +689,12 @@ class Detector:
         return trig
 
     def _lexicon_match(self, tok: Token) -> Trigger | None:
+        trig = self._lexicon_reading(tok)
+        if trig is not None and trig.type in _ADDRESSED_TYPES and _naming_frame(tok):
+            return None  # "called the launch deplorable", "what it called a satellite": naming, no request
+        return trig
+
+    def _lexicon_reading(self, tok: Token) -> Trigger | None:
         own = self._own_match(tok)
         if own is not None and _object_outside_sense(tok, own):
             own = None
@@ -1184,7 +1238,51 @@ class Detector:
             # one the classifier finds likelier: it may still find one.
             # (A trigger word that told no event stays none: it is no anchor.)
             kept += self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched), kept)
-        return self._one_act_per_type(kept)
+        return self._one_act_per_type(self._coordinated_acts(kept))
+
+    def _coordinated_acts(self, kept: list[Found]) -> list[Found]:
+        """Verbs of one act coordinated in one clause tell one event: "who killed 59
+        people and injured hundreds", "smashed a truck into the crowd, killing 84".
+
+        A verb trigger hung on another trigger's verb by ``conj`` (or by ``advcl``
+        as a participle after it), with no subject of its own, of the same type
+        and modality and a mode that does not differ, is the same act: its targets join
+        the first verb's event (its figures are the sentence's already) and its
+        words join the evidence. Acts of one type in other modes stay apart
+        ("arrested six people and searched 30 homes")."""
+        by_token = {e.token.i: e for e in kept}
+        host_of: dict[int, Found] = {}
+        out: list[Found] = []
+        for event in kept:
+            host = self._coordination_host(event, by_token, host_of)
+            if host is None:
+                out.append(event)
+                continue
+            host_of[event.token.i] = host
+            keys = {t.key for t in host.targets if _known(t)}
+            words = {t.token for t in host.targets}
+            host.targets = host.targets + [t for t in event.targets
+                                           if t.token not in words and not (_known(t) and t.key in keys)]
+            host.evidence = (min(host.evidence[0], event.evidence[0]), max(host.evidence[1], event.evidence[1]))
+            self._drop(event.token, event.trigger.type, "one act with the verb it is coordinated with")
+        return out
+
+    @staticmethod
+    def _coordination_host(event: Found, by_token: dict[int, Found], host_of: dict[int, Found]) -> Found | None:
+        """The event of the verb a trigger verb is coordinated with, when both tell one act."""
+        tok = event.token
+        if event.trigger.pos != "VERB" or tok.head.i == tok.i or _has_subject(tok) is not None:
+            return None
+        if not (tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i > tok.head.i)):
+            return None  # ("Flying to Tokyo, the president met ...": a journey before the act)
+        host = host_of.get(tok.head.i) or by_token.get(tok.head.i)
+        if host is None or host is event or host.trigger.pos != "VERB":
+            return None
+        a, b = host.trigger, event.trigger
+        if a.type != b.type or (a.mode and b.mode and a.mode != b.mode) or host.modality != event.modality:
+            return None
+        own = {x.key for x in host.actors}
+        return host if all(x.key in own for x in event.actors) else None
 
     def _one_act_per_type(self, kept: list[Found]) -> list[Found]:
         """A sentence tells one act of a type once: a participle of the same type and
@@ -1270,6 +1368,11 @@ class Detector:
             if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
                 self._drop(event.token, event.trigger.type, "the classifier disagrees")
                 continue
+            if probs is not None and self.classifier is not None and self._object_outside_act(s, event) \
+                    and not self._model_reads_type(event.trigger.type, probs):
+                self._drop(event.token, event.trigger.type, "a bare verb with an object that is no participant; "
+                                                            "the classifier does not read the type")
+                continue
             feats = {
                 "lexical": lexical_specificity(event.trigger),
                 "p_type": probs.get(event.trigger.type, 0.0) if probs else 0.5,
@@ -1328,6 +1431,38 @@ class Detector:
             return False
         return not any(a.code or a.sector for a in [*event.actors, *event.targets])
 
+    def _object_outside_act(self, s: _Sentence, event: Found) -> bool:
+        """Whether a bare verb of tidings' own lexicon of an act done to someone
+        (:data:`_DONE_TO_SOMEONE`) has a direct object that is
+        no participant: a common noun that names nobody (no entity, code or
+        sector, nor its modifiers) and no act ("struck a conciliatory note", "released the footage"). Such an
+        object may make a fixed expression with the verb, in another sense than
+        the trigger's; the classifier must then read the type (as for a bare
+        CAMEO verb, :meth:`_model_reads_type`)."""
+        trig, tok = event.trigger, event.token
+        if trig.type not in _DONE_TO_SOMEONE or trig.pos != "VERB" or trig.objects or self._broad(trig) \
+                or tok.pos_ != "VERB":
+            return False
+        objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        if len(objects) != 1:
+            return False
+        obj = objects[0]
+        if obj.pos_ != "NOUN" or obj.i in s.matched or obj.ent_type_:
+            return False
+        # "a police station", "the army's convoy": a phrase of someone's is theirs.
+        words = [obj, *(c for c in obj.children if c.dep_ in {"compound", "amod", "nmod", "poss"})]
+        return not any(_known(a) for w in words for a in s.index.args_for(w, exclude=s.exclude))
+
+    def _model_reads_type(self, typ: str, probs: dict[str, float]) -> bool:
+        """Whether the classifier reads the sentence as a type: over the type's
+        threshold, or the likeliest type of a sentence not read as no event."""
+        assert self.classifier is not None
+        limits = self.classifier.thresholds
+        if probs.get(typ, 0.0) >= limits.get(typ, 0.5):
+            return True
+        best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
+        return best == typ and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
+
     def _told_as_act(self, event: Found, corroborated: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
         a disaster with nobody who caused it is no assault ("killed in a bus
@@ -1335,6 +1470,8 @@ class Detector:
         with no actor is an act only when the classifier corroborates its type
         ("240 women were raped"; not "one worker injured")."""
         if event.trigger.mode == "visit" and not any(_known(a) for a in event.actors):
+            return False
+        if _private_meeting(event):
             return False
         if self._field_lexicon(event.trigger) and not event.actors and not event.unheld and not corroborated:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
@@ -1441,7 +1578,7 @@ class Detector:
         """The event a matched trigger tells, if it tells one, and whether it is an act
         of its own clause (not the speaker's act towards what is reported)."""
         noun_governors = self._noun_governors(tok, trig, s.matched)
-        if noun_governors is None:
+        if noun_governors is None or self._object_of_no_event(tok, trig):
             self._drop(tok, trig.type, "event noun covered by its verb")
             return None, False  # the governing verb's event covers it
         cl = self.clause(noun_governors[0] if noun_governors else tok, s.speakers)
@@ -1456,6 +1593,9 @@ class Detector:
             return self._speakers_act(s, tok, trig, cl, source_tok), False
         source_id, source_text = self._source(s, source_tok, quote)
         actors = self._actors(s, tok, trig, cl, noun_governors, quote)
+        if not actors and _noun_complement(tok, s.matched):
+            self._drop(tok, trig.type, "a gerund describing a noun, no act told")
+            return None, False
         place_tokens = list(cl.path)
         restated = _restated_clause(tok) if trig.pos == "NOUN" else None
         if restated is not None:
@@ -1493,6 +1633,20 @@ class Detector:
         if not hosted:
             s.parties.note(event)
         return event, True
+
+    def _object_of_no_event(self, tok: Token, trig: Trigger) -> bool:
+        """Whether an event noun is the object of a verb that the CAMEO lexicon reads,
+        with this very object, as an act PLOVER does not code: "rejected allegations
+        of wrongdoing", "denied the accusations" are denials (CAMEO 016), so the
+        allegation they answer is no act of the denier either."""
+        if trig.pos != "NOUN" or self.cameo is None or tok.dep_ not in {"dobj", "obj"}:
+            return False
+        verb = tok.head
+        if verb.i == tok.i or verb.pos_ != "VERB" or not verb.is_alpha:
+            return False
+        found = self.cameo.match(verb)
+        return (found is not None and found.pattern.kind == "pattern" and bool(found.pattern.object)
+                and self.k.plover_of(found.cameo) is None)
 
     @staticmethod
     def _noun_governors(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> list[Token] | None:
@@ -1549,11 +1703,13 @@ class Detector:
         if trig.pos == "NOUN":
             poss = [c for c in tok.children if c.dep_ == "poss"]
             actors = [a for h in poss or _nominal_agents(tok) for a in index.args_for(h, exclude=exclude)]
-            if not actors and noun_governors and (tok.dep_ != "pobj" or noun_governors[0].lemma_.lower() in _PARTAKE
-                                                  or self._refers_to_parties(tok, s.parties)):
+            if not actors and noun_governors and not _naming_frame(noun_governors[0]) \
+                    and (tok.dep_ != "pobj" or noun_governors[0].lemma_.lower() in _PARTAKE
+                         or self._refers_to_parties(tok, s.parties)):
                 # "held talks", "took part in talks", "said after the talks" (the talks
                 # just told), but not "died in the attack": the subject of a verb the
-                # event noun only sets is no holder of it.
+                # event noun only sets is no holder of it; nor is the subject of a
+                # verb that names or judges it ("called the attack barbaric").
                 actors = [a for h in cl.actor_heads for a in index.args_for(h, exclude=exclude)]
             if not actors:
                 # "talks between Egypt and Ethiopia": the sides hold it together (one
