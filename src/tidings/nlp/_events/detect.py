@@ -1282,7 +1282,10 @@ class Detector:
         if a.type != b.type or (a.mode and b.mode and a.mode != b.mode) or host.modality != event.modality:
             return None
         own = {x.key for x in host.actors}
-        return host if all(x.key in own for x in event.actors) else None
+        words = {x.token for x in host.actors}
+        # The same doers, named alike or by the same words (a place told with one verb
+        # may have localised them there and not with the other).
+        return host if all(x.key in own or x.token in words for x in event.actors) else None
 
     def _one_act_per_type(self, kept: list[Found]) -> list[Found]:
         """A sentence tells one act of a type once: a participle of the same type and
@@ -1321,12 +1324,13 @@ class Detector:
             return None
         above = {t.i for t in event.path[1:]}
         keys = {a.key for a in event.actors}
+        words = {a.token for a in event.actors}
         for other in kept:
             # A result is told after its act ("Flying to Tokyo, ... met" is a visit of its own).
             if other is event or other.trigger.type != event.trigger.type or other.token.i not in above \
                     or other.token.i > tok.i:
                 continue
-            if keys == {a.key for a in other.actors}:
+            if keys == {a.key for a in other.actors} or words == {a.token for a in other.actors}:
                 return Detector._result_of(other, kept) or other
         return None
 
