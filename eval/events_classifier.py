@@ -74,7 +74,7 @@ def main() -> int:
                                   per_doc=int(split.get("per_doc", 3)), seed=int(split.get("seed", 13)))
     held = [e for e in examples if e.split == args.split]
     nlp = spacy.load(MODEL)
-    featurize(held + petrarch, nlp)
+    featurize(held + petrarch, nlp, clf.feature_version)
     labels = list(clf.labels)
 
     started = time.perf_counter()

@@ -133,3 +133,42 @@ def test_events_classifier_roundtrip_and_errors(tmp_path: Path, clf: EventClassi
     (broken / "event_classifier.json").write_text(json.dumps(meta))
     with pytest.raises(LexiconError, match=r"\[T239\]"):
         load_classifier(broken)
+
+
+def test_events_classifier_features_read_the_root_from_version_2(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Ships are calm today. Russia sent troops to the border.")
+    second = list(doc.sents)[1]
+    for span in (second, second.as_doc()):
+        assert "root=send" in span_features(span)
+        assert not any(f.startswith("root=") for f in span_features(span, 1))
+    # A clause cut out of a sentence has the roots of its own words.
+    clause = doc[second.start + 1:second.end]
+    assert "root=send" in span_features(clause)
+
+
+def test_events_classifier_scores_a_model_with_the_features_it_was_trained_on(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    """An older model (feature version 1) still loads and is scored with version 1's features."""
+    def save(folder: Path, version: int) -> None:
+        save_classifier(folder, labels=["AID", EVENT], features=["root=send", "l=send"],
+                        weights=np.array([[4.0, 4.0], [0.0, 0.0]]), bias=np.array([-2.0, -2.0]),
+                        calibration=np.array([[1.0, 0.0], [1.0, 0.0]]), thresholds={"AID": 0.5, NONE: 0.5},
+                        settings={"provenance": {"source": "a test", "licence": "none"}}, feature_version=version)
+
+    save(tmp_path / "v1", 1)
+    save(tmp_path / "v2", 2)
+    old, new = load_classifier(tmp_path / "v1"), load_classifier(tmp_path / "v2")
+    assert (old.feature_version, new.feature_version) == (1, 2)
+    text = "The government sent aid."
+    assert old.scores([text], nlp=nlp)[0]["AID"] < 0.5 < new.scores([text], nlp=nlp)[0]["AID"]
+
+    meta_path = tmp_path / "v2" / "event_classifier.json"
+    meta = json.loads(meta_path.read_text())
+    meta["feature_version"] = 99
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(LexiconError, match=r"\[T239\].*feature version 99"):
+        load_classifier(tmp_path / "v2")
+
+
+def test_events_classifier_shipped_model_names_its_feature_version(clf: EventClassifier) -> None:
+    assert clf.settings["feature_version"] == clf.feature_version
+    assert any(name.startswith("root=") for name in clf.index) == (clf.feature_version >= 2)

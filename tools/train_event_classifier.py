@@ -67,7 +67,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "eval"))
 
-from tidings.nlp._events.classifier import EVENT, save_classifier, span_features  # noqa: E402
+from tidings.nlp._events.classifier import EVENT, FEATURE_VERSION, save_classifier, span_features  # noqa: E402
 
 SHIPPED_LABELS = REPO / "src" / "tidings" / "data" / "events" / "labels"
 SPLITS = (("train", 0.70), ("dev", 0.15), ("test", 0.15))
@@ -223,10 +223,10 @@ def assemble(shared: Path | None, *, labels: Sequence[str] = (), include_petrarc
     return examples, petrarch
 
 
-def featurize(examples: list[Example], nlp: Any) -> None:
-    """Parse each text once and store its features."""
+def featurize(examples: list[Example], nlp: Any, version: int = FEATURE_VERSION) -> None:
+    """Parse each text once and store its features (of the given feature version)."""
     for ex, doc in zip(examples, nlp.pipe([e.text for e in examples], batch_size=256), strict=True):
-        ex.features = span_features(doc)
+        ex.features = span_features(doc, version)
 
 
 # ---------------------------------------------------------------------------
@@ -504,6 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--spacy-arch", choices=("bow", "ensemble"), default="bow")
     parser.add_argument("--per-doc", type=int, default=3, help="negative sentences per BBC article")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--feature-version", type=int, choices=(1, 2), default=FEATURE_VERSION,
+                        help="the feature set (1: the first shipped model's)")
     parser.add_argument("--out", type=Path, default=REPO / "src" / "tidings" / "data" / "events",
                         help="where to write event_classifier.npz/.json")
     parser.add_argument("--report", type=Path, default=None, help="write all figures as JSON here")
@@ -535,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     labels = [t for t in EventKnowledge.load().types] + [EVENT]
     parse_start = time.perf_counter()
-    featurize(examples + petrarch, spacy.load(MODEL))
+    featurize(examples + petrarch, spacy.load(MODEL), args.feature_version)
     print(f"parsed {len(examples) + len(petrarch)} texts in {time.perf_counter() - parse_start:.0f} s", flush=True)
 
     trained: list[Trained] = []
@@ -590,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         path = save_classifier(args.out, labels=labels, features=ex["features"], weights=ex["weights"],
                                bias=ex["bias"], calibration=chosen.calibration, thresholds=chosen.thresholds,
-                               settings=settings)
+                               settings=settings, feature_version=args.feature_version)
         print(f"\nwrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(ex['features'])} features)")
     if args.report:
         args.report.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

@@ -54,7 +54,10 @@ EVENT = "EVENT"
 
 WEIGHTS = "event_classifier.npz"
 SETTINGS = "event_classifier.json"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
+"""The feature set :func:`span_features` computes by default (version 1: the
+first shipped model's; a model records its version and is scored with it)."""
+FEATURE_VERSIONS = frozenset({1, 2})
 
 # Entity labels that stand in for the words they cover ("w=<GPE>"), so that
 # the model learns "<GPE> troops" rather than "Russian troops".
@@ -86,16 +89,25 @@ def _lemma(tok: Token) -> str:
     return (tok.lemma_ or tok.lower_).lower()
 
 
-def span_features(span: Span | Doc) -> list[str]:
+def span_features(span: Span | Doc, version: int = FEATURE_VERSION) -> list[str]:
     """The sparse features of one clause or sentence (a parsed Span or Doc).
 
     Args:
         span: text parsed by a spaCy pipeline with tagger, parser, lemmatizer
             and entity recogniser (the tidings pipeline or spaCy's model).
+        version: the feature set (1 or 2), as the model to score was trained with.
 
     Returns:
         Feature names, each at most once, in a stable order.
     """
+    feats = _base_features(span)
+    if version >= 2:
+        _root_features(span, feats)
+    return list(feats)
+
+
+def _base_features(span: Span | Doc) -> dict[str, None]:
+    """Version 1: words, word pairs, lemmas, verb argument triples, entity labels."""
     toks = [t for t in span if not t.is_space]
     feats: dict[str, None] = {}
     words = [_word(t) for t in toks if not t.is_punct]
@@ -128,7 +140,16 @@ def span_features(span: Span | Doc) -> list[str]:
                             feats[f"t={lemma}|{c.lower_}|{_lemma(g)}"] = None
     for ent in (span.ents if isinstance(span, Span) else span.ents):
         feats[f"ent={ent.label_}"] = None
-    return list(feats)
+    return feats
+
+
+def _root_features(span: Span | Doc, feats: dict[str, None]) -> None:
+    """Version 2: the lemma of each root of the span (``root=``), which version 1
+    meant to read (its ``r=``) but never did, testing tokens by identity."""
+    start, end = (span.start, span.end) if isinstance(span, Span) else (0, len(span))
+    for t in span:
+        if (t.head.i == t.i or not start <= t.head.i < end) and t.pos_ in {"VERB", "NOUN", "AUX"}:
+            feats[f"root={_lemma(t)}"] = None
 
 
 # ---------------------------------------------------------------------------
@@ -149,6 +170,8 @@ class EventClassifier:
         thresholds: per type, the probability from which :meth:`predict` reports
             it; ``NONE``: the no-event probability from which nothing is reported.
         settings: the settings file as read (provenance, training figures).
+        feature_version: the feature set the weights were trained on (see
+            :func:`span_features`); texts are scored with the same one.
     """
 
     labels: tuple[str, ...]
@@ -158,6 +181,7 @@ class EventClassifier:
     calibration: np.ndarray
     thresholds: dict[str, float]
     settings: dict[str, Any] = field(default_factory=dict)
+    feature_version: int = 1
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -198,7 +222,7 @@ class EventClassifier:
 
     def scores(self, items: Iterable[str | Span | Doc], *, nlp: Language | None = None) -> list[dict[str, float]]:
         """Per item, the probability of each PLOVER type and the no-event probability (key ``NONE``)."""
-        feature_lists = [span_features(s) for s in _parsed(list(items), nlp)]
+        feature_lists = [span_features(s, self.feature_version) for s in _parsed(list(items), nlp)]
         if not feature_lists:
             return []
         probs = self.probabilities(feature_lists)
@@ -296,8 +320,9 @@ def _load(name: str, settings_name: str, stamps: tuple[tuple[int, int], ...]) ->
         raise bad("the settings file lacks its provenance (source, licence)")
     if meta.get("sha256") and meta["sha256"] != sha:
         raise bad(f"the weights' sha256 {sha[:12]}... is not the one the settings name ({meta['sha256'][:12]}...)")
-    if meta.get("feature_version") != FEATURE_VERSION:
-        raise bad(f"feature version {meta.get('feature_version')!r}, expected {FEATURE_VERSION}")
+    version = meta.get("feature_version")
+    if version not in FEATURE_VERSIONS:
+        raise bad(f"feature version {version!r}, expected one of {sorted(FEATURE_VERSIONS)}")
     missing = {"weights", "bias", "calibration", "features"} - set(arrays)
     if missing:
         raise bad(f"the weights file lacks {sorted(missing)}")
@@ -313,7 +338,7 @@ def _load(name: str, settings_name: str, stamps: tuple[tuple[int, int], ...]) ->
     return EventClassifier(labels=labels, index={n: i for i, n in enumerate(names)}, weights=w,
                            bias=arrays["bias"].astype(np.float32),
                            calibration=arrays["calibration"].astype(np.float32),
-                           thresholds=thresholds, settings=meta)
+                           thresholds=thresholds, settings=meta, feature_version=int(version))
 
 
 def classify(items: Iterable[str | Span | Doc], *, classifier: EventClassifier | None = None,
@@ -335,7 +360,8 @@ def classify(items: Iterable[str | Span | Doc], *, classifier: EventClassifier |
 
 def save_classifier(folder: str | Path, *, labels: Sequence[str], features: Sequence[str],
                     weights: np.ndarray, bias: np.ndarray, calibration: np.ndarray,
-                    thresholds: dict[str, float], settings: dict[str, Any]) -> Path:
+                    thresholds: dict[str, float], settings: dict[str, Any],
+                    feature_version: int = FEATURE_VERSION) -> Path:
     """Write ``event_classifier.npz`` and ``event_classifier.json`` (used by the training tool)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -346,7 +372,7 @@ def save_classifier(folder: str | Path, *, labels: Sequence[str], features: Sequ
                         calibration=np.asarray(calibration, dtype=np.float32),
                         features=np.frombuffer(names, dtype=np.uint8))
     meta = dict(settings)
-    meta.update({"labels": list(labels), "thresholds": thresholds, "feature_version": FEATURE_VERSION,
+    meta.update({"labels": list(labels), "thresholds": thresholds, "feature_version": feature_version,
                  "sha256": hashlib.sha256(target.read_bytes()).hexdigest()})
     (folder / SETTINGS).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
