@@ -371,8 +371,8 @@ def _add_divisions(b: _Builder, places_file: DataFile, country_ids: dict[str, in
     return division_ids
 
 
-# A town this large shares its name with a division: the bare name is the town's.
-SEAT_POPULATION = 100_000
+# A town this large shares its name with a division of admin1.tsv: the bare name is the town's.
+TOWN_POPULATION = 10_000
 
 
 def _add_world_divisions(b: _Builder, admin1_file: DataFile, division_ids: dict[tuple[str, str], int],
@@ -381,14 +381,15 @@ def _add_world_divisions(b: _Builder, admin1_file: DataFile, division_ids: dict[
 
     A division already indexed (by its admin1 code, or by a name of a division of
     its country) keeps its entry. A name a division shares with its own largest
-    town, or with any town of :data:`SEAT_POPULATION` people ("Aleppo", "Kandahar",
-    "Lagos"; Colombia's Córdoba and the city in Argentina) is only an alternate
-    name of the division: the town keeps the bare name, and the division is named
-    with its type word ("Kandahar province", "Lagos State") or as a qualifier
-    ("Chibok, Borno").
+    town, or with any town of :data:`TOWN_POPULATION` people or more ("Aleppo",
+    "Kandahar", "Lagos"; Colombia's Córdoba and the city in Argentina; Lesotho's
+    Berea and the towns in Kentucky and Ohio) is only an alternate name of the
+    division: the town keeps the bare name, and the division is named with its
+    type word ("Kandahar province", "Lagos State") or as a qualifier ("Chibok,
+    Borno").
     """
     known: set[tuple[str, str]] = set()
-    big_towns = {name_key(c["name"]) for c in cities.values() if int(c["population"] or 0) >= SEAT_POPULATION}
+    big_towns = {name_key(c["name"]) for c in cities.values() if int(c["population"] or 0) >= TOWN_POPULATION}
     for row in b.rows:
         if row[2] == "admin1":
             known.add((row[3], name_key(row[1])))
