@@ -76,14 +76,16 @@ TYPE_WORDS = frozenset({
     "wojewodztwo", "canton", "emirate", "wilaya", "vilayeti", "ili", "muhafazat", "parish",
     "special", "administrative", "area", "zone", "mkoa", "kraj", "estado", "etat", "islamic",
 })
-# A division's bare name made only of these words is no name by itself ("Eastern", "Central", "Rivers").
+# A division's bare name made only of these words is no name by itself ("Eastern", "Rivers", "Free").
 GENERIC = frozenset({
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "centre", "center", "upper", "lower", "middle", "north-east", "north-west", "south-east",
     "south-west", "northeast", "northwest", "southeast", "southwest", "coast", "coastal", "river",
     "rivers", "sea", "red", "valley", "new", "lake", "lakes", "islands", "island", "plateau", "delta",
     "mountain", "mountains", "highlands", "lowlands", "greater", "great", "far", "interior", "inner",
-    "outer", "and", "de", "del", "la", "le", "el", "al",
+    "outer", "and", "de", "del", "la", "le", "el", "al", "federal", "free", "national", "capital", "pool",
+    "unity", "bay", "gulf", "union", "para", "mono", "north-western", "south-western", "north-eastern",
+    "south-eastern", "peninsula", "savannah", "highland", "littoral", "distrito",
 })
 # English type words for the aliases ("Borno State", "Idlib Province", "Donetsk Oblast").
 ENGLISH_TYPE = {
@@ -270,18 +272,29 @@ def derive() -> tuple[list[dict[str, Any]], dict[str, Any]]:
                 names += [f"{name} Region"]
         aliases: list[str] = []
         for n in names:
+            n = _BRACKET.sub("", n).strip() if n else n
             if not n or not is_latin(n) or n in aliases or n == name:
                 continue
             aliases.append(n)
         # A bare name that is only a compass or landscape word, or a country's name, is no alias by itself.
         aliases = [a for a in aliases if not _generic(a) and name_key(a) not in country_keys]
         if _generic(name) or name_key(name) in country_keys:
-            typed = [a for a in aliases if type_word and a.endswith(type_word)]
-            if not typed:
+            # Named in full: "Rivers State", "Free State", "National Capital District", "Eastern Region".
+            def usable(n: str | None) -> bool:
+                return bool(n) and is_latin(n) and not _generic(n) and name_key(n) not in country_keys  # type: ignore[arg-type]
+
+            full = [n for n in (_BRACKET.sub("", gn_names.get((cc, code), "")).strip() if code else None,
+                                _BRACKET.sub("", s.name).strip()) if usable(n)]
+            typed = [f"{n} {type_word}" for n in (name, bare) if type_word and usable(f"{n} {type_word}")]
+            full = list(dict.fromkeys(full or typed))
+            if not full:
                 continue
-            name, aliases = typed[0], [a for a in aliases if a != typed[0]]
-            if not _generic(bare):
-                aliases.append(f"{type_word} of {bare}")  # "State of México", named like its country
+            if type_word and not _generic(bare):
+                full.append(f"{type_word} of {bare}")  # "State of México", named like its country
+            # No type word after a compass word ("Free Province" for the Free State).
+            aliases = [a for a in aliases
+                       if not (type_word and a.endswith(f" {type_word}") and _generic(a[: -len(type_word) - 1]))]
+            name, aliases = full[0], [a for a in dict.fromkeys(aliases + full[1:]) if a != full[0]]
         rows.append({"name": name, "aliases": aliases, "country": iso3[cc], "iso": s.code, "admin1": code,
                      "tie": method, "lat": lat, "lon": lon, "gn": gn_names.get((cc, code), "")})
     figures["per_continent"] = {k: {"divisions": v[0], "tied": v[1]} for k, v in sorted(per_cont.items())}
