@@ -280,12 +280,9 @@ def derive() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         aliases = [a for a in aliases if not _generic(a) and name_key(a) not in country_keys]
         if _generic(name) or name_key(name) in country_keys:
             # Named in full: "Rivers State", "Free State", "National Capital District", "Eastern Region".
-            def usable(n: str | None) -> bool:
-                return bool(n) and is_latin(n) and not _generic(n) and name_key(n) not in country_keys  # type: ignore[arg-type]
-
             full = [n for n in (_BRACKET.sub("", gn_names.get((cc, code), "")).strip() if code else None,
-                                _BRACKET.sub("", s.name).strip()) if usable(n)]
-            typed = [f"{n} {type_word}" for n in (name, bare) if type_word and usable(f"{n} {type_word}")]
+                                _BRACKET.sub("", s.name).strip()) if _usable(n, country_keys)]
+            typed = [f"{n} {type_word}" for n in (name, bare) if type_word and _usable(f"{n} {type_word}", country_keys)]
             full = list(dict.fromkeys(full or typed))
             if not full:
                 continue
@@ -301,6 +298,11 @@ def derive() -> tuple[list[dict[str, Any]], dict[str, Any]]:
     figures["tied"] = sum(v[1] for v in per_cont.values())
     figures["written"] = len(rows)
     return rows, figures
+
+
+def _usable(name: str | None, country_keys: set[str]) -> bool:
+    """Whether a name can name a division by itself: Latin script, not only compass words, no country's name."""
+    return bool(name) and is_latin(name or "") and not _generic(name or "") and name_key(name or "") not in country_keys
 
 
 def _generic(name: str) -> bool:
