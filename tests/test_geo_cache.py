@@ -30,7 +30,7 @@ def test_geo_index_is_built_once_per_sha(tmp_path: Path, monkeypatch: pytest.Mon
     builds: list[Path] = []
 
     def fake_build(path: Path, places: object = None, country_points: object = None,
-                   county_points: object = None) -> None:
+                   county_points: object = None, admin1: object = None) -> None:
         builds.append(path)
         b = _gazetteer._Builder()
         pid = b.add(1, "Testville", "city", "USA", "TX", 30.0, -97.0, 1000)

@@ -124,3 +124,40 @@ def test_date_rule(a: str, b: str, fits: bool) -> None:
                        actors=frozenset(), targets=frozenset(), words=frozenset())
 
     assert _dates_fit(rep(a), rep(b)) is fits
+
+
+def _division(eid: str, name: str) -> dict[str, Any]:
+    """A first-level division as the geocoder writes it: its point, no GeoNames id."""
+    from tidings.geo import load_gazetteer
+
+    place = next(p for p, _ in load_gazetteer().lookup(f"{name} State") if p.kind == "admin1")
+    return {"id": eid, "name": name, "type": "GPE", "code": None, "country": place.country, "kb": None,
+            "geo": {"lat": round(place.lat, 5), "lon": round(place.lon, 5), "geonameid": None}, "mentions": [{}]}
+
+
+def test_a_town_its_division_and_its_country_fold(store: Any) -> None:
+    borno = _division("E7", "Borno")
+    store.add(report("a", "Wire One", "2016-10-13T18:00:00", [BOKO, CHIBOK],
+                     [event("2016-10-13", "E2", "Boko Haram freed 21 schoolgirls in Chibok", ["E1"])]))
+    store.add(report("b", "Daily Two", "2016-10-14T08:00:00", [borno],
+                     [event("2016-10-13", "E7", "the schoolgirls were freed and handed over")]))
+    store.add(report("c", "Coast Three", "2016-10-14T09:00:00", [NIGERIA],
+                     [event("2016-10", "E3", "the schoolgirls were freed and handed over")]))
+    one_story(store)
+    found = clusters(store)
+    assert found["a"] == found["b"] == found["c"]
+
+
+def test_two_divisions_of_one_country_stay_apart(store: Any) -> None:
+    borno, yobe = _division("E7", "Borno"), _division("E8", "Yobe")
+    assert borno["geo"] != yobe["geo"]
+    store.add(report("a", "Wire One", "2016-10-13T18:00:00", [borno],
+                     [event("2016-10-13", "E7", "fighters attacked the town and burned houses", [], "ASSAULT")]))
+    store.add(report("b", "Daily Two", "2016-10-14T08:00:00", [yobe],
+                     [event("2016-10-13", "E8", "fighters attacked the town and burned houses", [], "ASSAULT")]))
+    store.add(report("c", "Coast Three", "2016-10-14T09:00:00", [CHIBOK],
+                     [event("2016-10-13", "E2", "fighters attacked the town and burned houses", [], "ASSAULT")]))
+    one_story(store)
+    found = clusters(store)
+    assert found["a"] != found["b"]  # two states of Nigeria
+    assert found["b"] != found["c"]  # Chibok lies in Borno, not in Yobe

@@ -24,7 +24,7 @@ Codes by range: ``T1xx`` reading inputs; ``T2xx`` data files (``T201``-``T215``
 the shared loader, ``T216``-``T219`` reading patterns, ``T220``-``T224`` the
 quote cues, ``T225``-``T229`` the time lexicon, ``T230``-``T239`` the event
 ontology, ``T240``-``T249`` actor dictionaries, ``T250``-``T269`` PETRARCH
-dictionaries, ``T270``-``T279`` the places and county tables, ``T280``-``T289`` the event
+dictionaries, ``T270``-``T279`` the places, county and division tables, ``T280``-``T289`` the event
 magnitudes table); ``T3xx`` the pipeline (``T300`` an article's analysis failed,
 ``T301``-``T302`` building the pipeline, ``T303`` an article over the analysis limit); ``T4xx`` component settings, ten
 per component (``T400`` quotes, ``T410`` entities, ``T420`` events, ``T430``

