@@ -330,30 +330,45 @@ def _line(proc: subprocess.Popen[str]) -> dict[str, Any]:
 
 
 def throughput(publisher: Publisher, sources: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Articles per second: one process with 1 and 2 fetch workers, then two processes."""
-    urls = [publisher.feed_url(n) for n in range(sources)]
-    runs: dict[str, Any] = {}
-    for label, groups, workers in (("1 process, 1 fetch worker", [urls], 1), ("1 process, 2 fetch workers", [urls], 2),
-                                   ("2 processes (2 analysis workers)", [urls[0::2], urls[1::2]], 1)):
-        with tempfile.TemporaryDirectory() as tmp:
-            db, barrier = str(Path(tmp) / "bench.db"), str(Path(tmp) / "go")
-            from tidings.store import Store
+    """Articles per second: one process with 1 and 2 fetch workers, then two processes.
 
-            Store(db).close()  # migrated once, before the processes open it
-            procs = [_spawn(db, g, workers=workers, poll=args.poll, once=True, barrier=barrier) for g in groups]
-            for p in procs:
-                _line(p)  # ready: the pipeline is loaded
-            Path(barrier).touch()
-            done = [_line(p) for p in procs]
-            for p in procs:
-                p.wait()
-        added = sum(d["added"] for d in done)
-        seconds = max(d["end"] for d in done) - min(d["start"] for d in done)
-        runs[label] = {"added": added, "errors": sum(d["errors"] for d in done), "seconds": seconds,
-                       "articles_per_second": added / seconds if seconds else 0.0}
-        print(f"throughput, {label}: {added} articles in {seconds:.1f} s: "
-              f"{runs[label]['articles_per_second']:.2f} articles/s"
-              + (f" ({runs[label]['errors']} errors)" if runs[label]["errors"] else ""), flush=True)
+    With ``--repeat N`` the three are run in turn N times (so a quieter or a
+    busier minute of the machine falls on each alike); each one's figure is
+    the median of its runs.
+    """
+    from tidings.store import Store
+
+    urls = [publisher.feed_url(n) for n in range(sources)]
+    setups = (("1 process, 1 fetch worker", [urls], 1), ("1 process, 2 fetch workers", [urls], 2),
+              ("2 processes (2 analysis workers)", [urls[0::2], urls[1::2]], 1))
+    rates: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in setups}
+    for _round in range(args.repeat):
+        for label, groups, workers in setups:
+            with tempfile.TemporaryDirectory() as tmp:
+                db, barrier = str(Path(tmp) / "bench.db"), str(Path(tmp) / "go")
+                Store(db).close()  # migrated once, before the processes open it
+                procs = [_spawn(db, g, workers=workers, poll=args.poll, once=True, barrier=barrier)
+                         for g in groups]
+                for p in procs:
+                    _line(p)  # ready: the pipeline is loaded
+                Path(barrier).touch()
+                done = [_line(p) for p in procs]
+                for p in procs:
+                    p.wait()
+            added = sum(d["added"] for d in done)
+            seconds = max(d["end"] for d in done) - min(d["start"] for d in done)
+            run = {"added": added, "errors": sum(d["errors"] for d in done), "seconds": round(seconds, 2),
+                   "articles_per_second": round(added / seconds, 3) if seconds else 0.0,
+                   "load1": round(os.getloadavg()[0], 2)}
+            rates[label].append(run)
+            print(f"throughput, {label}: {added} articles in {seconds:.1f} s: {run['articles_per_second']:.2f} "
+                  f"articles/s (load {run['load1']})"
+                  + (f" ({run['errors']} errors)" if run["errors"] else ""), flush=True)
+    runs = {label: {"articles_per_second": statistics.median(r["articles_per_second"] for r in found),
+                    "runs": found} for label, found in rates.items()}
+    if args.repeat > 1:
+        print("throughput, median of " + str(args.repeat) + " runs: " + "; ".join(
+            f"{label} {r['articles_per_second']:.2f} articles/s" for label, r in runs.items()), flush=True)
     return runs
 
 
@@ -523,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short run (see the usage)")
     parser.add_argument("--articles", type=int, help="articles published for the throughput runs (default 100)")
     parser.add_argument("--throughput-sources", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the three throughput runs (median kept)")
     parser.add_argument("--poll", type=int, help="seconds between two polls of a feed (default 60)")
     parser.add_argument("--lag-sources", type=int, default=10)
     parser.add_argument("--lag-duration", type=float, help="seconds of publishing for the lag (default 600)")
