@@ -408,11 +408,12 @@ def lag(publisher: Publisher, first: int, count: int, args: argparse.Namespace) 
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
         with Store(db) as store:
-            lags = []
+            lags, stored = [], {}
             for source in store.sources():
                 for url, item in store.source_items(source["id"]).items():
                     if item.get("stored_at") and url in publisher.published:
-                        lags.append(datetime.fromisoformat(item["stored_at"]).timestamp() - publisher.published[url])
+                        stored[url] = datetime.fromisoformat(item["stored_at"]).timestamp()
+                        lags.append(stored[url] - publisher.published[url])
             counters = store.source_lags()
             watches = store.watch_counters() if receiver is not None else []
             matches = sum(int(w.get("matches") or 0) for w in watches)
@@ -427,23 +428,28 @@ def lag(publisher: Publisher, first: int, count: int, args: argparse.Namespace) 
         figures["webhook"] = None
         return figures
     receiver.stop()
-    delivered, first_per_article = [], {}
+    delivered, after_storage, first_per_article = [], [], {}
     for arrived, body in receiver.got:
         article = (body.get("item") or {}).get("article") or {}
         url = str(article.get("url") or "")
         if url in publisher.published:
             delivered.append(arrived - publisher.published[url])
+            if url in stored:
+                after_storage.append(arrived - stored[url])
             first_per_article[url] = min(first_per_article.get(url, arrived), arrived)
     per_article = [t - publisher.published[u] for u, t in first_per_article.items()]
     figures["webhook"] = _quantiles(delivered) | {
         "deliveries": receiver.count, "distinct_keys": len(receiver.keys), "bad_signatures": receiver.invalid,
         "matches_recorded": matches, "articles": len(per_article), "first_per_article": _quantiles(per_article),
+        "after_storage": _quantiles(after_storage),
         "store_counters": watches}
     w = figures["webhook"]
     print(f"lag publication -> webhook delivery: {w['deliveries']} deliveries of {matches} matches "
           f"({w['distinct_keys']} keys, {w['bad_signatures']} bad signatures), median {w['median_s']} s, "
           f"p95 {w['p95_s']} s, max {w['max_s']} s; first delivery per article ({w['articles']} articles): "
-          f"median {w['first_per_article']['median_s']} s, p95 {w['first_per_article']['p95_s']} s", flush=True)
+          f"median {w['first_per_article']['median_s']} s, p95 {w['first_per_article']['p95_s']} s; from storage to "
+          f"delivery: median {w['after_storage']['median_s']} s, p95 {w['after_storage']['p95_s']} s; the store's "
+          f"own watch counters: median {watches[0]['lag_median_s']} s, p95 {watches[0]['lag_p95_s']} s", flush=True)
     return figures
 
 
