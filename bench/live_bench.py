@@ -290,10 +290,48 @@ def child(args: argparse.Namespace) -> int:
             print(json.dumps({"start": start, "end": end, "added": sum(r.added for r in reports),
                               "errors": sum(sum(r.errors.values()) for r in reports)}), flush=True)
         else:
+            traced = _trace_start(args.tracemalloc, args.trace_after, stop) if args.tracemalloc else None
             follower.run(sources=urls, max_wait=min(60.0, float(args.poll)))
+            if traced is not None:
+                _trace_report(traced, args.tracemalloc)
         if deliverer is not None:
             deliverer.close(timeout=10)
     return 0
+
+
+def _trace_start(path: str, after: float, stop: threading.Event) -> dict[str, Any]:
+    """Trace allocations; the baseline snapshot is taken ``after`` seconds on (past the warm-up)."""
+    import tracemalloc
+
+    tracemalloc.start(8)
+    traced: dict[str, Any] = {"baseline": None}
+
+    def baseline() -> None:
+        if not stop.wait(after):
+            traced["baseline"] = tracemalloc.take_snapshot()
+            traced["at"] = time.time()
+
+    threading.Thread(target=baseline, daemon=True).start()
+    return traced
+
+
+def _trace_report(traced: dict[str, Any], path: str) -> None:
+    """Write what grew between the baseline and now: the top lines, and the top tracebacks."""
+    import tracemalloc
+
+    if traced["baseline"] is None:
+        return
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap>")]
+    now = tracemalloc.take_snapshot().filter_traces(ignore)
+    before = traced["baseline"].filter_traces(ignore)
+    lines = [f"# growth over {time.time() - traced['at']:.0f} s after the baseline"]
+    for stat in now.compare_to(before, "lineno")[:30]:
+        lines.append(str(stat))
+    lines.append("# by traceback")
+    for stat in now.compare_to(before, "traceback")[:12]:
+        lines.append(f"{stat.size_diff / 1024:.1f} KiB in {stat.count_diff} blocks")
+        lines.extend("    " + x for x in stat.traceback.format())
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _rss(pid: int, field: str = "VmRSS") -> int:
@@ -308,9 +346,11 @@ def _rss(pid: int, field: str = "VmRSS") -> int:
 
 
 def _spawn(db: str, urls: list[str], *, workers: int, poll: int, once: bool = False, barrier: str = "",
-           deliver: bool = False) -> subprocess.Popen[str]:
+           deliver: bool = False, trace: str = "", trace_after: float = 0.0) -> subprocess.Popen[str]:
     cmd = [sys.executable, __file__, "--child", "--db", db, "--child-sources", ",".join(urls),
            "--workers", str(workers), "--poll", str(poll)]
+    if trace:
+        cmd += ["--tracemalloc", trace, "--trace-after", str(trace_after)]
     if once:
         cmd += ["--once", "--barrier", barrier]
     if deliver:
@@ -479,7 +519,8 @@ def memory(publisher: Publisher, first: int, count: int, args: argparse.Namespac
         db = str(Path(tmp) / "memory.db")
         Store(db).close()
         receiver.watch(db)
-        proc = _spawn(db, urls, workers=2, poll=args.poll, deliver=True)
+        proc = _spawn(db, urls, workers=2, poll=args.poll, deliver=True, trace=args.tracemalloc or "",
+                      trace_after=args.trace_after)
         ready = _line(proc)
         out.write("t_s,rss_bytes,published,load1\n")
         samples: list[tuple[float, int]] = [(0.0, int(ready["rss"]))]
@@ -504,7 +545,7 @@ def memory(publisher: Publisher, first: int, count: int, args: argparse.Namespac
         samples.append((round(time.time() - started, 1), _rss(proc.pid)))
         out.write(f"{samples[-1][0]},{samples[-1][1]},{n},{os.getloadavg()[0]:.2f}\n")
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=120)
+        proc.wait(timeout=900 if args.tracemalloc else 120)
         receiver.stop()
         with Store(db) as store:
             found = store.sources()
@@ -556,6 +597,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=float, help="seconds between two RSS samples (default 30)")
     parser.add_argument("--rss-csv", default=str(Path(tempfile.gettempdir()) / "tidings-live-memory-rss.csv"),
                         help="where the memory run writes its RSS samples as it goes")
+    parser.add_argument("--tracemalloc", help="the memory run's follower traces its allocations and writes "
+                        "what grew after --trace-after seconds to this file (slow: for finding a leak)")
+    parser.add_argument("--trace-after", type=float, default=300.0)
     parser.add_argument("--skip", default="", help="comma-separated: throughput, lag, memory")
     parser.add_argument("--no-webhooks", action="store_true", help="leave the webhook lag out")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
