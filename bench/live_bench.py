@@ -14,24 +14,29 @@ temporary directory. Three measures:
    at a time in the calling thread), then two follower processes over half
    of the sources each, writing to the same store (two ``tidings follow``
    processes are safe together: the store's writers take turns).
-2. **Lag**: a follower polls ``--lag-sources`` feeds every ``--poll`` seconds
-   while the publisher adds an article every few seconds for
-   ``--lag-duration`` seconds: the lag from an item's publication to its
-   storage (median, p95, from the store's own counters). When the webhook
-   code is present (``tidings.live.Deliverer``) and the store keeps watches,
-   a watch of every event posts to a receiver on 127.0.0.1, and the lag from
-   publication to webhook delivery is measured where the receiver gets it.
-3. **Memory**: a follower over ``--sources`` feeds (200) polled every
-   ``--poll`` seconds for ``--duration`` seconds (an hour), the publisher
-   adding ``--rate`` articles a minute: its resident memory sampled every
-   few seconds, and its peak.
+2. **Lag**: a follower (with its webhook deliverer, as ``tidings follow``
+   runs) polls ``--lag-sources`` feeds every ``--poll`` seconds while the
+   publisher adds an article every ``--lag-every`` seconds (a quarter of the
+   poll interval by default) for ``--lag-duration`` seconds. A watch of every
+   event posts to a receiver on 127.0.0.1, which checks each signature and
+   notes when each delivery arrives. Two lags, median and p95, both from the
+   publication time the publisher stamped on the article: to its storage
+   (the store's ``stored_at`` of the item) and to the webhook delivery's
+   arrival (of the article the match names).
+3. **Memory**: a follower with its deliverer over ``--sources`` feeds (200)
+   polled every ``--poll`` seconds for ``--duration`` seconds (an hour), the
+   publisher adding ``--rate`` articles a minute: its resident memory at the
+   start, once the pipeline is loaded, every ``--sample`` seconds (written to
+   ``--rss-csv`` as it goes), its peak, and the slope of RSS over each half
+   and over the last 30 minutes (a leak keeps growing; warm-up flattens).
 
 The machine's load average is printed first and last: other work on the
 cores skews every figure.
 
 Usage:
     python bench/live_bench.py [--quick] [--articles N] [--poll S] [--lag-duration S]
-        [--sources N] [--duration S] [--rate N] [--skip throughput,lag,memory] [--json FILE]
+        [--lag-every S] [--sources N] [--duration S] [--rate N] [--sample S] [--rss-csv FILE]
+        [--skip throughput,lag,memory] [--no-webhooks] [--json FILE]
 
 ``--quick`` is a short run (24 articles, 10 s polls, 90 s of lag, 120 s of
 memory); the defaults are the full run (60 s polls, an hour over 200 sources).
@@ -192,31 +197,62 @@ class Publisher:
 
 
 class Receiver:
-    """A webhook receiver on 127.0.0.1: the time each delivery arrives, and its body."""
+    """A webhook receiver on 127.0.0.1: when each delivery arrives, its body, and whether its signature holds.
 
-    def __init__(self) -> None:
+    ``keep=False`` keeps only the counts (the memory run: an hour of deliveries).
+    """
+
+    def __init__(self, *, keep: bool = True) -> None:
         self.got: list[tuple[float, dict[str, Any]]] = []
+        self.count = 0
+        self.invalid = 0
+        self.keys: set[str] = set()
+        self.secret = ""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args: Any) -> None:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802
+                arrived = time.time()
                 data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with contextlib.suppress(ValueError):
-                    receiver.got.append((time.time(), json.loads(data)))
+                receiver.took(arrived, data, dict(self.headers.items()))
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
+        self.keep = keep
+        self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def took(self, arrived: float, data: bytes, headers: dict[str, str]) -> None:
+        from tidings.live import verify
+
+        with self.lock:
+            self.count += 1
+            if not verify(data, headers, self.secret):
+                self.invalid += 1
+            self.keys.add(str({k.lower(): v for k, v in headers.items()}.get("x-tidings-delivery")))
+            if self.keep:
+                with contextlib.suppress(ValueError):
+                    self.got.append((arrived, json.loads(data)))
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def watch(self, db: str) -> None:
+        """A watch of every event in the store at ``db``, posting here (its secret kept to verify)."""
+        from tidings.store import Store
+
+        with Store(db) as store:
+            self.secret = store.add_watch({"name": "every event", "kind": "events", "filters": {},
+                                           "webhook_url": self.url})["secret"]
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -234,6 +270,7 @@ def child(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     urls = args.child_sources.split(",")
+    rss_start = _rss(os.getpid())  # the interpreter and tidings imported, no model loaded yet
     politeness = Politeness(contact="bench@localhost", min_delay=0.0, per_host=max(2, args.workers),
                             retries=1, backoff=0.1)
     deliverer = None
@@ -243,7 +280,7 @@ def child(args: argparse.Namespace) -> int:
             from tidings.live import Deliverer  # type: ignore[attr-defined]
 
             deliverer = Deliverer(store, politeness=politeness, stop=stop).start()
-        print(json.dumps({"ready": True, "rss": _rss(os.getpid())}), flush=True)
+        print(json.dumps({"ready": True, "rss_start": rss_start, "rss": _rss(os.getpid())}), flush=True)
         if args.once:
             while not Path(args.barrier).exists():
                 time.sleep(0.01)
@@ -253,10 +290,48 @@ def child(args: argparse.Namespace) -> int:
             print(json.dumps({"start": start, "end": end, "added": sum(r.added for r in reports),
                               "errors": sum(sum(r.errors.values()) for r in reports)}), flush=True)
         else:
+            traced = _trace_start(args.tracemalloc, args.trace_after, stop) if args.tracemalloc else None
             follower.run(sources=urls, max_wait=min(60.0, float(args.poll)))
+            if traced is not None:
+                _trace_report(traced, args.tracemalloc)
         if deliverer is not None:
             deliverer.close(timeout=10)
     return 0
+
+
+def _trace_start(path: str, after: float, stop: threading.Event) -> dict[str, Any]:
+    """Trace allocations; the baseline snapshot is taken ``after`` seconds on (past the warm-up)."""
+    import tracemalloc
+
+    tracemalloc.start(8)
+    traced: dict[str, Any] = {"baseline": None}
+
+    def baseline() -> None:
+        if not stop.wait(after):
+            traced["baseline"] = tracemalloc.take_snapshot()
+            traced["at"] = time.time()
+
+    threading.Thread(target=baseline, daemon=True).start()
+    return traced
+
+
+def _trace_report(traced: dict[str, Any], path: str) -> None:
+    """Write what grew between the baseline and now: the top lines, and the top tracebacks."""
+    import tracemalloc
+
+    if traced["baseline"] is None:
+        return
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap>")]
+    now = tracemalloc.take_snapshot().filter_traces(ignore)
+    before = traced["baseline"].filter_traces(ignore)
+    lines = [f"# growth over {time.time() - traced['at']:.0f} s after the baseline"]
+    for stat in now.compare_to(before, "lineno")[:30]:
+        lines.append(str(stat))
+    lines.append("# by traceback")
+    for stat in now.compare_to(before, "traceback")[:12]:
+        lines.append(f"{stat.size_diff / 1024:.1f} KiB in {stat.count_diff} blocks")
+        lines.extend("    " + x for x in stat.traceback.format())
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _rss(pid: int, field: str = "VmRSS") -> int:
@@ -271,9 +346,11 @@ def _rss(pid: int, field: str = "VmRSS") -> int:
 
 
 def _spawn(db: str, urls: list[str], *, workers: int, poll: int, once: bool = False, barrier: str = "",
-           deliver: bool = False) -> subprocess.Popen[str]:
+           deliver: bool = False, trace: str = "", trace_after: float = 0.0) -> subprocess.Popen[str]:
     cmd = [sys.executable, __file__, "--child", "--db", db, "--child-sources", ",".join(urls),
            "--workers", str(workers), "--poll", str(poll)]
+    if trace:
+        cmd += ["--tracemalloc", trace, "--trace-after", str(trace_after)]
     if once:
         cmd += ["--once", "--barrier", barrier]
     if deliver:
@@ -293,30 +370,45 @@ def _line(proc: subprocess.Popen[str]) -> dict[str, Any]:
 
 
 def throughput(publisher: Publisher, sources: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Articles per second: one process with 1 and 2 fetch workers, then two processes."""
-    urls = [publisher.feed_url(n) for n in range(sources)]
-    runs: dict[str, Any] = {}
-    for label, groups, workers in (("1 process, 1 worker", [urls], 1), ("1 process, 2 workers", [urls], 2),
-                                   ("2 processes, 1 worker each", [urls[0::2], urls[1::2]], 1)):
-        with tempfile.TemporaryDirectory() as tmp:
-            db, barrier = str(Path(tmp) / "bench.db"), str(Path(tmp) / "go")
-            from tidings.store import Store
+    """Articles per second: one process with 1 and 2 fetch workers, then two processes.
 
-            Store(db).close()  # migrated once, before the processes open it
-            procs = [_spawn(db, g, workers=workers, poll=args.poll, once=True, barrier=barrier) for g in groups]
-            for p in procs:
-                _line(p)  # ready: the pipeline is loaded
-            Path(barrier).touch()
-            done = [_line(p) for p in procs]
-            for p in procs:
-                p.wait()
-        added = sum(d["added"] for d in done)
-        seconds = max(d["end"] for d in done) - min(d["start"] for d in done)
-        runs[label] = {"added": added, "errors": sum(d["errors"] for d in done), "seconds": seconds,
-                       "articles_per_second": added / seconds if seconds else 0.0}
-        print(f"throughput, {label}: {added} articles in {seconds:.1f} s: "
-              f"{runs[label]['articles_per_second']:.2f} articles/s"
-              + (f" ({runs[label]['errors']} errors)" if runs[label]["errors"] else ""), flush=True)
+    With ``--repeat N`` the three are run in turn N times (so a quieter or a
+    busier minute of the machine falls on each alike); each one's figure is
+    the median of its runs.
+    """
+    from tidings.store import Store
+
+    urls = [publisher.feed_url(n) for n in range(sources)]
+    setups = (("1 process, 1 fetch worker", [urls], 1), ("1 process, 2 fetch workers", [urls], 2),
+              ("2 processes (2 analysis workers)", [urls[0::2], urls[1::2]], 1))
+    rates: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in setups}
+    for _round in range(args.repeat):
+        for label, groups, workers in setups:
+            with tempfile.TemporaryDirectory() as tmp:
+                db, barrier = str(Path(tmp) / "bench.db"), str(Path(tmp) / "go")
+                Store(db).close()  # migrated once, before the processes open it
+                procs = [_spawn(db, g, workers=workers, poll=args.poll, once=True, barrier=barrier)
+                         for g in groups]
+                for p in procs:
+                    _line(p)  # ready: the pipeline is loaded
+                Path(barrier).touch()
+                done = [_line(p) for p in procs]
+                for p in procs:
+                    p.wait()
+            added = sum(d["added"] for d in done)
+            seconds = max(d["end"] for d in done) - min(d["start"] for d in done)
+            run = {"added": added, "errors": sum(d["errors"] for d in done), "seconds": round(seconds, 2),
+                   "articles_per_second": round(added / seconds, 3) if seconds else 0.0,
+                   "load1": round(os.getloadavg()[0], 2)}
+            rates[label].append(run)
+            print(f"throughput, {label}: {added} articles in {seconds:.1f} s: {run['articles_per_second']:.2f} "
+                  f"articles/s (load {run['load1']})"
+                  + (f" ({run['errors']} errors)" if run["errors"] else ""), flush=True)
+    runs = {label: {"articles_per_second": statistics.median(r["articles_per_second"] for r in found),
+                    "runs": found} for label, found in rates.items()}
+    if args.repeat > 1:
+        print("throughput, median of " + str(args.repeat) + " runs: " + "; ".join(
+            f"{label} {r['articles_per_second']:.2f} articles/s" for label, r in runs.items()), flush=True)
     return runs
 
 
@@ -328,98 +420,116 @@ def _quantiles(values: list[float]) -> dict[str, Any]:
             "p95_s": round(ordered[max(0, -(-95 * len(ordered) // 100) - 1)], 2), "max_s": round(ordered[-1], 2)}
 
 
-def _webhooks_present() -> bool:
-    try:
-        from tidings.live import Deliverer  # type: ignore[attr-defined]  # noqa: F401
-        from tidings.store import Store
-    except ImportError:
-        return False
-    return hasattr(Store, "add_watch")
-
-
 def lag(publisher: Publisher, first: int, count: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Publish an article every few seconds into ``count`` feeds polled every ``--poll`` s."""
+    """Publish an article every few seconds into ``count`` feeds polled every ``--poll`` s.
+
+    A watch of every event posts each new match to a :class:`Receiver`: the lag
+    to delivery is its arrival less the publication time the publisher stamped
+    on the match's article (the article that made the cluster match).
+    """
     from tidings.store import Store
 
     urls = [publisher.feed_url(first + n) for n in range(count)]
-    hooks = _webhooks_present() and not args.no_webhooks
-    receiver = Receiver() if hooks else None
+    receiver = None if args.no_webhooks else Receiver()
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "lag.db")
-        with Store(db) as store:
-            if receiver is not None:
-                store.add_watch({"name": "every event", "kind": "events", "filters": {},
-                                 "webhook_url": receiver.url})
-        proc = _spawn(db, urls, workers=2, poll=args.poll, deliver=hooks)
+        Store(db).close()
+        if receiver is not None:
+            receiver.watch(db)
+        proc = _spawn(db, urls, workers=2, poll=args.poll, deliver=receiver is not None)
         _line(proc)
-        every = max(1.0, args.poll / 4)  # about four articles per poll interval, across the feeds
+        every = args.lag_every or max(1.0, args.poll / 4)  # a few articles per poll interval, across the feeds
         started, n, mine = time.time(), 0, []
         while time.time() - started < args.lag_duration:
             mine.append(publisher.publish(first + n % count))
             n += 1
             time.sleep(every)
-        time.sleep(args.poll + 20)  # the last items' poll, their analysis and delivery
+        time.sleep(args.poll + 30)  # the last items' poll, their analysis and delivery
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
         with Store(db) as store:
-            lags = []
+            lags, stored = [], {}
             for source in store.sources():
-                for item in store.source_items(source["id"]).values():
-                    if item.get("published") and item.get("stored_at"):
-                        lags.append((datetime.fromisoformat(item["stored_at"])
-                                     - datetime.fromisoformat(item["published"])).total_seconds())
+                for url, item in store.source_items(source["id"]).items():
+                    if item.get("stored_at") and url in publisher.published:
+                        stored[url] = datetime.fromisoformat(item["stored_at"]).timestamp()
+                        lags.append(stored[url] - publisher.published[url])
             counters = store.source_lags()
-    figures: dict[str, Any] = {"published": len(mine), "stored": len(lags), "poll_s": args.poll,
-                               "storage": _quantiles(lags),
+            watches = store.watch_counters() if receiver is not None else []
+            matches = sum(int(w.get("matches") or 0) for w in watches)
+    figures: dict[str, Any] = {"published": len(mine), "stored": len(lags), "poll_s": args.poll, "feeds": count,
+                               "publish_every_s": every, "storage": _quantiles(lags),
                                "store_counters": {str(k): v for k, v in counters.items()}}
     s = figures["storage"]
-    print(f"lag publication -> storage ({args.poll} s polls, {count} feeds): {s['n']} of {len(mine)} articles, "
-          f"median {s['median_s']} s, p95 {s['p95_s']} s, max {s['max_s']} s", flush=True)
-    if receiver is not None:
-        receiver.stop()
-        delivered = []
-        for arrived, body in receiver.got:
-            url = _find_url(body, publisher.base)
-            if url in publisher.published:
-                delivered.append(arrived - publisher.published[url])
-        keys = {b.get("idempotency_key") for _, b in receiver.got}
-        figures["webhook"] = _quantiles(delivered) | {"deliveries": len(receiver.got), "distinct_keys": len(keys)}
-        w = figures["webhook"]
-        print(f"lag publication -> webhook delivery: {w['deliveries']} deliveries ({w['distinct_keys']} keys), "
-              f"median {w['median_s']} s, p95 {w['p95_s']} s, max {w['max_s']} s", flush=True)
-    else:
+    print(f"lag publication -> storage ({args.poll} s polls, {count} feeds, an article every {every:.0f} s): "
+          f"{s['n']} of {len(mine)} articles, median {s['median_s']} s, p95 {s['p95_s']} s, max {s['max_s']} s",
+          flush=True)
+    if receiver is None:
         figures["webhook"] = None
-        print("lag publication -> webhook delivery: not measured (no webhook code: tidings.live.Deliverer "
-              "and Store.add_watch)", flush=True)
+        return figures
+    receiver.stop()
+    delivered, after_storage, first_per_article = [], [], {}
+    for arrived, body in receiver.got:
+        article = (body.get("item") or {}).get("article") or {}
+        url = str(article.get("url") or "")
+        if url in publisher.published:
+            delivered.append(arrived - publisher.published[url])
+            if url in stored:
+                after_storage.append(arrived - stored[url])
+            first_per_article[url] = min(first_per_article.get(url, arrived), arrived)
+    per_article = [t - publisher.published[u] for u, t in first_per_article.items()]
+    figures["webhook"] = _quantiles(delivered) | {
+        "deliveries": receiver.count, "distinct_keys": len(receiver.keys), "bad_signatures": receiver.invalid,
+        "matches_recorded": matches, "articles": len(per_article), "first_per_article": _quantiles(per_article),
+        "after_storage": _quantiles(after_storage),
+        "store_counters": watches}
+    w = figures["webhook"]
+    print(f"lag publication -> webhook delivery: {w['deliveries']} deliveries of {matches} matches "
+          f"({w['distinct_keys']} keys, {w['bad_signatures']} bad signatures), median {w['median_s']} s, "
+          f"p95 {w['p95_s']} s, max {w['max_s']} s; first delivery per article ({w['articles']} articles): "
+          f"median {w['first_per_article']['median_s']} s, p95 {w['first_per_article']['p95_s']} s; from storage to "
+          f"delivery: median {w['after_storage']['median_s']} s, p95 {w['after_storage']['p95_s']} s; the store's "
+          f"own watch counters: median {watches[0]['lag_median_s']} s, p95 {watches[0]['lag_p95_s']} s", flush=True)
     return figures
 
 
-def _find_url(value: Any, base: str) -> str | None:
-    """The first article page URL of the publisher anywhere in a delivery's body."""
-    if isinstance(value, str):
-        return value.split("#")[0] if value.startswith(base + "/s/") else None
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    for item in items:
-        found = _find_url(item, base)
-        if found:
-            return found
-    return None
+def _slope(samples: list[tuple[float, int]], since: float) -> float | None:
+    """Least-squares slope of RSS over time after ``since`` seconds, in MB an hour."""
+    points = [(t, r / 2**20) for t, r in samples if t >= since]
+    if len(points) < 3:
+        return None
+    mt = statistics.fmean(t for t, _ in points)
+    mr = statistics.fmean(r for _, r in points)
+    var = sum((t - mt) ** 2 for t, _ in points)
+    return round(sum((t - mt) * (r - mr) for t, r in points) / var * 3600, 2) if var else None
 
 
 def memory(publisher: Publisher, first: int, count: int, args: argparse.Namespace) -> dict[str, Any]:
-    """A follower over ``count`` feeds for ``--duration`` s: RSS sampled, peak at the end."""
+    """A follower (with its webhook deliverer) over ``count`` feeds for ``--duration`` s: RSS sampled.
+
+    Every ``--sample`` seconds a row ``t_s,rss_bytes,published,load1`` goes to
+    ``--rss-csv`` (written as it goes, so a run can be watched or cut short).
+    """
     from tidings.store import Store
 
     urls = [publisher.feed_url(first + n) for n in range(count)]
-    with tempfile.TemporaryDirectory() as tmp:
+    receiver = Receiver(keep=False)
+    csv = Path(args.rss_csv)
+    with tempfile.TemporaryDirectory() as tmp, csv.open("w", encoding="utf-8") as out:
         db = str(Path(tmp) / "memory.db")
-        proc = _spawn(db, urls, workers=2, poll=args.poll)
+        Store(db).close()
+        receiver.watch(db)
+        proc = _spawn(db, urls, workers=2, poll=args.poll, deliver=True, trace=args.tracemalloc or "",
+                      trace_after=args.trace_after)
         ready = _line(proc)
+        out.write("t_s,rss_bytes,published,load1\n")
         samples: list[tuple[float, int]] = [(0.0, int(ready["rss"]))]
         started = time.time()
-        every, step, n = 60.0 / args.rate if args.rate else 0.0, max(2.0, args.duration / 60), 0
+        out.write(f"0,{ready['rss']},0,{os.getloadavg()[0]:.2f}\n")
+        out.flush()
+        every, step, n = 60.0 / args.rate if args.rate else 0.0, args.sample, 0
         next_article, next_sample = started, started + step
-        while time.time() - started < args.duration:
+        while time.time() - started < args.duration and proc.poll() is None:
             now = time.time()
             if every and now >= next_article:
                 publisher.publish(first + n % count)
@@ -427,25 +537,40 @@ def memory(publisher: Publisher, first: int, count: int, args: argparse.Namespac
                 next_article += every
             if now >= next_sample:
                 samples.append((round(now - started, 1), _rss(proc.pid)))
+                out.write(f"{samples[-1][0]},{samples[-1][1]},{n},{os.getloadavg()[0]:.2f}\n")
+                out.flush()
                 next_sample += step
             time.sleep(0.2)
         peak = _rss(proc.pid, "VmHWM")
         samples.append((round(time.time() - started, 1), _rss(proc.pid)))
+        out.write(f"{samples[-1][0]},{samples[-1][1]},{n},{os.getloadavg()[0]:.2f}\n")
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=120)
+        proc.wait(timeout=900 if args.tracemalloc else 120)
+        receiver.stop()
         with Store(db) as store:
             found = store.sources()
+            matches = sum(int(w.get("matches") or 0) for w in store.watch_counters())
     polls = sum(s["fetched"] + s["not_modified"] for s in found)
-    figures = {"sources": count, "duration_s": args.duration, "poll_s": args.poll, "published": n,
+    duration = samples[-1][0]
+    half = duration / 2
+    figures = {"sources": count, "duration_s": duration, "poll_s": args.poll, "published": n,
                "stored": sum(s["articles_added"] for s in found), "polls": polls,
                "not_modified": sum(s["not_modified"] for s in found),
                "errors": sum(sum(s["errors"].values()) for s in found),
-               "rss_start": samples[0][1], "rss_end": samples[-1][1], "peak_rss": peak,
-               "rss_over_time": samples}
-    print(f"memory, {count} sources for {args.duration:.0f} s ({args.poll} s polls): {polls} polls "
-          f"({figures['not_modified']} answered 304), {figures['stored']} of {n} articles stored; "
-          f"RSS {_mb(figures['rss_start'])} after loading, {_mb(figures['rss_end'])} at the end, peak {_mb(peak)}",
-          flush=True)
+               "matches": matches, "deliveries": receiver.count, "bad_signatures": receiver.invalid,
+               "rss_start": int(ready["rss_start"]), "rss_after_pipeline": int(ready["rss"]),
+               "rss_end": samples[-1][1], "peak_rss": peak,
+               "slope_first_half_mb_per_h": _slope([x for x in samples if x[0] <= half], 0.0),
+               "slope_second_half_mb_per_h": _slope(samples, half),
+               "slope_last_30_min_mb_per_h": _slope(samples, duration - 1800),
+               "rss_csv": str(csv), "rss_over_time": samples}
+    print(f"memory, {count} sources for {duration:.0f} s ({args.poll} s polls): {polls} polls "
+          f"({figures['not_modified']} answered 304), {figures['stored']} of {n} articles stored, "
+          f"{matches} matches, {receiver.count} webhook deliveries; RSS {_mb(figures['rss_start'])} at start, "
+          f"{_mb(figures['rss_after_pipeline'])} after loading the pipeline, {_mb(figures['rss_end'])} at the end, "
+          f"peak {_mb(peak)}; slope {figures['slope_first_half_mb_per_h']} MB/h in the first half, "
+          f"{figures['slope_second_half_mb_per_h']} MB/h in the second, "
+          f"{figures['slope_last_30_min_mb_per_h']} MB/h over the last 30 minutes", flush=True)
     print("  RSS over time: " + ", ".join(f"{t:.0f} s {_mb(r)}" for t, r in samples[:: max(1, len(samples) // 12)]),
           flush=True)
     return figures
@@ -460,12 +585,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short run (see the usage)")
     parser.add_argument("--articles", type=int, help="articles published for the throughput runs (default 100)")
     parser.add_argument("--throughput-sources", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the three throughput runs (median kept)")
     parser.add_argument("--poll", type=int, help="seconds between two polls of a feed (default 60)")
     parser.add_argument("--lag-sources", type=int, default=10)
     parser.add_argument("--lag-duration", type=float, help="seconds of publishing for the lag (default 600)")
     parser.add_argument("--sources", type=int, default=200, help="feeds of the memory run")
     parser.add_argument("--duration", type=float, help="seconds of the memory run (default 3600)")
     parser.add_argument("--rate", type=float, default=6.0, help="articles a minute published in the memory run")
+    parser.add_argument("--lag-every", type=float, help="seconds between two articles of the lag run "
+                        "(default a quarter of the poll interval)")
+    parser.add_argument("--sample", type=float, help="seconds between two RSS samples (default 30)")
+    parser.add_argument("--rss-csv", default=str(Path(tempfile.gettempdir()) / "tidings-live-memory-rss.csv"),
+                        help="where the memory run writes its RSS samples as it goes")
+    parser.add_argument("--tracemalloc", help="the memory run's follower traces its allocations and writes "
+                        "what grew after --trace-after seconds to this file (slow: for finding a leak)")
+    parser.add_argument("--trace-after", type=float, default=300.0)
     parser.add_argument("--skip", default="", help="comma-separated: throughput, lag, memory")
     parser.add_argument("--no-webhooks", action="store_true", help="leave the webhook lag out")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
@@ -483,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     args.poll = args.poll or (10 if quick else 60)
     args.lag_duration = args.lag_duration or (90.0 if quick else 600.0)
     args.duration = args.duration or (120.0 if quick else 3600.0)
+    args.sample = args.sample or (10.0 if quick else 30.0)
     if args.child:
         return child(args)
     if args.poll < 1:
@@ -506,10 +641,10 @@ def main(argv: list[str] | None = None) -> int:
                 publisher.publish(n % ts, start)
             figures["throughput"] = throughput(publisher, ts, args)
             runs = figures["throughput"]
-            one = runs["1 process, 1 worker"]["articles_per_second"]
+            one = runs["1 process, 1 fetch worker"]["articles_per_second"]
             if one:
-                print(f"speed-up: 2 fetch workers {runs['1 process, 2 workers']['articles_per_second'] / one:.2f}, "
-                      f"2 processes {runs['2 processes, 1 worker each']['articles_per_second'] / one:.2f}")
+                print(f"speed-up: 2 fetch workers {runs['1 process, 2 fetch workers']['articles_per_second'] / one:.2f}, "
+                      f"2 processes {runs['2 processes (2 analysis workers)']['articles_per_second'] / one:.2f}")
         if "lag" not in skip:
             figures["lag"] = lag(publisher, ts, ls, args)
         if "memory" not in skip:

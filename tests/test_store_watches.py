@@ -195,6 +195,24 @@ def test_a_match_commits_with_its_article_or_not_at_all(store, record, monkeypat
     assert not store.has_article(record("visit_a")["id"])
 
 
+def test_the_lag_of_a_followed_article_runs_from_its_feed_items_publication_time(store, record):
+    # The article's own date is a day ("2023-01-29"): from midnight, the lag would be the hours
+    # since then. Read from a followed source, its item's time to the second is the start.
+    hook = store.add_watch({"name": "hook", "type": "CONSULT", "webhook_url": "http://127.0.0.1:9/in"})["id"]
+    ingest(store, record, "visit_a")
+    article_id = record("visit_a")["id"]
+    source = store.add_source("http://127.0.0.1:9/feed.xml", interval=60)[0]
+    store.see_source_item(source["id"], "http://127.0.0.1:9/a/1.html", entry_hash="e1", content_hash="c1",
+                          article_id=article_id, published="2023-01-29T08:00:30+00:00",
+                          stored_at="2023-01-29T08:00:50.000+00:00")
+    first, second = store.due_deliveries("2030-01-01T00:00:00Z", limit=1000)[:2]
+    store.record_delivery(first["match_id"], ok=True, at="2023-01-29T08:01:00Z")
+    store.record_delivery(second["match_id"], ok=True, at="2023-01-29T08:01:30Z")
+    [counters] = store.watch_counters()
+    assert counters["id"] == hook and counters["delivered"] == 2
+    assert (counters["lag_median_s"], counters["lag_p95_s"]) == (30.0, 60.0)
+
+
 def test_the_delivery_queue(store, record):
     hook = store.add_watch({"name": "hook", "type": "CONSULT", "webhook_url": "http://127.0.0.1:9/in",
                             "secret": "s3cret"})["id"]

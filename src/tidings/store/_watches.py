@@ -55,6 +55,7 @@ from tidings.errors import NotFound, QueryError
 from tidings.store import _query, _stories
 from tidings.store import _schema as s
 from tidings.store._query import EventFilter
+from tidings.store._sources_state import items as source_items
 
 watches = Table(
     "watches", s.metadata,
@@ -610,15 +611,21 @@ def watch_counters(conn: Connection) -> list[dict[str, Any]]:
         found["matches"] += int(n)
         found[str(state)] = int(n)
         found["failed_attempts"] += int(failures)
+    # An article read from a followed source has its feed item's publication time (to the
+    # second); the article's own ``published`` is often a date only, which would count the
+    # hours since midnight as lag.
+    listed = (select(func.min(source_items.c.published))
+              .where(source_items.c.article_id == m.article_id, source_items.c.published.is_not(None))
+              .correlate(matches).scalar_subquery())
     out = []
     for watch_id, name in conn.execute(select(w.id, w.name).order_by(w.id)).tuples():
         found = counts.get(int(watch_id), {})
         lags = []
-        for published, delivered in conn.execute(
-            select(m.published, m.delivered_at).where(m.watch_id == watch_id, m.state == "delivered")
+        for published, precise, delivered in conn.execute(
+            select(m.published, listed, m.delivered_at).where(m.watch_id == watch_id, m.state == "delivered")
             .order_by(m.id.desc()).limit(LAG_WINDOW)
         ).tuples():
-            start, end = _seconds(published), _seconds(delivered)
+            start, end = _seconds(precise or published), _seconds(delivered)
             if start is not None and end is not None:
                 lags.append(max(0.0, end - start))
         lags.sort()
