@@ -103,8 +103,8 @@ def test_too_many_redirects(site):
 
 def test_a_streamed_body_over_the_limit_is_abandoned_unread(site):
     chunk = b"x" * 65536
-    total = 2000 * len(chunk)  # 128 MiB offered; far less is ever sent
-    site.route("/huge", Reply(200, iter([chunk] * 2000), HTML))
+    total = 3200 * len(chunk)  # a 200 MiB body offered; far less is ever sent
+    site.route("/huge", Reply(200, iter([chunk] * 3200), HTML))
     with Client(Politeness(**{**FAST, "max_bytes": 100_000})) as c, pytest.raises(FetchFailed) as err:
         c.fetch(site.url("/huge"))
     assert err.value.kind == "too-large" and err.value.code == "T615"
