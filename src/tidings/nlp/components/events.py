@@ -71,6 +71,11 @@ class EventCoder:
             ``mentions`` list every report.
         magnitudes: a file of the words that carry figures (dead, injured,
             arrested, size) replacing the shipped ``events/magnitudes.tsv``.
+        coref: resolve a participant named by a pronoun or a description the
+            entity stage left unlinked ("they", "the ministry", "the country") to
+            the one compatible referent of the sentences before
+            (``tidings.nlp._events.anaphora``); the event records where it is in
+            ``actor_antecedent`` / ``target_antecedent``.
     """
 
     def __init__(
@@ -92,9 +97,11 @@ class EventCoder:
         cameo_lexicon: bool | str = True,
         classifier: bool | str = True,
         min_confidence: float = 0.0,
+        coref: bool = True,
     ) -> None:
         self.name = name
         self.fold = fold
+        self.coref = bool(coref)
         if replace_triggers and not triggers:
             raise ConfigError("[T420] replace_triggers is set but no trigger file is given; "
                               "set 'triggers' to your lexicon or drop replace_triggers")
@@ -127,7 +134,7 @@ class EventCoder:
         """Detect the events of a Doc (the component keeps nothing of it)."""
         if not doc.has_annotation("DEP"):
             return EventMatches()
-        index = EntityIndex(doc, self.knowledge.sectors)
+        index = EntityIndex(doc, self.knowledge.sectors, refer=self.coref)
         return EventMatches(self.detector.run(doc, index), index)
 
     def set_annotations(self, doc: Doc, matches: EventMatches) -> None:
@@ -204,6 +211,10 @@ class EventCoder:
             "confidence": f.confidence,
             "mentions": [mention],
         }
+        for key, arg in (("actor_antecedent", actor), ("target_antecedent", target)):
+            if arg is not None and arg.antecedent is not None:
+                start, end = arg.antecedent
+                event[key] = {"start": start, "end": end, "text": doc.text[start:end]}
         figures = self.magnitudes.for_event(f.sentence, tok, f.trigger.type)
         if figures:
             event["magnitudes"] = figures
@@ -473,6 +484,7 @@ def _trim_end(doc: Doc, sent: Any) -> int:
         "cameo_lexicon": True,
         "classifier": True,
         "min_confidence": 0.0,
+        "coref": True,
     },
 )
 def make_events(
@@ -492,10 +504,11 @@ def make_events(
     cameo_lexicon: bool | str,
     classifier: bool | str,
     min_confidence: float,
+    coref: bool,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
                       dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold,
                       magnitudes=magnitudes, cameo_lexicon=cameo_lexicon, classifier=classifier,
-                      min_confidence=min_confidence)
+                      min_confidence=min_confidence, coref=coref)

@@ -1,0 +1,391 @@
+"""Event participants named by a pronoun or a description: who "he", "they",
+"the ministry", "the militants" or "the country" is.
+
+The entity stage links most pronouns and titles to an entity (see
+docs/entities.md). What it leaves unlinked, and what names a participant by its
+role or sector alone, is resolved here, for the event stage only, to the most
+recent compatible referent of the few sentences before:
+
+* a personal pronoun ("he", "she") to a person; "they" to an organisation, a
+  group named by its sector ("gunmen", "the rebels") or coordinated subjects;
+  "it" to an organisation or a country; third-person pronouns inside a quote
+  are left alone (they are the speaker's words), and "I"/"we" inside a quote
+  are the speaker's side;
+* "the country", "the nation" to a country;
+* a role noun of a person ("the president", "the spokesman") to the person
+  holding that title, else to the one country whose people of that sector are
+  named;
+* a body or group noun ("the ministry", "the regime", "the army", "the
+  militants", "the extremist group") to the organisation or coded phrase of
+  that sector (armed non-state sectors count as one), else, for an organ of a
+  state (GOV, MIL, COP, JUD, LEG, SPY), to the one country named.
+
+A resolution needs exactly one compatible candidate in the window; with two or
+more, or none, nothing is guessed (the participant stays uncoded, an actor is
+then ``actor_unknown``). The resolved argument keeps the anaphor's words as its
+``text`` and records where its antecedent is (``Arg.antecedent``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Token
+
+if TYPE_CHECKING:
+    from tidings.nlp._events.args import Arg, EntityIndex
+
+# Sentences before the anaphor's own that its antecedent may be in.
+WINDOW = 2
+_PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_PLURAL_PRONOUNS = frozenset({"they", "them"})
+_THING_PRONOUNS = frozenset({"it"})
+_SPEAKER_PRONOUNS = frozenset({"i", "me", "we", "us"})
+_COUNTRY_NOUNS = frozenset({"country", "nation"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+# Sectors of a state's own organs: with no antecedent of their sector, the one
+# country named around them is theirs ("the ministry said" in a story of Peru).
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+# Armed non-state sectors (PETRARCH's REB, RAD, UAF, INS): "the extremist group"
+# after "Boko Haram" (REB), "the militants" (UAF) after "rebels".
+_ARMED = frozenset({"REB", "RAD", "UAF", "INS"})
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "appos", "conj", "attr", "ROOT", "agent"})
+# Title words that name no person.
+# Singular nouns "they" may stand for: "the police ... they", "the group ... they".
+_GROUP_NOUNS = frozenset({"police", "group", "government", "army", "military", "militia", "administration",
+                          "regime", "force", "organisation", "organization", "faction", "movement"})
+_NOT_PERSON = frozenset({"police", "state", "staff", "title", "member", "head"})
+_QUOTE_OPEN = frozenset({"\u201c"})
+_QUOTE_CLOSE = frozenset({"\u201d"})
+
+
+@functools.lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """Nouns that name one person by a role: the last words of the entity stage's titles."""
+    from tidings.knowledge.files import Field, load_data_file
+
+    data = load_data_file("tidings:entities/titles.tsv", [Field("title", required=True), Field("sector"),
+                                                          Field("head"), Field("of")])
+    words = {str(e["title"]).split()[-1].lower() for e in data.entries}
+    return frozenset(words - _NOT_PERSON)
+
+
+def same_family(a: str | None, b: str | None) -> bool:
+    """Whether two sectors may name the same group."""
+    return bool(a and b and (a == b or (a in _ARMED and b in _ARMED)))
+
+
+@dataclass(frozen=True, slots=True)
+class Referent:
+    """Something named before an anaphor that it may stand for.
+
+    Attributes:
+        token: the head word.
+        sent: the number of its sentence (blank ones not counted).
+        args: its arguments (more than one for coordinated subjects).
+        kind: ``person``, ``country``, ``place``, ``body`` (an organisation or a
+            group named by its sector) or ``coord`` (coordinated subjects).
+        plural: whether "they" may stand for it.
+        gender: ``m``/``f`` when known.
+        span: character offsets of its words.
+    """
+
+    token: int
+    sent: int
+    args: tuple[Arg, ...]
+    kind: str
+    plural: bool
+    gender: str | None
+    span: tuple[int, int]
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return tuple(a.key for a in self.args)
+
+
+class Antecedents:
+    """The referents of one Doc in text order, and the resolution of anaphors against them."""
+
+    def __init__(self, index: EntityIndex, resolve_plain: Callable[[Token], list[Arg]]) -> None:
+        self.index = index
+        self.doc: Doc = index.doc
+        self._plain = resolve_plain
+        self._sent_starts: list[int] = []
+        self._sent_no: list[int] = []
+        n = 0
+        for sent in self.doc.sents:
+            self._sent_starts.append(sent.start)
+            self._sent_no.append(n)
+            if sent.text.strip():
+                n += 1
+        self._quoted = _quote_mask(self.doc)
+        self._referents: list[Referent] | None = None
+        self._starts: list[int] = []
+
+    # -- where ------------------------------------------------------------
+
+    def sent_of(self, i: int) -> int:
+        return self._sent_no[bisect.bisect_right(self._sent_starts, i) - 1]
+
+    def quoted(self, i: int) -> bool:
+        return self._quoted[i] or self._in_quote_record(i) is not None
+
+    def _in_quote_record(self, i: int) -> dict[str, object] | None:
+        tok = self.doc[i]
+        best: dict[str, object] | None = None
+        for quote in self.doc._.tidings_quotes or []:
+            if quote["start"] <= tok.idx and tok.idx + len(tok) <= quote["end"] and (
+                    best is None or quote["end"] - quote["start"] < best["end"] - best["start"]):  # type: ignore[operator]
+                best = quote
+        return best
+
+    # -- referents --------------------------------------------------------
+
+    def referents(self) -> list[Referent]:
+        if self._referents is None:
+            self._referents = self._collect()
+            self._starts = [r.token for r in self._referents]
+        return self._referents
+
+    def _collect(self) -> list[Referent]:
+        index, doc = self.index, self.doc
+        out: list[Referent] = []
+        genders = self._genders()
+        group = doc.spans.get("tidings_mentions", None)
+        seen_heads: set[int] = set()
+        for span in group or []:
+            eid = span.kb_id_
+            ent = index.get(eid) if eid else None
+            if ent is None:
+                continue
+            root = span.root
+            if root.lower_ in _SPEAKER_PRONOUNS:
+                continue
+            kind = self._kind_of(eid, ent)
+            if kind is None:
+                continue
+            code, sector = index.codes_of(eid)
+            from tidings.nlp._events.args import Arg
+
+            arg = Arg(eid, code, sector, root.i, span.text)
+            plural = kind == "body" or root.tag_ in {"NNS", "NNPS"}
+            out.append(Referent(root.i, self.sent_of(root.i), (arg,), kind, plural, genders.get(eid),
+                                (span.start_char, span.end_char)))
+            seen_heads.add(root.i)
+        for tok in doc:
+            if tok.pos_ != "NOUN" or tok.dep_ not in _ARG_DEPS or index.entity_at(tok) is not None:
+                continue
+            sector = index.sector_of(tok)
+            if sector is None:
+                continue
+            args = [a for a in self._plain(tok) if a.code or a.sector]
+            if len(args) != 1 or args[0].entity is not None:
+                continue
+            lemma = tok.lemma_.lower()
+            person = lemma in person_nouns() and tok.tag_ == "NN"
+            kind = "person" if person else "body"
+            plural = tok.tag_ == "NNS" or lemma in _GROUP_NOUNS
+            sub = list(tok.subtree)
+            out.append(Referent(tok.i, self.sent_of(tok.i), (args[0],), kind, plural, None,
+                                (sub[0].idx, sub[-1].idx + len(sub[-1]))))
+        for tok in doc:
+            # Coordinated subjects: "Peru and Chile signed ... They also agreed".
+            if tok.dep_ not in {"nsubj", "nsubjpass"} or not any(c.dep_ == "conj" for c in tok.children):
+                continue
+            args = [a for a in self._plain_all(tok) if a.entity or a.code]
+            if len(args) < 2:
+                continue
+            sub = list(tok.subtree)
+            out.append(Referent(tok.i, self.sent_of(tok.i), tuple(args), "coord", True, None,
+                                (sub[0].idx, sub[-1].idx + len(sub[-1]))))
+        out.sort(key=lambda r: r.token)
+        return out
+
+    def _plain_all(self, head: Token) -> list[Arg]:
+        return self.index.args_for(head, refer=False)
+
+    def _kind_of(self, eid: str, ent: dict[str, object]) -> str | None:
+        etype = ent.get("type")
+        if etype == "PERSON":
+            return "person"
+        if etype == "GPE":
+            host, code = self.index.host_of(eid)
+            if host == eid and code:
+                return "country"
+            return "place" if code else None
+        if etype in {"LOC", "FAC"}:
+            return "place" if self.index.host_of(eid)[1] else None
+        if etype == "ORG":
+            return "body"
+        if etype == "NORP":
+            return "place" if ent.get("country") or ent.get("code") else None
+        return None
+
+    def _genders(self) -> dict[str, str]:
+        """The gender of a person entity, from the pronouns the entity stage linked to it."""
+        out: dict[str, str] = {}
+        for span in self.doc.spans.get("tidings_mentions", None) or []:
+            if len(span) == 1 and span[0].lower_ in _PERSON_PRONOUNS | {"his": "m", "hers": "f"} and span.kb_id_:
+                out.setdefault(span.kb_id_, {"his": "m", "hers": "f"}.get(span[0].lower_)
+                               or _PERSON_PRONOUNS[span[0].lower_])
+        return out
+
+    def _window(self, tok: Token) -> list[Referent]:
+        refs = self.referents()
+        here = self.sent_of(tok.i)
+        end = bisect.bisect_left(self._starts, tok.i)
+        out: list[Referent] = []
+        for r in reversed(refs[:end]):
+            if here - r.sent > WINDOW:
+                break
+            if not _in(tok, r.token):
+                out.append(r)
+        return out
+
+    # -- resolution -------------------------------------------------------
+
+    def pronoun(self, tok: Token) -> list[Arg]:
+        """The referent of an unlinked pronoun, if there is exactly one."""
+        low = tok.lower_
+        if low in _SPEAKER_PRONOUNS:
+            return self._speaker(tok)
+        if self.quoted(tok.i):
+            return []  # a third person in a quote: the speaker's words, not ours to read
+        if low in _PERSON_PRONOUNS:
+            gender = _PERSON_PRONOUNS[low]
+            if low == "her" and tok.dep_ == "poss":
+                return []
+            cands = [r for r in self._window(tok) if r.kind == "person" and r.gender in {None, gender}]
+        elif low in _PLURAL_PRONOUNS:
+            cands = [r for r in self._window(tok) if r.plural and r.kind in {"body", "coord"}]
+            # Members of a coordination are no referents of their own beside it.
+            members = {a.key for r in cands if r.kind == "coord" for a in r.args}
+            cands = [r for r in cands if r.kind == "coord" or r.args[0].key not in members]
+        elif low in _THING_PRONOUNS:
+            cands = [r for r in self._window(tok) if r.kind in {"body", "country"} and r.args[0].entity]
+        else:
+            return []
+        return self._unique(tok, cands)
+
+    def _speaker(self, tok: Token) -> list[Arg]:
+        """ "I", "we" inside a quote: the speaker (an entity) stands for their side."""
+        quote = self._in_quote_record(tok.i)
+        speaker = quote.get("speaker") if quote else None
+        if not isinstance(speaker, str) or speaker not in self.index.entities:
+            return []
+        from tidings.nlp._events.args import Arg
+
+        code, sector = self.index.codes_of(speaker)
+        return [Arg(speaker, code, sector, tok.i, tok.text)]
+
+    def description(self, tok: Token, sector: str | None, text: str) -> list[Arg]:
+        """The referent of "the country", "the president", "the ministry", "the militants"."""
+        if not _definite(tok):
+            return []
+        lemma = tok.lemma_.lower()
+        window = self._window(tok)
+        if lemma in _COUNTRY_NOUNS and tok.tag_ == "NN":
+            return self._unique(tok, [r for r in window if r.kind == "country"], text=text)
+        if sector is None:
+            return []
+        if lemma in person_nouns() and tok.tag_ == "NN":
+            # "the president": the person holding that title.
+            titled = [r for r in window if r.kind == "person" and r.args[0].entity
+                      and self._holds_title(r.args[0].entity, lemma)]
+            if titled:
+                return self._unique(tok, titled, text=text)
+        else:
+            # "the ministry", "the extremist group": the body of that sector.
+            bodies = [r for r in window if r.kind == "body" and (r.args[0].entity or r.args[0].code)
+                      and same_family(r.args[0].sector, sector)]
+            found = self._unique(tok, bodies, text=text)
+            if found:
+                return found
+        # "the regime" after "Kim" (PRK/GOV): the one country whose people or bodies
+        # of that sector are named; who exactly is not said.
+        holders = [r for r in window if r.kind in {"person", "body"} and r.args[0].code
+                   and same_family(r.args[0].sector, sector)]
+        found = self._unique(tok, holders, text=text, by_code=True)
+        if found:
+            return [_with(a, entity=None, sector=sector) for a in found]
+        if sector in STATE_SECTORS:
+            return self._country_of(tok, sector, text, window)
+        return []
+
+    def organ(self, tok: Token, sector: str, text: str) -> list[Arg]:
+        """A state's organ named with no article ("Authorities arrested", "police said"):
+        the one country named around it."""
+        if sector not in STATE_SECTORS or tok.dep_ not in {"nsubj", "nsubjpass"} \
+                or any(c.dep_ in {"det", "poss", "nummod", "amod"} for c in tok.children) \
+                or tok.tag_ not in {"NNS", "NN"} or (tok.tag_ == "NN" and tok.lemma_.lower() != "police"):
+            return []  # "powerful forces", "foreign troops": whose is not the story's country
+        if self.quoted(tok.i):
+            return []
+        return self._country_of(tok, sector, text, self._window(tok))
+
+    def _country_of(self, tok: Token, sector: str, text: str, window: list[Referent]) -> list[Arg]:
+        places = [r for r in window if r.kind in {"country", "place"}]
+        codes = {str(r.args[0].code) for r in places if r.args[0].code and r.args[0].code != "IGO"}
+        if len(codes) != 1:
+            return []
+        code = codes.pop()
+        ref = next(r for r in places if r.args[0].code == code)
+        from tidings.nlp._events.args import Arg
+
+        return [Arg(None, code, sector, tok.i, text, ref.span)]
+
+    def _holds_title(self, eid: str, lemma: str) -> bool:
+        ent = self.index.get(eid) or {}
+        return any(str(r.get("title") or "").lower().split()[-1:] == [lemma] for r in ent.get("roles") or [])
+
+    def _unique(self, tok: Token, cands: list[Referent], *, text: str | None = None,
+                by_code: bool = False) -> list[Arg]:
+        """The arguments of the one candidate (by entity, or by code), else none."""
+        keys = {tuple(a.code for a in r.args) if by_code else r.key for r in cands}
+        if len(keys) != 1:
+            return []
+        ref = cands[0]
+        words = text if text is not None else tok.text
+        return [_with(a, token=tok.i, text=words, antecedent=ref.span) for a in ref.args]
+
+
+def _with(arg: Arg, **changes: object) -> Arg:
+    from dataclasses import replace
+
+    return replace(arg, **changes)  # type: ignore[arg-type]
+
+
+def _definite(tok: Token) -> bool:
+    """ "the ministry", "this group", "the militants": a definite description with
+    no possessor and no "of" complement of its own."""
+    dets = [c for c in tok.children if c.dep_ == "det"]
+    if not dets or dets[0].lower_ not in _DEFINITE:
+        return False
+    return not any(c.dep_ in {"poss", "nummod"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children)
+
+
+def _in(tok: Token, i: int) -> bool:
+    """Whether token ``i`` lies in the phrase the anaphor heads (it cannot be its own antecedent)."""
+    sub = list(tok.subtree)
+    return sub[0].i <= i <= sub[-1].i
+
+
+def _quote_mask(doc: Doc) -> list[bool]:
+    """Per token: between quotation marks (curly, or straight ones paired within a paragraph)."""
+    mask = [False] * len(doc)
+    inside = False
+    for tok in doc:
+        t = tok.text
+        if "\n\n" in t:
+            inside = False
+        if t in _QUOTE_OPEN:
+            inside = True
+        elif t in _QUOTE_CLOSE or t == '"':
+            inside = not inside if t == '"' else False
+            continue
+        mask[tok.i] = inside
+    return mask
