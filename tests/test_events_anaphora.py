@@ -72,6 +72,23 @@ def test_resolution_can_be_turned_off() -> None:
     assert _index(doc, refer=False).args_for(doc[5]) == []
 
 
+def test_a_resolved_description_keeps_its_referent_for_the_next() -> None:
+    # "Rebels of the Front attacked . The militants fled . They hid ." : one group all along.
+    front = {"id": "E3", "name": "the Front", "type": "ORG", "code": "RUR", "sector": "REB"}
+    doc = _doc([("Front", 1, "nsubj", "PROPN", "NNP"), ("attacked", 1, "ROOT", "VERB", "VBD"),
+                (".", 1, "punct", "PUNCT", "."),
+                ("The", 4, "det", "DET", "DT"), ("militants", 5, "nsubj", "NOUN", "NNS"),
+                ("fled", 5, "ROOT", "VERB", "VBD"), (".", 5, "punct", "PUNCT", "."),
+                ("They", 8, "nsubj", "PRON", "PRP"), ("hid", 8, "ROOT", "VERB", "VBD"),
+                (".", 8, "punct", "PUNCT", ".")],
+               [(0, 1, front)])
+    index = _index(doc)
+    (militants,) = index.args_for(doc[4])
+    assert (militants.entity, militants.code) == ("E3", "RUR")
+    (they,) = index.args_for(doc[7])
+    assert (they.entity, they.code) == ("E3", "RUR")
+
+
 def test_they_with_two_groups_before_is_left_alone() -> None:
     # "Gunmen fought rebels . They killed nine ." : which side killed is not said.
     doc = _doc([("Gunmen", 1, "nsubj", "NOUN", "NNS"), ("fought", 1, "ROOT", "VERB", "VBD"),
@@ -213,3 +230,11 @@ def test_pipeline_they_after_gunmen(read: Any) -> None:
     record = read("Gunmen stormed a village in the north on Sunday. They killed twelve villagers.")
     assault = [e for e in record["events"] if e["type"] == "ASSAULT" and e["actor_text"] == "They"]
     assert assault and all(_codes(e["actor_codes"]) == {"None/UAF"} for e in assault)
+
+
+@pytest.mark.slow
+def test_pipeline_they_after_coordinated_subjects(read: Any) -> None:
+    record = read("Peru and Chile signed a trade accord on Monday. They also agreed to hold talks on fishing.")
+    agree = [e for e in record["events"] if e["type"] == "AGREE" and e["actor_text"] == "They"]
+    assert {(c["code"], t["code"]) for e in agree for c in e["actor_codes"] for t in e["target_codes"]} \
+        == {("PER", "CHL"), ("CHL", "PER")}

@@ -146,18 +146,27 @@ class Antecedents:
     # -- referents --------------------------------------------------------
 
     def referents(self) -> list[Referent]:
+        """The Doc's referents in text order. The entity layer's mentions first; then,
+        word by word, groups named by their sector, coordinated subjects, and the
+        descriptions and pronouns resolved here (each against the referents before
+        it), so that a chain ("Boko Haram ... the extremist group ... they") keeps
+        one referent."""
         if self._referents is None:
-            self._referents = self._collect()
+            self._referents = sorted(self._entity_referents(), key=lambda r: r.token)
             self._starts = [r.token for r in self._referents]
+            for tok in self.doc:
+                ref = self._referent_at(tok)
+                if ref is not None:
+                    at = bisect.bisect_right(self._starts, ref.token)
+                    self._starts.insert(at, ref.token)
+                    self._referents.insert(at, ref)
         return self._referents
 
-    def _collect(self) -> list[Referent]:
-        index, doc = self.index, self.doc
+    def _entity_referents(self) -> list[Referent]:
+        index = self.index
         out: list[Referent] = []
         genders = self._genders()
-        group = doc.spans.get("tidings_mentions", None)
-        seen_heads: set[int] = set()
-        for span in group or []:
+        for span in self.doc.spans.get("tidings_mentions", None) or []:
             eid = span.kb_id_
             ent = index.get(eid) if eid else None
             if ent is None:
@@ -169,44 +178,55 @@ class Antecedents:
             if kind is None:
                 continue
             code, sector = index.codes_of(eid)
-            from tidings.nlp._events.args import Arg
-
-            arg = Arg(eid, code, sector, root.i, span.text)
+            arg = _arg(eid, code, sector, root.i, span.text)
             plural = kind == "body" or root.tag_ in {"NNS", "NNPS"}
             out.append(Referent(root.i, self.sent_of(root.i), (arg,), kind, plural, genders.get(eid),
                                 (span.start_char, span.end_char)))
-            seen_heads.add(root.i)
-        for tok in doc:
-            if tok.pos_ != "NOUN" or tok.dep_ not in _ARG_DEPS or index.entity_at(tok) is not None:
-                continue
-            sector = index.sector_of(tok)
-            if sector is None:
-                continue
-            args = [a for a in self._plain(tok) if a.code or a.sector]
-            if len(args) != 1 or args[0].entity is not None:
-                continue
-            lemma = tok.lemma_.lower()
-            person = lemma in person_nouns() and tok.tag_ == "NN"
-            kind = "person" if person else "body"
-            plural = tok.tag_ == "NNS" or lemma in _GROUP_NOUNS
-            sub = list(tok.subtree)
-            out.append(Referent(tok.i, self.sent_of(tok.i), (args[0],), kind, plural, None,
-                                (sub[0].idx, sub[-1].idx + len(sub[-1]))))
-        for tok in doc:
-            # Coordinated subjects: "Peru and Chile signed ... They also agreed".
-            if tok.dep_ not in {"nsubj", "nsubjpass"} or not any(c.dep_ == "conj" for c in tok.children):
-                continue
-            args = [a for a in self._plain_all(tok) if a.entity or a.code]
-            if len(args) < 2:
-                continue
-            sub = list(tok.subtree)
-            out.append(Referent(tok.i, self.sent_of(tok.i), tuple(args), "coord", True, None,
-                                (sub[0].idx, sub[-1].idx + len(sub[-1]))))
-        out.sort(key=lambda r: r.token)
         return out
 
-    def _plain_all(self, head: Token) -> list[Arg]:
-        return self.index.args_for(head, refer=False)
+    def _referent_at(self, tok: Token) -> Referent | None:
+        """A referent the entity layer does not give: a group named by its sector
+        (resolved when it is itself a description), coordinated subjects, or a
+        pronoun resolved here."""
+        index = self.index
+        if tok.dep_ not in _ARG_DEPS:
+            return None
+        sub = list(tok.subtree)
+        span = (sub[0].idx, sub[-1].idx + len(sub[-1]))
+        if tok.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in tok.children):
+            # Coordinated subjects: "Peru and Chile signed ... They also agreed".
+            args = [a for a in self.index.args_for(tok, refer=False) if a.entity or a.code]
+            if len(args) >= 2:
+                return Referent(tok.i, self.sent_of(tok.i), tuple(args), "coord", True, None, span)
+        if index.entity_at(tok) is not None:
+            return None
+        if tok.pos_ == "PRON" and tok.lower_ in _PERSON_PRONOUNS.keys() | _PLURAL_PRONOUNS | _THING_PRONOUNS:
+            found = self.pronoun(tok)
+            if not found:
+                return None
+            low = tok.lower_
+            kind = "person" if low in _PERSON_PRONOUNS else "coord" if len(found) > 1 else "body"
+            if low in _THING_PRONOUNS and found[0].entity and self._kind_of(found[0].entity, index.get(found[0].entity) or {}) == "country":
+                kind = "country"
+            return Referent(tok.i, self.sent_of(tok.i), tuple(found), kind, low in _PLURAL_PRONOUNS,
+                            _PERSON_PRONOUNS.get(low), span)
+        if tok.pos_ != "NOUN":
+            return None
+        sector = index.sector_of(tok)
+        if sector is None:
+            return None
+        args = [a for a in self._plain(tok) if a.code or a.sector]
+        if len(args) != 1 or args[0].entity is not None:
+            return None
+        if not args[0].code:
+            text = args[0].text
+            found = self.description(tok, sector, text) or self.organ(tok, sector, text)
+            if len(found) == 1:
+                args = found
+        lemma = tok.lemma_.lower()
+        person = lemma in person_nouns() and tok.tag_ == "NN"
+        plural = tok.tag_ == "NNS" or lemma in _GROUP_NOUNS
+        return Referent(tok.i, self.sent_of(tok.i), (args[0],), "person" if person else "body", plural, None, span)
 
     def _kind_of(self, eid: str, ent: dict[str, object]) -> str | None:
         etype = ent.get("type")
@@ -221,9 +241,7 @@ class Antecedents:
             return "place" if self.index.host_of(eid)[1] else None
         if etype == "ORG":
             return "body"
-        if etype == "NORP":
-            return "place" if ent.get("country") or ent.get("code") else None
-        return None
+        return None  # a nationality ("Chilean") says whose a person is, not where the story is
 
     def _genders(self) -> dict[str, str]:
         """The gender of a person entity, from the pronouns the entity stage linked to it."""
@@ -277,10 +295,8 @@ class Antecedents:
         speaker = quote.get("speaker") if quote else None
         if not isinstance(speaker, str) or speaker not in self.index.entities:
             return []
-        from tidings.nlp._events.args import Arg
-
         code, sector = self.index.codes_of(speaker)
-        return [Arg(speaker, code, sector, tok.i, tok.text)]
+        return [_arg(speaker, code, sector, tok.i, tok.text)]
 
     def description(self, tok: Token, sector: str | None, text: str) -> list[Arg]:
         """The referent of "the country", "the president", "the ministry", "the militants"."""
@@ -334,9 +350,7 @@ class Antecedents:
             return []
         code = codes.pop()
         ref = next(r for r in places if r.args[0].code == code)
-        from tidings.nlp._events.args import Arg
-
-        return [Arg(None, code, sector, tok.i, text, ref.span)]
+        return [_arg(None, code, sector, tok.i, text, ref.span)]
 
     def _holds_title(self, eid: str, lemma: str) -> bool:
         ent = self.index.get(eid) or {}
@@ -351,6 +365,12 @@ class Antecedents:
         ref = cands[0]
         words = text if text is not None else tok.text
         return [_with(a, token=tok.i, text=words, antecedent=ref.span) for a in ref.args]
+
+
+def _arg(*fields: object) -> Arg:
+    from tidings.nlp._events.args import Arg
+
+    return Arg(*fields)  # type: ignore[arg-type]
 
 
 def _with(arg: Arg, **changes: object) -> Arg:
