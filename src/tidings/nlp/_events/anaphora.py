@@ -191,8 +191,7 @@ class Antecedents:
         index = self.index
         if tok.dep_ not in _ARG_DEPS:
             return None
-        sub = list(tok.subtree)
-        span = (sub[0].idx, sub[-1].idx + len(sub[-1]))
+        span = _span(tok)
         if tok.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in tok.children):
             # Coordinated subjects: "Peru and Chile signed ... They also agreed".
             args = [a for a in self.index.args_for(tok, refer=False) if a.entity or a.code]
@@ -255,13 +254,14 @@ class Antecedents:
     def _window(self, tok: Token) -> list[Referent]:
         refs = self.referents()
         here = self.sent_of(tok.i)
-        end = bisect.bisect_left(self._starts, tok.i)
+        # Nothing in the anaphor's own phrase is its antecedent ("the extremist group").
+        first = tok.left_edge.i
+        end = bisect.bisect_left(self._starts, first)
         out: list[Referent] = []
         for r in reversed(refs[:end]):
             if here - r.sent > WINDOW:
                 break
-            if not _in(tok, r.token):
-                out.append(r)
+            out.append(r)
         return out
 
     # -- resolution -------------------------------------------------------
@@ -388,10 +388,10 @@ def _definite(tok: Token) -> bool:
     return not any(c.dep_ in {"poss", "nummod"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children)
 
 
-def _in(tok: Token, i: int) -> bool:
-    """Whether token ``i`` lies in the phrase the anaphor heads (it cannot be its own antecedent)."""
-    sub = list(tok.subtree)
-    return sub[0].i <= i <= sub[-1].i
+def _span(tok: Token) -> tuple[int, int]:
+    """Character offsets of the phrase a word heads."""
+    left, right = tok.left_edge, tok.right_edge
+    return left.idx, right.idx + len(right)
 
 
 def _quote_mask(doc: Doc) -> list[bool]:
