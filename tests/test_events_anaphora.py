@@ -98,6 +98,15 @@ def test_they_with_two_groups_before_is_left_alone() -> None:
     assert _index(doc).args_for(doc[4]) == []
 
 
+def test_they_that_may_be_no_participant_is_left_alone() -> None:
+    # "Rebels seized the girls . They were freed .": "they" may be the girls, who name no participant.
+    doc = _doc([("Rebels", 1, "nsubj", "NOUN", "NNS"), ("seized", 1, "ROOT", "VERB", "VBD"),
+                ("the", 3, "det", "DET", "DT"), ("girls", 1, "dobj", "NOUN", "NNS"), (".", 1, "punct", "PUNCT", "."),
+                ("They", 7, "nsubjpass", "PRON", "PRP"), ("were", 7, "auxpass", "AUX", "VBD"),
+                ("freed", 7, "ROOT", "VERB", "VBN"), (".", 7, "punct", "PUNCT", ".")])
+    assert _index(doc).args_for(doc[5]) == []
+
+
 def test_the_country_is_the_one_country_named() -> None:
     # "Ruritania fired a missile . The country threatened Osterlich ."
     doc = _doc([("Ruritania", 1, "nsubj", "PROPN", "NNP"), ("fired", 1, "ROOT", "VERB", "VBD"),

@@ -54,6 +54,9 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 # after "Boko Haram" (REB), "the militants" (UAF) after "rebels".
 _ARMED = frozenset({"REB", "RAD", "UAF", "INS"})
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "appos", "conj", "attr", "ROOT", "agent"})
+# Where a noun that names no participant competes for a pronoun.
+_OTHER_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Title words that name no person.
 # Singular nouns "they" may stand for: "the police ... they", "the group ... they".
 _GROUP_NOUNS = frozenset({"police", "group", "government", "army", "military", "militia", "administration",
@@ -88,7 +91,10 @@ class Referent:
         sent: the number of its sentence (blank ones not counted).
         args: its arguments (more than one for coordinated subjects).
         kind: ``person``, ``country``, ``place``, ``body`` (an organisation or a
-            group named by its sector) or ``coord`` (coordinated subjects).
+            group named by its sector), ``coord`` (coordinated subjects) or
+            ``other`` (a subject or object that names no participant: "the
+            girls", "the moon"; it resolves nothing but makes a pronoun that may
+            stand for it ambiguous).
         plural: whether "they" may stand for it.
         gender: ``m``/``f`` when known.
         span: character offsets of its words.
@@ -104,6 +110,8 @@ class Referent:
 
     @property
     def key(self) -> tuple[object, ...]:
+        if self.kind == "other":
+            return ("other", self.token)  # each thing is its own
         return tuple(a.key for a in self.args)
 
 
@@ -213,7 +221,11 @@ class Antecedents:
             return None
         sector = index.sector_of(tok)
         if sector is None:
-            return None
+            if tok.dep_ not in _OTHER_DEPS or tok.idx in index.time_chars:
+                return None
+            # "They were freed" after "the girls": a pronoun may stand for what names no participant.
+            return Referent(tok.i, self.sent_of(tok.i), (_arg(None, None, None, tok.i, tok.text),), "other",
+                            tok.tag_ == "NNS", None, span)
         args = [a for a in self._plain(tok) if a.code or a.sector]
         if len(args) != 1 or args[0].entity is not None:
             return None
@@ -277,16 +289,20 @@ class Antecedents:
             gender = _PERSON_PRONOUNS[low]
             if low == "her" and tok.dep_ == "poss":
                 return []
-            cands = [r for r in self._window(tok) if r.kind == "person" and r.gender in {None, gender}]
+            cands = [r for r in self._window(tok) if (r.kind == "person" and r.gender in {None, gender})
+                     or (r.kind == "other" and not r.plural and self.doc[r.token].dep_ in _SUBJECT_DEPS)]
         elif low in _PLURAL_PRONOUNS:
-            cands = [r for r in self._window(tok) if r.plural and r.kind in {"body", "coord"}]
+            cands = [r for r in self._window(tok) if r.plural and r.kind in {"body", "coord", "other"}]
             # Members of a coordination are no referents of their own beside it.
             members = {a.key for r in cands if r.kind == "coord" for a in r.args}
             cands = [r for r in cands if r.kind == "coord" or r.args[0].key not in members]
         elif low in _THING_PRONOUNS:
-            cands = [r for r in self._window(tok) if r.kind in {"body", "country"} and r.args[0].entity]
+            cands = [r for r in self._window(tok) if (r.kind in {"body", "country"} and r.args[0].entity)
+                     or (r.kind == "other" and not r.plural and self.doc[r.token].dep_ in _SUBJECT_DEPS)]
         else:
             return []
+        if any(r.kind == "other" for r in cands):
+            return []  # it may stand for something that is no participant
         return self._unique(tok, cands)
 
     def _speaker(self, tok: Token) -> list[Arg]:
@@ -337,8 +353,11 @@ class Antecedents:
         the one country named around it."""
         if sector not in STATE_SECTORS or tok.dep_ not in {"nsubj", "nsubjpass"} \
                 or any(c.dep_ in {"det", "poss", "nummod", "amod"} for c in tok.children) \
-                or tok.tag_ not in {"NNS", "NN"} or (tok.tag_ == "NN" and tok.lemma_.lower() != "police"):
-            return []  # "powerful forces", "foreign troops": whose is not the story's country
+                or tok.tag_ not in {"NNS", "NN"} or (tok.tag_ == "NN" and tok.lemma_.lower() != "police") \
+                or (tok.lemma_.lower() in _GROUP_NOUNS and tok.lemma_.lower() not in {"police", "force"}):
+            # "powerful forces", "foreign troops": whose is not the story's country;
+            # "Governments have blamed": bodies in the plural are any.
+            return []
         if self.quoted(tok.i):
             return []
         return self._country_of(tok, sector, text, self._window(tok))
