@@ -21,7 +21,8 @@ from tidings.nlp._events.args import EntityIndex
 
 extensions.set_extensions()
 
-SECTORS = {"ministry": "GOV", "president": "GOV", "minister": "GOV", "army": "MIL", "village": "CVL"}
+SECTORS = {"ministry": "GOV", "president": "GOV", "minister": "GOV", "army": "MIL", "village": "CVL",
+           "man": "CVL", "tourist": "CVL"}
 AGENTS = {"gunmen": AgentWord("gunman", "UAF", "UAF"), "militants": AgentWord("militant", "UAF", "UAF"),
           "rebels": AgentWord("rebel", "REB", "REB")}
 
@@ -105,6 +106,20 @@ def test_they_that_may_be_no_participant_is_left_alone() -> None:
                 ("They", 7, "nsubjpass", "PRON", "PRP"), ("were", 7, "auxpass", "AUX", "VBD"),
                 ("freed", 7, "ROOT", "VERB", "VBN"), (".", 7, "punct", "PUNCT", ".")])
     assert _index(doc).args_for(doc[5]) == []
+
+
+def test_a_description_of_anyone_is_no_anaphor() -> None:
+    # "Ruritanian tourists were hurt . The man fired .": "the man" is not the tourists.
+    doc = _doc([("Ruritanian", 1, "amod", "ADJ", "JJ"), ("tourists", 3, "nsubjpass", "NOUN", "NNS"),
+                ("were", 3, "auxpass", "AUX", "VBD"), ("hurt", 3, "ROOT", "VERB", "VBN"),
+                (".", 3, "punct", "PUNCT", "."),
+                ("The", 6, "det", "DET", "DT"), ("man", 7, "nsubj", "NOUN", "NN"), ("fired", 7, "ROOT", "VERB", "VBD"),
+                (".", 7, "punct", "PUNCT", ".")],
+               [(0, 1, {"id": "E1", "name": "Ruritanian", "type": "NORP", "country": "RUR"})])
+    index = _index(doc)
+    assert index.args_for(doc[1])[0].code == "RUR"
+    (arg,) = index.args_for(doc[6])
+    assert (arg.entity, arg.code, arg.sector, arg.antecedent) == (None, None, "CVL", None)
 
 
 def test_the_country_is_the_one_country_named() -> None:

@@ -54,6 +54,8 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 # after "Boko Haram" (REB), "the militants" (UAF) after "rebels".
 _ARMED = frozenset({"REB", "RAD", "UAF", "INS"})
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "appos", "conj", "attr", "ROOT", "agent"})
+# Sectors of people who may be anyone: a description of them is no anaphor.
+_ANYONE = frozenset({"CVL", "PPL"})
 # Where a noun that names no participant competes for a pronoun.
 _OTHER_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -322,8 +324,8 @@ class Antecedents:
         window = self._window(tok)
         if lemma in _COUNTRY_NOUNS and tok.tag_ == "NN":
             return self._unique(tok, [r for r in window if r.kind == "country"], text=text)
-        if sector is None:
-            return []
+        if sector is None or sector in _ANYONE:
+            return []  # "the man", "the people": anyone
         if lemma in person_nouns() and tok.tag_ == "NN":
             # "the president": the person holding that title.
             titled = [r for r in window if r.kind == "person" and r.args[0].entity
@@ -332,8 +334,11 @@ class Antecedents:
                 return self._unique(tok, titled, text=text)
         else:
             # "the ministry", "the extremist group": the body of that sector.
+            plural = tok.tag_ == "NNS"
+            # A named organisation may be either number; a phrase agrees ("the man" is not "two tourists").
             bodies = [r for r in window if r.kind == "body" and (r.args[0].entity or r.args[0].code)
-                      and same_family(r.args[0].sector, sector)]
+                      and same_family(r.args[0].sector, sector)
+                      and (r.args[0].entity is not None or (self.doc[r.token].tag_ == "NNS") == plural)]
             found = self._unique(tok, bodies, text=text)
             if found:
                 return found
