@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
@@ -64,8 +65,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _GROUP_NOUNS = frozenset({"police", "group", "government", "army", "military", "militia", "administration",
                           "regime", "force", "organisation", "organization", "faction", "movement"})
 _NOT_PERSON = frozenset({"police", "state", "staff", "title", "member", "head"})
-_QUOTE_OPEN = frozenset({"\u201c"})
-_QUOTE_CLOSE = frozenset({"\u201d"})
+_QUOTE_MARKS = re.compile('[\u201c\u201d"]|\n\\s*\n')
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,6 +109,7 @@ class Referent:
     plural: bool
     gender: str | None
     span: tuple[int, int]
+    coded: bool = True  # an entity's code and sector are looked up when it is first a candidate
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -126,13 +127,23 @@ class Antecedents:
         self._plain = resolve_plain
         self._sent_starts: list[int] = []
         self._sent_no: list[int] = []
-        n = 0
-        for sent in self.doc.sents:
-            self._sent_starts.append(sent.start)
-            self._sent_no.append(n)
-            if sent.text.strip():
-                n += 1
-        self._quoted = _quote_mask(self.doc)
+        # Sentences from the parse's starts, numbered without the blank ones ("\n").
+        n = -1
+        blank = True
+        rows = self.doc.to_array(["SENT_START", "IS_SPACE"]).tolist() if len(self.doc) else []
+        for i, (start, space) in enumerate(rows):
+            if start == 1 or i == 0:
+                if not blank:
+                    n += 1
+                blank = True
+                self._sent_starts.append(i)
+                self._sent_no.append(n + 1)
+            if not space:
+                blank = False
+        text = self.doc.text
+        self._quoted = _quoted_spans(text)
+        self._end = len(text)
+        self._codes: dict[str, tuple[str | None, str | None]] = {}
         self._referents: list[Referent] | None = None
         self._starts: list[int] = []
 
@@ -142,7 +153,9 @@ class Antecedents:
         return self._sent_no[bisect.bisect_right(self._sent_starts, i) - 1]
 
     def quoted(self, i: int) -> bool:
-        return self._quoted[i] or self._in_quote_record(i) is not None
+        idx = self.doc[i].idx
+        at = bisect.bisect_right(self._quoted, (idx, self._end)) - 1
+        return (at >= 0 and self._quoted[at][0] <= idx < self._quoted[at][1]) or self._in_quote_record(i) is not None
 
     def _in_quote_record(self, i: int) -> dict[str, object] | None:
         tok = self.doc[i]
@@ -152,6 +165,11 @@ class Antecedents:
                     best is None or quote["end"] - quote["start"] < best["end"] - best["start"]):  # type: ignore[operator]
                 best = quote
         return best
+
+    def _codes_of(self, eid: str) -> tuple[str | None, str | None]:
+        if eid not in self._codes:
+            self._codes[eid] = self.index.codes_of(eid)
+        return self._codes[eid]
 
     # -- referents --------------------------------------------------------
 
@@ -164,8 +182,10 @@ class Antecedents:
         if self._referents is None:
             self._referents = sorted(self._entity_referents(), key=lambda r: r.token)
             self._starts = [r.token for r in self._referents]
-            for tok in self.doc:
-                ref = self._referent_at(tok)
+            wanted = {self.doc.vocab.strings[d] for d in _ARG_DEPS}
+            deps = self.doc.to_array("DEP")
+            for i in (i for i, dep in enumerate(deps.tolist()) if dep in wanted):
+                ref = self._referent_at(self.doc[i])
                 if ref is not None:
                     at = bisect.bisect_right(self._starts, ref.token)
                     self._starts.insert(at, ref.token)
@@ -187,11 +207,10 @@ class Antecedents:
             kind = self._kind_of(eid, ent)
             if kind is None:
                 continue
-            code, sector = index.codes_of(eid)
-            arg = _arg(eid, code, sector, root.i, span.text)
+            arg = _arg(eid, None, None, root.i, span.text)
             plural = kind == "body" or root.tag_ in {"NNS", "NNPS"}
             out.append(Referent(root.i, self.sent_of(root.i), (arg,), kind, plural, genders.get(eid),
-                                (span.start_char, span.end_char)))
+                                (span.start_char, span.end_char), coded=False))
         return out
 
     def _referent_at(self, tok: Token) -> Referent | None:
@@ -272,9 +291,14 @@ class Antecedents:
         first = tok.left_edge.i
         end = bisect.bisect_left(self._starts, first)
         out: list[Referent] = []
-        for r in reversed(refs[:end]):
+        for at in range(end - 1, -1, -1):
+            r = refs[at]
             if here - r.sent > WINDOW:
                 break
+            if not r.coded:
+                a = r.args[0]
+                code, sector = self._codes_of(str(a.entity))
+                r = refs[at] = replace(r, args=(_with(a, code=code, sector=sector),), coded=True)
             out.append(r)
         return out
 
@@ -313,7 +337,7 @@ class Antecedents:
         speaker = quote.get("speaker") if quote else None
         if not isinstance(speaker, str) or speaker not in self.index.entities:
             return []
-        code, sector = self.index.codes_of(speaker)
+        code, sector = self._codes_of(speaker)
         return [_arg(speaker, code, sector, tok.i, tok.text)]
 
     def description(self, tok: Token, sector: str | None, text: str) -> list[Arg]:
@@ -398,8 +422,6 @@ def _arg(*fields: object) -> Arg:
 
 
 def _with(arg: Arg, **changes: object) -> Arg:
-    from dataclasses import replace
-
     return replace(arg, **changes)  # type: ignore[arg-type]
 
 
@@ -418,18 +440,18 @@ def _span(tok: Token) -> tuple[int, int]:
     return left.idx, right.idx + len(right)
 
 
-def _quote_mask(doc: Doc) -> list[bool]:
-    """Per token: between quotation marks (curly, or straight ones paired within a paragraph)."""
-    mask = [False] * len(doc)
-    inside = False
-    for tok in doc:
-        t = tok.text
-        if "\n\n" in t:
-            inside = False
-        if t in _QUOTE_OPEN:
-            inside = True
-        elif t in _QUOTE_CLOSE or t == '"':
-            inside = not inside if t == '"' else False
-            continue
-        mask[tok.i] = inside
-    return mask
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans between quotation marks: curly ones, and straight ones paired
+    within a paragraph (a blank line closes any quote left open)."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for m in _QUOTE_MARKS.finditer(text):
+        mark = m.group()
+        if mark == "\u201c" or (mark == '"' and start is None):
+            start = m.end()
+        elif start is not None:
+            out.append((start, m.start()))
+            start = None
+    if start is not None:
+        out.append((start, len(text)))
+    return out
