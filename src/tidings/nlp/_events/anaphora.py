@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.tokens import Doc, Token
 
 if TYPE_CHECKING:
@@ -128,18 +130,18 @@ class Antecedents:
         self._sent_starts: list[int] = []
         self._sent_no: list[int] = []
         # Sentences from the parse's starts, numbered without the blank ones ("\n").
-        n = -1
-        blank = True
-        rows = self.doc.to_array(["SENT_START", "IS_SPACE"]).tolist() if len(self.doc) else []
-        for i, (start, space) in enumerate(rows):
-            if start == 1 or i == 0:
-                if not blank:
-                    n += 1
-                blank = True
-                self._sent_starts.append(i)
-                self._sent_no.append(n + 1)
-            if not space:
-                blank = False
+        if len(self.doc):
+            rows = self.doc.to_array([SENT_START, IS_SPACE]).astype("int64")
+            starts = numpy.flatnonzero(rows[:, 0] == 1)
+            if not starts.size or starts[0] != 0:
+                starts = numpy.concatenate([[0], starts])
+            ends = numpy.append(starts[1:], len(self.doc))
+            # A sentence is blank when all its words are space: its length equals its spaces.
+            spaces = numpy.add.reduceat(rows[:, 1], starts)
+            nonblank = (ends - starts) > spaces
+            numbers = numpy.concatenate([[0], numpy.cumsum(nonblank)[:-1]])
+            self._sent_starts = starts.tolist()
+            self._sent_no = numbers.tolist()
         text = self.doc.text
         self._quoted = _quoted_spans(text)
         self._end = len(text)
@@ -182,9 +184,8 @@ class Antecedents:
         if self._referents is None:
             self._referents = sorted(self._entity_referents(), key=lambda r: r.token)
             self._starts = [r.token for r in self._referents]
-            wanted = {self.doc.vocab.strings[d] for d in _ARG_DEPS}
-            deps = self.doc.to_array("DEP")
-            for i in (i for i, dep in enumerate(deps.tolist()) if dep in wanted):
+            wanted = numpy.array([self.doc.vocab.strings[d] for d in _ARG_DEPS], dtype="uint64")
+            for i in numpy.flatnonzero(numpy.isin(self.doc.to_array("DEP"), wanted)).tolist():
                 ref = self._referent_at(self.doc[i])
                 if ref is not None:
                     at = bisect.bisect_right(self._starts, ref.token)
