@@ -221,12 +221,11 @@ class Antecedents:
         index = self.index
         if tok.dep_ not in _ARG_DEPS:
             return None
-        span = _span(tok)
         if tok.dep_ in {"nsubj", "nsubjpass"} and any(c.dep_ == "conj" for c in tok.children):
             # Coordinated subjects: "Peru and Chile signed ... They also agreed".
             args = [a for a in self.index.args_for(tok, refer=False) if a.entity or a.code]
             if len(args) >= 2:
-                return Referent(tok.i, self.sent_of(tok.i), tuple(args), "coord", True, None, span)
+                return Referent(tok.i, self.sent_of(tok.i), tuple(args), "coord", True, None, _span(tok))
         if index.entity_at(tok) is not None:
             return None
         if tok.pos_ == "PRON" and tok.lower_ in _PERSON_PRONOUNS.keys() | _PLURAL_PRONOUNS | _THING_PRONOUNS:
@@ -238,7 +237,7 @@ class Antecedents:
             if low in _THING_PRONOUNS and found[0].entity and self._kind_of(found[0].entity, index.get(found[0].entity) or {}) == "country":
                 kind = "country"
             return Referent(tok.i, self.sent_of(tok.i), tuple(found), kind, low in _PLURAL_PRONOUNS,
-                            _PERSON_PRONOUNS.get(low), span)
+                            _PERSON_PRONOUNS.get(low), _span(tok))
         if tok.pos_ != "NOUN":
             return None
         sector = index.sector_of(tok)
@@ -247,7 +246,7 @@ class Antecedents:
                 return None
             # "They were freed" after "the girls": a pronoun may stand for what names no participant.
             return Referent(tok.i, self.sent_of(tok.i), (_arg(None, None, None, tok.i, tok.text),), "other",
-                            tok.tag_ == "NNS", None, span)
+                            tok.tag_ == "NNS", None, _span(tok))
         args = [a for a in self._plain(tok) if a.code or a.sector]
         if len(args) != 1 or args[0].entity is not None:
             return None
@@ -259,7 +258,8 @@ class Antecedents:
         lemma = tok.lemma_.lower()
         person = lemma in person_nouns() and tok.tag_ == "NN"
         plural = tok.tag_ == "NNS" or lemma in _GROUP_NOUNS
-        return Referent(tok.i, self.sent_of(tok.i), (args[0],), "person" if person else "body", plural, None, span)
+        return Referent(tok.i, self.sent_of(tok.i), (args[0],), "person" if person else "body", plural, None,
+                        _span(tok))
 
     def _kind_of(self, eid: str, ent: dict[str, object]) -> str | None:
         etype = ent.get("type")
