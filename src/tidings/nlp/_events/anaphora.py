@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy
-from spacy.attrs import IS_SPACE, SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc, Token
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _GROUP_NOUNS = frozenset({"police", "group", "government", "army", "military", "militia", "administration",
                           "regime", "force", "organisation", "organization", "faction", "movement"})
 _NOT_PERSON = frozenset({"police", "state", "staff", "title", "member", "head"})
-_QUOTE_MARKS = re.compile('[\u201c\u201d"]|\n\\s*\n')
+_QUOTE_CHARS = frozenset({"\u201c", "\u201d", '"'})
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,9 +142,7 @@ class Antecedents:
             numbers = numpy.concatenate([[0], numpy.cumsum(nonblank)[:-1]])
             self._sent_starts = starts.tolist()
             self._sent_no = numbers.tolist()
-        text = self.doc.text
-        self._quoted = _quoted_spans(text)
-        self._end = len(text)
+        self._quoted: list[tuple[int, int]] | None = None
         self._codes: dict[str, tuple[str | None, str | None]] = {}
         self._referents: list[Referent] | None = None
         self._starts: list[int] = []
@@ -155,8 +153,10 @@ class Antecedents:
         return self._sent_no[bisect.bisect_right(self._sent_starts, i) - 1]
 
     def quoted(self, i: int) -> bool:
+        if self._quoted is None:
+            self._quoted = _quoted_spans(self.doc)
         idx = self.doc[i].idx
-        at = bisect.bisect_right(self._quoted, (idx, self._end)) - 1
+        at = bisect.bisect_right(self._quoted, (idx, sys.maxsize)) - 1
         return (at >= 0 and self._quoted[at][0] <= idx < self._quoted[at][1]) or self._in_quote_record(i) is not None
 
     def _in_quote_record(self, i: int) -> dict[str, object] | None:
@@ -441,18 +441,23 @@ def _span(tok: Token) -> tuple[int, int]:
     return left.idx, right.idx + len(right)
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def _quoted_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character spans between quotation marks: curly ones, and straight ones paired
-    within a paragraph (a blank line closes any quote left open)."""
+    within a paragraph (a blank line closes any quote left open). Only the quotation
+    marks and the space words are looked at."""
+    marks = {doc.vocab.strings.add(m) for m in _QUOTE_CHARS}
+    rows = doc.to_array([ORTH, IS_SPACE])
+    at = numpy.flatnonzero(numpy.isin(rows[:, 0], numpy.array(sorted(marks), dtype="uint64")) | (rows[:, 1] == 1))
     out: list[tuple[int, int]] = []
     start: int | None = None
-    for m in _QUOTE_MARKS.finditer(text):
-        mark = m.group()
+    for i in at.tolist():
+        tok = doc[i]
+        mark = tok.text
         if mark == "\u201c" or (mark == '"' and start is None):
-            start = m.end()
-        elif start is not None:
-            out.append((start, m.start()))
+            start = tok.idx + len(tok)
+        elif start is not None and (mark in _QUOTE_CHARS or "\n\n" in mark.replace(" ", "")):
+            out.append((start, tok.idx))
             start = None
     if start is not None:
-        out.append((start, len(text)))
+        out.append((start, doc[-1].idx + len(doc[-1])))
     return out

@@ -73,6 +73,7 @@ class EntityIndex:
         # ("they", "the ministry"): see ``tidings.nlp._events.anaphora``.
         self.refer = refer
         self._antecedents: Antecedents | None = None
+        self._of_heads: frozenset[str] | None = None
         self.sectors = sectors
         # PETRARCH's agent words ("police", "rebels", "extremists"): the sector of a
         # noun the shipped sector words do not list.
@@ -277,6 +278,12 @@ class EntityIndex:
 
     def sector_of(self, tok: Token) -> str | None:
         """The sector a noun names, if any ("ministry" GOV, "militants" UAF)."""
+        if self._of_heads is None:
+            self._of_heads = frozenset(k.split(" of ")[0] for k in self.sectors if " of " in k)
+        lemma = tok.lemma_.lower()
+        if not (lemma in self.sectors or tok.lower_ in self.agents or lemma in self.agents
+                or lemma in _COLLECTIVE or lemma in self._of_heads):
+            return None  # a quick no for most nouns
         return self._sector(tok)[0]
 
     def antecedents(self) -> Antecedents:
