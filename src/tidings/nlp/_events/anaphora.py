@@ -117,7 +117,7 @@ class Referent:
     def key(self) -> tuple[object, ...]:
         if self.kind == "other":
             return ("other", self.token)  # each thing is its own
-        return tuple(a.key for a in self.args)
+        return tuple(_key(a) for a in self.args)
 
 
 class Antecedents:
@@ -167,6 +167,14 @@ class Antecedents:
                     best is None or quote["end"] - quote["start"] < best["end"] - best["start"]):  # type: ignore[operator]
                 best = quote
         return best
+
+    def _code(self, r: Referent) -> Referent:
+        """A referent of the entity layer with its entity's code and sector."""
+        if r.coded:
+            return r
+        a = r.args[0]
+        found, sector = self._codes_of(str(a.entity))
+        return replace(r, args=(_with(a, code=found, sector=sector),), coded=True)
 
     def _codes_of(self, eid: str) -> tuple[str | None, str | None]:
         if eid not in self._codes:
@@ -285,7 +293,9 @@ class Antecedents:
                                or _PERSON_PRONOUNS[span[0].lower_])
         return out
 
-    def _window(self, tok: Token) -> list[Referent]:
+    def _window(self, tok: Token, code: frozenset[str] = frozenset()) -> list[Referent]:
+        """The referents before an anaphor, nearest first, within the window; those of
+        the kinds in ``code`` with their entity's code and sector looked up."""
         refs = self.referents()
         here = self.sent_of(tok.i)
         # Nothing in the anaphor's own phrase is its antecedent ("the extremist group").
@@ -296,10 +306,8 @@ class Antecedents:
             r = refs[at]
             if here - r.sent > WINDOW:
                 break
-            if not r.coded:
-                a = r.args[0]
-                code, sector = self._codes_of(str(a.entity))
-                r = refs[at] = replace(r, args=(_with(a, code=code, sector=sector),), coded=True)
+            if not r.coded and r.kind in code:
+                r = refs[at] = self._code(r)
             out.append(r)
         return out
 
@@ -321,8 +329,8 @@ class Antecedents:
         elif low in _PLURAL_PRONOUNS:
             cands = [r for r in self._window(tok) if r.plural and r.kind in {"body", "coord", "other"}]
             # Members of a coordination are no referents of their own beside it.
-            members = {a.key for r in cands if r.kind == "coord" for a in r.args}
-            cands = [r for r in cands if r.kind == "coord" or r.args[0].key not in members]
+            members = {_key(a) for r in cands if r.kind == "coord" for a in r.args}
+            cands = [r for r in cands if r.kind == "coord" or _key(r.args[0]) not in members]
         elif low in _THING_PRONOUNS:
             cands = [r for r in self._window(tok) if (r.kind in {"body", "country"} and r.args[0].entity)
                      or (r.kind == "other" and not r.plural and self.doc[r.token].dep_ in _SUBJECT_DEPS)]
@@ -343,14 +351,13 @@ class Antecedents:
 
     def description(self, tok: Token, sector: str | None, text: str) -> list[Arg]:
         """The referent of "the country", "the president", "the ministry", "the militants"."""
-        if not _definite(tok):
-            return []
         lemma = tok.lemma_.lower()
-        window = self._window(tok)
-        if lemma in _COUNTRY_NOUNS and tok.tag_ == "NN":
-            return self._unique(tok, [r for r in window if r.kind == "country"], text=text)
-        if sector is None or sector in _ANYONE:
-            return []  # "the man", "the people": anyone
+        country = lemma in _COUNTRY_NOUNS and tok.tag_ == "NN"
+        if not (country or (sector is not None and sector not in _ANYONE)) or not _definite(tok):
+            return []  # "the attack" names nobody; "the man", "the people" may be anyone
+        if country:
+            return self._unique(tok, [r for r in self._window(tok) if r.kind == "country"], text=text)
+        window = self._window(tok, code=frozenset({"person", "body", "country", "place"}))
         if lemma in person_nouns() and tok.tag_ == "NN":
             # "the president": the person holding that title.
             titled = [r for r in window if r.kind == "person" and r.args[0].entity
@@ -390,7 +397,7 @@ class Antecedents:
             return []
         if self.quoted(tok.i):
             return []
-        return self._country_of(tok, sector, text, self._window(tok))
+        return self._country_of(tok, sector, text, self._window(tok, code=frozenset({"country", "place"})))
 
     def _country_of(self, tok: Token, sector: str, text: str, window: list[Referent]) -> list[Arg]:
         places = [r for r in window if r.kind in {"country", "place"}]
@@ -411,9 +418,14 @@ class Antecedents:
         keys = {tuple(a.code for a in r.args) if by_code else r.key for r in cands}
         if len(keys) != 1:
             return []
-        ref = cands[0]
+        ref = self._code(cands[0])
         words = text if text is not None else tok.text
         return [_with(a, token=tok.i, text=words, antecedent=ref.span) for a in ref.args]
+
+
+def _key(arg: Arg) -> tuple[object, ...]:
+    """Who an argument is: its entity, else its code and sector."""
+    return ("entity", arg.entity) if arg.entity else arg.key
 
 
 def _arg(*fields: object) -> Arg:
