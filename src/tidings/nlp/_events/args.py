@@ -14,6 +14,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from tidings.knowledge.petrarch import AgentWord, agent_fields, load_agent_words
+from tidings.nlp._events.anaphora import Antecedents
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # Dependency labels of a noun's modifiers that may name the entity an actor
@@ -45,6 +46,9 @@ class Arg:
         sector: PLOVER/CAMEO-style sector, if known.
         token: the head word of the argument.
         text: the words of the argument phrase.
+        antecedent: for a pronoun or a description resolved to what it stands for
+            ("he", "the ministry"), the character offsets of the words it was
+            resolved to; ``text`` stays the anaphor's own words.
     """
 
     entity: str | None
@@ -52,6 +56,7 @@ class Arg:
     sector: str | None
     token: int
     text: str
+    antecedent: tuple[int, int] | None = None
 
     @property
     def key(self) -> tuple[str | None, str | None, str | None]:
@@ -61,8 +66,14 @@ class Arg:
 class EntityIndex:
     """Entity lookup by token for one Doc."""
 
-    def __init__(self, doc: Doc, sectors: dict[str, str], agents: Mapping[str, AgentWord] | None = None) -> None:
+    def __init__(self, doc: Doc, sectors: dict[str, str], agents: Mapping[str, AgentWord] | None = None, *,
+                 refer: bool = True) -> None:
         self.doc = doc
+        # Resolve pronouns and descriptions the entity layer left unlinked
+        # ("they", "the ministry"): see ``tidings.nlp._events.anaphora``.
+        self.refer = refer
+        self._antecedents: Antecedents | None = None
+        self._of_heads: frozenset[str] | None = None
         self.sectors = sectors
         # PETRARCH's agent words ("police", "rebels", "extremists"): the sector of a
         # noun the shipped sector words do not list.
@@ -255,11 +266,13 @@ class EntityIndex:
 
     # -- arguments --------------------------------------------------------
 
-    def args_for(self, head: Token, *, exclude: frozenset[int] = frozenset(), place_host: bool = False) -> list[Arg]:
-        """Resolve a head word, its conjuncts and listed appositions into arguments."""
+    def args_for(self, head: Token, *, exclude: frozenset[int] = frozenset(), place_host: bool = False,
+                 refer: bool = True) -> list[Arg]:
+        """Resolve a head word, its conjuncts and listed appositions into arguments
+        (with ``refer``, a pronoun or a description to what it stands for)."""
         out: list[Arg] = []
         for tok in _coordinated(head, exclude):
-            out.extend(self._resolve(tok, place_host=place_host))
+            out.extend(self._resolve(tok, place_host=place_host, refer=refer))
         seen: set[tuple[str | None, str | None, str | None]] = set()
         unique = []
         for arg in out:
@@ -268,14 +281,30 @@ class EntityIndex:
                 unique.append(arg)
         return unique
 
-    def _resolve(self, tok: Token, *, place_host: bool) -> list[Arg]:
+    def sector_of(self, tok: Token) -> str | None:
+        """The sector a noun names, if any ("ministry" GOV, "militants" UAF)."""
+        if self._of_heads is None:
+            self._of_heads = frozenset(k.split(" of ")[0] for k in self.sectors if " of " in k)
+        lemma = tok.lemma_.lower()
+        if not (lemma in self.sectors or tok.lower_ in self.agents or lemma in self.agents
+                or lemma in _COLLECTIVE or lemma in self._of_heads):
+            return None  # a quick no for most nouns
+        return self._sector(tok)[0]
+
+    def antecedents(self) -> Antecedents:
+        """The Doc's referents for pronouns and descriptions (built on first use)."""
+        if self._antecedents is None:
+            self._antecedents = Antecedents(self, lambda t: self._resolve(t, place_host=False, refer=False))
+        return self._antecedents
+
+    def _resolve(self, tok: Token, *, place_host: bool, refer: bool = True) -> list[Arg]:
         eid = self.entity_at(tok)
         if eid is None and tok.idx in self.time_chars:
             return []  # "on Tuesday", "July's summit": a date is nobody
         text = _phrase(tok)
         if eid is not None:
             return self._resolve_entity(tok, eid, text, place_host=place_host)
-        return self._resolve_common(tok, text, place_host=place_host)
+        return self._resolve_common(tok, text, place_host=place_host, refer=refer and self.refer)
 
     def _resolve_entity(self, tok: Token, eid: str, text: str, *, place_host: bool) -> list[Arg]:
         """The argument of a word the entity layer linked: the entity (or its place's host), coded."""
@@ -305,10 +334,13 @@ class EntityIndex:
                 sector = self._sector(head)[0] if head is not tok else None
         return [Arg(eid, code, sector, tok.i, text)]
 
-    def _resolve_common(self, tok: Token, text: str, *, place_host: bool) -> list[Arg]:
-        """The arguments of a common noun or an unlinked name: a name in apposition, owners, a sector."""
-        if place_host or tok.pos_ == "PRON":
+    def _resolve_common(self, tok: Token, text: str, *, place_host: bool, refer: bool = False) -> list[Arg]:
+        """The arguments of a common noun or an unlinked name: a name in apposition, owners, a sector;
+        with ``refer``, what a pronoun or a description with no owner stands for."""
+        if place_host:
             return []
+        if tok.pos_ == "PRON":
+            return self.antecedents().pronoun(tok) if refer else []
         sector, of_word = self._sector(tok)
         named = [c for c in tok.children if c.dep_ == "appos" and self.entity_at(c) is not None
                  and not self.is_place(self.entity_at(c))]
@@ -335,14 +367,22 @@ class EntityIndex:
                 return args
             return [Arg(o, *self.codes_of(o), tok.i, text) for o in owners]
         if sector:
+            if refer:
+                found = self.antecedents().description(tok, sector, text) or self.antecedents().organ(tok, sector, text)
+                if found:
+                    return found
             return [Arg(None, None, sector, tok.i, text)]
+        if refer and tok.pos_ == "NOUN":
+            found = self.antecedents().description(tok, None, text)  # "the country"
+            if found:
+                return found
         if tok.lower_ in _PARTITIVE or tok.lemma_.lower() in _PARTITIVE or tok.like_num:
             # "dozens of students", "some of the protesters": who is counted.
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "of":
                     for g in child.children:
                         if g.dep_ == "pobj":
-                            return self._resolve(g, place_host=place_host)
+                            return self._resolve(g, place_host=place_host, refer=refer)
         if tok.pos_ == "PROPN" and tok.dep_ not in {"compound", "amod"}:
             # A name the entity layer did not link: a person's surname said again,
             # else its words, coded by a title of its own ("Lula, the Brazilian president").

@@ -76,6 +76,11 @@ class EventCoder:
             ``mentions`` list every report.
         magnitudes: a file of the words that carry figures (dead, injured,
             arrested, size) replacing the shipped ``events/magnitudes.tsv``.
+        coref: resolve a participant named by a pronoun or a description the
+            entity stage left unlinked ("they", "the ministry", "the country") to
+            the one compatible referent of the sentences before
+            (``tidings.nlp._events.anaphora``); the event records where it is in
+            ``actor_antecedent`` / ``target_antecedent``.
     """
 
     def __init__(
@@ -98,9 +103,11 @@ class EventCoder:
         classifier: bool | str = True,
         min_confidence: float = 0.0,
         cameo_nouns: bool | str = True,
+        coref: bool = True,
     ) -> None:
         self.name = name
         self.fold = fold
+        self.coref = bool(coref)
         if replace_triggers and not triggers:
             raise ConfigError("[T420] replace_triggers is set but no trigger file is given; "
                               "set 'triggers' to your lexicon or drop replace_triggers")
@@ -136,7 +143,7 @@ class EventCoder:
         """Detect the events of a Doc (the component keeps nothing of it)."""
         if not doc.has_annotation("DEP"):
             return EventMatches()
-        index = EntityIndex(doc, self.knowledge.sectors)
+        index = EntityIndex(doc, self.knowledge.sectors, refer=self.coref)
         return EventMatches(self.detector.run(doc, index), index)
 
     def set_annotations(self, doc: Doc, matches: EventMatches) -> None:
@@ -213,6 +220,10 @@ class EventCoder:
             "confidence": f.confidence,
             "mentions": [mention],
         }
+        for key, arg in (("actor_antecedent", actor), ("target_antecedent", target)):
+            if arg is not None and arg.antecedent is not None:
+                start, end = arg.antecedent
+                event[key] = {"start": start, "end": end, "text": doc.text[start:end]}
         figures = self.magnitudes.for_event(f.sentence, tok, f.trigger.type)
         if figures:
             event["magnitudes"] = figures
@@ -501,6 +512,7 @@ def _text(doc: Doc, start: int, end: int) -> str:
         "classifier": True,
         "min_confidence": 0.0,
         "cameo_nouns": True,
+        "coref": True,
     },
 )
 def make_events(
@@ -521,10 +533,11 @@ def make_events(
     classifier: bool | str,
     min_confidence: float,
     cameo_nouns: bool | str,
+    coref: bool,
 ) -> EventCoder:
     """Build the event stage (see :class:`EventCoder`)."""
     return EventCoder(nlp, name, ontology=ontology, extra_types=extra_types, crosswalk=crosswalk,
                       triggers=triggers, replace_triggers=replace_triggers, cues=cues, sectors=sectors,
                       dateline_fallback=dateline_fallback, coded_only=coded_only, fold=fold,
                       magnitudes=magnitudes, cameo_lexicon=cameo_lexicon, classifier=classifier,
-                      min_confidence=min_confidence, cameo_nouns=cameo_nouns)
+                      min_confidence=min_confidence, cameo_nouns=cameo_nouns, coref=coref)
