@@ -12,10 +12,9 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from helpers.live import Reply
+from helpers.live import LoopbackServer, QuietHandler, Reply
 from tidings.live import verify
 
 
@@ -34,7 +33,7 @@ class Received:
 Answer = Callable[["Received", int], Reply]  # the request, and how many the path got before it
 
 
-class Receiver:
+class Receiver(LoopbackServer):
     """A threaded HTTP server taking webhook POSTs on 127.0.0.1."""
 
     def __init__(self, answer: Answer | None = None, *, secret: str | None = None) -> None:
@@ -45,12 +44,7 @@ class Receiver:
         self.lock = threading.Lock()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
@@ -74,26 +68,14 @@ class Receiver:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        super().__init__(Handler)
 
     def url(self, path: str = "/hook") -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return self.base + path
 
     def delivery_keys(self) -> list[str]:
         with self.lock:
             return [g.key for g in self.got]
-
-    def start(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class FakeDeliveries:

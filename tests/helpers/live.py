@@ -12,7 +12,39 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive, and no request log on stderr."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:  # quiet
+        pass
+
+
+class LoopbackServer:
+    """A threaded HTTP server on a free port of 127.0.0.1 (daemon threads), started and stopped by the test."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Self:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @dataclass
@@ -28,7 +60,7 @@ class Reply:
 Route = Callable[[BaseHTTPRequestHandler], Reply]
 
 
-class NewsSite:
+class NewsSite(LoopbackServer):
     """A threaded HTTP server on 127.0.0.1 with routes by path; it counts requests and bytes sent."""
 
     def __init__(self) -> None:
@@ -38,12 +70,7 @@ class NewsSite:
         self.sent: Counter[str] = Counter()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 path = self.path
                 site.hits[path] += 1
@@ -72,29 +99,13 @@ class NewsSite:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(Handler)
 
     def url(self, path: str) -> str:
         return self.base + path
 
     def route(self, path: str, reply: Reply | Route) -> None:
         self.routes[path] = reply if callable(reply) else (lambda _request, r=reply: r)
-
-    def start(self) -> NewsSite:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def page(headline: str, body: str, *, canonical: str | None = None) -> bytes:
