@@ -350,8 +350,11 @@ class StoryIndex:
         story.last_seen = max(dates) if dates else None
 
     def _drop_story(self, story_id: int) -> None:
-        story = self._stories.pop(story_id)
-        for key in story.keys:
+        self._unpost(story_id, self._stories.pop(story_id).keys)
+
+    def _unpost(self, story_id: int, keys: Iterable[str]) -> None:
+        """Take a story out of the postings of its keys (a posting left empty goes)."""
+        for key in keys:
             posting = self._postings.get(key)
             if posting is not None:
                 posting.pop(story_id, None)
@@ -374,12 +377,7 @@ class StoryIndex:
             if story is None or not story.open or story.last_seen != last_seen:
                 continue
             story.open = False
-            for key in story.keys:
-                posting = self._postings.get(key)
-                if posting is not None:
-                    posting.pop(story_id, None)
-                    if not posting:
-                        del self._postings[key]
+            self._unpost(story_id, story.keys)
 
     # -- corrections ------------------------------------------------------------------------
 
