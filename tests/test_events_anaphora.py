@@ -14,6 +14,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
+from helpers.events import coded, text_reader
 from tidings.knowledge.petrarch import AgentWord
 from tidings.nlp import extensions
 from tidings.nlp._events.anaphora import person_nouns, same_family
@@ -208,19 +209,7 @@ def test_armed_groups_are_one_family_and_person_nouns_come_from_titles() -> None
 
 @pytest.fixture(scope="module")
 def read() -> Any:
-    from tidings.nlp.pipeline import analyze, load_pipeline
-    from tidings.records import Article
-
-    nlp = load_pipeline()
-
-    def run(text: str) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-01"), nlp)
-
-    return run
-
-
-def _codes(codes: list[dict[str, Any]]) -> set[str]:
-    return {f"{c.get('code')}{'/' + c['sector'] if c.get('sector') else ''}" for c in codes}
+    return text_reader()
 
 
 @pytest.mark.slow
@@ -230,7 +219,7 @@ def test_pipeline_description_takes_the_groups_code(read: Any) -> None:
     assert assault
     (event,) = assault
     assert event["actor_text"] == "The extremist group"
-    assert "NGA/REB" in _codes(event["actor_codes"])
+    assert "NGA/REB" in coded(event["actor_codes"])
     assert event["actor_antecedent"]["text"] == "Boko Haram"
     assert event["actor_unknown"] is False
 
@@ -239,7 +228,7 @@ def test_pipeline_description_takes_the_groups_code(read: Any) -> None:
 def test_pipeline_the_country(read: Any) -> None:
     record = read("North Korea fired a missile on Monday. The country threatened Japan with war.")
     threats = [e for e in record["events"] if e["type"] == "THREATEN"]
-    assert threats and all("PRK" in _codes(e["actor_codes"]) for e in threats)
+    assert threats and all("PRK" in coded(e["actor_codes"]) for e in threats)
 
 
 @pytest.mark.slow
@@ -253,7 +242,7 @@ def test_pipeline_ambiguous_country_stays_unknown(read: Any) -> None:
 def test_pipeline_they_after_gunmen(read: Any) -> None:
     record = read("Gunmen stormed a village in the north on Sunday. They killed twelve villagers.")
     assault = [e for e in record["events"] if e["type"] == "ASSAULT" and e["actor_text"] == "They"]
-    assert assault and all(_codes(e["actor_codes"]) == {"None/UAF"} for e in assault)
+    assert assault and all(coded(e["actor_codes"]) == {"None/UAF"} for e in assault)
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
+from helpers.events import coded, text_reader
 from tidings.knowledge.petrarch import AgentWord
 from tidings.nlp import extensions
 from tidings.nlp._events.args import EntityIndex
@@ -116,19 +117,7 @@ def test_partitive_names_who_is_counted() -> None:
 
 @pytest.fixture(scope="module")
 def read() -> Any:
-    from tidings.nlp.pipeline import analyze, load_pipeline
-    from tidings.records import Article
-
-    nlp = load_pipeline()
-
-    def run(text: str) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-01"), nlp)
-
-    return run
-
-
-def _codes(codes: list[dict[str, Any]]) -> set[str]:
-    return {f"{c.get('code')}{'/' + c['sector'] if c.get('sector') else ''}" for c in codes}
+    return text_reader()
 
 
 # text, type, actor code, target code (None: no target required)
@@ -161,9 +150,9 @@ def test_participant_construction(read: Any, name: str, text: str, etype: str, a
     record = read(text)
     events = [e for e in record["events"] if e["type"] == etype]
     assert events, f"no {etype} event in {record['events']}"
-    hits = [e for e in events if (actor is None or actor in _codes(e["actor_codes"]))
-            and (target is None or target in _codes(e["target_codes"]))]
-    assert hits, [(_codes(e["actor_codes"]), _codes(e["target_codes"])) for e in events]
+    hits = [e for e in events if (actor is None or actor in coded(e["actor_codes"]))
+            and (target is None or target in coded(e["target_codes"]))]
+    assert hits, [(coded(e["actor_codes"]), coded(e["target_codes"])) for e in events]
 
 
 @pytest.mark.slow
@@ -173,7 +162,7 @@ def test_unknown_actor_is_marked(read: Any) -> None:
     events = [e for e in record["events"] if e["type"] == "COERCE"]
     assert events
     assert all(e["actor_unknown"] is True and e["actor_codes"] == [] for e in events)
-    assert any(code.startswith("KEN") for e in events for code in _codes(e["target_codes"]))
+    assert any(code.startswith("KEN") for e in events for code in coded(e["target_codes"]))
 
 
 @pytest.mark.slow
@@ -189,11 +178,11 @@ def test_reaction_to_a_deed_told_before(read: Any) -> None:
     record = read("Peru expelled four diplomats on Monday. Chile condemned the move on Tuesday.")
     accuse = [e for e in record["events"] if e["type"] == "ACCUSE"]
     assert accuse
-    assert any("CHL" in _codes(e["actor_codes"]) and "PER" in _codes(e["target_codes"]) for e in accuse)
+    assert any("CHL" in coded(e["actor_codes"]) and "PER" in coded(e["target_codes"]) for e in accuse)
 
 
 @pytest.mark.slow
 def test_deed_named_with_its_own_parties_is_not_the_last_deed(read: Any) -> None:
     record = read("Peru expelled four diplomats on Monday. Chile condemned the move by Bolivia on Tuesday.")
     accuse = [e for e in record["events"] if e["type"] == "ACCUSE"]
-    assert all("PER" not in _codes(e["target_codes"]) for e in accuse)
+    assert all("PER" not in coded(e["target_codes"]) for e in accuse)

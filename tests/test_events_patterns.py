@@ -6,25 +6,14 @@ from typing import Any
 
 import pytest
 
-from tidings.records import Article
+from helpers.events import coded, text_reader
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def read() -> Any:
-    from tidings.nlp.pipeline import analyze, load_pipeline
-
-    nlp = load_pipeline()
-
-    def run(text: str) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-01"), nlp)
-
-    return run
-
-
-def _codes(codes: list[dict[str, Any]]) -> set[str]:
-    return {f"{c.get('code')}{'/' + c['sector'] if c.get('sector') else ''}" for c in codes}
+    return text_reader()
 
 
 # text, type, mode, actor code(s), target code(s) expected among the events of that type
@@ -64,9 +53,9 @@ def test_events_pattern(read: Any, name: str, text: str, etype: str, mode: str |
     record = read(text)
     events = [e for e in record["events"] if e["type"] == etype]
     assert events, f"no {etype} event in {record['events']}"
-    hits = [e for e in events if actor in _codes(e["actor_codes"]) and target in _codes(e["target_codes"])
+    hits = [e for e in events if actor in coded(e["actor_codes"]) and target in coded(e["target_codes"])
             and (mode is None or e["mode"] == mode)]
-    assert hits, [(_codes(e["actor_codes"]), _codes(e["target_codes"]), e["mode"]) for e in events]
+    assert hits, [(coded(e["actor_codes"]), coded(e["target_codes"]), e["mode"]) for e in events]
 
 
 def test_events_visit_place_is_the_destination(read: Any) -> None:
