@@ -15,7 +15,13 @@ Documents (``doc`` ids):
 * ``bbc:SECTION/NNN`` -- a BBC news file, headline line included
   (``news/bbc-news-fulltext/SECTION/NNN.txt``);
 * ``cluster:DID`` -- a news-cluster-dev article: its title, a blank line, its
-  text (``news/news-cluster-dev/data_raw/DID.json``).
+  text (``news/news-cluster-dev/data_raw/DID.json``);
+* ``tbaq:SUB/NAME`` -- a TimeBank or AQUAINT wire story of TempEval-3's
+  TBAQ-cleaned (``time/timebank-aquaint-tbaq/TBAQ-cleaned/SUB/NAME.tml``): its
+  title (when it has one), a blank line, its ``TEXT`` with the TimeML tags
+  removed;
+* ``polnear:SPLIT/NAME`` -- a PolNeAR article text
+  (``quotes/polnear/SPLIT/text/NAME.txt``).
 
 Usage::
 
@@ -34,6 +40,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -83,11 +90,22 @@ def document(shared: Path, doc: str) -> str:
         data = json.loads((shared / "news" / "news-cluster-dev" / "data_raw" / f"{ident}.json")
                           .read_text(encoding="utf-8"))
         return f"{data.get('title') or ''}\n\n{data.get('text') or ''}"
+    if kind == "tbaq":
+        raw = (shared / "time" / "timebank-aquaint-tbaq" / "TBAQ-cleaned" / f"{ident}.tml").read_text(encoding="utf-8")
+        title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S)
+        body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
+        if body is None:
+            raise KeyError(f"no TEXT element in {doc!r}")
+        parts = [html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() for m in (title, body) if m]
+        return "\n\n".join(parts)
+    if kind == "polnear":
+        split, _, name = ident.partition("/")
+        return (shared / "quotes" / "polnear" / split / "text" / f"{name}.txt").read_text(encoding="utf-8")
     raise KeyError(f"unknown document kind in {doc!r}")
 
 
 def documents(shared: Path, kind: str) -> Iterator[str]:
-    """Every document id of one collection (``guardian-sdf``, ``bbc:SECTION`` or ``cluster``)."""
+    """Every document id of one collection (``guardian-sdf``, ``bbc:SECTION``, ``cluster``, ``tbaq:SUB``, ``polnear:SPLIT``)."""
     if kind == "guardian-sdf":
         yield from (f"guardian-sdf:{k}" for k in _guardian(shared))
     elif kind.startswith("bbc:"):
@@ -96,6 +114,12 @@ def documents(shared: Path, kind: str) -> Iterator[str]:
     elif kind == "cluster":
         folder = shared / "news" / "news-cluster-dev" / "data_raw"
         yield from (f"cluster:{p.stem}" for p in sorted(folder.glob("*.json")))
+    elif kind.startswith("tbaq:"):
+        folder = shared / "time" / "timebank-aquaint-tbaq" / "TBAQ-cleaned" / kind.split(":", 1)[1]
+        yield from (f"tbaq:{folder.name}/{p.stem}" for p in sorted(folder.glob("*.tml")))
+    elif kind.startswith("polnear:"):
+        folder = shared / "quotes" / "polnear" / kind.split(":", 1)[1] / "text"
+        yield from (f"polnear:{folder.parent.name}/{p.stem}" for p in sorted(folder.glob("*.txt")))
     else:
         raise KeyError(f"unknown collection {kind!r}")
 
