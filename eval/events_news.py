@@ -12,6 +12,14 @@ reader (the record is handed to ``tidings.ingest.read_bytes`` as one JSON
 line, so the text is the headline, a blank line and the body) and analysed by
 the default pipeline.
 
+``--gold eval/data/events_wire_gold.yaml`` scores the held-out set instead: 30
+TimeBank wire and newspaper stories coded blind, never used to build the stage
+(``make eval`` runs it as ``events_wire``). Its entries name a document id of
+``tools/news_text.py`` (``doc: tbaq:TimeBank/NAME``) rather than a ``file``:
+the article is that document's text, with its title as headline when it has
+one and the TimeML document creation time as its date. Each gold file has its
+own floors (``FLOORS_OF``); another gold file is only reported.
+
 Matching, per article, one to one (a maximum matching):
 
 * each gold event is one unit per actor–target pair (a gold event listing
@@ -54,6 +62,9 @@ import yaml
 FLOORS = {"precision": 0.58, "recall": 0.36}
 TARGETS = {"precision": 0.75, "recall": 0.55}
 GOLD = Path(__file__).resolve().parent / "data" / "events_news_gold.yaml"
+WIRE_GOLD = GOLD.with_name("events_wire_gold.yaml")
+WIRE_FLOORS = {"precision": 0.43, "recall": 0.31}
+FLOORS_OF = {GOLD.name: FLOORS, WIRE_GOLD.name: WIRE_FLOORS}
 NEWS_FOLDER = ("news", "news-cluster-dev", "data_raw")
 
 Span = tuple[int, int]
@@ -281,17 +292,82 @@ def read_article(path: Path) -> Any:
     return items[0]
 
 
-def run(folder: Path, gold_path: Path, show_errors: bool) -> dict[str, Any]:
+def _news_text_module() -> Any:
+    """``tools/news_text.py``, loaded by path (document ids and texts of the shared collections)."""
+    spec = importlib.util.spec_from_file_location("_tidings_news_text",
+                                                  Path(__file__).resolve().parent.parent / "tools" / "news_text.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_document(data: Path, doc: str) -> Any:
+    """An Article for a ``tools/news_text.py`` document id: its text, title and date.
+
+    The text is the document's whole text (title included, as for the
+    news-cluster articles), so the gold quotes are found in it; the headline is
+    the title when the document has one apart from its text; ``published`` is
+    the TimeML document creation time when the source gives it.
+    """
+    from tidings.records import Article
+
+    news_text = _news_text_module()
+    published = news_text.document_date(data, doc)
+    return Article(text=news_text.document(data, doc), source_path=doc,
+                   headline=news_text.document_title(data, doc), published=published,
+                   published_from="metadata" if published else None)
+
+
+def entry_name(entry: dict[str, Any]) -> str:
+    """A gold entry's article: its news-cluster ``file`` or its document id."""
+    return str(entry.get("file") or entry["doc"])
+
+
+def read_entry(data: Path, entry: dict[str, Any]) -> Any:
+    """The Article a gold entry names (``file:`` a news-cluster file, ``doc:`` a document id)."""
+    if "doc" in entry:
+        return read_document(data, entry["doc"])
+    return read_article(data.joinpath(*NEWS_FOLDER) / entry["file"])
+
+
+def load_gold(data: Path, gold_path: Path) -> list[tuple[str, Any, list[GoldUnit]]]:
+    """Read a gold file's articles and place its units in their texts.
+
+    Returns:
+        Per entry, its name, its Article and its gold units.
+
+    Raises:
+        FileNotFoundError: when an article's data is absent.
+        ValueError: when a gold quote is not in its article's text.
+    """
+    gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+    loaded = []
+    for entry in gold["articles"]:
+        article = read_entry(data, entry)
+        loaded.append((entry_name(entry), article,
+                       gold_units(entry.get("events") or [], article.text, entry_name(entry))))
+    return loaded
+
+
+def run(data: Path, gold_path: Path, show_errors: bool) -> dict[str, Any]:
+    loaded = load_gold(data, gold_path)  # first: an absent data set is told before the pipeline loads
     from tidings.nlp.pipeline import analyze_many, load_pipeline
 
-    gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-    entries = gold["articles"]
-    articles = [read_article(folder / entry["file"]) for entry in entries]
-    units = [gold_units(entry.get("events") or [], article.text, entry["file"])
-             for entry, article in zip(entries, articles, strict=True)]
-    records = list(analyze_many(articles, load_pipeline()))
-    return score([(entry["file"], u, record["events"])
-                  for entry, u, record in zip(entries, units, records, strict=True)], show_errors)
+    records = list(analyze_many([article for _, article, _ in loaded], load_pipeline()))
+    return score([(name, units, record["events"])
+                  for (name, _, units), record in zip(loaded, records, strict=True)], show_errors)
+
+
+def _absent_data_set(data: Path, missing: str | None) -> str | None:
+    """The data set (first two folders under ``data``) of a missing file, when that set is absent."""
+    try:
+        parts = Path(missing or "").resolve().relative_to(data.resolve()).parts
+    except ValueError:
+        return None
+    if len(parts) < 2 or data.joinpath(*parts[:2]).is_dir():
+        return None
+    return "/".join(parts[:2])
 
 
 def main() -> int:
@@ -302,12 +378,17 @@ def main() -> int:
     args = parser.parse_args()
     shared = _shared_module()
     data = shared.shared_data_dir()
-    folder = data.joinpath(*NEWS_FOLDER) if data else None
-    if folder is None or not folder.is_dir():
-        return int(shared.skipped("news/news-cluster-dev"))
+    if data is None:
+        return int(shared.skipped("the shared data"))
     started = time.perf_counter()
-    figures = run(folder, args.gold, args.show_errors)
-    print(f"== events on hand-coded news ({time.perf_counter() - started:.1f} s)")
+    try:
+        figures = run(data, args.gold, args.show_errors)
+    except FileNotFoundError as exc:
+        absent = _absent_data_set(data, exc.filename)
+        if absent is None:
+            raise
+        return int(shared.skipped(absent))
+    print(f"== events on hand-coded news, {args.gold.name} ({time.perf_counter() - started:.1f} s)")
     per_type = figures.pop("per_type")
     for key, value in figures.items():
         print(f"  {key:24} {value:.3f}" if isinstance(value, float) else f"  {key:24} {value}")
@@ -316,9 +397,13 @@ def main() -> int:
         print(f"  {typ:10} {row['gold']:5} {row['system']:6} {row['matched']:5} "
               f"{row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f}")
     shared.report_targets(figures, TARGETS)
+    floors = FLOORS_OF.get(args.gold.name)
     if args.no_floors:
         return 0
-    return 0 if shared.check_floors(figures, FLOORS) else 1
+    if floors is None:
+        print(f"no floors for {args.gold.name}: reported only")
+        return 0
+    return 0 if shared.check_floors(figures, floors) else 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 
 TEXT = ("Seoul protests launch\n\n"
         "South Korea condemned the “launch” on Sunday. Japan and China met in Tokyo. "
@@ -130,3 +131,74 @@ def test_show_errors_lists_misses_and_false_positives(scorer: ModuleType, capsys
     out = capsys.readouterr().out
     assert "MISS b.json" in out and "COERCE" in out
     assert "FP   b.json" in out and "[arrested]" in out
+
+
+TML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>X</DOCID>
+<DCT><TIMEX3 tid="t0" type="TIME" value="1998-02-27T08:17:00" functionInDocument="CREATION_TIME">02/27/1998</TIMEX3></DCT>
+{title}<TEXT>
+MOSCOW (AP)_ Presidents <EVENT eid="e1">signed</EVENT> a plan &amp; a treaty.
+</TEXT>
+</TimeML>
+"""
+
+
+def _tbaq(tmp_path: Path, name: str, title: str = "") -> Path:
+    folder = tmp_path / "time" / "timebank-aquaint-tbaq" / "TBAQ-cleaned" / "TimeBank"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.tml").write_text(TML.format(title=f"<TITLE>{title}</TITLE>\n" if title else ""), "utf-8")
+    return tmp_path
+
+
+def test_a_document_id_is_read_as_an_article_with_its_title_and_date(scorer: ModuleType, tmp_path: Path) -> None:
+    data = _tbaq(_tbaq(tmp_path, "PLAIN"), "TITLED", "Kuchma &amp; Yeltsin sign")
+    plain = scorer.read_document(data, "tbaq:TimeBank/PLAIN")
+    assert plain.text == "MOSCOW (AP)_ Presidents signed a plan & a treaty."
+    assert plain.headline is None and plain.source_path == "tbaq:TimeBank/PLAIN"
+    assert (plain.published, plain.published_from) == ("1998-02-27T08:17:00", "metadata")
+    titled = scorer.read_document(data, "tbaq:TimeBank/TITLED")
+    assert titled.headline == "Kuchma & Yeltsin sign"
+    assert titled.text == "Kuchma & Yeltsin sign\n\nMOSCOW (AP)_ Presidents signed a plan & a treaty."
+    # a gold file naming documents places its quotes in those texts
+    gold = tmp_path / "gold.yaml"
+    gold.write_text("articles:\n  - doc: tbaq:TimeBank/TITLED\n    events:\n"
+                    "      - {type: AGREE, modality: occurred, actor: null, target: null,\n"
+                    "         evidence: 'Presidents signed a plan', mentions: ['Yeltsin sign']}\n", "utf-8")
+    [(name, article, units)] = scorer.load_gold(data, gold)
+    assert name == "tbaq:TimeBank/TITLED" and article is not None
+    assert [article.text[s:e] for s, e in units[0].spans] == ["Presidents signed a plan", "Yeltsin sign"]
+
+
+def test_an_absent_data_set_is_skipped_but_a_missing_file_of_a_present_one_is_not(
+        scorer: ModuleType, tmp_path: Path) -> None:
+    missing = tmp_path / "time" / "timebank-aquaint-tbaq" / "TBAQ-cleaned" / "TimeBank" / "X.tml"
+    assert scorer._absent_data_set(tmp_path, str(missing)) == "time/timebank-aquaint-tbaq"
+    missing.parent.mkdir(parents=True)
+    assert scorer._absent_data_set(tmp_path, str(missing)) is None
+    assert scorer._absent_data_set(tmp_path, "/elsewhere/model.bin") is None
+
+
+def test_each_gold_file_has_its_floors(scorer: ModuleType) -> None:
+    assert scorer.FLOORS_OF[scorer.GOLD.name] is scorer.FLOORS
+    assert set(scorer.FLOORS_OF[scorer.WIRE_GOLD.name]) == {"precision", "recall"}
+
+
+@pytest.mark.parametrize("gold_name", ["events_news_gold.yaml", "events_wire_gold.yaml"])
+def test_every_gold_quote_occurs_in_its_article(scorer: ModuleType, shared: Path, gold_name: str) -> None:
+    """The gold files' integrity: each evidence and mention is found in its article's text."""
+    data = shared / "data"
+    gold_path = scorer.GOLD.with_name(gold_name)
+    entries = yaml.safe_load(gold_path.read_text("utf-8"))["articles"]
+    needed = {"news/news-cluster-dev" if "file" in e else "time/timebank-aquaint-tbaq" for e in entries}
+    absent = sorted(n for n in needed if not (data / n).is_dir())
+    if absent:
+        pytest.skip(f"{', '.join(absent)} absent from the shared data")
+    loaded = scorer.load_gold(data, gold_path)  # raises on a quote not in its text
+    assert len(loaded) == len(entries) == len({name for name, _, _ in loaded})
+    for entry, (name, article, units) in zip(entries, loaded, strict=True):
+        assert all(unit.spans for unit in units), name
+        if "doc" in entry:  # the held-out set's quotes were checked verbatim, not only loosely
+            quotes = [q for event in entry["events"] for q in [event["evidence"], *event.get("mentions", [])]]
+            assert [q for q in quotes if q not in article.text] == [], name
+            assert article.published, f"{name}: no document creation time"

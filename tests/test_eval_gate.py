@@ -79,3 +79,13 @@ def test_eval_gate_refuses_an_unknown_name(tmp_path: Path) -> None:
     result = _run_all(tmp_path, "no_such_eval")
     assert result.returncode == 2
     assert "unknown evaluation(s) no_such_eval" in result.stderr
+
+
+def test_eval_gate_runs_the_held_out_events_set_with_the_events_news_script(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    result = _run_all(tmp_path, "events_wire")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("== eval events_wire --gold ") and lines[1].endswith("events_wire_gold.yaml")
+    assert "SKIP time/timebank-aquaint-tbaq is absent (set TIDINGS_SHARED to the shared directory)" in lines
+    assert lines[-1] == "eval: 0 passed, 0 failed, 1 skipped"

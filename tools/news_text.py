@@ -91,7 +91,7 @@ def document(shared: Path, doc: str) -> str:
                           .read_text(encoding="utf-8"))
         return f"{data.get('title') or ''}\n\n{data.get('text') or ''}"
     if kind == "tbaq":
-        raw = (shared / "time" / "timebank-aquaint-tbaq" / "TBAQ-cleaned" / f"{ident}.tml").read_text(encoding="utf-8")
+        raw = _tbaq_raw(shared, ident)
         title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S)
         body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
         if body is None:
@@ -102,6 +102,40 @@ def document(shared: Path, doc: str) -> str:
         split, _, name = ident.partition("/")
         return (shared / "quotes" / "polnear" / split / "text" / f"{name}.txt").read_text(encoding="utf-8")
     raise KeyError(f"unknown document kind in {doc!r}")
+
+
+def _tbaq_raw(shared: Path, ident: str) -> str:
+    return (shared / "time" / "timebank-aquaint-tbaq" / "TBAQ-cleaned" / f"{ident}.tml").read_text(encoding="utf-8")
+
+
+def document_title(shared: Path, doc: str) -> str | None:
+    """The title of a document that has one apart from its text (a TimeML ``TITLE``), else None.
+
+    When there is one, :func:`document` puts it first, followed by a blank line.
+    """
+    kind, _, ident = doc.partition(":")
+    if kind == "tbaq":
+        found = re.search(r"<TITLE>(.*?)</TITLE>", _tbaq_raw(shared, ident), re.S)
+        if found is None:
+            return None
+        return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip() or None
+    if kind == "cluster":
+        return document(shared, doc).split("\n\n", 1)[0] or None
+    return None
+
+
+def document_date(shared: Path, doc: str) -> str | None:
+    """The date of a document when its source gives one: the TimeML DCT of a ``tbaq`` story.
+
+    Returns:
+        The ISO value of the document creation time (``1998-02-27T08:17:00``,
+        ``1989-11-02``), or None.
+    """
+    kind, _, ident = doc.partition(":")
+    if kind != "tbaq":
+        return None
+    found = re.search(r"<DCT>\s*<TIMEX3\b[^>]*\bvalue=\"([^\"]+)\"", _tbaq_raw(shared, ident))
+    return found.group(1) if found else None
 
 
 def documents(shared: Path, kind: str) -> Iterator[str]:
