@@ -130,3 +130,29 @@ def test_hand_labelled_bbc_articles_give_no_weak_negatives(tmp_path: Path, train
     spans = _write(tmp_path / "sport.spans.jsonl", [_span(data, "bbc:sport/001", 1, [])])
     after, _ = train.assemble(data, labels=[spans], per_doc=3)
     assert [(e.doc, e.text) for e in after] == [("news:bbc:sport/001", "Chelsea beat Arsenal two nil at home.")]
+
+
+def test_figures_are_given_apart_for_the_news_part(train: ModuleType) -> None:
+    import numpy as np
+
+    labels = ["PROTEST", "ACCUSE", train.EVENT]
+    ex = train.Example
+    by_split = {
+        "train": [],
+        "dev": [ex("a", {"PROTEST"}, "voa:1", "ngec"), ex("b", set(), "bbc:sport/1", "bbc-sport"),
+                ex("c", {"ACCUSE"}, "news:guardian-sdf:3", "news:guardian-sdf")],
+        "test": [ex("d", {"ACCUSE"}, "voa:2", "ngec"), ex("e", set(), "news:cluster:9", "news:cluster")],
+    }
+    right = {"a": [3, -3, 3], "b": [-3, -3, -3], "c": [-3, -3, 3], "d": [-3, 3, 3], "e": [3, -3, 3]}
+
+    def score(exs: list[Any]) -> np.ndarray:
+        return np.array([right[e.text] for e in exs], dtype=float)
+
+    model = train.Trained("linear", labels, score, np.array([[1.0, 0.0]] * 3), {"NONE": 0.9})
+    parts = train.part_figures(model, by_split)
+    assert {p: sorted(f) for p, f in parts.items()} == {"voa": ["dev", "test"], "news": ["dev", "test"]}
+    assert parts["voa"]["dev"]["micro"]["f1"] == 1.0 and parts["voa"]["test"]["micro"]["f1"] == 1.0
+    assert parts["news"]["dev"]["micro"]["f1"] == 0.0 and parts["news"]["dev"]["n"] == 1
+    assert parts["news"]["test"]["false_event_rate"] == 1.0
+    assert train.summary(parts["news"]["test"])["false_event_rate"] == 1.0
+    assert "news" not in train.part_figures(model, {**by_split, "dev": by_split["dev"][:2], "test": []})

@@ -357,7 +357,8 @@ def figures(probs: np.ndarray, y: np.ndarray, labels: Sequence[str], thresholds:
     event = dict(zip(("p", "r", "f1"), prf(int((pe & ge).sum()), int((pe & ~ge).sum()), int((~pe & ge).sum())),
                      strict=True))
     false_event_rate = float(pe[~ge].mean()) if (~ge).any() else 0.0
-    macro = float(np.mean([v["f1"] for v in per_type.values() if v["n"]])) if per_type else 0.0
+    present = [v["f1"] for v in per_type.values() if v["n"]]
+    macro = float(np.mean(present)) if present else 0.0
     return {"n": len(y), "n_event": int(ge.sum()), "micro": micro, "macro_f1": macro, "event": event,
             "false_event_rate": false_event_rate, "per_type": per_type}
 
@@ -571,6 +572,32 @@ def table(fig: dict[str, Any], title: str) -> str:
     return "\n".join(lines)
 
 
+def summary(fig: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of :func:`figures` (no per-type rows), rounded, for the settings file."""
+    return {"n": fig["n"], "n_event": fig["n_event"],
+            "micro": {k: round(v, 4) for k, v in fig["micro"].items()}, "macro_f1": round(fig["macro_f1"], 4),
+            "event_f1": round(fig["event"]["f1"], 4), "false_event_rate": round(fig["false_event_rate"], 4)}
+
+
+def part_figures(t: Trained, by_split: dict[str, list[Example]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Dev and test figures of a trained model on each part of the data (``voa``, ``news``) that has texts there."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in ("dev", "test"):
+        for part in ("voa", "news"):
+            exs = [e for e in by_split[name] if part_of(e) == part]
+            if exs:
+                probs = apply_platt(t.score(exs), t.calibration)
+                out.setdefault(part, {})[name] = figures(probs, gold_matrix(exs, t.labels), t.labels, t.thresholds)
+    return out
+
+
+def part_line(part: str, split: str, fig: dict[str, Any]) -> str:
+    m, e = fig["micro"], fig["event"]
+    return (f"  {part:4} {split:4}: n={fig['n']:5} ({fig['n_event']} with an event)  micro P {m['p']:.3f} "
+            f"R {m['r']:.3f} F1 {m['f1']:.3f}; macro-F1 {fig['macro_f1']:.3f}; event F1 {e['f1']:.3f}; "
+            f"false-event rate {fig['false_event_rate']:.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=None, help="the shared data folder (holding events/, news/)")
@@ -642,11 +669,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             entry["petrarch"] = figures(apply_platt(t.score(petrarch), t.calibration), ypet, labels, t.thresholds)
         if t is chosen and test:
             entry["reliability_test"] = reliability(ptest, ytest)
+        entry["parts"] = part_figures(t, by_split)
         report["models"][t.name] = entry
         print(f"\n== {t.name} (trained and tuned in {t.seconds:.0f} s)")
         print(table(t.dev, "dev"))
         if entry["test"]:
             print(table(entry["test"], "test (held out)"))
+        print("by part of the data (voa: VOA quotes, BBC weak negatives, text label files; "
+              "news: span labels of real articles):")
+        for part, figs in entry["parts"].items():
+            for name, fig in figs.items():
+                print(part_line(part, name, fig))
+        if "news" in entry["parts"] and "test" in entry["parts"]["news"]:
+            print(table(entry["parts"]["news"]["test"], "news span labels, test (held out)"))
         if petrarch:
             print(table(entry["petrarch"], "PETRARCH-2 unit records (out of domain, not trained on)"))
     if chosen.name == "linear" and args.model != "spacy":
@@ -668,7 +703,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "include_petrarch": args.include_petrarch,
                       "labels": [Path(p).name for p in files]},
             "figures": {"dev_micro_f1": round(chosen.dev["micro"]["f1"], 4),
-                        "test_micro_f1": round(report["models"]["linear"]["test"]["micro"]["f1"], 4) if test else None},
+                        "test_micro_f1": round(report["models"]["linear"]["test"]["micro"]["f1"], 4) if test else None,
+                        "parts": {part: {name: summary(fig) for name, fig in figs.items()}
+                                  for part, figs in report["models"]["linear"]["parts"].items()}},
         }
         path = save_classifier(args.out, labels=labels, features=ex["features"], weights=ex["weights"],
                                bias=ex["bias"], calibration=chosen.calibration, thresholds=chosen.thresholds,
