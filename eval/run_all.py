@@ -38,6 +38,7 @@ EVALUATIONS: dict[str, list[str]] = {
     "events_classifier": [],
     "events_news": [],
     "events_sentences": [],
+    "events_news_sentences": [],
     "events_places": [],
     "geo_lgl": [],
     "stories": [],

@@ -156,3 +156,41 @@ def test_figures_are_given_apart_for_the_news_part(train: ModuleType) -> None:
     assert parts["news"]["test"]["false_event_rate"] == 1.0
     assert train.summary(parts["news"]["test"])["false_event_rate"] == 1.0
     assert "news" not in train.part_figures(model, {**by_split, "dev": by_split["dev"][:2], "test": []})
+
+
+def test_the_news_part_of_a_split_is_the_span_labels_own(tmp_path: Path, train: ModuleType,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _shared(tmp_path)
+    ngec = data / "events" / "ngec-voa-plover"
+    ngec.mkdir(parents=True)
+    (ngec / "train_quotes.jsonl").write_text("", encoding="utf-8")
+    (ngec / "codebook.json").write_text("{}", encoding="utf-8")
+    folder = data / "news" / "bbc-news-fulltext" / "politics"
+    for i in range(2, 21):
+        (folder / f"{i:03d}.txt").write_text(POLITICS.replace("four", str(i)), encoding="utf-8")
+    spans = _write(tmp_path / "bbc.spans.jsonl", [_span(data, f"bbc:politics/{i:03d}", 2, [])
+                                                  for i in range(1, 21)])
+    monkeypatch.setenv("TIDINGS_SHARED", str(data.parent))
+    fit = _tool("fit_event_confidence")
+    from tidings.nlp._events.classifier import load_classifier
+
+    seed = int(load_classifier().settings["split"]["seed"])
+    expected = {f"news:bbc:politics/{i:03d}" for i in range(1, 21)
+                if train.split_of(f"news:bbc:politics/{i:03d}", seed) == "test"}
+    assert expected, "the fake articles should put some in test"
+    held = fit.split_examples("test", only="news", labels=[spans])
+    assert {e.doc for e in held} == expected and all(train.part_of(e) == "news" for e in held)
+    voa = fit.split_examples("test", only="voa", labels=[spans])
+    assert voa and not {e.doc for e in voa} & expected and all(train.part_of(e) == "voa" for e in voa)
+
+
+def test_the_news_sentence_evaluation_skips_without_span_labels(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    (tmp_path / "data").mkdir()
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "eval" / "events_news_sentences.py")],
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "TIDINGS_SHARED": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("SKIP ") and "spans.jsonl" in result.stdout
