@@ -48,11 +48,11 @@ def main() -> int:
 
     import spacy
     from train_event_classifier import (
-        SHIPPED_LABELS,
         assemble,
         featurize,
         figures,
         gold_matrix,
+        label_files,
         reliability,
         table,
     )
@@ -62,7 +62,7 @@ def main() -> int:
 
     clf = load_classifier(args.model)
     split = clf.settings.get("split", {})
-    shipped = {p.name: str(p) for p in SHIPPED_LABELS.glob("*.jsonl")}
+    shipped = {p.name: str(p) for files in label_files() for p in files}
     given = {Path(p).name: p for p in args.labels}
     files = []
     for name in split.get("labels", []):
