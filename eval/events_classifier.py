@@ -7,9 +7,11 @@ Usage::
 The split is rebuilt exactly as ``tools/train_event_classifier.py`` built it
 (same data, seed and label files, read from the model's settings file), and
 the shipped weights are scored on its ``test`` part, which training never saw
-and on which nothing was tuned. Figures: per-type precision, recall and F1,
-micro-F1 over (text, type) decisions, and event-vs-none detection, with the
-model's own thresholds and no-event veto; then a reliability table (among
+and on which nothing was tuned (with span labels of real news sentences among
+the label files, the VOA and news parts are also scored apart). Figures:
+per-type precision, recall and F1, micro-F1 over (text, type) decisions, and
+event-vs-none detection, with the model's own thresholds and no-event veto;
+then a reliability table (among
 probabilities near x, the share that is right). The PETRARCH-2 unit records,
 which training leaves out, are scored too as an out-of-domain check; their gold
 codes follow the suite's own (mostly WEIS) conventions, so no floor is set on them.
@@ -25,6 +27,8 @@ import argparse
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -48,11 +52,13 @@ def main() -> int:
 
     import spacy
     from train_event_classifier import (
-        SHIPPED_LABELS,
         assemble,
         featurize,
         figures,
         gold_matrix,
+        label_files,
+        part_line,
+        part_of,
         reliability,
         table,
     )
@@ -62,7 +68,7 @@ def main() -> int:
 
     clf = load_classifier(args.model)
     split = clf.settings.get("split", {})
-    shipped = {p.name: str(p) for p in SHIPPED_LABELS.glob("*.jsonl")}
+    shipped = {p.name: str(p) for files in label_files() for p in files}
     given = {Path(p).name: p for p in args.labels}
     files = []
     for name in split.get("labels", []):
@@ -82,6 +88,12 @@ def main() -> int:
     per_text = (time.perf_counter() - started) / max(1, len(held))
     fig = figures(probs, gold_matrix(held, labels), labels, clf.thresholds)
     print(table(fig, f"{args.split} split ({len(held)} texts; classifier {per_text * 1e6:.0f} µs a text after the parse)"))
+    if any(part_of(e) == "news" for e in held):
+        print("by part of the data (voa: VOA quotes, BBC weak negatives, text label files; news: span labels):")
+        for part in ("voa", "news"):
+            mask = np.array([part_of(e) == part for e in held])
+            print(part_line(part, args.split, figures(probs[mask], gold_matrix(held, labels)[mask], labels,
+                                                      clf.thresholds)))
     print("\nreliability (all outputs):\n| p | n | mean p | share true |\n|---|---|---|---|")
     for row in reliability(probs, gold_matrix(held, labels)):
         print(f"| {row['bin']} | {row['n']} | {row['mean_p']:.2f} | {row['share_true']:.2f} |")

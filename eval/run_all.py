@@ -40,6 +40,7 @@ EVALUATIONS: dict[str, list[str]] = {
     "events_news": [],
     "events_wire": ["--gold", str(HERE / "data" / "events_wire_gold.yaml")],
     "events_sentences": [],
+    "events_news_sentences": [],
     "events_places": [],
     "geo_lgl": [],
     "stories": [],

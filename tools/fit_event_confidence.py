@@ -24,7 +24,7 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,22 @@ GATES = (0.7, 0.8, 0.9)
 UNNAMED_GATES = (0.8, 0.9, 1.01)
 
 
-def split_examples(part: str, limit: int | None = None, seed: int = 13) -> list[Any]:
-    """The classifier's examples of one split part (``dev`` or ``test``), rebuilt as it was trained."""
+def split_examples(part: str, limit: int | None = None, seed: int = 13, *, only: str | None = None,
+                   labels: Sequence[str | Path] = ()) -> list[Any]:
+    """The classifier's examples of one split part (``dev`` or ``test``), rebuilt as it was trained.
+
+    Args:
+        part: ``dev`` or ``test``.
+        limit: a seeded sample of at most this many.
+        seed: the sample's seed.
+        only: ``voa`` or ``news`` for that part of the data only (see
+            ``train_event_classifier.part_of``); ``None`` for both.
+        labels: more label files (text or span) besides the shipped ones the
+            model names and every shipped span label file (whose articles fall
+            in the same split whether the model was trained on them or not).
+    """
     from _shared import shared_data_dir
-    from train_event_classifier import SHIPPED_LABELS, assemble
+    from train_event_classifier import assemble, label_files, part_of
 
     from tidings.nlp._events.classifier import load_classifier
 
@@ -51,11 +63,13 @@ def split_examples(part: str, limit: int | None = None, seed: int = 13) -> list[
     if data is None or not (data / "events" / "ngec-voa-plover").is_dir():
         return []
     split = load_classifier().settings.get("split", {})
-    shipped = {p.name: str(p) for p in SHIPPED_LABELS.glob("*.jsonl")}
-    files = [shipped[name] for name in split.get("labels", []) if name in shipped]
+    plain, spans = label_files()
+    files = [str(p) for p in plain if p.name in split.get("labels", [])] + [str(p) for p in spans]
+    files += [str(p) for p in labels if str(p) not in files]
     examples, _ = assemble(data, labels=files, include_petrarch=False, per_doc=int(split.get("per_doc", 3)),
                            seed=int(split.get("seed", 13)))
-    held = [e for e in examples if e.split == part and e.source != "codebook"]
+    held = [e for e in examples if e.split == part and e.source != "codebook"
+            and (only is None or part_of(e) == only)]
     if limit is not None and len(held) > limit:
         held = random.Random(seed).sample(held, limit)
     return held

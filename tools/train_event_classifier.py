@@ -22,10 +22,19 @@ beside the repository, ``$TIDINGS_SHARED/data``, or ``--shared DIR``):
 * the label files shipped in ``src/tidings/data/events/labels/`` (hard
   negatives written by hand: sport, accidents, weather, products... in the
   words of events; ``--no-shipped-labels`` leaves them out);
+* span label files (``*.spans.jsonl``, shipped in the same folder or given
+  with ``--labels``): sentences of real news articles of the shared data
+  (Guardian, BBC, news-cluster) labelled by hand, stored as document id,
+  character span and sha1 with no article text; the texts are read back with
+  ``tools/news_text.py`` (``resolve_labels``). A span that cannot be read back
+  is reported on one line and skipped; without the shared data the files are
+  skipped with one line. Their examples belong to the article ``news:DOC``
+  (``news:guardian-sdf:3``) and to the source ``news:COLLECTION``; figures are
+  printed for them (the ``news`` part) apart from the rest (the ``voa`` part);
 * ``--labels FILE`` (repeatable): a user's own labels, JSONL whose first line
   is ``{"provenance": {"source": ..., "licence": ...}}`` then one
   ``{"text": ..., "types": ["PROTEST"], "doc": "optional article id"}`` a line
-  (``"types": []`` for no event);
+  (``"types": []`` for no event), or a span label file;
 * ``--include-petrarch``: the PETRARCH-2 unit-test records (CAMEO codes mapped
   to PLOVER with the shipped crosswalk; ``noevents`` records as negatives).
   They are left out by default, because ``eval/events_petrarch.py`` measures
@@ -66,10 +75,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "eval"))
+sys.path.insert(0, str(REPO / "tools"))
 
 from tidings.nlp._events.classifier import EVENT, FEATURE_VERSION, save_classifier, span_features  # noqa: E402
 
 SHIPPED_LABELS = REPO / "src" / "tidings" / "data" / "events" / "labels"
+SPAN_SUFFIX = ".spans.jsonl"
+NEWS_PREFIX = "news:"
 SPLITS = (("train", 0.70), ("dev", 0.15), ("test", 0.15))
 NEGATIVE_SECTIONS = ("sport", "entertainment", "tech")
 # A tech (or other weakly negative) sentence with one of these words may well
@@ -192,9 +204,61 @@ def read_labels(path: str, types: set[str]) -> list[Example]:
                     f"labels:{Path(path).name}") for e in data.entries]
 
 
-def assemble(shared: Path | None, *, labels: Sequence[str] = (), include_petrarch: bool = False,
+def is_span_file(path: str | Path) -> bool:
+    """Whether a label file holds spans of the shared news texts (``*.spans.jsonl``) rather than texts."""
+    return Path(path).name.endswith(SPAN_SUFFIX)
+
+
+def label_files(folder: Path = SHIPPED_LABELS) -> tuple[list[Path], list[Path]]:
+    """The label files of a folder: ``(plain, spans)``, plain ``*.jsonl`` texts and ``*.spans.jsonl`` spans."""
+    every = sorted(folder.glob("*.jsonl"))
+    return [p for p in every if not is_span_file(p)], [p for p in every if is_span_file(p)]
+
+
+def part_of(ex: Example) -> str:
+    """``news`` for an example of a span label file (a real article's sentence), else ``voa``
+    (the VOA quotes, the BBC weak negatives, the text label files)."""
+    return "news" if ex.source.startswith(NEWS_PREFIX) else "voa"
+
+
+def read_span_labels(path: str | Path, shared: Path, types: set[str]) -> tuple[list[Example], list[str]]:
+    """A span label file's sentences, read back from the shared news texts.
+
+    Each example's article is ``news:`` and the span's document id
+    (``news:guardian-sdf:3``), its source ``news:`` and the collection
+    (``news:guardian-sdf``, ``news:bbc``, ``news:cluster``).
+
+    Returns:
+        ``(examples, problems)``: one problem line per span that cannot be read
+        back or names an unknown type (the span is skipped), or one for the whole
+        file when it cannot be read.
+    """
+    from news_text import resolve_labels
+
+    path = Path(path)
+    try:
+        entries, problems = resolve_labels(path, shared)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [], [f"{path.name}: unreadable span label file, skipped ({type(exc).__name__}: {exc})"]
+    out = []
+    for e in entries:
+        bad = sorted(set(e["types"]) - types)
+        if bad:
+            problems.append(f"{path.name}: {e['doc']}: unknown PLOVER type(s) {bad}, skipped")
+            continue
+        kind = str(e["doc"]).split(":", 1)[0]
+        out.append(Example(e["text"], set(e["types"]), f"{NEWS_PREFIX}{e['doc']}", f"{NEWS_PREFIX}{kind}"))
+    return out, problems
+
+
+def assemble(shared: Path | None, *, labels: Sequence[str | Path] = (), include_petrarch: bool = False,
              per_doc: int = 3, seed: int = 13) -> tuple[list[Example], list[Example]]:
     """All examples with their split, and (when not trained on) the PETRARCH records as an extra test.
+
+    ``labels`` may name text label files (``*.jsonl``) and span label files
+    (``*.spans.jsonl``, read back from the shared news texts; skipped, with one
+    line, without the shared data). A BBC article with span labels gives no weak
+    negatives: its hand labels replace them.
 
     Returns:
         ``(examples, petrarch)``; ``petrarch`` is empty when included in training or absent.
@@ -204,18 +268,33 @@ def assemble(shared: Path | None, *, labels: Sequence[str] = (), include_petrarc
     types = set(EventKnowledge.load().types)
     examples: list[Example] = []
     petrarch: list[Example] = []
+    spans: list[Example] = []
+    span_files = [p for p in labels if is_span_file(p)]
+    if span_files and shared is None:
+        print(f"span label files skipped, no shared data to read their texts from: "
+              f"{', '.join(Path(p).name for p in span_files)}", file=sys.stderr)
+    elif span_files:
+        assert shared is not None
+        for path in span_files:
+            found, problems = read_span_labels(path, shared, types)
+            for line in problems:
+                print(line, file=sys.stderr)
+            spans += found
     if shared is not None:
         ngec = shared / "events" / "ngec-voa-plover"
         if ngec.is_dir():
             examples += read_ngec(ngec, types) + read_codebook(ngec, types)
         bbc = shared / "news" / "bbc-news-fulltext"
         if bbc.is_dir():
-            examples += read_bbc(bbc, per_doc, seed)
+            hand = {ex.doc.removeprefix(NEWS_PREFIX) for ex in spans}
+            examples += [ex for ex in read_bbc(bbc, per_doc, seed) if ex.doc not in hand]
         pet = shared / "events" / "petrarch2-validation"
         if pet.is_dir():
             (examples if include_petrarch else petrarch).extend(read_petrarch(pet))
     for path in labels:
-        examples += read_labels(path, types)
+        if not is_span_file(path):
+            examples += read_labels(str(path), types)
+    examples += spans
     for ex in examples:
         ex.split = ex.split or split_of(ex.doc, seed)
     seen = {ex.text.lower() for ex in examples if ex.split == "train"}
@@ -278,7 +357,8 @@ def figures(probs: np.ndarray, y: np.ndarray, labels: Sequence[str], thresholds:
     event = dict(zip(("p", "r", "f1"), prf(int((pe & ge).sum()), int((pe & ~ge).sum()), int((~pe & ge).sum())),
                      strict=True))
     false_event_rate = float(pe[~ge].mean()) if (~ge).any() else 0.0
-    macro = float(np.mean([v["f1"] for v in per_type.values() if v["n"]])) if per_type else 0.0
+    present = [v["f1"] for v in per_type.values() if v["n"]]
+    macro = float(np.mean(present)) if present else 0.0
     return {"n": len(y), "n_event": int(ge.sum()), "micro": micro, "macro_f1": macro, "event": event,
             "false_event_rate": false_event_rate, "per_type": per_type}
 
@@ -492,6 +572,32 @@ def table(fig: dict[str, Any], title: str) -> str:
     return "\n".join(lines)
 
 
+def summary(fig: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of :func:`figures` (no per-type rows), rounded, for the settings file."""
+    return {"n": fig["n"], "n_event": fig["n_event"],
+            "micro": {k: round(v, 4) for k, v in fig["micro"].items()}, "macro_f1": round(fig["macro_f1"], 4),
+            "event_f1": round(fig["event"]["f1"], 4), "false_event_rate": round(fig["false_event_rate"], 4)}
+
+
+def part_figures(t: Trained, by_split: dict[str, list[Example]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Dev and test figures of a trained model on each part of the data (``voa``, ``news``) that has texts there."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in ("dev", "test"):
+        for part in ("voa", "news"):
+            exs = [e for e in by_split[name] if part_of(e) == part]
+            if exs:
+                probs = apply_platt(t.score(exs), t.calibration)
+                out.setdefault(part, {})[name] = figures(probs, gold_matrix(exs, t.labels), t.labels, t.thresholds)
+    return out
+
+
+def part_line(part: str, split: str, fig: dict[str, Any]) -> str:
+    m, e = fig["micro"], fig["event"]
+    return (f"  {part:4} {split:4}: n={fig['n']:5} ({fig['n_event']} with an event)  micro P {m['p']:.3f} "
+            f"R {m['r']:.3f} F1 {m['f1']:.3f}; macro-F1 {fig['macro_f1']:.3f}; event F1 {e['f1']:.3f}; "
+            f"false-event rate {fig['false_event_rate']:.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=None, help="the shared data folder (holding events/, news/)")
@@ -518,9 +624,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no shared data and no --labels: nothing to train on", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    label_files = [] if args.no_shipped_labels else [str(p) for p in sorted(SHIPPED_LABELS.glob("*.jsonl"))]
-    label_files += args.labels
-    examples, petrarch = assemble(shared, labels=label_files, include_petrarch=args.include_petrarch,
+    plain, spans = label_files()
+    files = [] if args.no_shipped_labels else [str(p) for p in (*plain, *spans)]
+    files += args.labels
+    examples, petrarch = assemble(shared, labels=files, include_petrarch=args.include_petrarch,
                                   per_doc=args.per_doc, seed=args.seed)
     by_split = {name: [e for e in examples if e.split == name] for name, _ in SPLITS}
     for name, exs in by_split.items():
@@ -562,11 +669,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             entry["petrarch"] = figures(apply_platt(t.score(petrarch), t.calibration), ypet, labels, t.thresholds)
         if t is chosen and test:
             entry["reliability_test"] = reliability(ptest, ytest)
+        entry["parts"] = part_figures(t, by_split)
         report["models"][t.name] = entry
         print(f"\n== {t.name} (trained and tuned in {t.seconds:.0f} s)")
         print(table(t.dev, "dev"))
         if entry["test"]:
             print(table(entry["test"], "test (held out)"))
+        print("by part of the data (voa: VOA quotes, BBC weak negatives, text label files; "
+              "news: span labels of real articles):")
+        for part, figs in entry["parts"].items():
+            for name, fig in figs.items():
+                print(part_line(part, name, fig))
+        if "news" in entry["parts"] and "test" in entry["parts"]["news"]:
+            print(table(entry["parts"]["news"]["test"], "news span labels, test (held out)"))
         if petrarch:
             print(table(entry["petrarch"], "PETRARCH-2 unit records (out of domain, not trained on)"))
     if chosen.name == "linear" and args.model != "spacy":
@@ -578,7 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "codebook exemplars, and weak negatives from BBC sport/entertainment/tech sentences "
                           "(Greene & Cunningham 2006 BBC dataset)"
                           + (", the PETRARCH-2 unit-test records" if args.include_petrarch else "")
-                          + "".join(f", {Path(p).name}" for p in label_files),
+                          + "".join(f", {Path(p).name}" for p in files),
                 "licence": "weights: Apache-2.0 (as tidings); derived from MIT-declared labels and public-domain VOA text",
                 "date": time.strftime("%Y-%m-%d"),
                 "readme": "event_classifier.md",
@@ -586,9 +701,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "model": "linear", "C": ex["C"], "min_count": ex["min_count"],
             "split": {"seed": args.seed, "per_doc": args.per_doc, "shares": dict(SPLITS),
                       "include_petrarch": args.include_petrarch,
-                      "labels": [Path(p).name for p in label_files]},
+                      "labels": [Path(p).name for p in files]},
             "figures": {"dev_micro_f1": round(chosen.dev["micro"]["f1"], 4),
-                        "test_micro_f1": round(report["models"]["linear"]["test"]["micro"]["f1"], 4) if test else None},
+                        "test_micro_f1": round(report["models"]["linear"]["test"]["micro"]["f1"], 4) if test else None,
+                        "parts": {part: {name: summary(fig) for name, fig in figs.items()}
+                                  for part, figs in report["models"]["linear"]["parts"].items()}},
         }
         path = save_classifier(args.out, labels=labels, features=ex["features"], weights=ex["weights"],
                                bias=ex["bias"], calibration=chosen.calibration, thresholds=chosen.thresholds,
