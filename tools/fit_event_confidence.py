@@ -36,8 +36,8 @@ OUT = ROOT / "src" / "tidings" / "data" / "events" / "event_confidence.json"
 # Classifier probabilities from which an event the lexicon missed may be proposed
 # (besides the type's own threshold), with a named participant and without one
 # (1.01: never without one).
-GATES = (0.7, 0.8, 0.9)
-UNNAMED_GATES = (0.8, 0.9, 1.01)
+GATES = (0.5, 0.6, 0.7, 0.8, 0.9)
+UNNAMED_GATES = (0.6, 0.7, 0.8, 0.9, 1.01)
 
 
 def split_examples(part: str, limit: int | None = None, seed: int = 13, *, only: str | None = None,

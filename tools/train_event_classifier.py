@@ -302,10 +302,40 @@ def assemble(shared: Path | None, *, labels: Sequence[str | Path] = (), include_
     return examples, petrarch
 
 
-def featurize(examples: list[Example], nlp: Any, version: int = FEATURE_VERSION) -> None:
-    """Parse each text once and store its features (of the given feature version)."""
-    for ex, doc in zip(examples, nlp.pipe([e.text for e in examples], batch_size=256), strict=True):
-        ex.features = span_features(doc, version)
+def featurize(examples: list[Example], nlp: Any, version: int = FEATURE_VERSION, cache: Path | None = None) -> None:
+    """Parse each text once and store its features (of the given feature version).
+
+    ``cache``: a pickle of features by text, read first and written back (for
+    repeated trials; the features are a function of the text, the model and the
+    feature version, all three in the cache's key).
+    """
+    import pickle
+
+    key = (MODEL_KEY(), version)
+    known: dict[str, list[str]] = {}
+    if cache is not None and cache.is_file():
+        stored = pickle.loads(cache.read_bytes())
+        known = stored["features"] if stored.get("key") == key else {}
+    todo = [e for e in examples if e.text not in known]
+    for ex, doc in zip(todo, nlp.pipe([e.text for e in todo], batch_size=256), strict=True):
+        known[ex.text] = span_features(doc, version)
+    for ex in examples:
+        ex.features = known[ex.text]
+    if cache is not None and todo:
+        cache.write_bytes(pickle.dumps({"key": key, "features": known}))
+
+
+def MODEL_KEY() -> str:  # noqa: N802 - a constant computed late (spaCy is imported only to train)
+    import spacy
+
+    from tidings.nlp.pipeline import MODEL
+
+    return f"{MODEL}-{spacy.util.get_package_version(MODEL)}"
+
+
+def is_news(ex: Example) -> bool:
+    """Whether an example is a sentence of a real article (a span label), not a VOA quote or a weak negative."""
+    return ex.source.startswith("news:")
 
 
 # ---------------------------------------------------------------------------
@@ -460,8 +490,13 @@ def design(examples: list[Example], index: dict[str, int]) -> Any:
 
 
 def train_linear(train: list[Example], dev: list[Example], labels: list[str], *,
-                 cs: Sequence[float] = (5.0, 10.0, 20.0, 50.0), min_count: int = 2) -> Trained:
-    """Logistic regression per output; C chosen on dev micro-F1 (after dev calibration and thresholds)."""
+                 cs: Sequence[float] = (5.0, 10.0, 20.0, 50.0), min_count: int = 2,
+                 news_weight: float = 1.0) -> Trained:
+    """Logistic regression per output; C chosen on dev micro-F1 (after dev calibration and thresholds).
+
+    ``news_weight``: the weight of a sentence of a real article (span label) in
+    training, against 1 for a VOA quote or a weak negative.
+    """
     from sklearn.linear_model import LogisticRegression
 
     started = time.perf_counter()
@@ -469,12 +504,13 @@ def train_linear(train: list[Example], dev: list[Example], labels: list[str], *,
     index = {f: i for i, f in enumerate(names)}
     xtr, xdv = design(train, index), design(dev, index)
     ytr, ydv = gold_matrix(train, labels), gold_matrix(dev, labels)
+    weights = np.array([news_weight if is_news(ex) else 1.0 for ex in train])
     best: Trained | None = None
     for c in cs:
         w = np.zeros((len(names), len(labels)))
         b = np.zeros(len(labels))
         for j in range(len(labels)):
-            lr = LogisticRegression(C=c, solver="liblinear", max_iter=500).fit(xtr, ytr[:, j])
+            lr = LogisticRegression(C=c, solver="liblinear", max_iter=500).fit(xtr, ytr[:, j], sample_weight=weights)
             w[:, j], b[j] = lr.coef_[0], lr.intercept_[0]
         sdv = np.asarray(xdv @ w) + b
         cal = platt(sdv, ydv)
@@ -615,6 +651,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "src" / "tidings" / "data" / "events",
                         help="where to write event_classifier.npz/.json")
     parser.add_argument("--report", type=Path, default=None, help="write all figures as JSON here")
+    parser.add_argument("--news-weight", type=float, default=1.0,
+                        help="training weight of a sentence of a real article (span label) against a VOA quote's 1")
+    parser.add_argument("--tune-on", choices=("all", "news"), default="all",
+                        help="the dev examples that choose C, the calibration and the thresholds: all, or only the "
+                             "sentences of real articles (the text the stage reads)")
+    parser.add_argument("--cache", type=Path, default=None, help="a pickle of parse features, for repeated trials")
     args = parser.parse_args(argv)
 
     shared = args.shared if args.shared is not None else default_shared()
@@ -644,12 +686,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     labels = [t for t in EventKnowledge.load().types] + [EVENT]
     parse_start = time.perf_counter()
-    featurize(examples + petrarch, spacy.load(MODEL), args.feature_version)
+    featurize(examples + petrarch, spacy.load(MODEL), args.feature_version, args.cache)
     print(f"parsed {len(examples) + len(petrarch)} texts in {time.perf_counter() - parse_start:.0f} s", flush=True)
 
     trained: list[Trained] = []
     if args.model in ("both", "linear"):
-        trained.append(train_linear(by_split["train"], by_split["dev"], labels))
+        tune = [e for e in by_split["dev"] if is_news(e)] if args.tune_on == "news" else by_split["dev"]
+        if not tune:
+            print("no news sentences in dev to tune on", file=sys.stderr)
+            return 2
+        trained.append(train_linear(by_split["train"], tune, labels, news_weight=args.news_weight))
     if args.model in ("both", "spacy"):
         trained.append(train_spacy(by_split["train"], by_split["dev"], labels, seed=args.seed, arch=args.spacy_arch))
     chosen = max(trained, key=lambda t: t.dev["micro"]["f1"])
@@ -701,7 +747,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "model": "linear", "C": ex["C"], "min_count": ex["min_count"],
             "split": {"seed": args.seed, "per_doc": args.per_doc, "shares": dict(SPLITS),
                       "include_petrarch": args.include_petrarch,
-                      "labels": [Path(p).name for p in files]},
+                      "labels": [Path(p).name for p in files],
+                      "news_weight": args.news_weight, "tune_on": args.tune_on},
             "figures": {"dev_micro_f1": round(chosen.dev["micro"]["f1"], 4),
                         "test_micro_f1": round(report["models"]["linear"]["test"]["micro"]["f1"], 4) if test else None,
                         "parts": {part: {name: summary(fig) for name, fig in figs.items()}
