@@ -80,6 +80,7 @@ class Found:
     aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
     passive: bool = False            # a passive trigger: its subject is the target ("unions will be consulted")
     unheld: bool = False             # a deed told by a noun with nobody named as its doer ("a bomb attack on a market")
+    unknown_doer: bool = False       # victims told with nobody who acted, read as an act ("were killed in a shooting")
     confidence: float | None = None  # the calibrated chance that the event is right (None: not scored)
     features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
@@ -430,6 +431,7 @@ _DEED_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN", "SANCTION"
 _DEED_NOUNS = frozenset({"action", "act", "move", "step", "decision", "launch", "test", "attack", "strike",
                          "killing", "incident", "operation", "provocation", "measure"})
 _DEED_REACH = 3
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 # Types of reaction whose object may be a deed told before.
 _REACTION_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "SUPPORT", "THREATEN", "REQUEST"})
 
@@ -575,6 +577,26 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
 # people ("passengers arrive in Honolulu", "a woman visiting her daughter") is none.
 _POLITICAL_TYPES = frozenset({"CONSULT"})
 _PRIVATE_SECTORS = frozenset({"CVL"})
+
+
+def _adverbial_of(a: Token, b: Token) -> bool:
+    """Whether one of two verbs is an adverbial clause of the other ("were killed
+    **when** a gunman opened fire")."""
+    return (a.head.i == b.i and a.dep_ == "advcl") or (b.head.i == a.i and b.dep_ == "advcl")
+
+
+def _set_in_known_deed(tok: Token) -> bool:
+    """Whether a verb is set in a deed named as one already known: "killed in **the**
+    attack", "injured during **that** shooting" (a definite noun, no name of its
+    own), not "killed in a shooting" or "in two attacks"."""
+    for prep in tok.children:
+        if prep.dep_ != "prep":
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and not noun.ent_type_ and any(
+                    c.dep_ == "det" and c.lower_ in _DEFINITE for c in noun.children):
+                return True
+    return False
 
 
 def _private_meeting(event: Found) -> bool:
@@ -1196,6 +1218,20 @@ class Detector:
             if not sent.text.strip():
                 continue
             out.extend(self._sentence(doc, sent, index, times, parties))
+        return self._retold_victims(out)
+
+    def _retold_victims(self, found: list[Found]) -> list[Found]:
+        """Victims told with nobody who acted (:meth:`_unknown_doer`) tell the act
+        of someone unknown only when the article tells no other act of that type:
+        else they retell it ("59 dead in Las Vegas shooting" ... "a gunman opened
+        fire"; "his son was also killed"), and once is enough."""
+        out: list[Found] = []
+        for event in found:
+            if event.unknown_doer and any(o is not event and o.trigger.type == event.trigger.type
+                                          and (not o.unknown_doer or o in out) for o in found):
+                self._drop(event.token, event.trigger.type, "victims of an act the article tells otherwise")
+                continue
+            out.append(event)
         return out
 
     def _sentence(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
@@ -1304,12 +1340,21 @@ class Detector:
                     result_of.targets = list(event.targets)
                 self._drop(event.token, event.trigger.type, "the result of another event of the sentence")
                 continue
-            if not any(_known(a) for a in event.actors) and any(
-                    o is not event and o.trigger.type == event.trigger.type
-                    and (o in out or any(_known(a) for a in o.actors))
-                    and _targets_within(event.targets, o.targets) for o in kept):
-                self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
-                continue
+            if not any(_known(a) for a in event.actors):
+                same = [o for o in kept if o is not event and o.trigger.type == event.trigger.type
+                        and (o in out or any(_known(a) for a in o.actors))]
+                host = next((o for o in same if _targets_within(event.targets, o.targets)), None)
+                if host is None:
+                    # "were killed when a gunman opened fire": the victims of the act
+                    # that names its doer and none of its own, told in a clause
+                    # hung on theirs (not "and two journalists were arrested").
+                    host = next((o for o in same if not o.targets and any(_known(a) for a in o.actors)
+                                 and _adverbial_of(o.token, event.token)), None)
+                    if host is not None:
+                        host.targets = list(event.targets)
+                if host is not None:
+                    self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
+                    continue
             out.append(event)
         return out
 
@@ -1366,7 +1411,9 @@ class Detector:
             probs = self._probabilities(s.sent)
         out = []
         for event in found:
-            if not self._told_as_act(event, event.trigger.type in s.corroborated):
+            event.unknown_doer = event.trigger.type == "ASSAULT" and not event.actors and not event.unheld \
+                and self._unknown_doer(s, event, probs)
+            if not self._told_as_act(event, event.trigger.type in s.corroborated, event.unknown_doer):
                 self._drop(event.token, event.trigger.type, "not told as an act (accident, no actor)")
                 continue
             if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
@@ -1467,7 +1514,29 @@ class Detector:
         best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
         return best == typ and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
 
-    def _told_as_act(self, event: Found, corroborated: bool = False) -> bool:
+    def _unknown_doer(self, s: _Sentence, event: Found, probs: dict[str, float] | None) -> bool:
+        """Whether victims told with nobody who acted ("ten people were killed in a
+        shooting") tell an act of someone unknown: the classifier reads the
+        sentence as the type on its own, up to the gate of its finds that name
+        nobody (``discover_unnamed``, as for an event it discovers); the act is
+        not set in a deed named as known ("his son was also killed in **the**
+        attack"); and the doer is untold (a passive with no agent, "59 dead"),
+        not a subject that names no side ("a zoo team killed a gorilla"), unless
+        that subject is itself an act ("a shooting left ten dead"). The article
+        must tell no other act of the type (:meth:`_retold_victims`)."""
+        typ = event.trigger.type
+        if probs is None or typ not in s.corroborated or _set_in_known_deed(event.token):
+            return False
+        if event.token.dep_ == "amod":
+            return False  # "a wounded elephant": a state the noun is in, no act told
+        if any(c.dep_ in {"nsubj", "csubj", "agent"} and c.i not in s.matched
+               for t in event.path for c in t.children):
+            return False
+        if any(t.dep_ == "acl" and t.tag_ == "VBG" and t.head.i not in s.matched for t in event.path):
+            return False  # "the boat shooting the fireworks": the noun a participle hangs on does it
+        return probs.get(typ, 0.0) >= float(self.calibration.settings.get("discover_unnamed", 1.01))
+
+    def _told_as_act(self, event: Found, corroborated: bool = False, unknown_doer: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
         a disaster with nobody who caused it is no assault ("killed in a bus
         crash"), and a landing or an arrival of nobody named is no visit. A word
@@ -1479,8 +1548,12 @@ class Detector:
             return False
         if self._field_lexicon(event.trigger) and not event.actors and not event.unheld and not corroborated:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
-        if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld:
-            return False  # "were killed", "one worker injured": a victim told, no one who acted
+        if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld and not unknown_doer:
+            # "were killed", "one worker injured": a victim told, no one who acted.
+            # When the classifier reads the sentence as an assault on its own
+            # (:meth:`_unknown_doer`: "were killed in a shooting"), the act is told
+            # and its doer unknown; an accident or a disaster stays none (below).
+            return False
         if event.trigger.type == "ASSAULT" and not event.targets and _launch(event.token):
             # "North Korea launches rocket": a launch at no one is a show of force.
             walk = self.k.plover_of(_EXERCISE_CAMEO)
