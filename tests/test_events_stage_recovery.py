@@ -1,7 +1,8 @@
 """What the event stage keeps that its rules used to lose, on sentences written
 for each mechanism, with what it must give and what it must not: victims told
 with nobody named who acted, read as an act of someone unknown (not in an
-accident, not when the article tells the act otherwise)."""
+accident, not when the article tells the act otherwise); an event noun left to
+the trigger verb governing it when that verb tells no event."""
 
 from __future__ import annotations
 
@@ -61,3 +62,23 @@ def test_victims_of_an_act_told_before_retell_it(read: Any) -> None:
 def test_a_subject_that_names_no_side_is_no_unknown_doer(read: Any) -> None:
     # A doer is told (a team), and names no side: nothing says the act is political.
     assert _of(read("A ranger team killed a wounded elephant near the village on Sunday."), "ASSAULT") == []
+
+
+# -- event nouns whose verb told nothing ----------------------------------------------
+
+
+@pytest.mark.parametrize("text,typ,trigger", [
+    ("Opposition leaders led a protest march through Nairobi on Friday.", "PROTEST", "march"),
+    ("The Kenyan government expressed its support for the Sudanese peace plan.", "SUPPORT", "support"),
+])
+def test_a_noun_is_told_when_its_verb_tells_no_event(read: Any, text: str, typ: str, trigger: str) -> None:
+    assert [e["trigger"]["text"] for e in _of(read(text), typ)] == [trigger]
+
+
+def test_a_noun_whose_verb_is_the_content_of_an_intent_stays_covered(read: Any) -> None:
+    record = read("Uganda vowed to deepen its cooperation with Kenya.")
+    assert not [e for e in record["events"] if e["trigger"]["text"] == "cooperation"]
+
+
+def test_the_subject_of_a_verb_that_told_nothing_holds_no_noun_it_governs(read: Any) -> None:
+    assert _of(read("The rebels declined to support the talks in Doha."), "CONSULT") == []

@@ -1255,9 +1255,13 @@ class Detector:
                     for child in doc[i].children if child.dep_ == "xcomp"}
         found: list[Found] = []
         by_token: dict[int, Found] = {}
+        covered: dict[int, int] = {}  # event noun -> the trigger verb whose event covers it
         for i, trig in matched.items():
             if i in absorbed:
                 continue
+            cover = self._covering_verb(doc[i], trig, matched)
+            if cover is not None:
+                covered[i] = cover
             event, own = self._event_at(s, doc[i], trig)
             if event is None:
                 continue
@@ -1269,6 +1273,7 @@ class Detector:
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
         kept = self._judge(s, [e for e in found if self._specific(e) or e.trigger.type in s.corroborated], probs)
+        kept += self._uncovered_nouns(s, covered, kept, absorbed, probs)
         if self._discovering() and self._may_hold_event(sent, index):
             # Trigger words that told no event, or events of another type than the
             # one the classifier finds likelier: it may still find one.
@@ -1651,9 +1656,12 @@ class Detector:
             return []
         return self._judge(s, [event], probs)
 
-    def _event_at(self, s: _Sentence, tok: Token, trig: Trigger) -> tuple[Found | None, bool]:
+    def _event_at(self, s: _Sentence, tok: Token, trig: Trigger,
+                  held_by_governor: bool = True) -> tuple[Found | None, bool]:
         """The event a matched trigger tells, if it tells one, and whether it is an act
-        of its own clause (not the speaker's act towards what is reported)."""
+        of its own clause (not the speaker's act towards what is reported);
+        ``held_by_governor``: whether the subject of the verb governing an event
+        noun may hold it ("held talks")."""
         noun_governors = self._noun_governors(tok, trig, s.matched)
         if noun_governors is None or self._object_of_no_event(tok, trig):
             self._drop(tok, trig.type, "event noun covered by its verb")
@@ -1669,7 +1677,7 @@ class Detector:
                 return None, False
             return self._speakers_act(s, tok, trig, cl, source_tok), False
         source_id, source_text = self._source(s, source_tok, quote)
-        actors = self._actors(s, tok, trig, cl, noun_governors, quote)
+        actors = self._actors(s, tok, trig, cl, noun_governors if held_by_governor else [], quote)
         if not actors and _noun_complement(tok, s.matched):
             self._drop(tok, trig.type, "a gerund describing a noun, no act told")
             return None, False
@@ -1725,17 +1733,52 @@ class Detector:
         return (found is not None and found.pattern.kind == "pattern" and bool(found.pattern.object)
                 and self.k.plover_of(found.cameo) is None)
 
+    def _uncovered_nouns(self, s: _Sentence, covered: dict[int, int], kept: list[Found],
+                         absorbed: set[int], probs: dict[str, float] | None) -> list[Found]:
+        """The events of nouns left to the trigger verb that governs them, when that
+        verb told none ("Ten troops have been killed in two **attacks**": no
+        killing of someone named, the attacks still told). Such a noun is read on
+        its own: the verb still sets its modality, time and place, but its
+        subject holds the noun only through the noun's own words (its possessor,
+        a "by" or "between" phrase, a modifier): the subject of a verb that told
+        no event is no holder ("declined to support the talks"). A verb whose act
+        another event holds as its content ("vowed to deepen cooperation") covers
+        its noun still."""
+        told = {e.token.i for e in kept} | absorbed
+        out: list[Found] = []
+        for i, verb in covered.items():
+            if verb in told or i in told:
+                continue
+            free = replace(s, matched={k: v for k, v in s.matched.items() if k != verb})
+            event, _ = self._event_at(free, s.doc[i], s.matched[i], held_by_governor=False)
+            if event is not None and (self._specific(event) or event.trigger.type in s.corroborated):
+                for found in self._judge(free, [event], probs):
+                    out.append(found)
+                    told.add(found.token.i)  # ("a demonstration against a ban": the ban is its object)
+        return out
+
+    @staticmethod
+    def _covering_verb(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> int | None:
+        """The trigger verb whose event covers an event noun it governs ("held
+        **talks**" when "hold" is a trigger), if any."""
+        if trig.pos != "NOUN":
+            return None
+        gov = tok.head
+        if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched and gov.i != tok.i:
+            return gov.i
+        if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
+            return gov.head.i
+        return None
+
     @staticmethod
     def _noun_governors(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> list[Token] | None:
         """The verb an event noun is the object of ("held talks"), if any; None when
         that verb is a trigger itself, whose event covers the noun."""
         if trig.pos != "NOUN":
             return []
+        if Detector._covering_verb(tok, trig, matched) is not None:
+            return None
         gov = tok.head
-        if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched:
-            return None
-        if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
-            return None
         if tok.dep_ in {"dobj", "obj", "attr"}:
             return [gov]
         if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.pos_ in {"VERB", "AUX"}:
