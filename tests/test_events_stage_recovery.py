@@ -2,7 +2,8 @@
 for each mechanism, with what it must give and what it must not: victims told
 with nobody named who acted, read as an act of someone unknown (not in an
 accident, not when the article tells the act otherwise); an event noun left to
-the trigger verb governing it when that verb tells no event."""
+the trigger verb governing it when that verb tells no event; a trigger word
+the classifier reads in another sense as the anchor of the type it reads."""
 
 from __future__ import annotations
 
@@ -82,3 +83,21 @@ def test_a_noun_whose_verb_is_the_content_of_an_intent_stays_covered(read: Any) 
 
 def test_the_subject_of_a_verb_that_told_nothing_holds_no_noun_it_governs(read: Any) -> None:
     assert _of(read("The rebels declined to support the talks in Doha."), "CONSULT") == []
+
+
+# -- a trigger word read in another sense ---------------------------------------------
+
+
+@pytest.mark.parametrize("text,typ,trigger", [
+    ("Hundreds of students stormed the parliament building in Kampala on Monday.", "PROTEST", "stormed"),
+    ("Ethiopia warned that any attack on its dam would be answered.", "THREATEN", "warned"),
+])
+def test_a_word_the_classifier_reads_in_another_sense_anchors_its_type(read: Any, text: str, typ: str,
+                                                                       trigger: str) -> None:
+    record = read(text)
+    assert [e["trigger"]["text"] for e in _of(record, typ)] == [trigger]
+    assert not [e for e in record["events"] if e["type"] == "ASSAULT"]
+
+
+def test_a_word_in_a_sentence_of_no_event_anchors_nothing(read: Any) -> None:
+    assert read("Arsenal stormed back to beat Chelsea on Sunday.")["events"] == []

@@ -1277,8 +1277,10 @@ class Detector:
         if self._discovering() and self._may_hold_event(sent, index):
             # Trigger words that told no event, or events of another type than the
             # one the classifier finds likelier: it may still find one.
-            # (A trigger word that told no event stays none: it is no anchor.)
-            kept += self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched), kept)
+            # (A trigger word that told no event in a sense the classifier also
+            # reads stays none: it is no anchor; see _spent_words.)
+            kept += self._found_by_model(doc, sent, index, times, s.parties, probs,
+                                         self._spent_words(s, kept), kept)
         return self._one_act_per_type(self._coordinated_acts(kept))
 
     def _coordinated_acts(self, kept: list[Found]) -> list[Found]:
@@ -1577,6 +1579,17 @@ class Detector:
     def _may_hold_event(sent: Span, index: EntityIndex) -> bool:
         """Whether a sentence is worth the classifier's own finds: it has a verb."""
         return any(t.pos_ == "VERB" for t in sent)
+
+    def _spent_words(self, s: _Sentence, kept: list[Found]) -> frozenset[int]:
+        """The trigger words no event of the classifier may rest on: those of kept
+        events, and those that told no event in the sense the classifier also reads
+        (their type is among its types for the sentence: the word was weighed and
+        found wanting). A word the classifier reads in none of its types may tell
+        the act in the sense the classifier reads ("**invited** X to visit" is an
+        offer, not a meeting; demonstrators "**stormed** the building" a protest)."""
+        told = {e.token.i for e in kept}
+        return frozenset(i for i, trig in s.matched.items() if i in told or trig.type in s.corroborated
+                         or not s.corroborated)
 
     def _anchor(self, sent: Span, taken: frozenset[int], kind: str) -> Token | None:
         """The verb an event the classifier found rests on: the sentence's main verb,
