@@ -101,3 +101,15 @@ def test_a_word_the_classifier_reads_in_another_sense_anchors_its_type(read: Any
 
 def test_a_word_in_a_sentence_of_no_event_anchors_nothing(read: Any) -> None:
     assert read("Arsenal stormed back to beat Chelsea on Sunday.")["events"] == []
+
+
+def test_the_main_verb_anchors_the_classifiers_type_beside_a_kept_event_below_it(read: Any) -> None:
+    record = read("Ghana invited the Togolese president to visit Accra next month.")
+    assert [e["trigger"]["text"] for e in _of(record, "CONSULT")] == ["visit"]  # kept, below the root
+    assert [e["trigger"]["text"] for e in _of(record, "AGREE")] == ["invited"]
+
+
+def test_the_word_telling_the_act_is_no_accident_but_others_are(read: Any) -> None:
+    assert [e["trigger"]["text"] for e in _of(read("Thousands of farmers stormed the ministry in Lilongwe "
+                                                   "on Tuesday."), "PROTEST")] == ["stormed"]
+    assert _of(read("Three people were killed in Lagos when a storm hit the city."), "ASSAULT") == []

@@ -1573,7 +1573,9 @@ class Detector:
         # acted: "two trains collided, injuring a worker", "killed in a bus
         # crash", rescuers "freeing people trapped in the wreckage".
         cues = self.k.cues
-        return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence)
+        # (The word that tells the act sets no accident: demonstrators "stormed" a building.)
+        return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence
+                       if t.i != event.token.i)
 
     @staticmethod
     def _may_hold_event(sent: Span, index: EntityIndex) -> bool:
@@ -1647,7 +1649,7 @@ class Detector:
                            "discovery: classifier below its thresholds")
             return []
         kind = wanted[0]
-        verb = self._anchor(sent, frozenset(taken) | ({sent.root.i} if kept else set()), kind)
+        verb = self._anchor(sent, frozenset(taken), kind)
         if verb is None:
             self._drop(sent.root, kind, "discovery: no verb whose clause tells the type")
             return []
