@@ -80,6 +80,7 @@ class Found:
     aim: bool = False                # an aim or a wish ("arrived to deepen ties", "we need to ...")
     passive: bool = False            # a passive trigger: its subject is the target ("unions will be consulted")
     unheld: bool = False             # a deed told by a noun with nobody named as its doer ("a bomb attack on a market")
+    unknown_doer: bool = False       # victims told with nobody who acted, read as an act ("were killed in a shooting")
     confidence: float | None = None  # the calibrated chance that the event is right (None: not scored)
     features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
@@ -430,6 +431,7 @@ _DEED_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN", "SANCTION"
 _DEED_NOUNS = frozenset({"action", "act", "move", "step", "decision", "launch", "test", "attack", "strike",
                          "killing", "incident", "operation", "provocation", "measure"})
 _DEED_REACH = 3
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 # Types of reaction whose object may be a deed told before.
 _REACTION_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "SUPPORT", "THREATEN", "REQUEST"})
 
@@ -575,6 +577,26 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
 # people ("passengers arrive in Honolulu", "a woman visiting her daughter") is none.
 _POLITICAL_TYPES = frozenset({"CONSULT"})
 _PRIVATE_SECTORS = frozenset({"CVL"})
+
+
+def _adverbial_of(a: Token, b: Token) -> bool:
+    """Whether one of two verbs is an adverbial clause of the other ("were killed
+    **when** a gunman opened fire")."""
+    return (a.head.i == b.i and a.dep_ == "advcl") or (b.head.i == a.i and b.dep_ == "advcl")
+
+
+def _set_in_known_deed(tok: Token) -> bool:
+    """Whether a verb is set in a deed named as one already known: "killed in **the**
+    attack", "injured during **that** shooting" (a definite noun, no name of its
+    own), not "killed in a shooting" or "in two attacks"."""
+    for prep in tok.children:
+        if prep.dep_ != "prep":
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and not noun.ent_type_ and any(
+                    c.dep_ == "det" and c.lower_ in _DEFINITE for c in noun.children):
+                return True
+    return False
 
 
 def _private_meeting(event: Found) -> bool:
@@ -1196,6 +1218,20 @@ class Detector:
             if not sent.text.strip():
                 continue
             out.extend(self._sentence(doc, sent, index, times, parties))
+        return self._retold_victims(out)
+
+    def _retold_victims(self, found: list[Found]) -> list[Found]:
+        """Victims told with nobody who acted (:meth:`_unknown_doer`) tell the act
+        of someone unknown only when the article tells no other act of that type:
+        else they retell it ("59 dead in Las Vegas shooting" ... "a gunman opened
+        fire"; "his son was also killed"), and once is enough."""
+        out: list[Found] = []
+        for event in found:
+            if event.unknown_doer and any(o is not event and o.trigger.type == event.trigger.type
+                                          and (not o.unknown_doer or o in out) for o in found):
+                self._drop(event.token, event.trigger.type, "victims of an act the article tells otherwise")
+                continue
+            out.append(event)
         return out
 
     def _sentence(self, doc: Doc, sent: Span, index: EntityIndex, times: list[dict[str, Any]],
@@ -1219,9 +1255,13 @@ class Detector:
                     for child in doc[i].children if child.dep_ == "xcomp"}
         found: list[Found] = []
         by_token: dict[int, Found] = {}
+        covered: dict[int, int] = {}  # event noun -> the trigger verb whose event covers it
         for i, trig in matched.items():
             if i in absorbed:
                 continue
+            cover = self._covering_verb(doc[i], trig, matched)
+            if cover is not None:
+                covered[i] = cover
             event, own = self._event_at(s, doc[i], trig)
             if event is None:
                 continue
@@ -1233,11 +1273,14 @@ class Detector:
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
         kept = self._judge(s, [e for e in found if self._specific(e) or e.trigger.type in s.corroborated], probs)
+        kept += self._uncovered_nouns(s, covered, kept, absorbed, probs)
         if self._discovering() and self._may_hold_event(sent, index):
             # Trigger words that told no event, or events of another type than the
             # one the classifier finds likelier: it may still find one.
-            # (A trigger word that told no event stays none: it is no anchor.)
-            kept += self._found_by_model(doc, sent, index, times, s.parties, probs, frozenset(matched), kept)
+            # (A trigger word that told no event in a sense the classifier also
+            # reads stays none: it is no anchor; see _spent_words.)
+            kept += self._found_by_model(doc, sent, index, times, s.parties, probs,
+                                         self._spent_words(s, kept), kept)
         return self._one_act_per_type(self._coordinated_acts(kept))
 
     def _coordinated_acts(self, kept: list[Found]) -> list[Found]:
@@ -1304,12 +1347,21 @@ class Detector:
                     result_of.targets = list(event.targets)
                 self._drop(event.token, event.trigger.type, "the result of another event of the sentence")
                 continue
-            if not any(_known(a) for a in event.actors) and any(
-                    o is not event and o.trigger.type == event.trigger.type
-                    and (o in out or any(_known(a) for a in o.actors))
-                    and _targets_within(event.targets, o.targets) for o in kept):
-                self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
-                continue
+            if not any(_known(a) for a in event.actors):
+                same = [o for o in kept if o is not event and o.trigger.type == event.trigger.type
+                        and (o in out or any(_known(a) for a in o.actors))]
+                host = next((o for o in same if _targets_within(event.targets, o.targets)), None)
+                if host is None:
+                    # "were killed when a gunman opened fire": the victims of the act
+                    # that names its doer and none of its own, told in a clause
+                    # hung on theirs (not "and two journalists were arrested").
+                    host = next((o for o in same if not o.targets and any(_known(a) for a in o.actors)
+                                 and _adverbial_of(o.token, event.token)), None)
+                    if host is not None:
+                        host.targets = list(event.targets)
+                if host is not None:
+                    self._drop(event.token, event.trigger.type, "the same act as another event of the sentence")
+                    continue
             out.append(event)
         return out
 
@@ -1366,7 +1418,9 @@ class Detector:
             probs = self._probabilities(s.sent)
         out = []
         for event in found:
-            if not self._told_as_act(event, event.trigger.type in s.corroborated):
+            event.unknown_doer = event.trigger.type == "ASSAULT" and not event.actors and not event.unheld \
+                and self._unknown_doer(s, event, probs)
+            if not self._told_as_act(event, event.trigger.type in s.corroborated, event.unknown_doer):
                 self._drop(event.token, event.trigger.type, "not told as an act (accident, no actor)")
                 continue
             if probs is not None and self.classifier is not None and not self._model_agrees(event, probs):
@@ -1467,7 +1521,29 @@ class Detector:
         best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
         return best == typ and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
 
-    def _told_as_act(self, event: Found, corroborated: bool = False) -> bool:
+    def _unknown_doer(self, s: _Sentence, event: Found, probs: dict[str, float] | None) -> bool:
+        """Whether victims told with nobody who acted ("ten people were killed in a
+        shooting") tell an act of someone unknown: the classifier reads the
+        sentence as the type on its own, up to the gate of its finds that name
+        nobody (``discover_unnamed``, as for an event it discovers); the act is
+        not set in a deed named as known ("his son was also killed in **the**
+        attack"); and the doer is untold (a passive with no agent, "59 dead"),
+        not a subject that names no side ("a zoo team killed a gorilla"), unless
+        that subject is itself an act ("a shooting left ten dead"). The article
+        must tell no other act of the type (:meth:`_retold_victims`)."""
+        typ = event.trigger.type
+        if probs is None or typ not in s.corroborated or _set_in_known_deed(event.token):
+            return False
+        if event.token.dep_ == "amod":
+            return False  # "a wounded elephant": a state the noun is in, no act told
+        if any(c.dep_ in {"nsubj", "csubj", "agent"} and c.i not in s.matched
+               for t in event.path for c in t.children):
+            return False
+        if any(t.dep_ == "acl" and t.tag_ == "VBG" and t.head.i not in s.matched for t in event.path):
+            return False  # "the boat shooting the fireworks": the noun a participle hangs on does it
+        return probs.get(typ, 0.0) >= float(self.calibration.settings.get("discover_unnamed", 1.01))
+
+    def _told_as_act(self, event: Found, corroborated: bool = False, unknown_doer: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
         a disaster with nobody who caused it is no assault ("killed in a bus
         crash"), and a landing or an arrival of nobody named is no visit. A word
@@ -1479,8 +1555,12 @@ class Detector:
             return False
         if self._field_lexicon(event.trigger) and not event.actors and not event.unheld and not corroborated:
             return False  # a CAMEO verb codes what a source does (PETRARCH needs both sides)
-        if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld:
-            return False  # "were killed", "one worker injured": a victim told, no one who acted
+        if event.trigger.type == "ASSAULT" and not event.actors and not event.unheld and not unknown_doer:
+            # "were killed", "one worker injured": a victim told, no one who acted.
+            # When the classifier reads the sentence as an assault on its own
+            # (:meth:`_unknown_doer`: "were killed in a shooting"), the act is told
+            # and its doer unknown; an accident or a disaster stays none (below).
+            return False
         if event.trigger.type == "ASSAULT" and not event.targets and _launch(event.token):
             # "North Korea launches rocket": a launch at no one is a show of force.
             walk = self.k.plover_of(_EXERCISE_CAMEO)
@@ -1493,12 +1573,25 @@ class Detector:
         # acted: "two trains collided, injuring a worker", "killed in a bus
         # crash", rescuers "freeing people trapped in the wreckage".
         cues = self.k.cues
-        return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence)
+        # (The word that tells the act sets no accident: demonstrators "stormed" a building.)
+        return not any(cues.get((t.lemma_.lower(), "object")) == "accident" for t in event.sentence
+                       if t.i != event.token.i)
 
     @staticmethod
     def _may_hold_event(sent: Span, index: EntityIndex) -> bool:
         """Whether a sentence is worth the classifier's own finds: it has a verb."""
         return any(t.pos_ == "VERB" for t in sent)
+
+    def _spent_words(self, s: _Sentence, kept: list[Found]) -> frozenset[int]:
+        """The trigger words no event of the classifier may rest on: those of kept
+        events, and those that told no event in the sense the classifier also reads
+        (their type is among its types for the sentence: the word was weighed and
+        found wanting). A word the classifier reads in none of its types may tell
+        the act in the sense the classifier reads ("**invited** X to visit" is an
+        offer, not a meeting; demonstrators "**stormed** the building" a protest)."""
+        told = {e.token.i for e in kept}
+        return frozenset(i for i, trig in s.matched.items() if i in told or trig.type in s.corroborated
+                         or not s.corroborated)
 
     def _anchor(self, sent: Span, taken: frozenset[int], kind: str) -> Token | None:
         """The verb an event the classifier found rests on: the sentence's main verb,
@@ -1556,7 +1649,7 @@ class Detector:
                            "discovery: classifier below its thresholds")
             return []
         kind = wanted[0]
-        verb = self._anchor(sent, frozenset(taken) | ({sent.root.i} if kept else set()), kind)
+        verb = self._anchor(sent, frozenset(taken), kind)
         if verb is None:
             self._drop(sent.root, kind, "discovery: no verb whose clause tells the type")
             return []
@@ -1578,9 +1671,12 @@ class Detector:
             return []
         return self._judge(s, [event], probs)
 
-    def _event_at(self, s: _Sentence, tok: Token, trig: Trigger) -> tuple[Found | None, bool]:
+    def _event_at(self, s: _Sentence, tok: Token, trig: Trigger,
+                  held_by_governor: bool = True) -> tuple[Found | None, bool]:
         """The event a matched trigger tells, if it tells one, and whether it is an act
-        of its own clause (not the speaker's act towards what is reported)."""
+        of its own clause (not the speaker's act towards what is reported);
+        ``held_by_governor``: whether the subject of the verb governing an event
+        noun may hold it ("held talks")."""
         noun_governors = self._noun_governors(tok, trig, s.matched)
         if noun_governors is None or self._object_of_no_event(tok, trig):
             self._drop(tok, trig.type, "event noun covered by its verb")
@@ -1596,7 +1692,7 @@ class Detector:
                 return None, False
             return self._speakers_act(s, tok, trig, cl, source_tok), False
         source_id, source_text = self._source(s, source_tok, quote)
-        actors = self._actors(s, tok, trig, cl, noun_governors, quote)
+        actors = self._actors(s, tok, trig, cl, noun_governors if held_by_governor else [], quote)
         if not actors and _noun_complement(tok, s.matched):
             self._drop(tok, trig.type, "a gerund describing a noun, no act told")
             return None, False
@@ -1652,17 +1748,52 @@ class Detector:
         return (found is not None and found.pattern.kind == "pattern" and bool(found.pattern.object)
                 and self.k.plover_of(found.cameo) is None)
 
+    def _uncovered_nouns(self, s: _Sentence, covered: dict[int, int], kept: list[Found],
+                         absorbed: set[int], probs: dict[str, float] | None) -> list[Found]:
+        """The events of nouns left to the trigger verb that governs them, when that
+        verb told none ("Ten troops have been killed in two **attacks**": no
+        killing of someone named, the attacks still told). Such a noun is read on
+        its own: the verb still sets its modality, time and place, but its
+        subject holds the noun only through the noun's own words (its possessor,
+        a "by" or "between" phrase, a modifier): the subject of a verb that told
+        no event is no holder ("declined to support the talks"). A verb whose act
+        another event holds as its content ("vowed to deepen cooperation") covers
+        its noun still."""
+        told = {e.token.i for e in kept} | absorbed
+        out: list[Found] = []
+        for i, verb in covered.items():
+            if verb in told or i in told:
+                continue
+            free = replace(s, matched={k: v for k, v in s.matched.items() if k != verb})
+            event, _ = self._event_at(free, s.doc[i], s.matched[i], held_by_governor=False)
+            if event is not None and (self._specific(event) or event.trigger.type in s.corroborated):
+                for found in self._judge(free, [event], probs):
+                    out.append(found)
+                    told.add(found.token.i)  # ("a demonstration against a ban": the ban is its object)
+        return out
+
+    @staticmethod
+    def _covering_verb(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> int | None:
+        """The trigger verb whose event covers an event noun it governs ("held
+        **talks**" when "hold" is a trigger), if any."""
+        if trig.pos != "NOUN":
+            return None
+        gov = tok.head
+        if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched and gov.i != tok.i:
+            return gov.i
+        if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
+            return gov.head.i
+        return None
+
     @staticmethod
     def _noun_governors(tok: Token, trig: Trigger, matched: dict[int, Trigger]) -> list[Token] | None:
         """The verb an event noun is the object of ("held talks"), if any; None when
         that verb is a trigger itself, whose event covers the noun."""
         if trig.pos != "NOUN":
             return []
+        if Detector._covering_verb(tok, trig, matched) is not None:
+            return None
         gov = tok.head
-        if tok.dep_ in {"dobj", "obj", "attr", "nsubjpass", "conj"} and gov.i in matched:
-            return None
-        if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.i in matched:
-            return None
         if tok.dep_ in {"dobj", "obj", "attr"}:
             return [gov]
         if tok.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.pos_ in {"VERB", "AUX"}:

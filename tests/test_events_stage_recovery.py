@@ -1,0 +1,115 @@
+"""What the event stage keeps that its rules used to lose, on sentences written
+for each mechanism, with what it must give and what it must not: victims told
+with nobody named who acted, read as an act of someone unknown (not in an
+accident, not when the article tells the act otherwise); an event noun left to
+the trigger verb governing it when that verb tells no event; a trigger word
+the classifier reads in another sense as the anchor of the type it reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tidings.records import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def read() -> Any:
+    from tidings.nlp.pipeline import analyze, load_pipeline
+
+    nlp = load_pipeline()
+
+    def run(text: str) -> dict[str, Any]:
+        return analyze(Article(text=text, source_path="test", published="2030-01-01"), nlp)
+
+    return run
+
+
+def _of(record: dict[str, Any], typ: str) -> list[dict[str, Any]]:
+    return [e for e in record["events"] if e["type"] == typ]
+
+
+# -- victims of someone unknown -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Eight villagers were killed on Sunday in a shooting near Kaduna.",
+    "Twelve soldiers have been killed in two ambushes in northern Mali.",
+])
+def test_victims_of_an_act_with_no_doer_named_are_an_assault_by_someone_unknown(read: Any, text: str) -> None:
+    hits = _of(read(text), "ASSAULT")
+    assert len(hits) == 1 and hits[0]["actor_unknown"] is True
+
+
+def test_victims_of_an_accident_are_no_assault(read: Any) -> None:
+    assert _of(read("Three passengers were killed on Sunday in a bus crash near Kaduna."), "ASSAULT") == []
+
+
+def test_victims_of_a_doer_named_in_a_clause_on_theirs_are_that_act(read: Any) -> None:
+    hits = _of(read("Six traders were killed in Kano on Friday when a gunman opened fire."), "ASSAULT")
+    assert len(hits) == 1 and hits[0]["actor_unknown"] is False
+    assert hits[0]["trigger"]["text"] == "opened" and hits[0]["target_text"] == "Six traders"
+
+
+def test_victims_of_an_act_told_before_retell_it(read: Any) -> None:
+    hits = _of(read("A gunman opened fire on a market in Kano on Friday. Six traders were killed in the attack."),
+               "ASSAULT")
+    assert [e["trigger"]["text"] for e in hits] == ["opened"]
+
+
+def test_a_subject_that_names_no_side_is_no_unknown_doer(read: Any) -> None:
+    # A doer is told (a team), and names no side: nothing says the act is political.
+    assert _of(read("A ranger team killed a wounded elephant near the village on Sunday."), "ASSAULT") == []
+
+
+# -- event nouns whose verb told nothing ----------------------------------------------
+
+
+@pytest.mark.parametrize("text,typ,trigger", [
+    ("Opposition leaders led a protest march through Nairobi on Friday.", "PROTEST", "march"),
+    ("The Kenyan government expressed its support for the Sudanese peace plan.", "SUPPORT", "support"),
+])
+def test_a_noun_is_told_when_its_verb_tells_no_event(read: Any, text: str, typ: str, trigger: str) -> None:
+    assert [e["trigger"]["text"] for e in _of(read(text), typ)] == [trigger]
+
+
+def test_a_noun_whose_verb_is_the_content_of_an_intent_stays_covered(read: Any) -> None:
+    record = read("Uganda vowed to deepen its cooperation with Kenya.")
+    assert not [e for e in record["events"] if e["trigger"]["text"] == "cooperation"]
+
+
+def test_the_subject_of_a_verb_that_told_nothing_holds_no_noun_it_governs(read: Any) -> None:
+    assert _of(read("The rebels declined to support the talks in Doha."), "CONSULT") == []
+
+
+# -- a trigger word read in another sense ---------------------------------------------
+
+
+@pytest.mark.parametrize("text,typ,trigger", [
+    ("Hundreds of students stormed the parliament building in Kampala on Monday.", "PROTEST", "stormed"),
+    ("Ethiopia warned that any attack on its dam would be answered.", "THREATEN", "warned"),
+])
+def test_a_word_the_classifier_reads_in_another_sense_anchors_its_type(read: Any, text: str, typ: str,
+                                                                       trigger: str) -> None:
+    record = read(text)
+    assert [e["trigger"]["text"] for e in _of(record, typ)] == [trigger]
+    assert not [e for e in record["events"] if e["type"] == "ASSAULT"]
+
+
+def test_a_word_in_a_sentence_of_no_event_anchors_nothing(read: Any) -> None:
+    assert read("Arsenal stormed back to beat Chelsea on Sunday.")["events"] == []
+
+
+def test_the_main_verb_anchors_the_classifiers_type_beside_a_kept_event_below_it(read: Any) -> None:
+    record = read("Ghana invited the Togolese president to visit Accra next month.")
+    assert [e["trigger"]["text"] for e in _of(record, "CONSULT")] == ["visit"]  # kept, below the root
+    assert [e["trigger"]["text"] for e in _of(record, "AGREE")] == ["invited"]
+
+
+def test_the_word_telling_the_act_is_no_accident_but_others_are(read: Any) -> None:
+    assert [e["trigger"]["text"] for e in _of(read("Thousands of farmers stormed the ministry in Lilongwe "
+                                                   "on Tuesday."), "PROTEST")] == ["stormed"]
+    assert _of(read("Three people were killed in Lagos when a storm hit the city."), "ASSAULT") == []
