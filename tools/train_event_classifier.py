@@ -333,11 +333,6 @@ def MODEL_KEY() -> str:  # noqa: N802 - a constant computed late (spaCy is impor
     return f"{MODEL}-{spacy.util.get_package_version(MODEL)}"
 
 
-def is_news(ex: Example) -> bool:
-    """Whether an example is a sentence of a real article (a span label), not a VOA quote or a weak negative."""
-    return ex.source.startswith("news:")
-
-
 # ---------------------------------------------------------------------------
 # Scoring
 # ---------------------------------------------------------------------------
@@ -504,7 +499,7 @@ def train_linear(train: list[Example], dev: list[Example], labels: list[str], *,
     index = {f: i for i, f in enumerate(names)}
     xtr, xdv = design(train, index), design(dev, index)
     ytr, ydv = gold_matrix(train, labels), gold_matrix(dev, labels)
-    weights = np.array([news_weight if is_news(ex) else 1.0 for ex in train])
+    weights = np.array([news_weight if part_of(ex) == "news" else 1.0 for ex in train])
     best: Trained | None = None
     for c in cs:
         w = np.zeros((len(names), len(labels)))
@@ -651,9 +646,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "src" / "tidings" / "data" / "events",
                         help="where to write event_classifier.npz/.json")
     parser.add_argument("--report", type=Path, default=None, help="write all figures as JSON here")
-    parser.add_argument("--news-weight", type=float, default=1.0,
+    parser.add_argument("--news-weight", type=float, default=3.0,
                         help="training weight of a sentence of a real article (span label) against a VOA quote's 1")
-    parser.add_argument("--tune-on", choices=("all", "news"), default="all",
+    parser.add_argument("--tune-on", choices=("all", "news"), default="news",
                         help="the dev examples that choose C, the calibration and the thresholds: all, or only the "
                              "sentences of real articles (the text the stage reads)")
     parser.add_argument("--cache", type=Path, default=None, help="a pickle of parse features, for repeated trials")
@@ -691,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     trained: list[Trained] = []
     if args.model in ("both", "linear"):
-        tune = [e for e in by_split["dev"] if is_news(e)] if args.tune_on == "news" else by_split["dev"]
+        tune = [e for e in by_split["dev"] if part_of(e) == "news"] if args.tune_on == "news" else by_split["dev"]
         if not tune:
             print("no news sentences in dev to tune on", file=sys.stderr)
             return 2
