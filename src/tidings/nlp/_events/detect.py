@@ -1400,11 +1400,15 @@ class Detector:
         word, and the sentence as a whole) agree that the act is told, so the
         event is kept when its participants are not found ("It accuses him of
         incitement", "critics accused him"), with ``actor_unknown`` and a
-        confidence that says so.
+        confidence that says so. The classifier's reading must also reach the
+        calibration's ``corroborate`` probability (0.5: the sentence is more
+        likely than not to tell the type), whatever threshold its own decisions
+        use.
         """
         if probs is None or self.classifier is None:
             return frozenset()
-        return frozenset(self.classifier.decide(probs))
+        floor = float(self.calibration.settings.get("corroborate", 0.0))
+        return frozenset(t for t in self.classifier.decide(probs) if probs[t] >= floor)
 
     def _discovering(self) -> bool:
         """Whether the classifier may propose events the lexicon missed (the calibration's ``discover`` gate)."""
