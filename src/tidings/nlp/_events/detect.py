@@ -1469,12 +1469,12 @@ class Detector:
         word of tidings' own lexicon whose participants name no code or sector
         rests on the word alone: the classifier must find its type in the
         sentence ("Liverpool attacked down the right and scored twice" is no
-        assault)."""
+        assault), at the calibration's ``corroborate`` level (:meth:`_corroborated`)."""
         assert self.classifier is not None
         limits = self.classifier.thresholds
         trig = event.trigger
         if self._word_alone(event):
-            return trig.type in self.classifier.decide(probs)
+            return trig.type in self._corroborated(probs)
         if 0 < trig.specificity <= 1 and self._field_lexicon(trig):
             if probs.get(trig.type, 0.0) >= limits.get(trig.type, 0.5):
                 return True
