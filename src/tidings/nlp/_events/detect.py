@@ -1272,7 +1272,11 @@ class Detector:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
-        kept = self._judge(s, [e for e in found if self._specific(e) or e.trigger.type in s.corroborated], probs)
+        # Corroboration keeps an event whose side is not found, not one that tells
+        # nobody at all ("Talks could resume": an act is someone's, codebook 1).
+        kept = self._judge(s, [e for e in found if self._specific(e) or (
+            e.trigger.type in s.corroborated and (e.actors or e.targets or e.unheld or e.modality == "occurred"))],
+            probs)
         kept += self._uncovered_nouns(s, covered, kept, absorbed, probs)
         if self._discovering() and self._may_hold_event(sent, index):
             # Trigger words that told no event, or events of another type than the
@@ -1528,8 +1532,9 @@ class Detector:
     def _unknown_doer(self, s: _Sentence, event: Found, probs: dict[str, float] | None) -> bool:
         """Whether victims told with nobody who acted ("ten people were killed in a
         shooting") tell an act of someone unknown: the classifier reads the
-        sentence as the type on its own, up to the gate of its finds that name
-        nobody (``discover_unnamed``, as for an event it discovers); the act is
+        sentence as the type on its own, up to the gate of its finds
+        (``discover``, as for an event it discovers with a participant: the
+        victims are named); the act is
         not set in a deed named as known ("his son was also killed in **the**
         attack"); and the doer is untold (a passive with no agent, "59 dead"),
         not a subject that names no side ("a zoo team killed a gorilla"), unless
@@ -1545,7 +1550,7 @@ class Detector:
             return False
         if any(t.dep_ == "acl" and t.tag_ == "VBG" and t.head.i not in s.matched for t in event.path):
             return False  # "the boat shooting the fireworks": the noun a participle hangs on does it
-        return probs.get(typ, 0.0) >= float(self.calibration.settings.get("discover_unnamed", 1.01))
+        return probs.get(typ, 0.0) >= float(self.calibration.settings.get("discover", 1.01))
 
     def _told_as_act(self, event: Found, corroborated: bool = False, unknown_doer: bool = False) -> bool:
         """Whether a matched word tells an act of someone: a death in an accident or
