@@ -42,7 +42,7 @@ def consult() -> Any:
         ("France did not meet Germany.", "negated"),
         ("France has not met Germany.", "negated"),
         ("France denied meeting Germany.", "negated"),
-        ("If France meets Germany, prices will fall.", "hypothetical"),
+        ("If France meets Germany, Italy will be angry.", "hypothetical"),
         ("France would meet Germany.", "hypothetical"),
         ("Spain warned against France meeting Germany.", "hypothetical"),
         ("France refused to meet Germany.", "negated"),

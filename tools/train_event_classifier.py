@@ -646,9 +646,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "src" / "tidings" / "data" / "events",
                         help="where to write event_classifier.npz/.json")
     parser.add_argument("--report", type=Path, default=None, help="write all figures as JSON here")
-    parser.add_argument("--news-weight", type=float, default=3.0,
+    parser.add_argument("--news-weight", type=float, default=1.0,
                         help="training weight of a sentence of a real article (span label) against a VOA quote's 1")
-    parser.add_argument("--tune-on", choices=("all", "news"), default="news",
+    parser.add_argument("--tune-on", choices=("all", "news"), default="all",
                         help="the dev examples that choose C, the calibration and the thresholds: all, or only the "
                              "sentences of real articles (the text the stage reads)")
     parser.add_argument("--cache", type=Path, default=None, help="a pickle of parse features, for repeated trials")

@@ -1435,7 +1435,7 @@ class Detector:
                 self._drop(event.token, event.trigger.type, "the classifier disagrees")
                 continue
             if probs is not None and self.classifier is not None and self._object_outside_act(s, event) \
-                    and not self._model_reads_type(event.trigger.type, probs):
+                    and event.trigger.type not in s.corroborated:
                 self._drop(event.token, event.trigger.type, "a bare verb with an object that is no participant; "
                                                             "the classifier does not read the type")
                 continue
@@ -1503,8 +1503,8 @@ class Detector:
         no participant: a common noun that names nobody (no entity, code or
         sector, nor its modifiers) and no act ("struck a conciliatory note", "released the footage"). Such an
         object may make a fixed expression with the verb, in another sense than
-        the trigger's; the classifier must then read the type (as for a bare
-        CAMEO verb, :meth:`_model_reads_type`)."""
+        the trigger's; the classifier must then corroborate the type
+        (:meth:`_corroborated`: its decision, at least more likely than not)."""
         trig, tok = event.trigger, event.token
         if trig.type not in _DONE_TO_SOMEONE or trig.pos != "VERB" or trig.objects or self._broad(trig) \
                 or tok.pos_ != "VERB":
@@ -1518,16 +1518,6 @@ class Detector:
         # "a police station", "the army's convoy": a phrase of someone's is theirs.
         words = [obj, *(c for c in obj.children if c.dep_ in {"compound", "amod", "nmod", "poss"})]
         return not any(_known(a) for w in words for a in s.index.args_for(w, exclude=s.exclude))
-
-    def _model_reads_type(self, typ: str, probs: dict[str, float]) -> bool:
-        """Whether the classifier reads the sentence as a type: over the type's
-        threshold, or the likeliest type of a sentence not read as no event."""
-        assert self.classifier is not None
-        limits = self.classifier.thresholds
-        if probs.get(typ, 0.0) >= limits.get(typ, 0.5):
-            return True
-        best = max(self.classifier.types, key=lambda t: probs.get(t, 0.0))
-        return best == typ and probs.get(NONE, 0.0) < limits.get(NONE, 0.9)
 
     def _unknown_doer(self, s: _Sentence, event: Found, probs: dict[str, float] | None) -> bool:
         """Whether victims told with nobody who acted ("ten people were killed in a
