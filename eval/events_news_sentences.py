@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from _shared import check_floors, report_targets, skipped  # noqa: E402
 from events_sentences import arguments, evaluate, gated  # noqa: E402
 
-# No floor yet: set it (today's figure less a margin) once the span labels are in.
-FLOORS = {"micro_f1": 0.0}
+# Today's figure (0.357, shipped model and calibration) less a margin.
+FLOORS = {"micro_f1": 0.34}
 TARGETS = {"micro_f1": 0.75}
 
 

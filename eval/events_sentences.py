@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 from _shared import check_floors, report_targets, skipped  # noqa: E402
 
-FLOORS = {"micro_f1": 0.59}
+FLOORS = {"micro_f1": 0.60}
 TARGETS = {"micro_f1": 0.75}
 
 
