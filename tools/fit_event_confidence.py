@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--beta", type=float, default=1.0,
                         help="the F-measure the veto and gates maximise (1: F1; 0.5 weighs precision twice)")
-    parser.add_argument("--part", choices=("news", "voa", "all"), default="news",
+    parser.add_argument("--part", choices=("news", "voa", "all"), default="all",
                         help="the dev sentences to fit on: real articles' (the text the stage reads), VOA quotes', or both")
     args = parser.parse_args(argv)
 
