@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -10,18 +9,15 @@ from typing import Any
 import pytest
 import yaml
 
+from helpers.modules import load_script
+
 TEXT = ("Seoul protests launch\n\n"
         "South Korea condemned the “launch” on Sunday. Japan and China met in Tokyo. "
         "Police arrested two men.")
 
 
 def _load() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "eval" / "events_news.py"
-    spec = importlib.util.spec_from_file_location("eval_events_news", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/events_news.py", "eval_events_news")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -11,17 +10,14 @@ from types import ModuleType
 
 import pytest
 
+from helpers.modules import load_script
 from helpers.records import REPO_ROOT
 
 EVAL = REPO_ROOT / "eval"
 
 
 def _eval_shared() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("tidings_eval_shared", EVAL / "_shared.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/_shared.py", "tidings_eval_shared")
 
 
 def test_eval_check_floors_prints_one_line_per_floor(capsys: pytest.CaptureFixture[str]) -> None:

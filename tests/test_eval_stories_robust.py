@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from helpers.modules import load_script
 from tidings.stories import Features
 
 
 def _load() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "eval" / "stories_robust.py"
-    spec = importlib.util.spec_from_file_location("eval_stories_robust", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/stories_robust.py", "eval_stories_robust")
 
 
 @pytest.fixture(scope="module")

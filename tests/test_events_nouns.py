@@ -6,13 +6,12 @@ without a model; the stage is run on sentences written for each construction.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers.modules import load_script
 from tidings.nlp._events.lexicon_cameo import load_cameo_nouns
 from tidings.records import Article
 
@@ -20,15 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tool() -> Any:
-    name = "make_event_lexicon"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "make_event_lexicon.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # (its dataclasses look their module up)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/make_event_lexicon.py")
 
 
 @pytest.mark.parametrize("verb,noun", [

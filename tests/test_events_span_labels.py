@@ -5,7 +5,6 @@ A small fake shared folder is built in ``tmp_path``; no model is loaded.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from helpers.modules import load_script
 from helpers.records import REPO_ROOT
 
 POLITICS = ("Ministers clash over budget\n\n"
@@ -25,14 +25,7 @@ SPORT = ("Chelsea win again\n\n"
 
 
 def _tool(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tools" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f"tools/{name}.py")
 
 
 @pytest.fixture(scope="module")

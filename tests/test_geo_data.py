@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from helpers.modules import load_script
 from tidings.errors import LexiconError
 from tidings.geo._data import load_country_points, load_county_points, load_places
 
@@ -100,11 +100,7 @@ def test_geo_county_points_errors_name_line_and_field(tmp_path: Path, row: str, 
 
 def _derive_county_points() -> ModuleType:
     """The build-time script ``tools/derive_county_points.py`` (not part of the package)."""
-    spec = importlib.util.spec_from_file_location("derive_county_points", TOOLS / "derive_county_points.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/derive_county_points.py")
 
 
 def test_geo_county_points_derive_to_a_loadable_table(tmp_path: Path) -> None:
