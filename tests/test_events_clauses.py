@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from helpers.events import text_reader
 from tidings.records import Article, Section
 
 pytestmark = pytest.mark.slow
@@ -21,12 +22,7 @@ def nlp() -> Any:
 
 @pytest.fixture(scope="module")
 def read(nlp: Any) -> Any:
-    from tidings.nlp.pipeline import analyze
-
-    def run(text: str, **kw: Any) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-01", **kw), nlp)
-
-    return run
+    return text_reader(nlp)
 
 
 def _of(record: dict[str, Any], etype: str, trigger: str | None = None) -> list[dict[str, Any]]:

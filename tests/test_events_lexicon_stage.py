@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from helpers.events import text_reader
 from tidings.errors import LexiconError
-from tidings.records import Article
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +24,8 @@ def nlp() -> Any:
 
 @pytest.fixture(scope="module")
 def read(nlp: Any) -> Any:
-    from tidings.nlp.pipeline import analyze
-
-    def run(text: str) -> list[dict[str, Any]]:
-        return list(analyze(Article(text=text, source_path="test", published="2030-01-01"), nlp)["events"])
-
-    return run
+    reader = text_reader(nlp)
+    return lambda text: list(reader(text)["events"])
 
 
 def _types(events: list[dict[str, Any]]) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tidings.records import Article
+from helpers.events import text_reader
 
 pytestmark = pytest.mark.slow
 
@@ -22,12 +22,7 @@ def nlp() -> Any:
 
 @pytest.fixture(scope="module")
 def read(nlp: Any) -> Any:
-    from tidings.nlp.pipeline import analyze
-
-    def run(text: str) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-15"), nlp)
-
-    return run
+    return text_reader(nlp, published="2030-01-15")
 
 
 def _of(record: dict[str, Any], etype: str, trigger: str | None = None) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from helpers.events import text_reader
 from tidings.nlp._events.args import EntityIndex
 from tidings.nlp._events.detect import Detector, Found
 from tidings.records import Article
@@ -32,12 +33,7 @@ def nlp() -> Any:
 
 @pytest.fixture(scope="module")
 def read(nlp: Any) -> Any:
-    from tidings.nlp.pipeline import analyze
-
-    def run(text: str) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-01"), nlp)
-
-    return run
+    return text_reader(nlp)
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,15 @@ from typing import Any
 from tidings.records import Article
 
 
-def text_reader(nlp: Any = None) -> Callable[[str], dict[str, Any]]:
-    """A function reading one text as an article published 2030-01-01 into its record
-    (with the default pipeline when no ``nlp`` is given)."""
+def text_reader(nlp: Any = None, published: str = "2030-01-01") -> Callable[..., dict[str, Any]]:
+    """A function reading one text as an article published on ``published`` into its record
+    (with the default pipeline when no ``nlp`` is given); keywords go to the ``Article``."""
     from tidings.nlp.pipeline import analyze, load_pipeline
 
     pipeline = nlp if nlp is not None else load_pipeline()
 
-    def run(text: str) -> dict[str, Any]:
-        return analyze(Article(text=text, source_path="test", published="2030-01-01"), pipeline)
+    def run(text: str, **kw: Any) -> dict[str, Any]:
+        return analyze(Article(text=text, source_path="test", published=published, **kw), pipeline)
 
     return run
 
