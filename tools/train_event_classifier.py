@@ -311,7 +311,7 @@ def featurize(examples: list[Example], nlp: Any, version: int = FEATURE_VERSION,
     """
     import pickle
 
-    key = (MODEL_KEY(), version)
+    key = (_model_key(), version)
     known: dict[str, list[str]] = {}
     if cache is not None and cache.is_file():
         stored = pickle.loads(cache.read_bytes())
@@ -325,7 +325,8 @@ def featurize(examples: list[Example], nlp: Any, version: int = FEATURE_VERSION,
         cache.write_bytes(pickle.dumps({"key": key, "features": known}))
 
 
-def MODEL_KEY() -> str:  # noqa: N802 - a constant computed late (spaCy is imported only to train)
+def _model_key() -> str:
+    """The parser model and its version, on which cached features depend."""
     import spacy
 
     from tidings.nlp.pipeline import MODEL

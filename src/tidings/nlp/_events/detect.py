@@ -1265,18 +1265,14 @@ class Detector:
             event, own = self._event_at(s, doc[i], trig)
             if event is None:
                 continue
-            if not self._specific(event) and event.trigger.type not in s.corroborated:
+            if not self._says_enough(s, event):
                 self._drop(doc[i], event.trigger.type, "not specific (no actor or target)")
             found.append(event)
             if own:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
         self._borrow_setting(found, by_token)
-        # Corroboration keeps an event whose side is not found, not one that tells
-        # nobody at all ("Talks could resume": an act is someone's, codebook 1).
-        kept = self._judge(s, [e for e in found if self._specific(e) or (
-            e.trigger.type in s.corroborated and (e.actors or e.targets or e.unheld or e.modality == "occurred"))],
-            probs)
+        kept = self._judge(s, [e for e in found if self._says_enough(s, e)], probs)
         kept += self._uncovered_nouns(s, covered, kept, absorbed, probs)
         if self._discovering() and self._may_hold_event(sent, index):
             # Trigger words that told no event, or events of another type than the
@@ -2068,6 +2064,16 @@ class Detector:
             return []
         args = index.args_for(subj, exclude=exclude)
         return [a for a in args if a.entity or a.code][:1] if len(args) == 1 else []
+
+    def _says_enough(self, s: _Sentence, event: Found) -> bool:
+        """Whether an event is kept before judgement: specific (:meth:`_specific`),
+        or of a type the classifier corroborates (:meth:`_corroborated`) with a side
+        found or told as done; an unrealised act with nobody in it ("Talks could
+        resume") is no one's act (codebook 1)."""
+        if self._specific(event):
+            return True
+        return event.trigger.type in s.corroborated and bool(
+            event.actors or event.targets or event.unheld or event.modality == "occurred")
 
     @staticmethod
     def _specific(event: Found) -> bool:
