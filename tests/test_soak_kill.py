@@ -62,13 +62,21 @@ def _stored(db: Path) -> int:
 
 
 def _killed_then_resumed(args: list[str], db: Path, span: float, seed: int) -> list[int]:
-    """Start the command, kill -9 it at a random moment of a clean run's span, KILLS times; then
-    run it to the end. Returns the articles stored after each kill."""
+    """Start the command and kill -9 it KILLS times, each time once the store holds a random number of
+    articles it did not hold before, then a few random milliseconds more so that some kills land inside a
+    write (a clean run's span bounds the wait); then run it to the end. Returns the articles stored after
+    each kill. Watching the store, not the clock, makes every kill land mid-run on a fast or slow
+    machine alike."""
     rng = random.Random(seed)
     seen = []
     for _ in range(KILLS):
+        before = _stored(db)
+        target = rng.randint(before + 1, ARTICLES - 1) if before + 1 < ARTICLES else ARTICLES
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
-        time.sleep(rng.uniform(0.5, 0.95) * span)
+        deadline = time.perf_counter() + 2 * span + 30
+        while proc.poll() is None and _stored(db) < target and time.perf_counter() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.02))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         seen.append(_stored(db))
