@@ -113,3 +113,27 @@ def test_the_word_telling_the_act_is_no_accident_but_others_are(read: Any) -> No
     assert [e["trigger"]["text"] for e in _of(read("Thousands of farmers stormed the ministry in Lilongwe "
                                                    "on Tuesday."), "PROTEST")] == ["stormed"]
     assert _of(read("Three people were killed in Lagos when a storm hit the city."), "ASSAULT") == []
+
+
+# -- a subject that undergoes the act ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Two children from Algeria died in the attack, said Algeria's ministry of foreign affairs.",
+    "Rebels stormed the town on Monday. Forty civilians died in the fighting.",
+    "Fourteen migrants perished when their boat sank off Lampedusa.",
+])
+def test_who_died_is_never_who_acted(read: Any, text: str) -> None:
+    record = read(text)
+    dead = {"Two children", "Two children from Algeria", "Forty civilians", "Fourteen migrants"}
+    assert not [e for e in _of(record, "ASSAULT") if e.get("actor_text") in dead]
+
+
+def test_an_undergoer_verb_names_its_subject_as_target(read: Any) -> None:
+    from tidings.nlp._events.ontology import EventKnowledge
+
+    cues = EventKnowledge.load().cues
+    assert cues.get(("die", "subject")) == "undergoer"
+    record = read("Rebels killed 24 civilians in Homs on Tuesday.")
+    hits = _of(record, "ASSAULT")
+    assert hits and hits[0]["actor_text"] == "Rebels"  # an ordinary verb keeps its subject as actor

@@ -679,6 +679,7 @@ class Detector:
         self.quote_at = quote_at
         self.speech = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "speech")
         self.control = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "control")
+        self.undergoers = frozenset(c for (c, rel), kind in knowledge.cues.items() if kind == "undergoer")
         # When a list, every candidate the stage drops is noted in it, with the
         # reason (``eval/events_sentences.py --losses`` reads it); None costs nothing.
         self.trace: list[dict[str, Any]] | None = None
@@ -1698,6 +1699,10 @@ class Detector:
             # restates the clause it hangs on, and takes its setting.
             place_tokens.append(restated)
         targets, destination, hosted = self._targets_of(s, tok, trig, cl, actors, place_tokens)
+        if trig.pos == "VERB" and tok.lemma_.lower() in self.undergoers and cl.passive_object is None:
+            # "two children died in the attack": the subject undergoes the act.
+            targets = [*actors, *(t for t in targets if all(t.token != a.token for a in actors))]
+            actors = []
         if "verbal" in trig.flags:
             trig = self._verbal(s.index, trig, actors, targets)
         if not targets and trig.type in MUTUAL_TYPES and (

@@ -26,8 +26,8 @@ SECTORS = "tidings:events/sectors.tsv"
 
 # Strength order: a stronger cue overrides a weaker one.
 MODALITY_RANK = {"occurred": 0, "planned": 1, "possible": 2, "hypothetical": 3, "negated": 4}
-CUE_KINDS = frozenset({"negated", "hypothetical", "possible", "planned", "speech", "control", "accident"})
-CUE_RELATIONS = frozenset({"aux", "advmod", "neg", "mark", "governor", "acl", "amod", "purpose", "object"})
+CUE_KINDS = frozenset({"negated", "hypothetical", "possible", "planned", "speech", "control", "accident", "undergoer"})
+CUE_RELATIONS = frozenset({"aux", "advmod", "neg", "mark", "governor", "acl", "amod", "purpose", "object", "subject"})
 TARGET_SOURCES = frozenset(
     {"dobj", "dative", "place", "compound", "poss", "agent", "with", "against", "to", "on", "for",
      "at", "in", "of", "from", "into", "over", "toward", "towards", "about", "between", "near"}
