@@ -137,3 +137,26 @@ def test_an_undergoer_verb_names_its_subject_as_target(read: Any) -> None:
     record = read("Rebels killed 24 civilians in Homs on Tuesday.")
     hits = _of(record, "ASSAULT")
     assert hits and hits[0]["actor_text"] == "Rebels"  # an ordinary verb keeps its subject as actor
+
+
+# -- an official inquiry into a crime -------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("Police are investigating the attack.", "Police"),
+    ("Prosecutors in Paris opened an investigation into the killing of the journalist.", "Prosecutors"),
+    ("The Senate committee is investigating the bombing.", "The Senate committee"),
+])
+def test_an_official_inquiry_into_a_crime_is_an_accusation(read: Any, text: str, actor: str) -> None:
+    hits = _of(read(text), "ACCUSE")
+    assert [e["actor_text"] for e in hits] == [actor]
+    assert not hits[0]["targets"]
+
+
+@pytest.mark.parametrize("text", [
+    "Work safety authorities are investigating the derailment.",  # an accident, no crime
+    "The airline is investigating the incident.",
+    "Amazon said it was investigating the matter.",
+])
+def test_an_inquiry_into_no_crime_by_no_official_body_is_none(read: Any, text: str) -> None:
+    assert not _of(read(text), "ACCUSE")

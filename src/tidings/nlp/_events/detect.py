@@ -123,6 +123,8 @@ def _purpose_link(below: Token, governor: Token) -> bool:
 # whose attacks are no words.
 VERBAL_CAMEO = "111"
 _ARMED = frozenset({"MIL", "REB", "COP", "SPY", "UAF"})
+# Sectors whose investigations are into wrongdoing: police, judiciary, legislature.
+_INQUIRERS = frozenset({"COP", "JUD", "LEG"})
 
 # Nouns that, with "both" or "two", name the sides of the last meeting.
 _SIDE_WORDS = frozenset({"side", "party", "country", "nation", "neighbour", "neighbor", "government",
@@ -1713,6 +1715,7 @@ class Detector:
         unheld = self._unheld(s, tok, trig, actors, targets)
         if not unheld and not self._tells_enough(tok, trig, actors, targets) \
                 and not self._appeal_without_target(tok, trig, actors, targets) \
+                and not self._inquiry_without_target(s, tok, trig, actors, targets) \
                 and not (trig.type in s.corroborated and self._corroborable(tok, trig, actors)):
             self._drop(tok, trig.type, "participants missing (actor or needed target)")
             return None, False
@@ -1940,6 +1943,26 @@ class Detector:
             return True
         return any(c.dep_ in {"compound", "nmod"} and c.i < tok.i and (e := s.index.entity_at(c)) is not None
                    and s.index.is_place(e) for c in tok.children)
+
+    @staticmethod
+    def _inquiry_without_target(s: _Sentence, tok: Token, trig: Trigger, actors: list[Arg],
+                                targets: list[Arg]) -> bool:
+        """An official investigation whose investigator is named and whose object is a
+        crime, not a party: "police opened an inquiry into the attack", "the FBI has
+        joined the investigation" (codebook 1: an investigation aimed at a person or a
+        crime is ACCUSE). The investigator must be police, a prosecutor, a court or a
+        legislature (their inquiries are into wrongdoing), or what is investigated an
+        act the lexicon reads as a deed; an inquiry into an accident by anyone else
+        stays none (codebook 2). The target stays empty."""
+        if targets or trig.mode != "investigate" or not actors:
+            return False
+        if any(a.sector in _INQUIRERS for a in actors if _known(a)):
+            return True
+        objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        objects += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in {"into", "of"}
+                    for g in c.children if g.dep_ == "pobj"]
+        return any(o.i in s.matched and s.matched[o.i].type in _DEED_TYPES for o in objects) \
+            and any(_known(a) for a in actors)
 
     @staticmethod
     def _appeal_without_target(tok: Token, trig: Trigger, actors: list[Arg], targets: list[Arg]) -> bool:
