@@ -160,3 +160,10 @@ def test_an_official_inquiry_into_a_crime_is_an_accusation(read: Any, text: str,
 ])
 def test_an_inquiry_into_no_crime_by_no_official_body_is_none(read: Any, text: str) -> None:
     assert not _of(read(text), "ACCUSE")
+
+
+def test_a_naming_verb_anchors_no_request(read: Any) -> None:
+    # The lexicon reads a verb with an object predicate as naming or judging, not
+    # asking; the classifier's finds do not anchor a request on it either.
+    record = read('UN Secretary-General Ban Ki-moon called the launch "deeply deplorable".')
+    assert not _of(record, "REQUEST")

@@ -1595,9 +1595,11 @@ class Detector:
         """The verb an event the classifier found rests on: the sentence's main verb,
         or, under a verb of saying or a linking verb, the verb of its complement
         ("Israel said it is ready to **resume** talks"), nearest the root first;
-        never a word that already tells a kept event. Below the root, the verb's
-        clause read alone must give the type too ("restore ties ..., years after
-        crowds burned down its embassy" holds no sanction)."""
+        never a word that already tells a kept event, nor a verb that names or
+        judges its object for a type addressed to someone ("called the launch
+        deplorable" asks nothing, as the lexicon reads it). Below the root, the
+        verb's clause read alone must give the type too ("restore ties ..., years
+        after crowds burned down its embassy" holds no sanction)."""
         assert self.classifier is not None
         queue = [sent.root]
         seen: set[int] = set()
@@ -1607,7 +1609,8 @@ class Detector:
                 continue
             seen.add(tok.i)
             if tok.pos_ == "VERB" and tok.lemma_.lower() not in self.speech and tok.i not in taken \
-                    and tok.is_alpha and (tok.i == sent.root.i or self._clause_tells(tok, kind)):
+                    and tok.is_alpha and not (kind in _ADDRESSED_TYPES and _naming_frame(tok)) \
+                    and (tok.i == sent.root.i or self._clause_tells(tok, kind)):
                 return tok
             queue.extend(c for c in tok.children
                          if c.dep_ in _ANCHOR_DEPS and c.pos_ in {"VERB", "AUX", "ADJ"})
