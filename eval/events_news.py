@@ -30,7 +30,11 @@ Matching, per article, one to one (a maximum matching):
   its gold ``mentions`` in the article text, or has its sentence span
   containing such an occurrence;
 * modality does not decide a match: an event is found when its type and place
-  agree, whatever its modality; modality accuracy is reported apart.
+  agree, whatever its modality; modality accuracy is reported apart;
+* among the matchings of maximum size, the one whose pairs agree most on side
+  codes is kept (several units of one type told in one place: "the United
+  States, Japan and France condemned ..."), so code accuracy is not lowered by
+  an arbitrary pairing; precision and recall depend only on the size.
 
 Figures: precision (matched system events / system events), recall (matched
 gold units / gold units), F1, overall and per type; among matched pairs, the
@@ -59,11 +63,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
-FLOORS = {"precision": 0.58, "recall": 0.40}
+# Code accuracies: today's (0.704 / 0.658 dev, 0.506 / 0.388 blind) less a margin.
+FLOORS = {"precision": 0.58, "recall": 0.40, "actor_code_accuracy": 0.65, "target_code_accuracy": 0.60}
 TARGETS = {"precision": 0.75, "recall": 0.55}
 GOLD = Path(__file__).resolve().parent / "data" / "events_news_gold.yaml"
 WIRE_GOLD = GOLD.with_name("events_wire_gold.yaml")
-WIRE_FLOORS = {"precision": 0.48, "recall": 0.50}
+WIRE_FLOORS = {"precision": 0.48, "recall": 0.50, "actor_code_accuracy": 0.45, "target_code_accuracy": 0.34}
 FLOORS_OF = {GOLD.name: FLOORS, WIRE_GOLD.name: WIRE_FLOORS}
 NEWS_FOLDER = ("news", "news-cluster-dev", "data_raw")
 
@@ -184,28 +189,40 @@ def matches(event: dict[str, Any], unit: GoldUnit) -> bool:
     return False
 
 
+def _agreement(event: dict[str, Any], unit: GoldUnit) -> int:
+    """How many of a gold unit's side codes a system event holds (0 to 2), as scored below."""
+    actors, targets = _codes(event, "actor_codes"), _codes(event, "target_codes")
+    return sum(bool(gold) and (gold in own or (unit.reciprocal and gold in other))
+               for gold, own, other in ((unit.actor_code, actors, targets), (unit.target_code, targets, actors)))
+
+
 def match(events: list[dict[str, Any]], units: list[GoldUnit]) -> list[tuple[int, int]]:
     """A maximum one-to-one matching of system events to gold units.
+
+    Among the matchings of maximum size (which alone decide precision and
+    recall), the one whose pairs agree most on side codes: when several gold
+    units of one type are told in one place ("the United States, Japan and
+    France condemned ..."), each event is paired with the unit of its own
+    actor, not with an arbitrary one.
 
     Returns:
         ``(event index, unit index)`` pairs.
     """
-    edges = [[u for u, unit in enumerate(units) if matches(event, unit)] for event in events]
-    owner: dict[int, int] = {}
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
 
-    def augment(e: int, seen: set[int]) -> bool:
-        for u in edges[e]:
-            if u in seen:
-                continue
-            seen.add(u)
-            if u not in owner or augment(owner[u], seen):
-                owner[u] = e
-                return True
-        return False
-
-    for e in range(len(events)):
-        augment(e, set())
-    return sorted((e, u) for u, e in owner.items())
+    if not events or not units:
+        return []
+    # Each pair weighs more than every pair of a matching can agree (2 codes each):
+    # a larger matching always outweighs a smaller one.
+    base = 2.0 * min(len(events), len(units)) + 1.0
+    weight = np.zeros((len(events), len(units)))
+    for e, event in enumerate(events):
+        for u, unit in enumerate(units):
+            if matches(event, unit):
+                weight[e, u] = base + _agreement(event, unit)
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    return sorted((int(e), int(u)) for e, u in zip(rows, cols, strict=True) if weight[e, u] > 0)
 
 
 def _codes(event: dict[str, Any], key: str) -> set[str]:

@@ -177,7 +177,8 @@ def test_an_absent_data_set_is_skipped_but_a_missing_file_of_a_present_one_is_no
 
 def test_each_gold_file_has_its_floors(scorer: ModuleType) -> None:
     assert scorer.FLOORS_OF[scorer.GOLD.name] is scorer.FLOORS
-    assert set(scorer.FLOORS_OF[scorer.WIRE_GOLD.name]) == {"precision", "recall"}
+    assert set(scorer.FLOORS_OF[scorer.WIRE_GOLD.name]) == {"precision", "recall", "actor_code_accuracy",
+                                                            "target_code_accuracy"}
 
 
 @pytest.mark.parametrize("gold_name", ["events_news_gold.yaml", "events_wire_gold.yaml"])
@@ -198,3 +199,28 @@ def test_every_gold_quote_occurs_in_its_article(scorer: ModuleType, shared: Path
             quotes = [q for event in entry["events"] for q in [event["evidence"], *event.get("mentions", [])]]
             assert [q for q in quotes if q not in article.text] == [], name
             assert article.published, f"{name}: no document creation time"
+
+
+def test_units_told_in_one_place_pair_with_the_event_of_their_own_side(scorer: ModuleType) -> None:
+    gold = [{"type": "CONSULT", "modality": "occurred", "actor": [{"name": n, "code": c}], "target": None,
+             "evidence": "Japan and China met in Tokyo"} for n, c in (("Japan", "JPN"), ("China", "CHN"))]
+    units = scorer.gold_units(gold, TEXT)
+    events = [_event("CONSULT", "met", actor="CHN"), _event("CONSULT", "met", actor="JPN")]
+    pairs = scorer.match(events, units)
+    assert pairs == [(0, 1), (1, 0)]  # China's event with China's unit
+    figures = scorer.score([("a", units, events)])
+    assert figures["actor_code_accuracy"] == 1.0 and figures["matched"] == 2
+
+
+def test_code_agreement_never_costs_a_match(scorer: ModuleType) -> None:
+    # Event 0 agrees with unit 0 on both codes but can also take unit 1; event 1 can take
+    # only unit 0: the matching keeps both pairs rather than the agreeing one alone.
+    gold = [{"type": "ACCUSE", "modality": "occurred", "actor": {"name": "South Korea", "code": "KOR"},
+             "target": {"name": "North Korea", "code": "PRK"}, "evidence": 'South Korea condemned the "launch"'},
+            {"type": "ACCUSE", "modality": "occurred", "actor": {"name": "Seoul", "code": "KOR"},
+             "target": None, "evidence": "Seoul protests launch"}]
+    units = scorer.gold_units(gold, TEXT)
+    both = _event("ACCUSE", "condemned", evidence="Seoul protests launch", actor="KOR", target="PRK")
+    both["evidence"] = {"start": 0, "end": len(TEXT)}
+    only_first = _event("ACCUSE", "condemned")
+    assert len(scorer.match([both, only_first], units)) == 2
