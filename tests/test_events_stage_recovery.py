@@ -167,3 +167,19 @@ def test_a_naming_verb_anchors_no_request(read: Any) -> None:
     # asking; the classifier's finds do not anchor a request on it either.
     record = read('UN Secretary-General Ban Ki-moon called the launch "deeply deplorable".')
     assert not _of(record, "REQUEST")
+
+
+# -- a journey at home ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "French President Francois Hollande returned to Paris from Avignon.",
+    "President Obama flew back to Washington on Friday.",
+])
+def test_a_journey_within_the_actors_own_country_is_no_visit(read: Any, text: str) -> None:
+    assert not _of(read(text), "CONSULT")
+
+
+def test_a_journey_abroad_is_a_visit(read: Any) -> None:
+    hits = _of(read("U.S. President Donald Trump arrived in Tokyo on Sunday."), "CONSULT")
+    assert hits and "JPN" in {c.get("code") for c in hits[0]["target_codes"]}

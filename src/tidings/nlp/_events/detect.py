@@ -601,6 +601,32 @@ def _set_in_known_deed(tok: Token) -> bool:
     return False
 
 
+def _journey_at_home(index: EntityIndex, event: Found) -> bool:
+    """Whether a visit goes only to its actors' own country ("French President
+    Francois Hollande returned to Paris"): a journey at home meets no other
+    party, so it is no CONSULT. Every actor's code must be said in its own phrase
+    (a country name or adjective); the targets and the place (the destination)
+    must all be in a country of the actors, and at least one of them known."""
+    if event.trigger.mode != "visit" or not event.actors:
+        return False
+    # The actors' country as their own words say it ("French President
+    # Francois Hollande"), not as a title or the article's setting suggests.
+    own: set[str] = set()
+    for arg in event.actors:
+        said = {index.host_of(eid)[1] for t in event.token.doc[arg.token].subtree
+                if t.ent_type_ in {"NORP", "GPE"} and (eid := index.entity_at(t)) is not None}
+        said.discard(None)
+        if arg.code is None or arg.code not in said:
+            return False
+        own.add(arg.code)
+    where = [t.code for t in event.targets]
+    places = [event.place] if event.place is not None else []
+    places += [index.entity_at(g) for c in event.token.children if c.dep_ == "prep" and c.lower_ in {"to", "in"}
+               for g in c.children if g.dep_ == "pobj" and g.ent_type_ in {"GPE", "LOC"}]
+    where += [index.host_of(p)[1] for p in places if p is not None]
+    return bool(where) and all(code in own for code in where)
+
+
 def _private_meeting(event: Found) -> bool:
     """Whether a meeting or a visit is one of private people: every actor is described
     only as a civilian (a sector word such as "passengers", "a woman", no named
@@ -1427,6 +1453,9 @@ class Detector:
         for event in found:
             event.unknown_doer = event.trigger.type == "ASSAULT" and not event.actors and not event.unheld \
                 and self._unknown_doer(s, event, probs)
+            if _journey_at_home(s.index, event):
+                self._drop(event.token, event.trigger.type, "a journey within the actors' own country")
+                continue
             if not self._told_as_act(event, event.trigger.type in s.corroborated, event.unknown_doer):
                 self._drop(event.token, event.trigger.type, "not told as an act (accident, no actor)")
                 continue
