@@ -17,8 +17,12 @@ TimeBank wire and newspaper stories coded blind, never used to build the stage
 (``make eval`` runs it as ``events_wire``). Its entries name a document id of
 ``tools/news_text.py`` (``doc: tbaq:TimeBank/NAME``) rather than a ``file``:
 the article is that document's text, with its title as headline when it has
-one and the TimeML document creation time as its date. Each gold file has its
-own floors (``FLOORS_OF``); another gold file is only reported.
+one and the TimeML document creation time as its date.
+``--gold eval/data/events_news_more_gold.yaml`` (``events_news_more``) scores
+44 more news-cluster world and business articles, other publishers' reports of
+the dev set's stories, coded blind to the stage's output by three coders. Each
+gold file has its own floors (``FLOORS_OF``); another gold file is only
+reported.
 
 Matching, per article, one to one (a maximum matching):
 
@@ -69,7 +73,10 @@ TARGETS = {"precision": 0.75, "recall": 0.55}
 GOLD = Path(__file__).resolve().parent / "data" / "events_news_gold.yaml"
 WIRE_GOLD = GOLD.with_name("events_wire_gold.yaml")
 WIRE_FLOORS = {"precision": 0.48, "recall": 0.50, "actor_code_accuracy": 0.45, "target_code_accuracy": 0.34}
-FLOORS_OF = {GOLD.name: FLOORS, WIRE_GOLD.name: WIRE_FLOORS}
+MORE_GOLD = GOLD.with_name("events_news_more_gold.yaml")
+# First run (0.446 / 0.338; codes 0.635 / 0.438) less a margin.
+MORE_FLOORS = {"precision": 0.41, "recall": 0.31, "actor_code_accuracy": 0.58, "target_code_accuracy": 0.39}
+FLOORS_OF = {GOLD.name: FLOORS, WIRE_GOLD.name: WIRE_FLOORS, MORE_GOLD.name: MORE_FLOORS}
 NEWS_FOLDER = ("news", "news-cluster-dev", "data_raw")
 
 Span = tuple[int, int]

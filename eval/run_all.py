@@ -39,6 +39,7 @@ EVALUATIONS: dict[str, list[str]] = {
     "events_classifier": [],
     "events_news": [],
     "events_wire": ["--gold", str(HERE / "data" / "events_wire_gold.yaml")],
+    "events_news_more": ["--gold", str(HERE / "data" / "events_news_more_gold.yaml")],
     "events_sentences": [],
     "events_news_sentences": [],
     "events_places": [],
@@ -48,7 +49,7 @@ EVALUATIONS: dict[str, list[str]] = {
 }
 
 # Evaluations that run another evaluation's script on other data.
-SCRIPTS: dict[str, str] = {"events_wire": "events_news"}
+SCRIPTS: dict[str, str] = {"events_wire": "events_news", "events_news_more": "events_news"}
 
 
 def run(name: str, args: list[str]) -> tuple[str, float]:

@@ -181,7 +181,7 @@ def test_each_gold_file_has_its_floors(scorer: ModuleType) -> None:
                                                             "target_code_accuracy"}
 
 
-@pytest.mark.parametrize("gold_name", ["events_news_gold.yaml", "events_wire_gold.yaml"])
+@pytest.mark.parametrize("gold_name", ["events_news_gold.yaml", "events_wire_gold.yaml", "events_news_more_gold.yaml"])
 def test_every_gold_quote_occurs_in_its_article(scorer: ModuleType, shared: Path, gold_name: str) -> None:
     """The gold files' integrity: each evidence and mention is found in its article's text."""
     data = shared / "data"
