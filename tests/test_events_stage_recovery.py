@@ -183,3 +183,26 @@ def test_a_journey_within_the_actors_own_country_is_no_visit(read: Any, text: st
 def test_a_journey_abroad_is_a_visit(read: Any) -> None:
     hits = _of(read("U.S. President Donald Trump arrived in Tokyo on Sunday."), "CONSULT")
     assert hits and "JPN" in {c.get("code") for c in hits[0]["target_codes"]}
+
+
+# -- a promise takes the kind of act it promises ----------------------------------------
+
+
+@pytest.mark.parametrize(("text", "typ", "modality"), [
+    ("President Muhammadu Buhari vowed to destroy Boko Haram.", "THREATEN", "occurred"),
+    ("Britain, France, Australia and Mexico have vowed investigations for possible tax evasion.", "ACCUSE", "planned"),
+    ("The government pledged to release the prisoners next week.", "CONCEDE", None),
+])
+def test_a_vow_is_the_kind_of_act_it_promises(read: Any, text: str, typ: str, modality: str | None) -> None:
+    record = read(text)
+    assert not _of(record, "AGREE")
+    hits = _of(record, typ)
+    assert hits and all(e["trigger"]["text"] in {"vowed", "pledged"} for e in hits)
+    if modality:
+        assert {e["modality"] for e in hits} == {modality}
+
+
+def test_a_vow_to_meet_stays_an_agreement(read: Any) -> None:
+    record = read("Kim vowed to hold talks with Seoul.")
+    assert [e["trigger"]["text"] for e in _of(record, "AGREE")] == ["vowed"]
+    assert not _of(record, "THREATEN")

@@ -575,6 +575,12 @@ def _aim_intents_at_governors(found: list[Found], by_token: dict[int, Found]) ->
             event.targets = list(governing.targets)
 
 
+# Promised acts that make a vow a threat, and the CAMEO codes of a threat and of a
+# promised release (codebook 1: a promise to release is CONCEDE).
+_HOSTILE_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN"})
+_THREAT_CAMEO = "130"
+_CONCESSION_CAMEO = "08"
+
 # Types of acts between political actors: a meeting, a visit or a trip of private
 # people ("passengers arrive in Honolulu", "a woman visiting her daughter") is none.
 _POLITICAL_TYPES = frozenset({"CONSULT"})
@@ -1300,6 +1306,7 @@ class Detector:
             if own:
                 by_token[i] = event
         _aim_intents_at_governors(found, by_token)
+        self._intents_by_content(s, found)
         self._borrow_setting(found, by_token)
         kept = self._judge(s, [e for e in found if self._says_enough(s, e)], probs)
         kept += self._uncovered_nouns(s, covered, kept, absorbed, probs)
@@ -1311,6 +1318,36 @@ class Detector:
             kept += self._found_by_model(doc, sent, index, times, s.parties, probs,
                                          self._spent_words(s, kept), kept)
         return self._one_act_per_type(self._coordinated_acts(kept))
+
+    def _intents_by_content(self, s: _Sentence, found: list[Found]) -> None:
+        """A vow, a pledge or a promise takes the kind of act it promises (codebook
+        1): to do harm, it is a threat ("vowed to destroy Boko Haram", "promised to
+        wipe out the oligarchs"); to investigate or accuse, an accusation still to
+        come ("vowed investigations"); to release, a concession; to meet, talk or
+        cooperate it stays an agreement. The promised act is the word's object or
+        its complement, a trigger of the lexicon."""
+        for event in found:
+            trig = event.trigger
+            if "intent" not in trig.flags:
+                continue
+            content = next((s.matched[c.i] for c in event.token.children
+                            if c.dep_ in {"xcomp", "dobj", "obj"} and c.i in s.matched), None)
+            if content is None or content.type == trig.type:
+                continue
+            if content.type in _HOSTILE_TYPES:
+                typ, cameo, mode, modality = "THREATEN", _THREAT_CAMEO, None, event.modality
+            elif content.type == "ACCUSE":
+                typ, cameo, mode = "ACCUSE", content.cameo, content.mode
+                modality = "planned" if event.modality == "occurred" else event.modality
+            elif content.type == "RETREAT":
+                typ, cameo, mode, modality = "CONCEDE", _CONCESSION_CAMEO, None, event.modality
+            else:
+                continue
+            row = self.k.plover_of(cameo)
+            if row is None or str(row["type"]) != typ:
+                continue
+            event.trigger = replace(trig, type=typ, cameo=cameo, mode=mode, other=None)
+            event.modality = modality
 
     def _coordinated_acts(self, kept: list[Found]) -> list[Found]:
         """Verbs of one act coordinated in one clause tell one event: "who killed 59
