@@ -154,6 +154,8 @@ def test_structure_wire_credit_line(line: str, wire: tuple[str, ...]) -> None:
     "© 2024 Harbour Media Ltd",
     "Advertisement",
     "Share this article",
+    "[China backs U.N. move to denounce North Korea over nuclear test]",
+    "North Korea may test missile in new year 01:35",
 ])
 def test_structure_boilerplate_line(line: str) -> None:
     text = f"A headline for the story\n\nThe story body is here.\n\n{line}"
@@ -170,6 +172,17 @@ def test_structure_related_article_list() -> None:
         ("boilerplate", "What the crisis means for wages"),
         ("body", "The story goes on here, with a full sentence."),
     ]
+
+
+@pytest.mark.parametrize("line", [
+    "The talks resumed at 10:30.",                                     # a time in a sentence
+    "[The minister said] the plan would go ahead, officials confirmed.",  # brackets inside a sentence
+])
+def test_structure_story_lines_like_links_are_body(line: str) -> None:
+    text = f"A headline for the story\n\nThe story body is here.\n\n{line}"
+    found = kinds(text)
+    assert "boilerplate" not in {k for k, _ in found}
+    assert any(k == "body" and line in t for k, t in found)
 
 
 def test_structure_boilerplate_in_story_sentence_is_body() -> None:
