@@ -74,8 +74,8 @@ GOLD = Path(__file__).resolve().parent / "data" / "events_news_gold.yaml"
 WIRE_GOLD = GOLD.with_name("events_wire_gold.yaml")
 WIRE_FLOORS = {"precision": 0.48, "recall": 0.50, "actor_code_accuracy": 0.45, "target_code_accuracy": 0.34}
 MORE_GOLD = GOLD.with_name("events_news_more_gold.yaml")
-# First run (0.446 / 0.338; codes 0.635 / 0.438) less a margin.
-MORE_FLOORS = {"precision": 0.41, "recall": 0.31, "actor_code_accuracy": 0.58, "target_code_accuracy": 0.39}
+# Today's figures (0.506 / 0.360; codes 0.662 / 0.420; first run 0.446 / 0.338) less a margin.
+MORE_FLOORS = {"precision": 0.47, "recall": 0.33, "actor_code_accuracy": 0.60, "target_code_accuracy": 0.38}
 FLOORS_OF = {GOLD.name: FLOORS, WIRE_GOLD.name: WIRE_FLOORS, MORE_GOLD.name: MORE_FLOORS}
 NEWS_FOLDER = ("news", "news-cluster-dev", "data_raw")
 
