@@ -55,17 +55,9 @@ def labelled_articles(data: Path, part: str, later: bool) -> dict[str, list[dict
         entries, problems = news_text.resolve_labels(Path(path), data)
         for line in problems:
             print(f"skipped: {line}", file=sys.stderr)
-        with Path(path).open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh]
-        rows = [r for r in rows if "provenance" not in r]
-        readable = {(e["doc"], e["text"]) for e in entries}
-        for row in rows:
-            if part != "all" and split_of(f"news:{row['doc']}", seed) != part:
-                continue
-            text = " ".join(news_text.document(data, row["doc"])[row["start"]:row["end"]].split())
-            if (row["doc"], text) in readable:
-                docs.setdefault(row["doc"], []).append(
-                    {"start": row["start"], "end": row["end"], "types": set(row["types"])})
+        for e in entries:
+            if part == "all" or split_of(f"news:{e['doc']}", seed) == part:
+                docs.setdefault(e["doc"], []).append({"start": e["start"], "end": e["end"], "types": set(e["types"])})
     return docs
 
 

@@ -185,7 +185,7 @@ def resolve_labels(path: Path, shared: Path) -> tuple[list[dict[str, Any]], list
     """The lines of a span label file with their ``text`` filled in from the shared data.
 
     Returns:
-        ``(entries, problems)``: entries ``{"text", "types", "doc"}``; one problem line per
+        ``(entries, problems)``: entries ``{"text", "types", "doc", "start", "end"}``; one problem line per
         span that could not be read back (missing document, changed text).
     """
     entries: list[dict[str, Any]] = []
@@ -203,7 +203,8 @@ def resolve_labels(path: Path, shared: Path) -> tuple[list[dict[str, Any]], list
             if sha1(text) != row["sha1"]:
                 problems.append(f"{path.name}:{n}: {row['doc']} {row['start']}-{row['end']}: text changed")
                 continue
-            entries.append({"text": " ".join(text.split()), "types": list(row["types"]), "doc": row["doc"]})
+            entries.append({"text": " ".join(text.split()), "types": list(row["types"]), "doc": row["doc"],
+                            "start": row["start"], "end": row["end"]})
     return entries, problems
 
 
