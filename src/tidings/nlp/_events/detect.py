@@ -627,8 +627,8 @@ def _journey_at_home(index: EntityIndex, event: Found) -> bool:
         own.add(arg.code)
     where = [t.code for t in event.targets]
     places = [event.place] if event.place is not None else []
-    places += [index.entity_at(g) for c in event.token.children if c.dep_ == "prep" and c.lower_ in {"to", "in"}
-               for g in c.children if g.dep_ == "pobj" and g.ent_type_ in {"GPE", "LOC"}]
+    places += [Detector._place_inside(index, g) for c in event.token.children
+               if c.dep_ == "prep" and c.lower_ in {"to", "in"} for g in c.children if g.dep_ == "pobj"]
     where += [index.host_of(p)[1] for p in places if p is not None]
     return bool(where) and all(code in own for code in where)
 
@@ -1321,8 +1321,8 @@ class Detector:
 
     def _intents_by_content(self, s: _Sentence, found: list[Found]) -> None:
         """A vow, a pledge or a promise takes the kind of act it promises (codebook
-        1): to do harm, it is a threat ("vowed to destroy Boko Haram", "promised to
-        wipe out the oligarchs"); to investigate or accuse, an accusation still to
+        1): to do harm, it is a threat ("vowed to destroy Boko Haram"); to
+        investigate or accuse, an accusation still to
         come ("vowed investigations"); to release, a concession; to meet, talk or
         cooperate it stays an agreement. The promised act is the word's object or
         its complement, a trigger of the lexicon."""
@@ -2017,9 +2017,9 @@ class Detector:
     def _inquiry_without_target(s: _Sentence, tok: Token, trig: Trigger, actors: list[Arg],
                                 targets: list[Arg]) -> bool:
         """An official investigation whose investigator is named and whose object is a
-        crime, not a party: "police opened an inquiry into the attack", "the FBI has
-        joined the investigation" (codebook 1: an investigation aimed at a person or a
-        crime is ACCUSE). The investigator must be police, a prosecutor, a court or a
+        crime, not a party: "police are investigating the attack", "prosecutors opened
+        an investigation into the killing" (codebook 1: an investigation aimed at a
+        person or a crime is ACCUSE). The investigator must be police, a prosecutor, a court or a
         legislature (their inquiries are into wrongdoing), or what is investigated an
         act the lexicon reads as a deed; an inquiry into an accident by anyone else
         stays none (codebook 2). The target stays empty."""
